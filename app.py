@@ -1,0 +1,8 @@
+"""warmup-viz: the exact learning-rate schedule of a Hugging Face Trainer run."""
+
+import streamlit as st
+
+from warmup_viz.ui import render_schedule_page
+
+st.set_page_config(page_title="warmup-viz", page_icon="📈", layout="wide")
+render_schedule_page()

@@ -1,0 +1,79 @@
+"""`python -m warmup_viz schedule ...`: the exact per-step LR as a table.
+
+Flags use TrainingArguments' names. Bad input exits with status 2 and one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import export, schedule
+from .config import ConfigError, from_mapping
+
+_SETTINGS = (
+    ("learning_rate", "peak learning rate (default 5e-05)"),
+    ("lr_scheduler_type", "one of transformers' SchedulerType values (default linear)"),
+    ("warmup_steps", "a count (>= 1, truncated) or a ratio of max_steps (< 1, rounded up)"),
+    ("warmup_ratio", "legacy alias of a fractional warmup_steps"),
+    ("max_steps", "optimizer updates (default 1000); -1 derives it from the epoch settings"),
+    ("lr_scheduler_kwargs", "JSON object of scheduler kwargs, e.g. '{\"num_cycles\": 2}'"),
+    ("num_train_epochs", "epochs, when max_steps is derived (default 3.0)"),
+    ("dataset_size", "training examples; given without max_steps, derives max_steps from epochs"),
+    ("per_device_train_batch_size", "per-process batch size (default 8)"),
+    ("gradient_accumulation_steps", "batches per optimizer update (default 1)"),
+    ("world_size", "number of processes (default 1)"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, status 2: no usage dump
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m warmup_viz", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sched = commands.add_parser("schedule", help="print the per-step learning rate")
+    for name, help_text in _SETTINGS:
+        sched.add_argument(f"--{name}", help=help_text)
+    sched.add_argument("--dataloader_drop_last", action="store_true", help="drop the last incomplete batch")
+    sched.add_argument("--format", choices=export.FORMATS, default="csv")
+    sched.add_argument("--output", default="-", help="file to write, or - for standard output (default)")
+    return parser
+
+
+def settings_from_args(args: argparse.Namespace) -> dict[str, object]:
+    """The schedule settings given on the command line, as text, by TrainingArguments name."""
+    values: dict[str, object] = {n: getattr(args, n) for n, _ in _SETTINGS if getattr(args, n) is not None}
+    if args.dataloader_drop_last:
+        values["dataloader_drop_last"] = True
+    if "dataset_size" in values and "max_steps" not in values:
+        values["max_steps"] = "-1"  # epochs given, steps not: derive them as Trainer does
+    return values
+
+
+def _schedule(args: argparse.Namespace) -> int:
+    config = from_mapping(settings_from_args(args))
+    steps, lrs = schedule.full_table(config)
+    data = export.table_bytes(steps, lrs, args.format)
+    if args.output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        with open(args.output, "wb") as f:
+            f.write(data)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return {"schedule": _schedule}[args.command](args)
+    except ConfigError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"error: cannot write {args.output}: {e.strerror or e}", file=sys.stderr)
+        return 2

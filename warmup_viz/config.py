@@ -1,0 +1,340 @@
+"""The schedule configuration: frozen, validated on construction, in TrainingArguments' names."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from types import MappingProxyType
+
+from . import registry, steps
+
+# Bounds. Display work does not grow with max_steps, so its cap only keeps step numbers exact in
+# floating point; the full per-step table (export) is capped to what fits comfortably in memory.
+MAX_STEPS_LIMIT = 10**12
+EXPORT_STEPS_LIMIT = 10_000_000
+MAX_LEARNING_RATE = 100.0
+MAX_EPOCHS = 1_000_000
+MAX_COUNT = 10**12
+MAX_KWARGS_CHARS = 10_000
+
+# max_steps=-1 means what it means to TrainingArguments: derive it from num_train_epochs.
+FROM_EPOCHS = -1
+
+
+class ConfigError(ValueError):
+    """An invalid setting. `field` names the setting (a TrainingArguments name)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    """A learning-rate schedule as TrainingArguments describes it.
+
+    Defaults are TrainingArguments' (5e-5, linear, no warmup), except `max_steps`: 1000 here, so
+    that a schedule exists without a dataset. `max_steps=-1` derives it from `num_train_epochs`,
+    `dataset_size` and the batch settings, as Trainer does.
+    """
+
+    learning_rate: float = 5e-5
+    lr_scheduler_type: str = "linear"
+    warmup_steps: float = 0
+    max_steps: int = 1000
+    lr_scheduler_kwargs: Mapping[str, object] = field(default_factory=dict)
+    num_train_epochs: float = 3.0
+    dataset_size: int | None = None
+    per_device_train_batch_size: int = 8
+    gradient_accumulation_steps: int = 1
+    world_size: int = 1
+    dataloader_drop_last: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.lr_scheduler_kwargs, Mapping):
+            raise ConfigError("lr_scheduler_kwargs", "lr_scheduler_kwargs must be a mapping of names to values")
+        object.__setattr__(self, "lr_scheduler_kwargs", MappingProxyType(dict(self.lr_scheduler_kwargs)))
+        _validate(self)
+
+    def __hash__(self) -> int:
+        return hash(json.dumps(self.to_dict(), sort_keys=True))
+
+    # -- resolved values, as Trainer computes them --------------------------------------------
+
+    @property
+    def info(self) -> registry.SchedulerInfo:
+        return registry.info(self.lr_scheduler_type)
+
+    @property
+    def update_steps_per_epoch(self) -> int | None:
+        """Optimizer updates per epoch, when `dataset_size` is known."""
+        if self.dataset_size is None:
+            return None
+        return steps.update_steps_per_epoch(
+            self.dataset_size,
+            self.per_device_train_batch_size,
+            self.gradient_accumulation_steps,
+            self.world_size,
+            self.dataloader_drop_last,
+        )
+
+    @property
+    def total_steps(self) -> int:
+        """The resolved `max_steps`: as given, or derived from epochs when `max_steps=-1`."""
+        if self.max_steps != FROM_EPOCHS:
+            return self.max_steps
+        return steps.max_steps_from_epochs(self.num_train_epochs, self.update_steps_per_epoch)
+
+    @property
+    def num_warmup_steps(self) -> int:
+        """The `num_warmup_steps` Trainer passes to `get_scheduler`."""
+        return steps.num_warmup_steps(self.warmup_steps, self.total_steps)
+
+    @property
+    def global_batch_size(self) -> int:
+        return steps.global_batch_size(
+            self.per_device_train_batch_size, self.gradient_accumulation_steps, self.world_size
+        )
+
+    @property
+    def uses_epochs(self) -> bool:
+        return self.max_steps == FROM_EPOCHS
+
+    def to_dict(self) -> dict[str, object]:
+        """All settings as plain values (kwargs as a plain dict)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["lr_scheduler_kwargs"] = dict(self.lr_scheduler_kwargs)
+        return out
+
+    def replace(self, **changes: object) -> ScheduleConfig:
+        return replace(self, **changes)
+
+
+# -- validation ---------------------------------------------------------------------------------
+
+
+def _number(name: str, value: object, *, integer: bool = False) -> None:
+    ok = int if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, ok):
+        what = "a whole number" if integer else "a number"
+        raise ConfigError(name, f"{name}={value!r} must be {what}")
+    if not math.isfinite(value):
+        raise ConfigError(name, f"{name}={value!r} must be a finite number")
+
+
+def _in_range(name: str, value: float, low: float, high: float, *, low_open: bool = False) -> None:
+    if value < low or (low_open and value == low) or value > high:
+        low_text = f"greater than {low:g}" if low_open else f"at least {low:g}"
+        raise ConfigError(name, f"{name}={value!r} must be {low_text} and at most {high:g}")
+
+
+def _validate(c: ScheduleConfig) -> None:
+    _number("learning_rate", c.learning_rate)
+    _in_range("learning_rate", c.learning_rate, 0, MAX_LEARNING_RATE, low_open=True)
+    if not isinstance(c.lr_scheduler_type, str):
+        raise ConfigError("lr_scheduler_type", f"lr_scheduler_type={c.lr_scheduler_type!r} must be a name")
+    try:
+        info = registry.info(c.lr_scheduler_type)
+    except ValueError as e:
+        raise ConfigError("lr_scheduler_type", str(e)) from None
+    _number("warmup_steps", c.warmup_steps)
+    _in_range("warmup_steps", c.warmup_steps, 0, MAX_STEPS_LIMIT)
+    _number("max_steps", c.max_steps, integer=True)
+    if c.max_steps != FROM_EPOCHS:
+        if c.max_steps < 1:
+            raise ConfigError(
+                "max_steps",
+                f"max_steps={c.max_steps} must be at least 1, or -1 to derive it from num_train_epochs",
+            )
+        _in_range("max_steps", c.max_steps, 1, MAX_STEPS_LIMIT)
+    _validate_epochs(c)
+    total = c.total_steps
+    if total > MAX_STEPS_LIMIT:
+        raise ConfigError("num_train_epochs", f"these epochs give max_steps={total}, more than {MAX_STEPS_LIMIT}")
+    if info.uses_warmup and c.num_warmup_steps > total:
+        raise ConfigError(
+            "warmup_steps",
+            f"warmup_steps={c.warmup_steps!r} gives {c.num_warmup_steps} warmup steps, more than max_steps={total}",
+        )
+    _validate_kwargs(info, c.lr_scheduler_kwargs)
+
+
+def _validate_epochs(c: ScheduleConfig) -> None:
+    if c.dataset_size is None:
+        if c.max_steps == FROM_EPOCHS:
+            raise ConfigError("dataset_size", "max_steps=-1 derives it from epochs, which needs dataset_size")
+        return
+    _number("num_train_epochs", c.num_train_epochs)
+    _in_range("num_train_epochs", c.num_train_epochs, 0, MAX_EPOCHS, low_open=True)
+    for name, high in (
+        ("dataset_size", MAX_COUNT),
+        ("per_device_train_batch_size", 10**7),
+        ("gradient_accumulation_steps", 10**6),
+        ("world_size", 10**6),
+    ):
+        _number(name, getattr(c, name), integer=True)
+        _in_range(name, getattr(c, name), 1, high)
+    if not isinstance(c.dataloader_drop_last, bool):
+        raise ConfigError(
+            "dataloader_drop_last", f"dataloader_drop_last={c.dataloader_drop_last!r} must be true or false"
+        )
+    if (
+        c.dataloader_drop_last
+        and steps.batches_per_process(c.dataset_size, c.per_device_train_batch_size, c.world_size, True) == 0
+    ):
+        raise ConfigError(
+            "dataset_size",
+            f"dataset_size={c.dataset_size} with dataloader_drop_last leaves no full batch of "
+            f"{c.per_device_train_batch_size} for each of {c.world_size} process(es)",
+        )
+
+
+def _validate_kwargs(info: registry.SchedulerInfo, kwargs: Mapping[str, object]) -> None:
+    name = "lr_scheduler_kwargs"
+    accepted = ", ".join(k.name for k in info.kwargs) or "none"
+    for key, value in kwargs.items():
+        spec = info.kwarg(key) if isinstance(key, str) else None
+        if spec is None:
+            raise ConfigError(name, f"{info.name} does not take {key!r}; the kwargs it takes: {accepted}")
+        _validate_kwarg(info, spec, value)
+    missing = [k for k in info.required if k not in kwargs]
+    if missing:
+        raise ConfigError(name, f"{info.name} needs {' and '.join(missing)} in lr_scheduler_kwargs")
+    if info.one_of:
+        given = [k for k in info.one_of if kwargs.get(k) is not None]
+        if len(given) != 1:
+            options = " or ".join(info.one_of)
+            problem = "not both" if given else "one is required"
+            raise ConfigError(name, f"{info.name} takes {options} in lr_scheduler_kwargs ({problem})")
+
+
+def _validate_kwarg(info: registry.SchedulerInfo, spec: registry.KwargSpec, value: object) -> None:
+    name = "lr_scheduler_kwargs"
+    where = f"{info.name}'s {spec.name}={value!r}"
+    if value is None and spec.default is None:
+        return
+    if spec.kind == "bool":
+        if not isinstance(value, bool):
+            raise ConfigError(name, f"{where} must be true or false")
+    elif spec.kind == "str":
+        if not isinstance(value, str):
+            raise ConfigError(name, f"{where} must be a string")
+        if spec.choices and value not in spec.choices:
+            raise ConfigError(name, f"{where} must be one of: {', '.join(spec.choices)}")
+    else:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ConfigError(name, f"{where} must be a finite number")
+        if abs(value) > MAX_COUNT:
+            raise ConfigError(name, f"{where} is too large (at most {MAX_COUNT:g} in size)")
+
+
+FIELD_NAMES = tuple(f.name for f in fields(ScheduleConfig))
+DEFAULTS = ScheduleConfig()
+# Fields only read when max_steps is derived from epochs (or to show steps per epoch).
+EPOCH_FIELDS = (
+    "num_train_epochs",
+    "dataset_size",
+    "per_device_train_batch_size",
+    "gradient_accumulation_steps",
+    "world_size",
+    "dataloader_drop_last",
+)
+
+
+# -- text in: links, CLI flags, form fields -----------------------------------------------------
+
+
+def parse_field(name: str, text: str) -> object:
+    """Parse one setting from text (a URL parameter, CLI flag or form field).
+
+    Numbers accept Python/JSON notation (`3e-4`, `1_000`); whole-number settings also accept an
+    integral float (`1e6`). `lr_scheduler_kwargs` is a JSON object. Raises `ConfigError`.
+    """
+    text = text.strip()
+    if name in ("learning_rate", "warmup_steps", "num_train_epochs", "warmup_ratio"):
+        return _parse_float(name, text)
+    if name in (
+        "max_steps",
+        "dataset_size",
+        "per_device_train_batch_size",
+        "gradient_accumulation_steps",
+        "world_size",
+    ):
+        return _parse_int(name, text)
+    if name == "dataloader_drop_last":
+        lowered = text.lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off", ""):
+            return False
+        raise ConfigError(name, f"{name}={text!r} must be true or false")
+    if name == "lr_scheduler_type":
+        return text
+    if name == "lr_scheduler_kwargs":
+        return parse_kwargs(text)
+    raise ConfigError(name, f"{name!r} is not a setting")
+
+
+def _parse_float(name: str, text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise ConfigError(name, f"{name}={_short(text)} is not a number") from None
+
+
+def _parse_int(name: str, text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    value = _parse_float(name, text)
+    if not math.isfinite(value) or not value.is_integer() or abs(value) > 2**53:
+        raise ConfigError(name, f"{name}={_short(text)} is not a whole number")
+    return int(value)
+
+
+def parse_kwargs(text: str) -> dict[str, object]:
+    """`lr_scheduler_kwargs` from JSON text: an object of scalars. Empty text is `{}`."""
+    name = "lr_scheduler_kwargs"
+    if not text.strip():
+        return {}
+    if len(text) > MAX_KWARGS_CHARS:
+        raise ConfigError(name, f"{name} is {len(text)} characters long; at most {MAX_KWARGS_CHARS} are read")
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError) as e:
+        raise ConfigError(name, f"{name} is not valid JSON ({_short(str(e))})") from None
+    if not isinstance(value, dict):
+        raise ConfigError(name, f'{name} must be a JSON object like {{"num_cycles": 2}}, not {_short(text)}')
+    for key, item in value.items():
+        if item is not None and not isinstance(item, (bool, int, float, str)):
+            raise ConfigError(name, f"{name}[{key!r}] must be a number, string, true/false or null")
+    return value
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def from_mapping(values: Mapping[str, object]) -> ScheduleConfig:
+    """A config from TrainingArguments-named values (text or already parsed).
+
+    Accepts the legacy `warmup_ratio` as an alias of a fractional `warmup_steps`. Unknown names
+    raise `ConfigError`; so does any invalid value.
+    """
+    parsed: dict[str, object] = {}
+    for key, value in values.items():
+        if key not in FIELD_NAMES and key != "warmup_ratio":
+            raise ConfigError(key, f"{key!r} is not a setting; settings are: {', '.join(FIELD_NAMES)}")
+        parsed[key] = parse_field(key, value) if isinstance(value, str) else value
+    if "warmup_ratio" in parsed:
+        ratio = parsed.pop("warmup_ratio")
+        _number("warmup_ratio", ratio)
+        if parsed.get("warmup_steps", 0) not in (0, None):
+            raise ConfigError("warmup_ratio", "give warmup_steps or the legacy warmup_ratio, not both")
+        if not 0 <= ratio < 1:
+            raise ConfigError("warmup_ratio", f"warmup_ratio={ratio!r} must be at least 0 and below 1")
+        parsed["warmup_steps"] = ratio
+    return ScheduleConfig(**parsed)

@@ -1,0 +1,31 @@
+"""Per-step tables -> bytes in the formats people load: CSV, JSON, Parquet.
+
+Floats are written so they read back exactly: CSV and JSON use Python's `repr` (the shortest
+text that round-trips), Parquet stores float64.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+
+FORMATS = ("csv", "json", "parquet")
+
+
+def table_bytes(steps: Sequence[int], learning_rates: Sequence[float], fmt: str) -> bytes:
+    """The `step,learning_rate` table as `fmt` ("csv", "json" or "parquet")."""
+    if fmt == "csv":
+        body = "".join([f"{s},{v!r}\n" for s, v in zip(steps, learning_rates, strict=True)])
+        return ("step,learning_rate\n" + body).encode()
+    if fmt == "json":
+        return json.dumps({"step": list(steps), "learning_rate": list(learning_rates)}).encode()
+    if fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.table({"step": pa.array(steps, pa.int64()), "learning_rate": pa.array(learning_rates, pa.float64())})
+        sink = io.BytesIO()
+        pq.write_table(table, sink)
+        return sink.getvalue()
+    raise ValueError(f"format={fmt!r} is not one of: {', '.join(FORMATS)}")

@@ -1,0 +1,268 @@
+"""Config -> exact per-step learning rate, computed by transformers' own `get_scheduler`.
+
+The one module that builds schedulers. Step convention: step `s` runs `1..max_steps` and trains
+with `lr(s) = learning_rate * lambda(s - 1)`, `lambda = scheduler.lr_lambdas[0]`: the LR of that
+update, which is exactly what Trainer logs at global step `s` (transformers >= 4.51). Calling
+`lambda` directly gives the same floats as stepping the `LambdaLR`, bit for bit, because
+`LambdaLR.get_lr` computes `base_lr * lambda(last_epoch)` with `base_lr = learning_rate`.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import torch
+from transformers.optimization import get_scheduler
+
+from .config import EXPORT_STEPS_LIMIT, ConfigError, ScheduleConfig
+
+DISPLAY_POINTS = 1000
+MAX_MARKED_RESTARTS = 200
+
+
+@dataclass(frozen=True)
+class Breakpoint:
+    """A step where the schedule changes character. `kind` is one of: start, warmup_end, peak,
+    decay_start, decay_end, restart, end."""
+
+    step: int
+    kind: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A built schedule: `lr(s)` for steps `1..max_steps`, exact."""
+
+    config: ScheduleConfig
+    lr_lambda: Callable[[int], float]
+
+    @property
+    def max_steps(self) -> int:
+        return self.config.total_steps
+
+    def lr(self, step: int) -> float:
+        """The LR of update `step` (1-based): `learning_rate * lambda(step - 1)`."""
+        return self.lrs((step,))[0]
+
+    def lrs(self, step_list: Iterable[int]) -> list[float]:
+        """The LR at each of `step_list` (1-based), checked finite; `ConfigError` if transformers'
+        function fails or gives a non-finite value at one of them."""
+        base, lam, out = self.config.learning_rate, self.lr_lambda, []
+        for s in step_list:
+            try:
+                value = base * lam(s - 1)
+                ok = math.isfinite(value)
+            except (ArithmeticError, TypeError, ValueError) as e:
+                raise self._failure(s, f"{type(e).__name__}: {e}") from None
+            if not ok:
+                raise self._failure(s, f"it gives {value!r}")
+            out.append(value)
+        return out
+
+    def _failure(self, step: int, why: str) -> ConfigError:
+        return ConfigError(
+            "lr_scheduler_kwargs",
+            f"transformers' {self.config.lr_scheduler_type} schedule fails at step {step} with these settings: {why}",
+        )
+
+
+def build(config: ScheduleConfig) -> Schedule:
+    """Build the schedule of `config` with `transformers.get_scheduler`.
+
+    Raises `ConfigError` for metric-driven types (they have no step function) and when
+    transformers rejects the settings.
+    """
+    return _build(config)
+
+
+@lru_cache(maxsize=64)
+def _build(config: ScheduleConfig) -> Schedule:
+    info = config.info
+    if info.metric_driven:
+        raise ConfigError(
+            "lr_scheduler_type",
+            f"{info.name} follows a metric, not the step count: it needs a training log to simulate it",
+        )
+    # polynomial's and cosine_with_min_lr's lambdas read optimizer.defaults["lr"]: use the real LR.
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=config.learning_rate)
+    try:
+        with warnings.catch_warnings():
+            # wsd warns when num_stable_steps is given, as Trainer always passes num_training_steps
+            warnings.simplefilter("ignore")
+            scheduler = get_scheduler(
+                config.lr_scheduler_type,
+                optimizer,
+                num_warmup_steps=config.num_warmup_steps,
+                num_training_steps=config.total_steps,
+                scheduler_specific_kwargs=dict(config.lr_scheduler_kwargs),
+            )
+    except (ArithmeticError, TypeError, ValueError) as e:
+        raise ConfigError("lr_scheduler_kwargs", f"transformers' {info.function} rejects these settings: {e}") from None
+    return Schedule(config, scheduler.lr_lambdas[0])
+
+
+def full_table(config: ScheduleConfig) -> tuple[range, list[float]]:
+    """Every step `1..max_steps` and its LR, bit-identical to stepping a real `LambdaLR`.
+
+    Capped at `EXPORT_STEPS_LIMIT` steps (`ConfigError` above it).
+    """
+    n = config.total_steps
+    if n > EXPORT_STEPS_LIMIT:
+        raise ConfigError(
+            "max_steps", f"max_steps={n} is too many to export step by step (at most {EXPORT_STEPS_LIMIT:,})"
+        )
+    schedule = build(config)
+    base, lam = config.learning_rate, schedule.lr_lambda
+    try:
+        values = [base * lam(c) for c in range(n)]
+    except (ArithmeticError, TypeError, ValueError):
+        values = schedule.lrs(range(1, n + 1))  # slow path, only to name the failing step
+    if not all(map(math.isfinite, values)):
+        schedule.lrs(range(1, n + 1))
+    return range(1, n + 1), values
+
+
+def breakpoints(config: ScheduleConfig) -> list[Breakpoint]:
+    """Steps where the schedule changes character: start, warmup end and peak, WSD's phases,
+    every restart (up to `MAX_MARKED_RESTARTS`), and the last step. Sorted by step."""
+    schedule = build(config)
+    n, w = config.total_steps, config.num_warmup_steps if config.info.uses_warmup else 0
+    points = [Breakpoint(1, "start", "step 1")]
+    if w > 0:
+        points.append(Breakpoint(w, "warmup_end", f"last warmup step ({w})"))
+        # the peak is the larger of the last warmup step and the first step after it
+        peak = w if w == n or schedule.lr(w) >= schedule.lr(w + 1) else w + 1
+        points.append(Breakpoint(peak, "peak", f"peak (step {peak})"))
+    name, kwargs = config.lr_scheduler_type, config.lr_scheduler_kwargs
+    if name == "warmup_stable_decay":
+        decay = int(kwargs["num_decay_steps"])
+        stable = kwargs.get("num_stable_steps")
+        stable = n - w - decay if stable is None else int(stable)
+        points.append(Breakpoint(w + stable + 1, "decay_start", f"decay starts (step {w + stable + 1})"))
+        points.append(Breakpoint(w + stable + decay + 1, "decay_end", f"decay ends (step {w + stable + decay + 1})"))
+    if name == "cosine_with_restarts":
+        points += _restarts(schedule, w, n, kwargs.get("num_cycles", 1))
+    points.append(Breakpoint(n, "end", f"last step ({n})"))
+    return sorted((p for p in points if 1 <= p.step <= n), key=lambda p: p.step)
+
+
+def _restarts(schedule: Schedule, w: int, n: int, cycles: float) -> list[Breakpoint]:
+    count = math.ceil(cycles) - 1
+    if count < 1 or count > MAX_MARKED_RESTARTS or n - w < 2:
+        return []
+    out = []
+    for k in range(1, count + 1):
+        # lambda(c) jumps back up at the first c whose progress reaches k / cycles
+        guess = w + math.ceil(k * (n - w) / cycles)
+        candidates = [c for c in (guess - 1, guess, guess + 1) if w < c < n]
+        if not candidates:
+            continue
+        lam = schedule.lrs([c + 1 for c in candidates] + [c for c in candidates])
+        jumps = [lam[i] - lam[i + len(candidates)] for i in range(len(candidates))]
+        best = max(range(len(candidates)), key=jumps.__getitem__)
+        if jumps[best] > 0:
+            step = candidates[best] + 1
+            out.append(Breakpoint(step, "restart", f"restart {k} (step {step})"))
+    return out
+
+
+def display_steps(config: ScheduleConfig, points: int = DISPLAY_POINTS) -> list[int]:
+    """The steps a chart needs, about `points` of them whatever `max_steps` is.
+
+    Short runs get every step. Longer ones get every breakpoint with its neighbours (so each
+    kink is drawn exactly where it is), a few samples inside every phase (so a short warmup keeps
+    its shape), and evenly spread steps for the rest of the budget.
+    """
+    n = config.total_steps
+    if n <= points:
+        return list(range(1, n + 1))
+    marks = sorted({p.step for p in breakpoints(config)})
+    chosen = {x for s in marks for x in (s - 1, s, s + 1) if 1 <= x <= n}
+    per_phase = max(4, min(64, points // (4 * max(1, len(marks)))))
+    for a, b in zip(marks, marks[1:], strict=False):
+        if b - a > 2:
+            chosen.update(a + round(i * (b - a) / per_phase) for i in range(per_phase + 1))
+    even = max(2, points - len(chosen))
+    chosen.update(1 + round(i * (n - 1) / (even - 1)) for i in range(even))
+    return sorted(chosen)
+
+
+@dataclass(frozen=True)
+class DisplayCurve:
+    """The steps a chart draws, their exact LRs, and the breakpoints to mark."""
+
+    steps: Sequence[int]
+    lrs: Sequence[float]
+    breakpoints: Sequence[Breakpoint]
+
+
+def display_curve(config: ScheduleConfig, points: int = DISPLAY_POINTS) -> DisplayCurve:
+    """What a chart of `config` needs, in time independent of `max_steps`. Every value exact."""
+    schedule = build(config)
+    step_list = display_steps(config, points)
+    return DisplayCurve(step_list, schedule.lrs(step_list), breakpoints(config))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The numbers a person checks first, all exact, plus plain-language notes."""
+
+    max_steps: int
+    num_warmup_steps: int
+    peak_lr: float
+    peak_step: int
+    first_lr: float
+    final_lr: float
+    update_steps_per_epoch: int | None
+    global_batch_size: int
+    notes: tuple[str, ...]
+
+
+def summarize(config: ScheduleConfig, curve: DisplayCurve | None = None) -> Summary:
+    """Summary of `config`; `curve` (from `display_curve`) is reused when given."""
+    curve = curve or display_curve(config)
+    peak_index = max(range(len(curve.lrs)), key=curve.lrs.__getitem__)
+    uses_warmup = config.info.uses_warmup
+    return Summary(
+        max_steps=config.total_steps,
+        num_warmup_steps=config.num_warmup_steps if uses_warmup else 0,
+        peak_lr=curve.lrs[peak_index],
+        peak_step=curve.steps[peak_index],
+        first_lr=curve.lrs[0],
+        final_lr=curve.lrs[-1],
+        update_steps_per_epoch=config.update_steps_per_epoch,
+        global_batch_size=config.global_batch_size,
+        notes=tuple(_notes(config, curve.lrs[0])),
+    )
+
+
+def _notes(config: ScheduleConfig, first_lr: float) -> list[str]:
+    info, w, n = config.info, config.warmup_steps, config.total_steps
+    notes = []
+    if config.uses_epochs:
+        u = config.update_steps_per_epoch
+        notes.append(
+            f"max_steps = ceil(num_train_epochs × updates per epoch) = ceil({config.num_train_epochs:g} × {u}) = {n}."
+        )
+    if not info.uses_warmup:
+        if w:
+            notes.append(f"{info.name} has no warmup: warmup_steps={w:g} is ignored.")
+    elif 0 < w < 1:
+        notes.append(
+            f"warmup_steps={w!r} is a ratio: ceil({n} × {w!r}) = ceil({n * w!r}) = {config.num_warmup_steps} warmup steps."
+        )
+    elif w >= 1 and w != int(w):
+        notes.append(f"warmup_steps={w!r} is a count and int() truncates it to {int(w)}.")
+    if first_lr == 0:
+        notes.append(
+            "Step 1 trains at LR 0: the warmup starts at lambda(0) = 0, and Trainer logs the LR each update "
+            "used, so that first update changes nothing but the optimizer state."
+        )
+    if info.uses_warmup and not info.uses_max_steps:
+        notes.append(f"{info.name} does not use max_steps: it keeps decaying after the last step shown.")
+    return notes

@@ -1,0 +1,213 @@
+"""The sidebar settings form: URL -> widgets once per session, widgets -> config every run.
+
+Widgets hold text (so an entry like "3e-4" stays exactly as typed, and a bad entry stays on
+screen with its message instead of being lost). Keys are TrainingArguments' names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from warmup_viz import registry, share
+from warmup_viz.config import DEFAULTS, EPOCH_FIELDS, FROM_EPOCHS, ConfigError, ScheduleConfig, parse_field
+from warmup_viz.registry import REQUIRED
+
+from .text import plain
+
+_PERSIST = "session"
+_STEPS_FROM = "steps_from"
+_MODE_LABELS = {"max_steps": "max_steps", "epochs": "epochs × dataset"}
+
+# Kwargs with no transformers default that a schedule needs; prefilled so the curve shows at once.
+_SUGGESTED = {"num_decay_steps": lambda max_steps: max(1, max_steps // 10), "min_lr_rate": lambda _: 0.1}
+
+_LABELS = {
+    "learning_rate": ("learning_rate", "Peak learning rate (TrainingArguments default 5e-05)."),
+    "warmup_steps": (
+        "warmup_steps",
+        "A count of steps (≥ 1, truncated by int()) or a ratio of max_steps (< 1, rounded up by ceil).",
+    ),
+    "max_steps": ("max_steps", "Optimizer updates in the whole run."),
+    "num_train_epochs": ("num_train_epochs", "Epochs; may be fractional."),
+    "dataset_size": ("dataset_size", "Training examples in the dataset."),
+    "per_device_train_batch_size": ("per_device_train_batch_size", "Examples per batch on each process."),
+    "gradient_accumulation_steps": ("gradient_accumulation_steps", "Batches per optimizer update."),
+    "world_size": ("world_size", "Number of processes (GPUs)."),
+}
+
+
+@dataclass
+class FormResult:
+    """What the form produced: a config when every entry is valid, else messages by field."""
+
+    config: ScheduleConfig | None
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def kwarg_key(scheduler: str, name: str) -> str:
+    return f"lr_scheduler_kwargs.{scheduler}.{name}"
+
+
+def _default_text(spec: registry.KwargSpec, max_steps: int) -> object:
+    if spec.kind == "bool":
+        return bool(spec.default)
+    if spec.name in _SUGGESTED and spec.default in (None, REQUIRED):
+        return str(_SUGGESTED[spec.name](max_steps))
+    if spec.default in (None, REQUIRED):
+        return ""
+    return spec.default if spec.choices else share.to_text(spec.name, spec.default)
+
+
+def load_from_url() -> list[str]:
+    """Once per session: put the link's settings into the widgets. Returns the link's warnings."""
+    if "_loaded_from_url" in st.session_state:
+        return st.session_state["_url_warnings"]
+    config, warnings = share.decode(st.query_params.to_dict())
+    state = st.session_state
+    state["lr_scheduler_type"] = config.lr_scheduler_type
+    for name in ("learning_rate", "warmup_steps", *EPOCH_FIELDS):
+        value = getattr(config, name)
+        state[name] = value if name == "dataloader_drop_last" else ("" if value is None else share.to_text(name, value))
+    state["max_steps"] = str(DEFAULTS.max_steps if config.uses_epochs else config.max_steps)
+    state[_STEPS_FROM] = "epochs" if config.uses_epochs else "max_steps"
+    info = config.info
+    for spec in info.kwargs:
+        if spec.name in config.lr_scheduler_kwargs:
+            value = config.lr_scheduler_kwargs[spec.name]
+            state[kwarg_key(info.name, spec.name)] = (
+                value if spec.kind == "bool" or spec.choices else share.to_text(spec.name, value)
+            )
+    state["_loaded_from_url"] = True
+    state["_url_warnings"] = warnings
+    return warnings
+
+
+def _text(name: str, slots: dict, *, container=st) -> str:
+    label, help_text = _LABELS[name]
+    value = container.text_input(label, key=name, help=help_text, persist_state=_PERSIST)
+    slots[name] = container.empty()
+    return value
+
+
+def render() -> FormResult:
+    """Draw the settings in the sidebar and return the config they describe."""
+    sb = st.sidebar
+    slots: dict[str, object] = {}
+    errors: dict[str, str] = {}
+    values: dict[str, object] = {}
+
+    def read(name: str, text: str) -> None:
+        try:
+            values[name] = parse_field(name, text)
+        except ConfigError as e:
+            errors[name] = str(e)
+
+    sb.header("Schedule")
+    names = registry.scheduler_names()
+    scheduler = sb.selectbox(
+        "lr_scheduler_type",
+        names,
+        key="lr_scheduler_type",
+        persist_state=_PERSIST,
+        help="transformers' SchedulerType values of the installed version.",
+    )
+    slots["lr_scheduler_type"] = sb.empty()
+    values["lr_scheduler_type"] = scheduler
+    info = registry.info(scheduler)
+    sb.caption(info.summary)
+    read("learning_rate", _text("learning_rate", slots, container=sb))
+    read("warmup_steps", _text("warmup_steps", slots, container=sb))
+
+    mode = sb.radio(
+        "Steps from",
+        list(_MODE_LABELS),
+        key=_STEPS_FROM,
+        format_func=_MODE_LABELS.get,
+        horizontal=True,
+        persist_state=_PERSIST,
+        help="Give max_steps, or let Trainer's arithmetic derive it from epochs and the dataset.",
+    )
+    if mode == "max_steps":
+        read("max_steps", _text("max_steps", slots, container=sb))
+    else:
+        values["max_steps"] = FROM_EPOCHS
+    with sb.expander("Epochs calculator", expanded=mode == "epochs"):
+        for name in EPOCH_FIELDS[:-1]:
+            text = _text(name, slots, container=st)
+            if mode == "epochs" or name == "dataset_size":
+                if text.strip() or name != "dataset_size":
+                    read(name, text)
+        values["dataloader_drop_last"] = st.checkbox(
+            "dataloader_drop_last",
+            key="dataloader_drop_last",
+            persist_state=_PERSIST,
+            help="Drop the last incomplete batch (Trainer's dataloader_drop_last).",
+        )
+        slots["dataloader_drop_last"] = st.empty()
+    if mode == "max_steps":
+        values.pop("dataset_size", None)  # the calculator only feeds max_steps in epochs mode
+
+    values["lr_scheduler_kwargs"] = _kwargs(sb, info, values.get("max_steps"), slots, errors)
+
+    config = None
+    if not errors:
+        try:
+            config = ScheduleConfig(**values)
+        except ConfigError as e:
+            errors[e.field] = str(e)
+    for name, message in errors.items():
+        slot = slots.get(name) or slots["lr_scheduler_type"]
+        slot.error(plain(message))
+    return FormResult(config, errors)
+
+
+def _kwargs(sb, info: registry.SchedulerInfo, max_steps: object, slots: dict, errors: dict) -> dict[str, object]:
+    """The kwargs widgets of `info`; returns the kwargs that differ from transformers' defaults."""
+    kwargs: dict[str, object] = {}
+    if info.kwargs:
+        sb.subheader("lr_scheduler_kwargs")
+    steps_hint = max_steps if isinstance(max_steps, int) and max_steps > 0 else DEFAULTS.max_steps
+    for spec in info.kwargs:
+        key = kwarg_key(info.name, spec.name)
+        default = _default_text(spec, steps_hint)
+        st.session_state.setdefault(key, default)
+        required = spec.default is REQUIRED or spec.name in info.one_of
+        label = spec.name + (" (required)" if spec.default is REQUIRED else "")
+        help_text = f"{spec.help} transformers' default: {spec.default!r}."
+        if spec.kind == "bool":
+            value = sb.checkbox(label, key=key, help=help_text, persist_state=_PERSIST)
+        elif spec.choices:
+            value = sb.selectbox(label, spec.choices, key=key, help=help_text, persist_state=_PERSIST)
+        else:
+            placeholder = "None" if spec.default is None else ""
+            value = sb.text_input(label, key=key, help=help_text, placeholder=placeholder, persist_state=_PERSIST)
+            if not value.strip():
+                continue
+            try:
+                value = _kwarg_value(spec, value)
+            except ValueError as e:
+                errors["lr_scheduler_kwargs"] = f"{spec.name}: {e}"
+                continue
+        if value != spec.default or required:
+            kwargs[spec.name] = value
+    if info.one_of:
+        sb.caption(f"Give one of {' or '.join(info.one_of)}; leave the other empty.")
+    if info.metric_driven:
+        sb.caption("This type follows a metric; these kwargs apply when it is simulated from a log.")
+    slots["lr_scheduler_kwargs"] = sb.empty()
+    return kwargs
+
+
+def _kwarg_value(spec: registry.KwargSpec, text: str) -> object:
+    text = text.strip()
+    if spec.kind == "str":
+        return text
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number") from None
+    if spec.kind == "int" and number.is_integer() and abs(number) < 2**53:
+        return int(number)
+    return number
