@@ -289,7 +289,10 @@ def _parse_int(name: str, text: str) -> int:
         return int(text)
     except ValueError:
         pass
-    value = _parse_float(name, text)
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
     if not math.isfinite(value) or not value.is_integer() or abs(value) > 2**53:
         raise ConfigError(name, f"{name}={_short(text)} is not a whole number")
     return int(value)

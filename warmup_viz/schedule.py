@@ -52,8 +52,15 @@ class Schedule:
     def lrs(self, step_list: Iterable[int]) -> list[float]:
         """The LR at each of `step_list` (1-based), checked finite; `ConfigError` if transformers'
         function fails or gives a non-finite value at one of them."""
-        base, lam, out = self.config.learning_rate, self.lr_lambda, []
-        for s in step_list:
+        base, lam = self.config.learning_rate, self.lr_lambda
+        step_list = step_list if isinstance(step_list, (list, range)) else list(step_list)
+        try:
+            out = [base * lam(s - 1) for s in step_list]
+            if all(map(math.isfinite, out)):
+                return out
+        except (ArithmeticError, TypeError, ValueError):
+            pass
+        for s in step_list:  # the slow way, only to name the step that fails and why
             try:
                 value = base * lam(s - 1)
                 ok = math.isfinite(value)
@@ -61,8 +68,7 @@ class Schedule:
                 raise self._failure(s, f"{type(e).__name__}: {e}") from None
             if not ok:
                 raise self._failure(s, f"it gives {value!r}")
-            out.append(value)
-        return out
+        raise AssertionError("unreachable: every step was finite")
 
     def _failure(self, step: int, why: str) -> ConfigError:
         return ConfigError(
@@ -116,14 +122,7 @@ def full_table(config: ScheduleConfig) -> tuple[range, list[float]]:
         raise ConfigError(
             "max_steps", f"max_steps={n} is too many to export step by step (at most {EXPORT_STEPS_LIMIT:,})"
         )
-    schedule = build(config)
-    base, lam = config.learning_rate, schedule.lr_lambda
-    try:
-        values = [base * lam(c) for c in range(n)]
-    except (ArithmeticError, TypeError, ValueError):
-        values = schedule.lrs(range(1, n + 1))  # slow path, only to name the failing step
-    if not all(map(math.isfinite, values)):
-        schedule.lrs(range(1, n + 1))
+    values = build(config).lrs(range(1, n + 1))
     return range(1, n + 1), values
 
 
@@ -171,7 +170,9 @@ def _restarts(schedule: Schedule, w: int, n: int, cycles: float) -> list[Breakpo
     return out
 
 
-def display_steps(config: ScheduleConfig, points: int = DISPLAY_POINTS) -> list[int]:
+def display_steps(
+    config: ScheduleConfig, points: int = DISPLAY_POINTS, marks: Sequence[Breakpoint] | None = None
+) -> list[int]:
     """The steps a chart needs, about `points` of them whatever `max_steps` is.
 
     Short runs get every step. Longer ones get every breakpoint with its neighbours (so each
@@ -181,14 +182,14 @@ def display_steps(config: ScheduleConfig, points: int = DISPLAY_POINTS) -> list[
     n = config.total_steps
     if n <= points:
         return list(range(1, n + 1))
-    marks = sorted({p.step for p in breakpoints(config)})
+    marks = sorted({p.step for p in (breakpoints(config) if marks is None else marks)})
     chosen = {x for s in marks for x in (s - 1, s, s + 1) if 1 <= x <= n}
     per_phase = max(4, min(64, points // (4 * max(1, len(marks)))))
     for a, b in zip(marks, marks[1:], strict=False):
         if b - a > 2:
-            chosen.update(a + round(i * (b - a) / per_phase) for i in range(per_phase + 1))
+            chosen.update(a + i * (b - a) // per_phase for i in range(per_phase + 1))
     even = max(2, points - len(chosen))
-    chosen.update(1 + round(i * (n - 1) / (even - 1)) for i in range(even))
+    chosen.update(1 + i * (n - 1) // (even - 1) for i in range(even))
     return sorted(chosen)
 
 
@@ -203,9 +204,9 @@ class DisplayCurve:
 
 def display_curve(config: ScheduleConfig, points: int = DISPLAY_POINTS) -> DisplayCurve:
     """What a chart of `config` needs, in time independent of `max_steps`. Every value exact."""
-    schedule = build(config)
-    step_list = display_steps(config, points)
-    return DisplayCurve(step_list, schedule.lrs(step_list), breakpoints(config))
+    marks = breakpoints(config)
+    step_list = display_steps(config, points, marks)
+    return DisplayCurve(step_list, build(config).lrs(step_list), marks)
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,7 @@ def encode(config: ScheduleConfig) -> dict[str, str]:
             continue
         value = getattr(config, name)
         default = getattr(DEFAULTS, name)
-        if name == "lr_scheduler_kwargs" and dict(value) == dict(default):
-            continue
-        if value == default and type(value) is type(default):
+        if value == default:  # kwargs compare as mappings; 0 and 0.0 are the same setting
             continue
         out[name] = to_text(name, value)
     return out

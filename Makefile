@@ -1,0 +1,42 @@
+# Two commands do all the setup on a fresh machine:
+#   make run    install what the dashboard needs (first time only) and start it
+#   make test   install everything, Chromium included (first time only), then lint and run all tests
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# Extra pip options, e.g. PIP_EXTRA="--extra-index-url <PyTorch's CPU index>" for a CPU-only torch.
+PIP_EXTRA ?=
+
+.PHONY: run test lint bench chromium screenshot
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet $(PIP_EXTRA) -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet $(PIP_EXTRA) -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.runtime
+	HF_HUB_OFFLINE=1 $(PY) -m streamlit run app.py
+
+# Browser tests drive Debian's Chromium; install it when it is missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: $(VENV)/.dev chromium lint
+	HF_HUB_OFFLINE=1 $(PY) -m pytest
+
+bench: $(VENV)/.dev
+	$(PY) bench/bench_schedule.py
+
+screenshot: $(VENV)/.dev chromium
+	$(PY) scripts/screenshot.py docs/screenshot.png

@@ -1,0 +1,161 @@
+"""The schedule page through Streamlit's AppTest: URL in, widgets, chart, summary, messages."""
+
+import json
+import pathlib
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from warmup_viz import schedule
+from warmup_viz.config import ScheduleConfig
+
+APP = str(pathlib.Path(__file__).resolve().parents[1] / "app.py")
+
+
+def app(**params):
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def chart_data(at):
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    return figure["data"][0]["x"], figure["data"][0]["y"]
+
+
+def shown(elements):
+    """The texts of message elements as a person reads them (markdown escapes removed)."""
+    return [e.value.replace("\\", "") for e in elements]
+
+
+def metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def test_defaults_draw_the_schedule():
+    at = app()
+    assert not at.exception and not at.error
+    assert at.query_params == {}
+    x, y = chart_data(at)
+    assert x == list(range(1, 1001))
+    assert y == schedule.full_table(ScheduleConfig())[1]
+    assert metrics(at)["max_steps"] == "1,000"
+
+
+def test_link_restores_settings_and_chart():
+    at = app(
+        lr_scheduler_type="cosine_with_restarts",
+        learning_rate="0.0003",
+        warmup_steps="0.05",
+        max_steps="20000",
+        lr_scheduler_kwargs='{"num_cycles":3}',
+    )
+    assert not at.exception and not at.warning and not at.error
+    assert at.selectbox(key="lr_scheduler_type").value == "cosine_with_restarts"
+    assert at.text_input(key="learning_rate").value == "0.0003"
+    assert at.text_input(key="warmup_steps").value == "0.05"
+    assert at.text_input(key="max_steps").value == "20000"
+    assert at.text_input(key="lr_scheduler_kwargs.cosine_with_restarts.num_cycles").value == "3"
+    config = ScheduleConfig(
+        lr_scheduler_type="cosine_with_restarts",
+        learning_rate=3e-4,
+        warmup_steps=0.05,
+        max_steps=20000,
+        lr_scheduler_kwargs={"num_cycles": 3},
+    )
+    curve = schedule.display_curve(config)
+    assert chart_data(at) == (list(curve.steps), list(curve.lrs))
+    assert metrics(at)["num_warmup_steps"] == "1,000"
+    assert at.query_params == {
+        "learning_rate": "0.0003",
+        "lr_scheduler_type": "cosine_with_restarts",
+        "warmup_steps": "0.05",
+        "max_steps": "20000",
+        "lr_scheduler_kwargs": '{"num_cycles":3}',
+    }
+
+
+def test_changing_an_input_updates_chart_and_url():
+    at = app()
+    at.text_input(key="max_steps").set_value("50").run()
+    at.text_input(key="warmup_steps").set_value("0.1").run()
+    assert chart_data(at)[0] == list(range(1, 51))
+    assert chart_data(at)[1][0] == 0.0
+    assert at.query_params == {"max_steps": "50", "warmup_steps": "0.1"}
+    assert any("Step 1 trains at LR 0" in m.value for m in at.markdown)
+
+
+def test_epochs_calculator():
+    at = app(
+        max_steps="-1",
+        dataset_size="1000",
+        per_device_train_batch_size="8",
+        gradient_accumulation_steps="4",
+        world_size="3",
+        num_train_epochs="2.5",
+    )
+    assert not at.exception and not at.error
+    assert at.radio(key="steps_from").value == "epochs"
+    m = metrics(at)
+    assert m["max_steps"] == "28" and m["steps per epoch"] == "11" and m["global batch size"] == "96"
+
+
+def test_bad_input_shows_a_message_keeps_the_entry_and_no_traceback():
+    at = app()
+    at.text_input(key="learning_rate").set_value("abc").run()
+    assert not at.exception
+    assert at.text_input(key="learning_rate").value == "abc"
+    assert any("learning_rate='abc' is not a number" in t for t in shown(at.error))
+    assert not at.get("plotly_chart")
+    at.text_input(key="learning_rate").set_value("1e-3").run()
+    assert not at.error and at.get("plotly_chart")
+
+
+@pytest.mark.parametrize(
+    "params,fragment",
+    [
+        ({"max_steps": "-3"}, "max_steps=-3 must be at least 1"),
+        ({"learning_rate": "abc"}, "learning_rate='abc' is not a number"),
+        ({"lr_scheduler_type": "nope"}, "lr_scheduler_type='nope' is not one of"),
+        ({"lr_scheduler_kwargs": "{oops"}, "JSON"),
+        ({"max_steps": str(10**15)}, "max_steps=1000000000000000 must be"),
+        ({"learning_rate": "nan"}, "finite"),
+        ({"lr_scheduler_type": "<script>alert(1)</script>"}, "<script>alert(1)</script>"),
+    ],
+)
+def test_broken_link_warns_and_the_page_still_works(params, fragment):
+    at = app(**params)
+    assert not at.exception
+    assert any(fragment in t for t in shown(at.warning))
+    assert chart_data(at)[0] == list(range(1, 1001))
+
+
+def test_wsd_prefills_its_required_kwarg_and_draws():
+    at = app()
+    at.selectbox(key="lr_scheduler_type").set_value("warmup_stable_decay").run()
+    assert not at.exception and not at.error
+    assert at.text_input(key="lr_scheduler_kwargs.warmup_stable_decay.num_decay_steps").value == "100"
+    at.selectbox(key="lr_scheduler_kwargs.warmup_stable_decay.decay_type").set_value("linear").run()
+    assert json.loads(at.query_params["lr_scheduler_kwargs"]) == {"num_decay_steps": 100, "decay_type": "linear"}
+
+
+def test_bad_kwarg_is_named_beside_the_inputs():
+    at = app(lr_scheduler_type="cosine")
+    at.text_input(key="lr_scheduler_kwargs.cosine.num_cycles").set_value("two").run()
+    assert not at.exception
+    assert any("num_cycles" in t for t in shown(at.error))
+
+
+@pytest.mark.parametrize("name", ["reduce_lr_on_plateau", "greedy"])
+def test_metric_driven_types_explain_themselves(name):
+    at = app(lr_scheduler_type=name)
+    assert not at.exception and not at.error
+    assert any("metric" in i.value for i in at.info)
+
+
+def test_log_scale_switch():
+    at = app(warmup_steps="10")
+    at.toggle(key="log_y").set_value(True).run()
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert figure["layout"]["yaxis"]["type"] == "log"

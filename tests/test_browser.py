@@ -1,0 +1,68 @@
+"""What a person sees, in a real Chromium: a link opens its settings and draws the right chart."""
+
+import pytest
+
+from warmup_viz import schedule
+from warmup_viz.config import ScheduleConfig
+
+from .browser import chart_data, chromium, streamlit_server
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    context.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+def test_link_shows_its_settings_and_the_exact_chart(server, page):
+    page.goto(f"{server}/?lr_scheduler_type=cosine&learning_rate=0.0003&warmup_steps=0.05&max_steps=20000")
+    data = chart_data(page)
+    curve = schedule.display_curve(
+        ScheduleConfig(lr_scheduler_type="cosine", learning_rate=3e-4, warmup_steps=0.05, max_steps=20000)
+    )
+    assert data[0]["x"] == list(curve.steps)
+    assert data[0]["y"] == list(curve.lrs)
+    assert page.get_by_role("textbox", name="learning_rate", exact=True).input_value() == "0.0003"
+    assert page.get_by_role("textbox", name="warmup_steps", exact=True).input_value() == "0.05"
+    assert page.get_by_role("textbox", name="max_steps", exact=True).input_value() == "20000"
+    assert page.get_by_role("combobox", name="lr_scheduler_type").input_value() == "cosine"
+    assert "Traceback" not in page.content()
+
+
+def test_editing_an_input_redraws_the_chart_and_updates_the_address(server, page):
+    page.goto(f"{server}/?max_steps=100")
+    assert chart_data(page)[0]["x"] == list(range(1, 101))
+    field = page.get_by_role("textbox", name="max_steps", exact=True)
+    field.fill("40")
+    field.press("Enter")
+    page.wait_for_function("document.querySelector('.js-plotly-plot').data[0].x.length === 40")
+    page.wait_for_url("**max_steps=40**")
+    assert chart_data(page)[0]["y"] == schedule.full_table(ScheduleConfig(max_steps=40))[1]
+
+
+def test_bad_input_shows_a_message_and_no_traceback(server, page):
+    page.goto(f"{server}/?learning_rate=abc&max_steps=60")
+    page.wait_for_selector('[data-testid="stAlert"]')
+    text = page.inner_text("body")
+    assert "learning_rate" in text and "is not a number" in text
+    assert chart_data(page)[0]["x"] == list(range(1, 61))
+    assert "Traceback" not in text

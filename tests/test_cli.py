@@ -1,0 +1,148 @@
+"""`python -m warmup_viz schedule`: exact tables on good input; status 2 and one line on bad."""
+
+import io
+import json
+import subprocess
+import sys
+
+import pyarrow.parquet as pq
+import pytest
+
+from warmup_viz import schedule
+from warmup_viz.cli import main
+from warmup_viz.config import ScheduleConfig
+
+
+def run(argv, capfd):
+    code = main(argv)
+    out, err = capfd.readouterr()
+    return code, out, err
+
+
+def test_csv_reads_back_exactly(capfd):
+    code, out, err = run(
+        [
+            "schedule",
+            "--lr_scheduler_type",
+            "cosine",
+            "--learning_rate",
+            "3e-4",
+            "--warmup_steps",
+            "0.07",
+            "--max_steps",
+            "100",
+        ],
+        capfd,
+    )
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0] == "step,learning_rate"
+    expected = schedule.full_table(
+        ScheduleConfig(lr_scheduler_type="cosine", learning_rate=3e-4, warmup_steps=0.07, max_steps=100)
+    )[1]
+    rows = [line.split(",") for line in lines[1:]]
+    assert [int(s) for s, _ in rows] == list(range(1, 101))
+    assert [float(v) for _, v in rows] == expected
+    assert rows[0][1] == "0.0"
+
+
+def test_epochs_flags_derive_max_steps(capfd):
+    code, out, _ = run(
+        [
+            "schedule",
+            "--num_train_epochs",
+            "2",
+            "--dataset_size",
+            "1000",
+            "--per_device_train_batch_size",
+            "8",
+            "--gradient_accumulation_steps",
+            "4",
+            "--world_size",
+            "3",
+            "--dataloader_drop_last",
+            "--format",
+            "json",
+        ],
+        capfd,
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["step"][-1] == 22 and len(data["learning_rate"]) == 22
+
+
+def test_parquet_to_a_file(tmp_path, capfd):
+    path = tmp_path / "lr.parquet"
+    code, out, _ = run(
+        ["schedule", "--max_steps", "50", "--warmup_steps", "5", "--format", "parquet", "--output", str(path)], capfd
+    )
+    assert code == 0 and out == ""
+    table = pq.read_table(path).to_pydict()
+    assert table["step"] == list(range(1, 51))
+    assert table["learning_rate"] == schedule.full_table(ScheduleConfig(max_steps=50, warmup_steps=5))[1]
+
+
+def test_kwargs_and_legacy_warmup_ratio(capfd):
+    code, out, _ = run(
+        [
+            "schedule",
+            "--lr_scheduler_type",
+            "warmup_stable_decay",
+            "--lr_scheduler_kwargs",
+            '{"num_decay_steps": 10}',
+            "--warmup_ratio",
+            "0.1",
+            "--max_steps",
+            "40",
+        ],
+        capfd,
+    )
+    assert code == 0 and len(out.splitlines()) == 41
+
+
+@pytest.mark.parametrize(
+    "argv,fragment",
+    [
+        (["schedule", "--max_steps", "-3"], "max_steps=-3"),
+        (["schedule", "--max_steps", "abc"], "max_steps='abc' is not a whole number"),
+        (["schedule", "--learning_rate", "nan"], "finite"),
+        (["schedule", "--lr_scheduler_type", "nope"], "'nope' is not one of"),
+        (["schedule", "--lr_scheduler_kwargs", "{bad"], "not valid JSON"),
+        (["schedule", "--lr_scheduler_type", "cosine", "--lr_scheduler_kwargs", '{"power": 2}'], "does not take"),
+        (["schedule", "--max_steps", "100000000"], "too many to export"),
+        (["schedule", "--warmup_steps", "5000"], "more than max_steps"),
+        (["schedule", "--lr_scheduler_type", "reduce_lr_on_plateau"], "follows a metric"),
+        (["schedule", "--format", "xml"], "invalid choice"),
+        (["schedule", "--bogus"], "unrecognized arguments"),
+        (["frobnicate"], "invalid choice"),
+        (["schedule", "--output", "/nonexistent/dir/x.csv"], "cannot write"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(argv, fragment, capfd):
+    try:
+        code = main(argv)
+    except SystemExit as e:  # argparse's own errors exit directly, with our one-line message
+        code = e.code
+    out, err = capfd.readouterr()
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and fragment in err and "Traceback" not in err
+
+
+def test_real_process_bad_input_has_no_traceback():
+    proc = subprocess.run(
+        [sys.executable, "-m", "warmup_viz", "schedule", "--lr_scheduler_kwargs", "[" * 5000],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert proc.stdout == "" and len(proc.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in proc.stderr
+
+
+def test_real_process_writes_csv_to_stdout():
+    proc = subprocess.run(
+        [sys.executable, "-m", "warmup_viz", "schedule", "--max_steps", "3"], capture_output=True, timeout=120
+    )
+    assert proc.returncode == 0
+    assert io.BytesIO(proc.stdout).read().decode().splitlines()[0] == "step,learning_rate"

@@ -1,0 +1,114 @@
+"""Links: config -> query parameters -> config is the identity; bad links warn and fall back."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from warmup_viz import registry, share
+from warmup_viz.config import DEFAULTS, ConfigError, ScheduleConfig
+
+KWARGS = {
+    "linear": st.just({}),
+    "cosine": st.fixed_dictionaries({}, optional={"num_cycles": st.floats(0.05, 5)}),
+    "cosine_with_restarts": st.fixed_dictionaries({}, optional={"num_cycles": st.integers(1, 20)}),
+    "polynomial": st.fixed_dictionaries({}, optional={"power": st.floats(0.1, 4), "lr_end": st.floats(0, 1e-9)}),
+    "warmup_stable_decay": st.fixed_dictionaries(
+        {"num_decay_steps": st.integers(1, 50)},
+        optional={"decay_type": st.sampled_from(["linear", "cosine", "1-sqrt"]), "min_lr_ratio": st.floats(0, 1)},
+    ),
+    "cosine_with_min_lr": st.fixed_dictionaries({"min_lr_rate": st.floats(0, 1)}),
+}
+
+
+@st.composite
+def configs(draw):
+    name = draw(st.sampled_from(sorted(KWARGS)))
+    epochs = draw(st.booleans())
+    values = dict(
+        learning_rate=draw(st.floats(1e-8, 10)),
+        lr_scheduler_type=name,
+        lr_scheduler_kwargs=draw(KWARGS[name]),
+        warmup_steps=draw(st.one_of(st.floats(0, 0.99), st.integers(0, 50), st.floats(1, 50))),
+    )
+    if epochs:
+        values.update(
+            max_steps=-1,
+            dataset_size=draw(st.integers(100, 10**6)),
+            num_train_epochs=draw(st.floats(0.5, 10)),
+            per_device_train_batch_size=draw(st.integers(1, 64)),
+            gradient_accumulation_steps=draw(st.integers(1, 16)),
+            world_size=draw(st.integers(1, 8)),
+            dataloader_drop_last=draw(st.booleans()),
+        )
+    else:
+        values["max_steps"] = draw(st.integers(60, 10**9))
+    try:
+        return ScheduleConfig(**values)
+    except ConfigError:
+        return DEFAULTS
+
+
+@settings(max_examples=300, deadline=None)
+@given(configs())
+def test_link_round_trips_exactly(config):
+    params = share.encode(config)
+    assert all(isinstance(v, str) for v in params.values())
+    decoded, warnings = share.decode(params)
+    assert warnings == []
+    assert decoded == config
+
+
+def test_links_are_short_and_readable():
+    config = ScheduleConfig(lr_scheduler_type="cosine", learning_rate=3e-4, warmup_steps=0.05, max_steps=20000)
+    assert share.encode(config) == {
+        "learning_rate": "0.0003",
+        "lr_scheduler_type": "cosine",
+        "warmup_steps": "0.05",
+        "max_steps": "20000",
+    }
+    assert share.encode(DEFAULTS) == {}
+
+
+def test_bad_link_values_warn_and_fall_back_to_defaults():
+    config, warnings = share.decode(
+        {
+            "max_steps": "-3",
+            "learning_rate": "abc",
+            "lr_scheduler_type": "nope",
+            "lr_scheduler_kwargs": "{x",
+            "zzz": "1",
+        }
+    )
+    assert config == DEFAULTS
+    text = " ".join(warnings)
+    for name in ("max_steps", "learning_rate", "lr_scheduler_type", "lr_scheduler_kwargs", "'zzz'"):
+        assert name in text
+
+
+def test_a_bad_value_does_not_lose_the_good_ones():
+    config, warnings = share.decode({"lr_scheduler_type": "cosine", "warmup_steps": "5000", "max_steps": "100"})
+    assert config.lr_scheduler_type == "cosine" and config.max_steps == 100 and config.warmup_steps == 0
+    assert len(warnings) == 1 and "warmup_steps" in warnings[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                *registry.scheduler_names(),
+                "max_steps",
+                "learning_rate",
+                "warmup_steps",
+                "lr_scheduler_kwargs",
+                "lr_scheduler_type",
+                "x",
+            ]
+        ),
+        st.text(max_size=30),
+        max_size=6,
+    )
+)
+def test_decode_never_raises(params):
+    config, warnings = share.decode(params)
+    assert isinstance(config, ScheduleConfig)
+    assert all(isinstance(w, str) for w in warnings)
