@@ -136,18 +136,18 @@ def render() -> FormResult:
     with sb.expander("Epochs calculator", expanded=mode == "epochs"):
         for name in EPOCH_FIELDS[:-1]:
             text = _text(name, slots, container=st)
-            if mode == "epochs" or name == "dataset_size":
-                if text.strip() or name != "dataset_size":
-                    read(name, text)
-        values["dataloader_drop_last"] = st.checkbox(
+            # the calculator feeds max_steps only in epochs mode; an empty dataset_size is "not given"
+            if mode == "epochs" and (text.strip() or name != "dataset_size"):
+                read(name, text)
+        drop_last = st.checkbox(
             "dataloader_drop_last",
             key="dataloader_drop_last",
             persist_state=_PERSIST,
             help="Drop the last incomplete batch (Trainer's dataloader_drop_last).",
         )
+        if mode == "epochs":
+            values["dataloader_drop_last"] = drop_last
         slots["dataloader_drop_last"] = st.empty()
-    if mode == "max_steps":
-        values.pop("dataset_size", None)  # the calculator only feeds max_steps in epochs mode
 
     values["lr_scheduler_kwargs"] = _kwargs(sb, info, values.get("max_steps"), slots, errors)
 
