@@ -27,6 +27,9 @@ _SETTINGS = (
 )
 
 
+MAX_LOG_BYTES = 512 * 2**20
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, status 2: no usage dump
         self.exit(2, f"{self.prog}: error: {message}\n")
@@ -41,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     sched.add_argument("--dataloader_drop_last", action="store_true", help="drop the last incomplete batch")
     sched.add_argument("--format", choices=export.FORMATS, default="csv")
     sched.add_argument("--output", default="-", help="file to write, or - for standard output (default)")
+    log = commands.add_parser("log", help="print a training log as a tidy table (run,step,metric,value,...)")
+    log.add_argument("file", help="trainer_state.json, CSV/TSV, JSON Lines or a TensorBoard event file (or .gz)")
+    log.add_argument("--format", choices=("csv", "json"), default="csv")
+    log.add_argument("--output", default="-", help="file to write, or - for standard output (default)")
     return parser
 
 
@@ -57,20 +64,51 @@ def settings_from_args(args: argparse.Namespace) -> dict[str, object]:
 def _schedule(args: argparse.Namespace) -> int:
     config = from_mapping(settings_from_args(args))
     steps, lrs = schedule.full_table(config)
-    data = export.table_bytes(steps, lrs, args.format)
-    if args.output == "-":
+    _write(args.output, export.table_bytes(steps, lrs, args.format))
+    return 0
+
+
+def _log(args: argparse.Namespace) -> int:
+    from .logs import LogError, read_log
+
+    try:
+        with open(args.file, "rb") as f:
+            data = f.read(MAX_LOG_BYTES + 1)
+    except OSError as e:
+        raise ConfigError("file", f"cannot read {args.file}: {e.strerror or e}") from None
+    if len(data) > MAX_LOG_BYTES:
+        raise ConfigError("file", f"{args.file} is larger than {MAX_LOG_BYTES // 2**20} MB; not read")
+    try:
+        log = read_log(data, args.file)
+    except LogError as e:
+        raise ConfigError("file", str(e)) from None
+    table = log.table
+    if args.format == "csv":
+        out = table.to_csv(index=False, float_format=None).encode()
+    else:
+        out = table.to_json(orient="records", double_precision=15).encode()
+    _write(args.output, out)
+    if log.replaced or log.non_finite:
+        print(
+            f"note: {log.replaced} repeated steps replaced by later ones, {log.non_finite} non-finite values left out",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _write(output: str, data: bytes) -> None:
+    if output == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
-        with open(args.output, "wb") as f:
+        with open(output, "wb") as f:
             f.write(data)
-    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"schedule": _schedule}[args.command](args)
+        return {"schedule": _schedule, "log": _log}[args.command](args)
     except ConfigError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -1,0 +1,143 @@
+"""Training logs -> one tidy long table: `run, step, metric, value, epoch, wall_time`.
+
+`read_log(data, name)` detects the format from the content (the name only breaks ties): HF
+`trainer_state.json`, CSV/TSV (TensorBoard's and W&B's exports included), JSON Lines,
+TensorBoard event files, and gzip-compressed versions of the text formats. Pickles
+(`training_args.bin`) are refused: unpickling runs code. Every problem is a `LogError`.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ._tables import COLUMNS, LogError, tidy
+from .delimited import read_delimited
+from .jsonish import read_json, read_jsonl
+
+MAX_DECOMPRESSED_BYTES = 512 * 1024 * 1024
+
+__all__ = ["COLUMNS", "Log", "LogError", "read_log"]
+
+
+@dataclass(frozen=True)
+class Log:
+    """A read log: the tidy table, what was dropped or replaced, and run facts it recorded.
+
+    `facts` holds TrainingArguments-named values the log states (`max_steps`,
+    `num_train_epochs`, `logging_steps`, `train_batch_size`, ...).
+    """
+
+    name: str
+    format: str
+    table: pd.DataFrame
+    replaced: int = 0
+    non_finite: int = 0
+    facts: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def metrics(self) -> list[str]:
+        return sorted(self.table["metric"].unique())
+
+
+def read_log(data: bytes, name: str) -> Log:
+    """Read one log file's bytes. `name` becomes the run name unless the file names its runs."""
+    if not data:
+        raise LogError(f"{name} is empty")
+    if data[:2] == b"\x1f\x8b":
+        return read_log(_gunzip(data, name), name.removesuffix(".gz"))
+    if _is_pickle(data, name):
+        raise LogError(
+            f"{name} looks like a pickle (training_args.bin and other torch.save files are): it is not read, "
+            "because unpickling runs code. Upload the run's trainer_state.json instead."
+        )
+    run = _run_name(name)
+    if _is_event_file(data, name):
+        from .tensorboard import read_events  # the only module that imports tensorboard
+
+        fmt, (frame, facts) = "tensorboard", read_events(data, run)
+    else:
+        text = _decode(data, name)
+        stripped = text.lstrip()
+        json_error = _json_error(stripped) if stripped[:1] in '{[0123456789-"tfn' else "not JSON"
+        if stripped.startswith("{") and json_error is None:
+            fmt, (frame, facts) = "json", read_json(stripped, run, name)
+        elif json_error is None and not stripped.startswith("["):
+            raise LogError(f"{name} is a single JSON value, not a training log")
+        elif stripped.startswith("{") and (name.lower().endswith(".json") or "\n" not in stripped.rstrip()):
+            raise LogError(f"{name} is not valid JSON ({json_error}): is the file cut off?")
+        elif stripped.startswith("{"):
+            fmt, (frame, facts) = "jsonl", read_jsonl(text, run, name)
+        elif stripped.startswith("["):
+            raise LogError(f"{name} is a JSON list, not a training log (expected trainer_state.json or JSON Lines)")
+        else:
+            fmt, (frame, facts) = "csv", read_delimited(text, run, name)
+        if fmt == "json" and "log_history" in facts.pop("_keys", ()):
+            fmt = "trainer_state"
+    table, replaced, non_finite = tidy(frame, name)
+    return Log(name, fmt, table, replaced, non_finite, facts)
+
+
+def _gunzip(data: bytes, name: str) -> bytes:
+    out = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        result = out.decompress(data, MAX_DECOMPRESSED_BYTES + 1)
+    except zlib.error as e:
+        raise LogError(f"{name} is not a readable gzip file ({e})") from None
+    if len(result) > MAX_DECOMPRESSED_BYTES:
+        raise LogError(f"{name} decompresses to more than {MAX_DECOMPRESSED_BYTES // 2**20} MB; not read")
+    if not out.eof:
+        raise LogError(f"{name} is a cut-off gzip file")
+    return result
+
+
+def _is_pickle(data: bytes, name: str) -> bool:
+    lowered = name.lower()
+    return (
+        data[:1] == b"\x80"
+        or data[:2] == b"PK"  # torch.save writes a zip of pickles
+        or lowered.endswith((".bin", ".pkl", ".pickle", ".pt", ".pth"))
+    )
+
+
+def _is_event_file(data: bytes, name: str) -> bool:
+    # TFRecord framing: an 8-byte little-endian length, then a CRC; the first record is small
+    return "tfevents" in name or (
+        len(data) > 12 and int.from_bytes(data[:8], "little") < 1024 and b"brain.Event" in data[:200]
+    )
+
+
+def _decode(data: bytes, name: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data[:4096]:
+        raise LogError(f"{name} is binary data, not a training log this tool reads")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise LogError(f"{name} is not text in UTF-8, UTF-16 or GB18030") from None
+
+
+def _json_error(text: str) -> str | None:
+    """None when `text` is one JSON value, else what is wrong with it."""
+    try:
+        json.loads(text)
+    except ValueError as e:
+        return str(e)
+    except RecursionError:
+        raise LogError("the JSON is nested too deeply to read") from None
+    return None
+
+
+def _run_name(name: str) -> str:
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    for suffix in (".gz", ".json", ".jsonl", ".csv", ".tsv", ".txt"):
+        base = base.removesuffix(suffix)
+    return base or "run"

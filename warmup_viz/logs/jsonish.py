@@ -1,0 +1,80 @@
+"""HF trainer_state.json (Trainer, TRL and subclasses) and JSON Lines logs."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+
+from ._tables import LogError
+
+STEP_KEYS = ("step", "global_step", "_step", "iteration", "iter", "trainer/global_step")
+# trainer_state.json's top-level facts, under TrainingArguments' names where they differ
+STATE_FACTS = {
+    "max_steps": "max_steps",
+    "num_train_epochs": "num_train_epochs",
+    "logging_steps": "logging_steps",
+    "eval_steps": "eval_steps",
+    "save_steps": "save_steps",
+    "train_batch_size": "train_batch_size",
+    "global_step": "global_step",
+}
+_NOT_METRICS = {"step", "epoch", "total_flos"}
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def read_json(text: str, run: str, name: str) -> tuple[pd.DataFrame, dict]:
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise LogError(f"{name} is JSON but not an object")
+    history = data.get("log_history")
+    if not isinstance(history, list):
+        raise LogError(f"{name} is JSON without a log_history list: not a trainer_state.json")
+    rows = []
+    for entry in history:
+        if not isinstance(entry, dict) or not _number(entry.get("step")):
+            continue
+        epoch = entry.get("epoch") if _number(entry.get("epoch")) else math.nan
+        for key, value in entry.items():
+            if key in _NOT_METRICS or not _number(value):
+                continue
+            # the final summary entry (train_loss, train_runtime, ...) is kept under its own names
+            rows.append((run, entry["step"], key, value, epoch, math.nan))
+    facts = {fact: data[key] for key, fact in STATE_FACTS.items() if _number(data.get(key))}
+    facts["_keys"] = set(data)
+    return pd.DataFrame(rows, columns=["run", "step", "metric", "value", "epoch", "wall_time"]), facts
+
+
+def read_jsonl(text: str, run: str, name: str) -> tuple[pd.DataFrame, dict]:
+    rows = []
+    step_key = None
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            entry = json.loads(line)
+        except (ValueError, RecursionError):
+            raise LogError(f"{name} line {number} is not valid JSON") from None
+        if not isinstance(entry, dict):
+            raise LogError(f"{name} line {number} is not a JSON object")
+        if step_key is None:
+            step_key = next((k for k in STEP_KEYS if _number(entry.get(k))), None)
+        if step_key is None or not _number(entry.get(step_key)):
+            continue
+        epoch = entry.get("epoch") if _number(entry.get("epoch")) else math.nan
+        wall = next(
+            (entry[k] for k in ("wall_time", "_timestamp", "timestamp", "time") if _number(entry.get(k))), math.nan
+        )
+        for key, value in entry.items():
+            if key in (step_key, "epoch", "wall_time", "_timestamp", "timestamp", "time", "_runtime"):
+                continue
+            if _number(value):
+                rows.append((run, entry[step_key], key, value, epoch, wall))
+    if step_key is None:
+        raise LogError(f"{name}: no line has a step key (one of {', '.join(STEP_KEYS)})")
+    return pd.DataFrame(rows, columns=["run", "step", "metric", "value", "epoch", "wall_time"]), {}
