@@ -18,6 +18,7 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 
 def timed(cmd):
@@ -60,8 +61,7 @@ def export_bench(repeats):
 
 def in_process_bench(repeats):
     """The same export without interpreter start-up and the 1.8 s import of torch + transformers."""
-    import torch
-    from transformers.optimization import get_scheduler
+    from baseline_lambdalr_csv import stepped_csv
 
     from warmup_viz import export, schedule
     from warmup_viz.config import ScheduleConfig
@@ -74,14 +74,7 @@ def in_process_bench(repeats):
         return export.table_bytes(steps, lrs, "csv")
 
     def baseline():
-        optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=3e-4)
-        scheduler = get_scheduler("cosine", optimizer, num_warmup_steps=warmup, num_training_steps=n)
-        rows = []
-        for step in range(1, n + 1):
-            rows.append(f"{step},{scheduler.get_last_lr()[0]!r}\n")
-            optimizer.step()
-            scheduler.step()
-        return ("step,learning_rate\n" + "".join(rows)).encode()
+        return stepped_csv(n, warmup)
 
     a, b = [], []
     for _ in range(repeats):

@@ -44,6 +44,11 @@ def _parser() -> argparse.ArgumentParser:
     sched.add_argument("--dataloader_drop_last", action="store_true", help="drop the last incomplete batch")
     sched.add_argument("--format", choices=export.FORMATS, default="csv")
     sched.add_argument("--output", default="-", help="file to write, or - for standard output (default)")
+    check = commands.add_parser("check", help="does a log's learning rate match the configured schedule?")
+    check.add_argument("log", help="a training log with learning_rate values")
+    for name, help_text in _SETTINGS:
+        check.add_argument(f"--{name}", help=help_text)
+    check.add_argument("--dataloader_drop_last", action="store_true", help="drop the last incomplete batch")
     log = commands.add_parser("log", help="print a training log as a tidy table (run,step,metric,value,...)")
     log.add_argument("file", help="trainer_state.json, CSV/TSV, JSON Lines or a TensorBoard event file (or .gz)")
     log.add_argument("--format", choices=("csv", "json"), default="csv")
@@ -68,20 +73,40 @@ def _schedule(args: argparse.Namespace) -> int:
     return 0
 
 
-def _log(args: argparse.Namespace) -> int:
+def _read(path: str):
     from .logs import LogError, read_log
 
     try:
-        with open(args.file, "rb") as f:
+        with open(path, "rb") as f:
             data = f.read(MAX_LOG_BYTES + 1)
     except OSError as e:
-        raise ConfigError("file", f"cannot read {args.file}: {e.strerror or e}") from None
+        raise ConfigError("file", f"cannot read {path}: {e.strerror or e}") from None
     if len(data) > MAX_LOG_BYTES:
-        raise ConfigError("file", f"{args.file} is larger than {MAX_LOG_BYTES // 2**20} MB; not read")
+        raise ConfigError("file", f"{path} is larger than {MAX_LOG_BYTES // 2**20} MB; not read")
     try:
-        log = read_log(data, args.file)
+        return read_log(data, path)
     except LogError as e:
         raise ConfigError("file", str(e)) from None
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .check import compare, learning_rate_metric
+
+    config = from_mapping(settings_from_args(args))
+    log = _read(args.log)
+    metric = learning_rate_metric(log.metrics)
+    if metric is None:
+        raise ConfigError("file", f"{args.log} has no learning_rate values (metrics: {', '.join(log.metrics[:10])})")
+    worst = 0
+    for run, rows in log.table[log.table.metric == metric].groupby("run", sort=True):
+        verdict = compare(config, rows.step.tolist(), rows.value.tolist())
+        print(f"{run}: {verdict.message}")
+        worst = max(worst, 0 if verdict.matches else 1)
+    return worst
+
+
+def _log(args: argparse.Namespace) -> int:
+    log = _read(args.file)
     table = log.table
     if args.format == "csv":
         out = table.to_csv(index=False, float_format=None).encode()
@@ -108,7 +133,7 @@ def _write(output: str, data: bytes) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"schedule": _schedule, "log": _log}[args.command](args)
+        return {"schedule": _schedule, "log": _log, "check": _check}[args.command](args)
     except ConfigError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
