@@ -35,20 +35,22 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+def _add_settings(parser: argparse.ArgumentParser) -> None:
+    for name, help_text in _SETTINGS:
+        parser.add_argument(f"--{name}", help=help_text)
+    parser.add_argument("--dataloader_drop_last", action="store_true", help="drop the last incomplete batch")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m warmup_viz", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sched = commands.add_parser("schedule", help="print the per-step learning rate")
-    for name, help_text in _SETTINGS:
-        sched.add_argument(f"--{name}", help=help_text)
-    sched.add_argument("--dataloader_drop_last", action="store_true", help="drop the last incomplete batch")
+    _add_settings(sched)
     sched.add_argument("--format", choices=export.FORMATS, default="csv")
     sched.add_argument("--output", default="-", help="file to write, or - for standard output (default)")
     check = commands.add_parser("check", help="does a log's learning rate match the configured schedule?")
     check.add_argument("log", help="a training log with learning_rate values")
-    for name, help_text in _SETTINGS:
-        check.add_argument(f"--{name}", help=help_text)
-    check.add_argument("--dataloader_drop_last", action="store_true", help="drop the last incomplete batch")
+    _add_settings(check)
     log = commands.add_parser("log", help="print a training log as a tidy table (run,step,metric,value,...)")
     log.add_argument("file", help="trainer_state.json, CSV/TSV, JSON Lines or a TensorBoard event file (or .gz)")
     log.add_argument("--format", choices=("csv", "json"), default="csv")

@@ -158,12 +158,11 @@ def schedulers() -> dict[str, SchedulerInfo]:
         fn = TYPE_TO_SCHEDULER_FUNCTION[member]
         params = inspect.signature(fn).parameters
         target = _KWARGS_CLASS.get(member.value, fn)
-        doc = inspect.getdoc(target) if target is not fn else inspect.getdoc(fn)
         out[member.value] = SchedulerInfo(
             name=member.value,
             function=fn.__name__,
             summary=_first_sentence(" ".join((inspect.getdoc(fn) or "").split("\n\n")[0].split())),
-            kwargs=_kwarg_specs(target if target is not fn else fn, doc),
+            kwargs=_kwarg_specs(target, inspect.getdoc(target)),
             metric_driven=member.value in _KWARGS_CLASS,
             uses_warmup="num_warmup_steps" in params,
             uses_max_steps="num_training_steps" in params,

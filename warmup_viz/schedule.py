@@ -41,10 +41,6 @@ class Schedule:
     config: ScheduleConfig
     lr_lambda: Callable[[int], float]
 
-    @property
-    def max_steps(self) -> int:
-        return self.config.total_steps
-
     def lr(self, step: int) -> float:
         """The LR of update `step` (1-based): `learning_rate * lambda(step - 1)`."""
         return self.lrs((step,))[0]

@@ -64,7 +64,7 @@ def read_log(data: bytes, name: str) -> Log:
         stripped = text.lstrip()
         json_error = _json_error(stripped) if stripped[:1] in '{[0123456789-"tfn' else "not JSON"
         if stripped.startswith("{") and json_error is None:
-            fmt, (frame, facts) = "json", read_json(stripped, run, name)
+            fmt, (frame, facts) = "trainer_state", read_json(stripped, run, name)
         elif json_error is None and not stripped.startswith("["):
             raise LogError(f"{name} is a single JSON value, not a training log")
         elif stripped.startswith("{") and (name.lower().endswith(".json") or "\n" not in stripped.rstrip()):
@@ -75,8 +75,6 @@ def read_log(data: bytes, name: str) -> Log:
             raise LogError(f"{name} is a JSON list, not a training log (expected trainer_state.json or JSON Lines)")
         else:
             fmt, (frame, facts) = "csv", read_delimited(text, run, name)
-        if fmt == "json" and "log_history" in facts.pop("_keys", ()):
-            fmt = "trainer_state"
     table, replaced, non_finite = tidy(frame, name)
     return Log(name, fmt, table, replaced, non_finite, facts)
 

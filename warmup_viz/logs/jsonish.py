@@ -45,7 +45,6 @@ def read_json(text: str, run: str, name: str) -> tuple[pd.DataFrame, dict]:
             # the final summary entry (train_loss, train_runtime, ...) is kept under its own names
             rows.append((run, entry["step"], key, value, epoch, math.nan))
     facts = {fact: data[key] for key, fact in STATE_FACTS.items() if _number(data.get(key))}
-    facts["_keys"] = set(data)
     return pd.DataFrame(rows, columns=["run", "step", "metric", "value", "epoch", "wall_time"]), facts
 
 
