@@ -99,13 +99,13 @@ def test_gzip_and_tsv_and_utf16_and_gbk():
         (b"[" * 100_000, "deep.json", "nested too deeply|JSON list"),
         (b"step,loss\n", "header.csv", "no numeric"),
         (b"step,name\n1,a\n2,b\n", "text.csv", "no numeric metric column"),
-        (b"a,b\n1,2\n", "nostep.csv", "no step column"),
+        (b"a,b\n1,2\n", "nostep.csv", "no column named like a step"),
         (b",".join([b"c"] * 1_000_001) + b"\n", "wide.csv", "columns"),
         (b"\x1f\x8b\x08\x00garbage", "x.gz", "gzip"),
         (b"\x80\x04\x95", "training_args.bin", "unpickling runs code"),
         (b"PK\x03\x04rest", "model.pt", "trainer_state.json instead"),
         (b'{"a": 1}', "other.json", "not a trainer_state.json"),
-        (b"<script>alert(1)</script>", "<b>x</b>.csv", "no step column"),
+        (b"<script>alert(1)</script>", "<b>x</b>.csv", "no column named like a step"),
     ],
 )
 def test_bad_files_get_a_clear_message(data, name, fragment):
@@ -139,3 +139,24 @@ def test_cli_log_prints_the_tidy_table(trainer_state, tmp_path, capfd):
     _, err = capfd.readouterr()
     assert len(err.strip().splitlines()) == 1 and "cannot read" in err
     assert not math.isnan(float(rows[0][3]))
+
+
+def test_ambiguous_step_column_is_offered_for_picking():
+    data = b"step,global_step,loss\n1,10,2.0\n2,20,1.5\n3,30,1.25\n"
+    log = read_log(data, "run.csv")
+    assert log.step_column == "step" and log.step_columns == ("step", "global_step")
+    assert log.table.query("metric == 'loss'")["step"].tolist() == [1, 2, 3]
+    picked = read_log(data, "run.csv", step_column="global_step")
+    assert picked.table.query("metric == 'loss'")["step"].tolist() == [10, 20, 30]
+    assert picked.table.query("metric == 'step'")["value"].tolist() == [1, 2, 3]
+
+
+def test_unnamed_step_column_gives_candidates_to_pick_from():
+    data = b"iteration_no,tokens,loss\n0,512,2.0\n1,1024,1.5\n2,1536,1.0\n"
+    with pytest.raises(LogError, match="pick the step column: iteration_no, tokens") as caught:
+        read_log(data, "run.csv")
+    assert caught.value.step_columns == ("iteration_no", "tokens")
+    log = read_log(data, "run.csv", step_column="iteration_no")
+    assert log.table.query("metric == 'loss'")["value"].tolist() == [2.0, 1.5, 1.0]
+    with pytest.raises(LogError, match="has no column 'nope'"):
+        read_log(data, "run.csv", step_column="nope")

@@ -28,7 +28,8 @@ class Log:
     """A read log: the tidy table, what was dropped or replaced, and run facts it recorded.
 
     `facts` holds TrainingArguments-named values the log states (`max_steps`,
-    `num_train_epochs`, `logging_steps`, `train_batch_size`, ...).
+    `num_train_epochs`, `logging_steps`, `train_batch_size`, ...). A CSV/TSV whose step column
+    could be one of several names them in `step_columns` and the one read in `step_column`.
     """
 
     name: str
@@ -37,18 +38,23 @@ class Log:
     replaced: int = 0
     non_finite: int = 0
     facts: dict[str, object] = field(default_factory=dict)
+    step_column: str | None = None
+    step_columns: tuple[str, ...] = ()
 
     @property
     def metrics(self) -> list[str]:
         return sorted(self.table["metric"].unique())
 
 
-def read_log(data: bytes, name: str) -> Log:
-    """Read one log file's bytes. `name` becomes the run name unless the file names its runs."""
+def read_log(data: bytes, name: str, step_column: str | None = None) -> Log:
+    """Read one log file's bytes. `name` becomes the run name unless the file names its runs.
+
+    `step_column` picks a CSV/TSV's step column when the reader cannot tell (see
+    `LogError.step_columns` and the `step_columns` fact)."""
     if not data:
         raise LogError(f"{name} is empty")
     if data[:2] == b"\x1f\x8b":
-        return read_log(_gunzip(data, name), name.removesuffix(".gz"))
+        return read_log(_gunzip(data, name), name.removesuffix(".gz"), step_column)
     if _is_pickle(data, name):
         raise LogError(
             f"{name} looks like a pickle (training_args.bin and other torch.save files are): it is not read, "
@@ -74,9 +80,10 @@ def read_log(data: bytes, name: str) -> Log:
         elif stripped.startswith("["):
             raise LogError(f"{name} is a JSON list, not a training log (expected trainer_state.json or JSON Lines)")
         else:
-            fmt, (frame, facts) = "csv", read_delimited(text, run, name)
+            fmt, (frame, facts) = "csv", read_delimited(text, run, name, step_column)
     table, replaced, non_finite = tidy(frame, name)
-    return Log(name, fmt, table, replaced, non_finite, facts)
+    step_column, step_columns = facts.pop("step_column", None), facts.pop("step_columns", ())
+    return Log(name, fmt, table, replaced, non_finite, facts, step_column, step_columns)
 
 
 def _gunzip(data: bytes, name: str) -> bytes:

@@ -10,7 +10,14 @@ MAX_ROWS = 20_000_000
 
 
 class LogError(ValueError):
-    """A log that cannot be read, with a message naming the file and the problem."""
+    """A log that cannot be read, with a message naming the file and the problem.
+
+    `step_columns` lists the columns that could hold the step when the reader could not tell
+    which one does, so a person can pick one and read the file again."""
+
+    def __init__(self, message: str, step_columns: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.step_columns = step_columns
 
 
 def tidy(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, int, int]:

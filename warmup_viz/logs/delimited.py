@@ -15,6 +15,8 @@ MAX_COLUMNS = 10_000
 
 
 def read_delimited(text: str, run: str, name: str, step_column: str | None = None) -> tuple[pd.DataFrame, dict]:
+    """The table's metric columns against its step column. Facts: `step_column` (the one used)
+    and `step_columns` (every candidate, when more than one could be the step)."""
     first = text.split("\n", 1)[0]
     if len(first) > 1_000_000 or first.count(",") > MAX_COLUMNS or first.count("\t") > MAX_COLUMNS:
         raise LogError(f"{name} has more than {MAX_COLUMNS:,} columns; not read")
@@ -25,11 +27,17 @@ def read_delimited(text: str, run: str, name: str, step_column: str | None = Non
         raise LogError(f"{name} is not a readable CSV/TSV table ({str(e).splitlines()[0][:120]})") from None
     columns = [str(c) for c in frame.columns]
     frame.columns = columns
-    step = step_column or _step_column(columns)
+    candidates = _step_columns(frame)
+    if step_column is not None and step_column not in columns:
+        raise LogError(f"{name} has no column {step_column!r}", tuple(candidates))
+    step = step_column or next((c for c in candidates if c.lower() in STEP_COLUMNS), None)
     if step is None:
-        raise LogError(f"{name} has no step column (looked for: {', '.join(STEP_COLUMNS)})")
-    if step not in columns:
-        raise LogError(f"{name} has no column {step!r}")
+        raise LogError(
+            f"{name} has no column named like a step ({', '.join(STEP_COLUMNS)})"
+            + (f"; pick the step column: {', '.join(candidates)}" if candidates else ""),
+            tuple(candidates),
+        )
+    facts = {"step_column": step, "step_columns": tuple(candidates)} if len(candidates) > 1 else {}
     if set(columns) >= {"Wall time", "Step", "Value"}:  # TensorBoard's scalar export
         out = pd.DataFrame(
             {
@@ -55,12 +63,21 @@ def read_delimited(text: str, run: str, name: str, step_column: str | None = Non
         parts.append(part[values.notna()])
     if not parts:
         raise LogError(f"{name} has no numeric metric column besides {step!r}")
-    return pd.concat(parts, ignore_index=True), {}
+    return pd.concat(parts, ignore_index=True), facts
 
 
-def _step_column(columns: list[str]) -> str | None:
-    lowered = {c.lower(): c for c in columns}
-    return next((lowered[k] for k in STEP_COLUMNS if k in lowered), None)
+def _step_columns(frame: pd.DataFrame) -> list[str]:
+    """Columns that could hold the step: those named like one (in STEP_COLUMNS' order), then any
+    other column of whole numbers that never decreases."""
+    named = sorted((c for c in frame.columns if c.lower() in STEP_COLUMNS), key=lambda c: STEP_COLUMNS.index(c.lower()))
+    others = []
+    for column in frame.columns:
+        if column in named or column in ("epoch", "Wall time", "wall_time"):
+            continue
+        values = pd.to_numeric(frame[column], errors="coerce").dropna()
+        if len(values) > 1 and (values % 1 == 0).all() and values.is_monotonic_increasing and values.iloc[-1] > 0:
+            others.append(column)
+    return named + others
 
 
 def _tb_metric(run: str) -> str:
