@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
+from collections.abc import Collection, Sequence
 
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .logview import Line, outlier_range
 from .schedule import DisplayCurve
 
 LR_COLOR = "#1f6fb4"
+# run colours: distinct from the schedule's blue and from each other, readable on a projector
+RUN_COLORS = ["#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"]
 MARK_COLORS = {
     "start": "#6b7280",
     "warmup_end": "#d97706",
@@ -16,56 +23,182 @@ MARK_COLORS = {
     "restart": "#059669",
     "end": "#111827",
 }
+LAYOUTS = ("stacked", "overlay")
+LR_PANEL = "learning_rate"
+STEP_TITLE = "step (the update that used this LR, as Trainer logs it)"
 
 
-def schedule_figure(curve: DisplayCurve, *, log_y: bool = False, title: str | None = None) -> go.Figure:
-    """LR against step, with the breakpoints marked.
+def schedule_figure(
+    curve: DisplayCurve,
+    *,
+    lr_lines: Sequence[Line] = (),
+    metric_lines: Sequence[Line] = (),
+    layout: str = "stacked",
+    log_y: Collection[str] = (),
+    ignore_outliers: bool = False,
+    epochs: Sequence[float] | None = None,
+    title: str | None = None,
+) -> go.Figure:
+    """The schedule's LR against step, with its breakpoints marked, and training logs beside it.
 
-    Hover shows the exact step and the exact LR (Python `repr`). On a log axis, steps whose LR is
-    0 (step 1 of a warmup) cannot be drawn; plotly leaves them out.
+    `lr_lines` (logged learning rates) are drawn as markers on the LR panel; `metric_lines` on a
+    panel per metric below it sharing the x axis (`layout="stacked"`: zooming one zooms all) or
+    on a second y axis over the LR (`"overlay"`). `log_y` names the panels with a log axis
+    (`learning_rate` and metric names; in overlay the metric axis is log when every metric shown
+    is named). `epochs` (the epoch of each curve step) puts the schedule on an epoch axis to
+    match lines drawn by epoch. Hover shows the exact step and LR (Python `repr`). On a log
+    axis a step whose LR is 0 (step 1 of a warmup) cannot be drawn; plotly leaves it out.
     """
-    lr_at = dict(zip(curve.steps, curve.lrs, strict=True))
-    fig = go.Figure()
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout={layout!r} must be one of: {', '.join(LAYOUTS)}")
+    metrics = list(dict.fromkeys(line.metric for line in metric_lines))
+    stacked = layout == "stacked" and bool(metrics)
+    rows = 1 + len(metrics) if stacked else 1
+    if stacked:
+        heights = [0.4] + [0.6 / len(metrics)] * len(metrics)
+        fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.03, row_heights=heights)
+    elif metrics:
+        fig = make_subplots(specs=[[{"secondary_y": True}]])
+    else:
+        fig = go.Figure()
+    lr_at = {"row": 1, "col": 1} if metrics else {}
+
+    x = list(curve.steps) if epochs is None else [float(e) for e in epochs]
+    x_of = dict(zip(curve.steps, x, strict=True))
+    lr_of = dict(zip(curve.steps, curve.lrs, strict=True))
+    hover_x = "step %{customdata[1]}" if epochs is None else "epoch %{x:.4f} · step %{customdata[1]}"
     fig.add_trace(
         go.Scatter(
-            x=list(curve.steps),
+            x=x,
             y=list(curve.lrs),
             mode="lines",
             name="learning_rate",
+            legendgroup="schedule",
             line={"color": LR_COLOR, "width": 2},
-            customdata=[repr(v) for v in curve.lrs],
-            hovertemplate="step %{x}<br>learning_rate %{customdata}<extra></extra>",
-        )
+            customdata=[[repr(v), s] for s, v in zip(curve.steps, curve.lrs, strict=True)],
+            hovertemplate=hover_x + "<br>learning_rate %{customdata[0]}<extra>configured</extra>",
+        ),
+        **lr_at,
     )
-    marks = [b for b in curve.breakpoints if b.step in lr_at]
+    marks = [b for b in curve.breakpoints if b.step in lr_of]
     fig.add_trace(
         go.Scatter(
-            x=[b.step for b in marks],
-            y=[lr_at[b.step] for b in marks],
+            x=[x_of[b.step] for b in marks],
+            y=[lr_of[b.step] for b in marks],
             mode="markers",
             name="breakpoints",
+            legendgroup="schedule",
             marker={"size": 9, "color": [MARK_COLORS.get(b.kind, "#111827") for b in marks]},
-            customdata=[[b.label, repr(lr_at[b.step])] for b in marks],
+            customdata=[[b.label, repr(lr_of[b.step])] for b in marks],
             hovertemplate="%{customdata[0]}<br>learning_rate %{customdata[1]}<extra></extra>",
-        )
+        ),
+        **lr_at,
     )
     for b in marks:
         if b.kind in ("warmup_end", "decay_start", "restart"):
-            fig.add_vline(x=b.step, line={"color": MARK_COLORS[b.kind], "width": 1, "dash": "dot"})
-    final = curve.breakpoints[-1] if curve.breakpoints else None
-    if final is not None and final.step in lr_at:
+            line = {"color": MARK_COLORS[b.kind], "width": 1, "dash": "dot"}
+            if stacked:
+                fig.add_vline(x=x_of[b.step], line=line, row="all", col=1)
+            else:
+                fig.add_vline(x=x_of[b.step], line=line)
+    final = marks[-1] if marks else None
+    if final is not None and (LR_PANEL not in log_y or lr_of[final.step] > 0):
+        value = lr_of[final.step]
         fig.add_annotation(
-            x=final.step, y=lr_at[final.step], text=f"final {lr_at[final.step]:.3g}", showarrow=True, ax=-40, ay=-30
+            x=x_of[final.step],
+            y=np.log10(value) if LR_PANEL in log_y else value,  # annotations take log10 on a log axis
+            text=f"final {value:.3g}",
+            showarrow=True,
+            ax=-40,
+            ay=-30,
+            yref="y",
+            xref="x",
         )
+
+    colors = _run_colors([*lr_lines, *metric_lines])
+    shown = set()
+    for line in lr_lines:
+        fig.add_trace(
+            _trace(line, line.y, colors[line.run], shown, mode="markers", name_suffix=" · logged LR"), **lr_at
+        )
+    for line in metric_lines:
+        color = colors[line.run]
+        where = {"row": 2 + metrics.index(line.metric), "col": 1} if stacked else {"secondary_y": True}
+        if line.smooth_y is not None:
+            fig.add_trace(_trace(line, line.y, color, shown, opacity=0.25, raw=True), **where)
+            fig.add_trace(_trace(line, line.smooth_y, color, shown, smoothed=True), **where)
+        else:
+            fig.add_trace(_trace(line, line.y, color, shown), **where)
+
+    _axes(fig, metrics, metric_lines, stacked, log_y, ignore_outliers, epochs is not None)
     fig.update_layout(
         title=title,
-        xaxis_title="step (the update that used this LR, as Trainer logs it)",
-        yaxis_title="learning_rate",
-        yaxis_type="log" if log_y else "linear",
-        yaxis_exponentformat="e",
         hovermode="closest",
         margin={"l": 60, "r": 20, "t": 50 if title else 20, "b": 50},
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
         template="plotly_white",
+        height=None if not stacked else 360 + 220 * len(metrics),
     )
     return fig
+
+
+def _run_colors(lines: Sequence[Line]) -> dict[str, str]:
+    runs = list(dict.fromkeys(line.run for line in lines))
+    return {run: RUN_COLORS[i % len(RUN_COLORS)] for i, run in enumerate(runs)}
+
+
+def _trace(
+    line: Line,
+    y: np.ndarray,
+    color: str,
+    shown: set,
+    *,
+    mode: str = "lines",
+    opacity: float = 1.0,
+    raw: bool = False,
+    smoothed: bool = False,
+    name_suffix: str = "",
+) -> go.Scatter:
+    """One line of a run. The legend names each run once; clicking it hides all of the run."""
+    kind = " (raw)" if raw else " (smoothed)" if smoothed else ""
+    show = not raw and line.run not in shown
+    if show:
+        shown.add(line.run)
+    return go.Scatter(
+        x=np.asarray(line.x),
+        y=np.asarray(y),
+        mode=mode,
+        name=line.run + name_suffix if mode == "markers" else line.run,
+        legendgroup=line.run,
+        showlegend=show,
+        opacity=opacity,
+        line={"color": color, "width": 1.5 if raw else 2},
+        marker={"color": color, "size": 5, "symbol": "circle-open"},
+        hovertemplate=f"%{{x}}<br>{line.metric}{kind} %{{y:.10g}}<extra>%{{fullData.legendgroup}}</extra>",
+    )
+
+
+def _axes(fig, metrics, metric_lines, stacked, log_y, ignore_outliers, by_epoch) -> None:
+    x_title = "epoch" if by_epoch else STEP_TITLE
+    lr_axis = {"title_text": LR_PANEL, "exponentformat": "e", "type": "log" if LR_PANEL in log_y else "linear"}
+    if stacked:
+        fig.update_yaxes(**lr_axis, row=1, col=1)
+        for i, metric in enumerate(metrics, start=2):
+            log = metric in log_y
+            axis = {"title_text": metric, "type": "log" if log else "linear"}
+            of_metric = [line for line in metric_lines if line.metric == metric]
+            if ignore_outliers and (span := outlier_range(of_metric, log_y=log)):
+                axis["range"] = list(span)
+            fig.update_yaxes(**axis, row=i, col=1)
+        fig.update_xaxes(title_text=x_title, row=len(metrics) + 1, col=1)
+        return
+    fig.update_xaxes(title_text=x_title)
+    if not metrics:
+        fig.update_yaxes(**lr_axis)
+        return
+    fig.update_yaxes(**lr_axis, secondary_y=False)
+    log = all(metric in log_y for metric in metrics)
+    axis = {"title_text": ", ".join(metrics), "type": "log" if log else "linear", "showgrid": False}
+    if ignore_outliers and (span := outlier_range(metric_lines, log_y=log)):
+        axis["range"] = list(span)
+    fig.update_yaxes(**axis, secondary_y=True)

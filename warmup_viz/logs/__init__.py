@@ -45,6 +45,15 @@ class Log:
     def metrics(self) -> list[str]:
         return sorted(self.table["metric"].unique())
 
+    @property
+    def settings(self) -> dict[str, object]:
+        """The schedule settings the log records, under TrainingArguments' names: `max_steps`,
+        `num_train_epochs`, and `per_device_train_batch_size` (trainer_state's `train_batch_size`,
+        which is per process; it is multiplied by the GPU count only under DataParallel)."""
+        names = {"max_steps": "max_steps", "num_train_epochs": "num_train_epochs"}
+        names["train_batch_size"] = "per_device_train_batch_size"
+        return {names[k]: v for k, v in self.facts.items() if k in names and v and v > 0}
+
 
 def read_log(data: bytes, name: str, step_column: str | None = None) -> Log:
     """Read one log file's bytes. `name` becomes the run name unless the file names its runs.
