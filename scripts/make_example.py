@@ -12,9 +12,9 @@ transformers' optimization module (fixed by the pinned version, so the run is re
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import pathlib
-import inspect
 import tempfile
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

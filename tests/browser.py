@@ -97,9 +97,16 @@ def chromium():
             browser.close()
 
 
+# plotly.js keeps a base64 array ({dtype, bdata}) as sent and decodes it into `_inputArray`
+TRACES_JS = """Array.from(document.querySelector('.js-plotly-plot').data, t => {
+    const values = a => Array.from(a && a._inputArray ? a._inputArray : a || []);
+    return {name: t.name, legendgroup: t.legendgroup, yaxis: t.yaxis || 'y', x: values(t.x), y: values(t.y)};
+})"""
+
+
 def chart_data(page):
-    """The first plotly chart's traces, read from the page itself."""
+    """The first plotly chart's traces (name, legendgroup, yaxis, x, y), read from the page itself."""
     page.wait_for_function(
         "document.querySelector('.js-plotly-plot') && document.querySelector('.js-plotly-plot').data"
     )
-    return page.evaluate("Array.from(document.querySelector('.js-plotly-plot').data, t => ({x: t.x, y: t.y}))")
+    return page.evaluate(TRACES_JS)

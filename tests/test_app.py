@@ -25,8 +25,8 @@ def chart_data(at):
 
 
 def shown(elements):
-    """The texts of message elements as a person reads them (markdown escapes removed)."""
-    return [e.value.replace("\\", "") for e in elements]
+    """The texts of message elements as a person reads them (markdown escapes and bold removed)."""
+    return [e.value.replace("\\", "").replace("**", "") for e in elements]
 
 
 def metrics(at):
@@ -156,6 +156,6 @@ def test_metric_driven_types_explain_themselves(name):
 
 def test_log_scale_switch():
     at = app(warmup_steps="10")
-    at.toggle(key="log_y").set_value(True).run()
+    at.button_group(key="log_y").set_value(["learning_rate"]).run()
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert figure["layout"]["yaxis"]["type"] == "log"

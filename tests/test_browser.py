@@ -54,7 +54,7 @@ def test_editing_an_input_redraws_the_chart_and_updates_the_address(server, page
     field = page.get_by_role("textbox", name="max_steps", exact=True)
     field.fill("40")
     field.press("Enter")
-    page.wait_for_function("document.querySelector('.js-plotly-plot').data[0].x.length === 40")
+    page.wait_for_function("document.querySelector('.js-plotly-plot')?.data?.[0]?.x.length === 40")
     page.wait_for_url("**max_steps=40**")
     assert chart_data(page)[0]["y"] == schedule.full_table(ScheduleConfig(max_steps=40))[1]
 
@@ -66,3 +66,24 @@ def test_bad_input_shows_a_message_and_no_traceback(server, page):
     assert "learning_rate" in text and "is not a number" in text
     assert chart_data(page)[0]["x"] == list(range(1, 61))
     assert "Traceback" not in text
+
+
+def test_upload_a_log_and_see_it_beside_the_schedule(server, page, tmp_path):
+    page.goto(f"{server}/?max_steps=4&warmup_steps=2&learning_rate=0.001")
+    page.wait_for_function("document.querySelector('.js-plotly-plot')?.layout?.yaxis2?.title?.text === 'loss'")
+    page.get_by_text("Example run", exact=False).click()  # remove the example
+    page.wait_for_function("document.querySelector('.js-plotly-plot')?.data?.length === 2")
+    log = tmp_path / "mine.csv"
+    log.write_text("step,learning_rate,loss\n1,0.0,3.0\n2,0.0005,2.5\n3,0.001,2.0\n4,0.0005,1.8\n")
+    page.locator("input[type=file]").set_input_files(str(log))
+    page.wait_for_function(
+        "Array.from(document.querySelector('.js-plotly-plot')?.data || []).some(t => t.legendgroup === 'mine')"
+    )
+    traces = chart_data(page)
+    mine = [t for t in traces if t["name"].startswith("mine")]
+    assert {t["yaxis"] for t in mine} == {"y", "y2"}  # logged LR on the LR panel, loss below
+    assert [t["y"] for t in mine if t["yaxis"] == "y"] == [[0.0, 0.0005, 0.001, 0.0005]]
+    assert [3.0, 2.5, 2.0, 1.8] in [t["y"] for t in mine if t["yaxis"] == "y2"]
+    assert page.evaluate("document.querySelector('.js-plotly-plot').layout.yaxis2.title.text") == "loss"
+    page.get_by_text("mine logged learning_rate matches at all 4 logged steps").wait_for()
+    assert "Traceback" not in page.inner_text("body")

@@ -84,6 +84,16 @@ def load_from_url() -> list[str]:
     return warnings
 
 
+def apply_settings(settings: dict[str, object]) -> None:
+    """Put `settings` (TrainingArguments-named values, e.g. a trainer_state.json's) into the
+    widgets. A given max_steps switches the form to max_steps mode. For widget callbacks."""
+    state = st.session_state
+    for name, value in settings.items():
+        state[name] = share.to_text(name, value)
+    if "max_steps" in settings:
+        state[_STEPS_FROM] = "max_steps"
+
+
 def _text(name: str, slots: dict, *, container=st) -> str:
     label, help_text = _LABELS[name]
     value = container.text_input(label, key=name, help=help_text, persist_state=_PERSIST)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from warmup_viz import figures, registry, schedule, share
+from warmup_viz import figures, logview, registry, schedule, share
 from warmup_viz.config import ConfigError, ScheduleConfig
 
-from . import form
+from . import form, logs_panel
 from .text import plain
 
 STEP_CONVENTION = (
@@ -50,11 +50,27 @@ def render_schedule_page() -> None:
     except ConfigError as e:
         st.error(plain(str(e)))
         return
-    summary = schedule.summarize(config, curve)
-    log_y = st.toggle("Log-scale y axis", key="log_y")
-    st.plotly_chart(figures.schedule_figure(curve, log_y=log_y), key="lr_chart", width="stretch")
-    st.caption(STEP_CONVENTION)
-    _summary(summary)
+    chart, below = st.container(), st.container()
+    logs = logs_panel.uploads()
+    with below:
+        view = logs_panel.options(logs)
+        lr_lines, metric_lines = logs_panel.lines(logs, view)
+        logs_panel.verdicts(config, logs)
+        _summary(schedule.summarize(config, curve))
+    epochs = None
+    if view.x_axis == "epoch":
+        epochs = logview.steps_to_epochs(curve.steps, config, [item.log for item in logs])
+    figure = figures.schedule_figure(
+        curve,
+        lr_lines=lr_lines,
+        metric_lines=metric_lines,
+        layout=view.layout,
+        log_y=view.log_y,
+        ignore_outliers=view.ignore_outliers,
+        epochs=epochs,
+    )
+    chart.plotly_chart(figure, key="lr_chart", width="stretch")
+    chart.caption(STEP_CONVENTION)
 
 
 def _summary(s: schedule.Summary) -> None:

@@ -1,0 +1,193 @@
+"""Training logs on the page: uploads (and the example run), view options, and the LR verdicts."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+from dataclasses import dataclass
+
+import streamlit as st
+
+from warmup_viz import check, logview, share
+from warmup_viz.config import ScheduleConfig
+from warmup_viz.logs import Log, LogError, read_log
+
+from . import form
+from .text import plain
+
+EXAMPLE = pathlib.Path(__file__).resolve().parents[2] / "examples" / "trainer_state.json"
+EXAMPLE_LABEL = (
+    "Example run: a tiny GPT-2 trained by `transformers.Trainer` with the default settings "
+    "(examples/trainer_state.json, written by scripts/make_example.py)"
+)
+LOSS_NAMES = ("loss", "train/loss", "train_loss_step")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A read log and the key that identifies its content for caching."""
+
+    key: str
+    log: Log
+
+
+@dataclass(frozen=True)
+class ViewOptions:
+    metrics: list[str]
+    layout: str
+    smoothing: float
+    x_axis: str
+    log_y: list[str]
+    ignore_outliers: bool
+
+
+@st.cache_data(max_entries=16, show_spinner="Reading the log…")
+def _read(_data: bytes, key: str, name: str, step_column: str | None) -> Log:
+    return read_log(_data, name, step_column)
+
+
+def uploads() -> list[Loaded]:
+    """The "Training logs" section: the example switch, the uploader, and each file's status."""
+    st.subheader("Training logs")
+    st.caption(
+        "trainer_state.json, CSV/TSV (TensorBoard and W&B exports too), JSON Lines, TensorBoard event files, "
+        "or gzip of these; several at once, each its own run. Uploaded logs stay in this browser session: "
+        "they cannot travel in a link."
+    )
+    loaded = []
+    if EXAMPLE.exists() and st.checkbox(EXAMPLE_LABEL, value=True, key="show_example"):
+        loaded.append(Loaded("example", _read(EXAMPLE.read_bytes(), "example", EXAMPLE.name, None)))
+    files = st.file_uploader("Upload training logs", accept_multiple_files=True, key="log_files") or []
+    for file in files:
+        item = _one_file(file)
+        if item is not None:
+            loaded.append(item)
+    for item in loaded:
+        _status(item)
+    return loaded
+
+
+def _one_file(file) -> Loaded | None:
+    key = f"step_column.{file.file_id}"
+    name = plain(file.name)
+    try:
+        log = _read(file.getvalue(), file.file_id, file.name, st.session_state.get(key))
+    except LogError as e:
+        st.error(f"{name}: {plain(str(e))}", icon="⚠️")
+        if e.step_columns:
+            st.selectbox(f"Step column of {name}", e.step_columns, index=None, key=key, placeholder="pick one")
+        return None
+    if log.step_columns:
+        st.selectbox(
+            f"Step column of {name}",
+            log.step_columns,
+            key=key,
+            index=log.step_columns.index(log.step_column),
+            help="More than one column could hold the step; the chart uses this one.",
+        )
+    return Loaded(file.file_id, log)
+
+
+def _status(item: Loaded) -> None:
+    log = item.log
+    counts = log.table.groupby("metric").size()
+    parts = [f"**{plain(log.name)}** ({log.format}): {len(log.table):,} values of {len(counts)} metrics"]
+    if log.replaced:
+        parts.append(f"{log.replaced:,} repeated steps replaced by their last value (a resumed run)")
+    if log.non_finite:
+        parts.append(f"{log.non_finite:,} NaN/inf values left out")
+    st.markdown("; ".join(parts))
+    settings = log.settings
+    if settings.get("max_steps"):
+        described = ", ".join(f"{k}={share.to_text(k, v)}" for k, v in settings.items())
+        st.button(
+            f"Use this run's settings ({described})",
+            key=f"use_settings.{item.key}",
+            on_click=form.apply_settings,
+            args=(settings,),
+            help="Takes what the trainer_state.json records into the schedule settings.",
+        )
+
+
+def options(logs: list[Loaded]) -> ViewOptions:
+    """The chart's options for the loaded logs (which metrics, layout, smoothing, axes)."""
+    metric_names = sorted({m for item in logs for m in item.log.metrics} - _lr_metrics(logs))
+    defaults = [m for m in metric_names if m in LOSS_NAMES][:1] or metric_names[:1]
+    state = st.session_state
+    if "metrics" in state:  # keep the choice, minus metrics no loaded log has any more
+        kept = [m for m in state["metrics"] if m in metric_names]
+        if kept or not state["metrics"]:
+            state["metrics"] = kept
+        else:  # every chosen metric went away with its log: start again from the defaults
+            del state["metrics"]
+    cols = st.columns([3, 2, 2, 2])
+    chosen = cols[0].multiselect("Metrics", metric_names, default=defaults, key="metrics") if metric_names else []
+    layout = cols[1].radio(
+        "Layout",
+        ["stacked", "overlay"],
+        key="layout",
+        horizontal=True,
+        help="Stacked: a panel per metric under the LR, zooming together. Overlay: metrics on a second y axis.",
+    )
+    has_epochs = any(logview.has_epochs(item.log) for item in logs)
+    x_axis = cols[2].radio(
+        "x axis",
+        list(logview.X_AXES),
+        key="x_axis",
+        horizontal=True,
+        disabled=not has_epochs,
+        help="By epoch where the logs record epochs.",
+    )
+    smoothing = cols[3].slider(
+        "Smoothing",
+        0.0,
+        0.99,
+        0.6,
+        0.01,
+        key="smoothing",
+        help="TensorBoard's debiased exponential moving average; the raw line stays faint behind it.",
+    )
+    cols = st.columns([3, 2])
+    log_y = cols[0].pills("Log-scale y", ["learning_rate", *chosen], selection_mode="multi", key="log_y")
+    outliers = cols[1].checkbox(
+        "Ignore outliers in y range", key="ignore_outliers", help="5th to 95th percentile, as TensorBoard."
+    )
+    return ViewOptions(chosen, layout, smoothing, x_axis if has_epochs else "step", log_y or [], outliers)
+
+
+def _lr_metrics(logs: list[Loaded]) -> set[str]:
+    return {name for item in logs if (name := check.learning_rate_metric(item.log.metrics))}
+
+
+def lines(logs: list[Loaded], view: ViewOptions) -> tuple[list[logview.Line], list[logview.Line]]:
+    """(logged-LR lines, metric lines) for the chart."""
+    read = [item.log for item in logs]
+    lr = logview.lines(read, sorted(_lr_metrics(logs)), smoothing=0, x_axis=view.x_axis)
+    metrics = logview.lines(read, view.metrics, smoothing=view.smoothing, x_axis=view.x_axis)
+    return lr, metrics
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _verdict(_config: ScheduleConfig, config_key: str, _log: Log, log_key: str, run: str) -> check.Verdict:
+    name = check.learning_rate_metric(_log.metrics)
+    rows = _log.table[(_log.table["metric"] == name) & (_log.table["run"] == run)]
+    return check.compare(_config, rows["step"].tolist(), rows["value"].tolist())
+
+
+def verdicts(config: ScheduleConfig, logs: list[Loaded]) -> None:
+    """For each run that logged its LR: does it match the configured schedule?"""
+    config_key = json.dumps(share.encode(config), sort_keys=True)
+    for item, labels in zip(logs, logview.run_labels([item.log for item in logs]), strict=True):
+        if check.learning_rate_metric(item.log.metrics) is None:
+            continue
+        for run, label in zip(item.log.table["run"].unique(), labels, strict=True):
+            verdict = _verdict(config, config_key, item.log, item.key, run)
+            if not verdict.checked:
+                continue
+            text = f"**{plain(label)}** logged learning_rate {plain(verdict.message)}"
+            if verdict.matches:
+                st.success(text)
+            elif item.key == "example":  # expected once the settings move away from the defaults
+                st.info(text + " (the example was trained with the default settings)")
+            else:
+                st.warning(text)
