@@ -160,3 +160,28 @@ def test_unnamed_step_column_gives_candidates_to_pick_from():
     assert log.table.query("metric == 'loss'")["value"].tolist() == [2.0, 1.5, 1.0]
     with pytest.raises(LogError, match="has no column 'nope'"):
         read_log(data, "run.csv", step_column="nope")
+
+
+def test_csv_counts_logged_nan_and_inf_but_not_empty_cells():
+    log = read_log(b"step,loss,acc\n1,2.0,\n2,nan,0.5\n3,inf,0.6\n4,abc,0.7\n", "sparse.csv")
+    assert log.non_finite == 2
+    assert log.table.query("metric == 'loss'")["value"].tolist() == [2.0]
+    assert log.table.query("metric == 'acc'")["step"].tolist() == [2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    "data, name",
+    [
+        (b'{"log_history": [{"step": 1, "loss": 1' + b"0" * 400 + b'}, {"step": 2, "loss": 2}]}', "t.json"),
+        (b'{"step": 1, "loss": -1' + b"0" * 400 + b'}\n{"step": 2, "loss": 2}\n', "t.jsonl"),
+        (b"step,loss\n1,1" + b"0" * 400 + b"\n2,2\n", "t.csv"),
+    ],
+)
+def test_numbers_beyond_float_range_are_counted_as_non_finite(data, name):
+    log = read_log(data, name)
+    assert log.non_finite == 1 and log.table["value"].tolist() == [2.0]
+
+
+def test_steps_too_large_to_be_exact_are_left_out():
+    log = read_log(b'{"step": 1e30, "loss": 1}\n{"step": 2, "loss": 2}\n', "t.jsonl")
+    assert log.table["step"].tolist() == [2]

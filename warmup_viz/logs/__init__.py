@@ -77,9 +77,9 @@ def read_log(data: bytes, name: str, step_column: str | None = None) -> Log:
     else:
         text = _decode(data, name)
         stripped = text.lstrip()
-        json_error = _json_error(stripped) if stripped[:1] in '{[0123456789-"tfn' else "not JSON"
+        value, json_error = _parse_json(stripped) if stripped[:1] in '{[0123456789-"tfn' else (None, "not JSON")
         if stripped.startswith("{") and json_error is None:
-            fmt, (frame, facts) = "trainer_state", read_json(stripped, run, name)
+            fmt, (frame, facts) = "trainer_state", read_json(value, run, name)
         elif json_error is None and not stripped.startswith("["):
             raise LogError(f"{name} is a single JSON value, not a training log")
         elif stripped.startswith("{") and (name.lower().endswith(".json") or "\n" not in stripped.rstrip()):
@@ -139,15 +139,14 @@ def _decode(data: bytes, name: str) -> str:
         raise LogError(f"{name} is not text in UTF-8, UTF-16 or GB18030") from None
 
 
-def _json_error(text: str) -> str | None:
-    """None when `text` is one JSON value, else what is wrong with it."""
+def _parse_json(text: str) -> tuple[object, str | None]:
+    """(the value, None) when `text` is one JSON value, else (None, what is wrong with it)."""
     try:
-        json.loads(text)
+        return json.loads(text), None
     except ValueError as e:
-        return str(e)
+        return None, str(e)
     except RecursionError:
         raise LogError("the JSON is nested too deeply to read") from None
-    return None
 
 
 def _run_name(name: str) -> str:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import csv
 import io
 
+import numpy as np
 import pandas as pd
 
-from ._tables import LogError
+from ._tables import LogError, floats
 
 STEP_COLUMNS = ("step", "global_step", "_step", "trainer/global_step", "iteration", "iter")
 MAX_COLUMNS = 10_000
@@ -17,12 +18,16 @@ MAX_COLUMNS = 10_000
 def read_delimited(text: str, run: str, name: str, step_column: str | None = None) -> tuple[pd.DataFrame, dict]:
     """The table's metric columns against its step column. Facts: `step_column` (the one used)
     and `step_columns` (every candidate, when more than one could be the step)."""
-    first = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
     if len(first) > 1_000_000 or first.count(",") > MAX_COLUMNS or first.count("\t") > MAX_COLUMNS:
         raise LogError(f"{name} has more than {MAX_COLUMNS:,} columns; not read")
     sep = "\t" if first.count("\t") > first.count(",") else ","
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, engine="c", on_bad_lines="error")
+        # only an empty cell is missing; a written "nan" is a logged NaN, counted as such
+        frame = pd.read_csv(
+            io.BytesIO(text.encode()), sep=sep, engine="c", on_bad_lines="error", keep_default_na=False, na_values=[""]
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as e:
         raise LogError(f"{name} is not a readable CSV/TSV table ({str(e).splitlines()[0][:120]})") from None
     columns = [str(c) for c in frame.columns]
@@ -49,21 +54,51 @@ def read_delimited(text: str, run: str, name: str, step_column: str | None = Non
             }
         )
         return out, {}
-    parts = []
+    step_values = floats(frame[step])
+    epochs = _numbers(frame["epoch"])[0] if "epoch" in columns else np.full(len(frame), np.nan)
+    runs, metrics, parts = [], [], []
     for column in columns:
         if column == step or column.endswith(("__MIN", "__MAX")) or column in ("epoch", "Wall time", "wall_time"):
             continue
-        values = pd.to_numeric(frame[column], errors="coerce")
-        if values.notna().sum() == 0:
+        numbers, present = _numbers(frame[column])
+        if not present.any():
             continue
         column_run, metric = column.split(" - ", 1) if " - " in column else (run, column)
-        part = pd.DataFrame({"run": column_run, "step": frame[step], "metric": metric, "value": values})
-        if "epoch" in columns:
-            part["epoch"] = pd.to_numeric(frame["epoch"], errors="coerce")
-        parts.append(part[values.notna()])
+        runs.append(column_run)
+        metrics.append(metric)
+        parts.append((numbers[present], step_values[present], epochs[present]))
     if not parts:
         raise LogError(f"{name} has no numeric metric column besides {step!r}")
-    return pd.concat(parts, ignore_index=True), facts
+    # one long table built from arrays (no per-row strings): each metric column's rows in turn
+    counts = [len(values) for values, _, _ in parts]
+    out = pd.DataFrame(
+        {
+            "run": pd.Categorical.from_codes(np.repeat(_codes(runs), counts), categories=list(dict.fromkeys(runs))),
+            "step": np.concatenate([s for _, s, _ in parts]),
+            "metric": pd.Categorical.from_codes(
+                np.repeat(_codes(metrics), counts), categories=list(dict.fromkeys(metrics))
+            ),
+            "value": np.concatenate([v for v, _, _ in parts]),
+            "epoch": np.concatenate([e for _, _, e in parts]),
+        }
+    )
+    return out, facts
+
+
+def _numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(values as floats, which cells hold a number): empty cells and text are not numbers, but a
+    written nan/inf is (a logged non-finite value, counted later)."""
+    numbers = floats(column)
+    present = ~column.isna().to_numpy()
+    if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+        text = column.astype(str).str.strip().str.lower()
+        present &= ~np.isnan(numbers) | text.isin(["nan", "-nan", "+nan"]).to_numpy()
+    return numbers, present
+
+
+def _codes(names: list[str]) -> np.ndarray:
+    index = {name: i for i, name in enumerate(dict.fromkeys(names))}
+    return np.array([index[name] for name in names], dtype=np.int32)
 
 
 def _step_columns(frame: pd.DataFrame) -> list[str]:
@@ -74,7 +109,7 @@ def _step_columns(frame: pd.DataFrame) -> list[str]:
     for column in frame.columns:
         if column in named or column in ("epoch", "Wall time", "wall_time"):
             continue
-        values = pd.to_numeric(frame[column], errors="coerce").dropna()
+        values = pd.Series(floats(frame[column])).dropna()
         if len(values) > 1 and (values % 1 == 0).all() and values.is_monotonic_increasing and values.iloc[-1] > 0:
             others.append(column)
     return named + others

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pandas as pd
 
 from ._tables import LogError
@@ -23,29 +24,52 @@ STATE_FACTS = {
 _NOT_METRICS = {"step", "epoch", "total_flos"}
 
 
+_NUMBER = (int, float)
+
+
 def _number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def read_json(text: str, run: str, name: str) -> tuple[pd.DataFrame, dict]:
-    data = json.loads(text)
+def read_json(data: object, run: str, name: str) -> tuple[pd.DataFrame, dict]:
+    """A parsed trainer_state.json: its log_history entries and its facts."""
     if not isinstance(data, dict):
         raise LogError(f"{name} is JSON but not an object")
     history = data.get("log_history")
     if not isinstance(history, list):
         raise LogError(f"{name} is JSON without a log_history list: not a trainer_state.json")
-    rows = []
+    steps, metrics, values, epochs = [], [], [], []
     for entry in history:
-        if not isinstance(entry, dict) or not _number(entry.get("step")):
+        # type() rather than isinstance: JSON numbers are exactly int or float, and bool is not one
+        if type(entry) is not dict or type(step := entry.get("step")) not in _NUMBER:
             continue
-        epoch = entry.get("epoch") if _number(entry.get("epoch")) else math.nan
+        epoch = entry.get("epoch")
+        epoch = epoch if type(epoch) in _NUMBER else math.nan
         for key, value in entry.items():
-            if key in _NOT_METRICS or not _number(value):
-                continue
             # the final summary entry (train_loss, train_runtime, ...) is kept under its own names
-            rows.append((run, entry["step"], key, value, epoch, math.nan))
+            if type(value) in _NUMBER and key not in _NOT_METRICS:
+                steps.append(step)
+                metrics.append(key)
+                values.append(value)
+                epochs.append(epoch)
     facts = {fact: data[key] for key, fact in STATE_FACTS.items() if _number(data.get(key))}
-    return pd.DataFrame(rows, columns=["run", "step", "metric", "value", "epoch", "wall_time"]), facts
+    frame = pd.DataFrame(
+        {
+            "run": pd.Categorical([run] * len(steps)),
+            "step": _floats(steps),
+            "metric": pd.Categorical(metrics),
+            "value": _floats(values),
+            "epoch": _floats(epochs),
+        }
+    )
+    return frame, facts
+
+
+def _floats(numbers) -> np.ndarray:
+    try:
+        return np.array(numbers, dtype=float)
+    except OverflowError:  # an integer beyond float range: infinite, counted as non-finite later
+        return np.array([n if abs(n) < 1e308 else math.inf if n > 0 else -math.inf for n in numbers], dtype=float)
 
 
 def read_jsonl(text: str, run: str, name: str) -> tuple[pd.DataFrame, dict]:
@@ -73,7 +97,18 @@ def read_jsonl(text: str, run: str, name: str) -> tuple[pd.DataFrame, dict]:
             if key in (step_key, "epoch", "wall_time", "_timestamp", "timestamp", "time", "_runtime"):
                 continue
             if _number(value):
-                rows.append((run, entry[step_key], key, value, epoch, wall))
+                rows.append((entry[step_key], key, value, epoch, wall))
     if step_key is None:
         raise LogError(f"{name}: no line has a step key (one of {', '.join(STEP_KEYS)})")
-    return pd.DataFrame(rows, columns=["run", "step", "metric", "value", "epoch", "wall_time"]), {}
+    steps, metrics, values, epochs, walls = zip(*rows, strict=True) if rows else ((),) * 5
+    frame = pd.DataFrame(
+        {
+            "run": pd.Categorical([run] * len(rows)),
+            "step": _floats(steps),
+            "metric": pd.Categorical(metrics),
+            "value": _floats(values),
+            "epoch": _floats(epochs),
+            "wall_time": _floats(walls),
+        }
+    )
+    return frame, {}
