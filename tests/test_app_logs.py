@@ -33,8 +33,8 @@ def test_the_example_run_is_on_by_default_and_matches_the_defaults():
     assert panels(at) == ["learning_rate", "loss"]
     example = read_log(EXAMPLE.read_bytes(), EXAMPLE.name)
     lr = example.table.query("metric == 'learning_rate'")
-    assert shown(at.success) == [f"trainer_state logged learning_rate matches at all {len(lr)} logged steps"]
-    logged, raw, smooth = traces(at, "trainer_state")
+    assert shown(at.success) == [f"example logged learning_rate matches at all {len(lr)} logged steps"]
+    logged, raw, smooth = traces(at, "example")
     assert values(logged["x"]) == lr["step"].tolist() and values(logged["y"]) == lr["value"].tolist()
     assert values(raw["y"]) == example.table.query("metric == 'loss'")["value"].tolist()
     assert raw["opacity"] < 1 and smooth.get("opacity", 1) == 1
@@ -69,7 +69,7 @@ def test_a_bad_file_gets_its_own_message_and_the_rest_keeps_working():
     errors = shown(at.error)
     assert any("training_args.bin" in e and "unpickling runs code" in e for e in errors)
     assert any("<b>x</b>.csv" in e for e in errors)
-    assert {t["legendgroup"] for t in figure(at)["data"]} >= {"schedule", "trainer_state", "mine"}
+    assert {t["legendgroup"] for t in figure(at)["data"]} >= {"schedule", "example", "mine"}
 
 
 def test_ambiguous_step_column_is_picked_on_the_page():
@@ -86,7 +86,7 @@ def test_ambiguous_step_column_is_picked_on_the_page():
 
 def test_use_the_runs_settings_takes_max_steps_from_trainer_state():
     at = app(max_steps="300")
-    assert shown(at.info)[-1].startswith("trainer_state logged learning_rate differs")
+    assert shown(at.info)[-1].startswith("example logged learning_rate differs")
     (button,) = [b for b in at.button if b.key == "use_settings.example"]
     assert "max_steps=1000" in button.label
     button.click().run()
@@ -107,7 +107,7 @@ def test_use_the_runs_settings_takes_max_steps_from_trainer_state():
         ("layout", "overlay", lambda at: figure(at)["layout"]["yaxis2"]["overlaying"] == "y"),
         ("x_axis", "epoch", lambda at: figure(at)["layout"]["xaxis2"]["title"]["text"] == "epoch"),
         ("ignore_outliers", True, lambda at: "range" in figure(at)["layout"]["yaxis2"]),
-        ("smoothing", 0.0, lambda at: len(traces(at, "trainer_state")) == 2),
+        ("smoothing", 0.0, lambda at: len(traces(at, "example")) == 2),
     ],
 )
 def test_view_options(option, value, check):

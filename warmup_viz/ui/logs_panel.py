@@ -56,7 +56,7 @@ def uploads() -> list[Loaded]:
     )
     loaded = []
     if EXAMPLE.exists() and st.checkbox(EXAMPLE_LABEL, value=True, key="show_example"):
-        loaded.append(Loaded("example", _read(EXAMPLE.read_bytes(), "example", EXAMPLE.name, None)))
+        loaded.append(Loaded("example", _read(EXAMPLE.read_bytes(), "example", "example", None)))
     files = st.file_uploader("Upload training logs", accept_multiple_files=True, key="log_files") or []
     for file in files:
         item = _one_file(file)
