@@ -124,3 +124,15 @@ def test_log_y_per_panel():
     at.button_group(key="log_y").set_value(["loss"]).run()
     layout = figure(at)["layout"]
     assert (layout["yaxis"]["type"], layout["yaxis2"]["type"]) == ("linear", "log")
+
+
+def test_a_bad_setting_keeps_the_uploads_and_view_options():
+    at = app()
+    at.file_uploader(key="log_files").upload("mine.csv", CSV)
+    at.multiselect(key="metrics").set_value(["loss", "grad_norm"]).run()
+    at.text_input(key="max_steps").set_value("-3").run()
+    assert not at.exception and at.error and not at.get("plotly_chart")
+    assert at.multiselect(key="metrics").value == ["loss", "grad_norm"]
+    at.text_input(key="max_steps").set_value("1000").run()
+    assert not at.exception and panels(at) == ["learning_rate", "loss", "grad_norm"]
+    assert "mine" in {t.get("legendgroup") for t in figure(at)["data"]}

@@ -20,6 +20,7 @@ EXAMPLE_LABEL = (
     "Example run: a tiny GPT-2 trained by `transformers.Trainer` with the default settings "
     "(examples/trainer_state.json, written by scripts/make_example.py)"
 )
+_PERSIST = "session"  # keep a choice while its widget is not drawn
 LOSS_NAMES = ("loss", "train/loss", "train_loss_step")
 
 
@@ -55,7 +56,7 @@ def uploads() -> list[Loaded]:
         "they cannot travel in a link."
     )
     loaded = []
-    if EXAMPLE.exists() and st.checkbox(EXAMPLE_LABEL, value=True, key="show_example"):
+    if EXAMPLE.exists() and st.checkbox(EXAMPLE_LABEL, value=True, key="show_example", persist_state=_PERSIST):
         loaded.append(Loaded("example", _read(EXAMPLE.read_bytes(), "example", "example", None)))
     files = st.file_uploader("Upload training logs", accept_multiple_files=True, key="log_files") or []
     for file in files:
@@ -121,11 +122,16 @@ def options(logs: list[Loaded]) -> ViewOptions:
         else:  # every chosen metric went away with its log: start again from the defaults
             del state["metrics"]
     cols = st.columns([3, 2, 2, 2])
-    chosen = cols[0].multiselect("Metrics", metric_names, default=defaults, key="metrics") if metric_names else []
+    chosen = (
+        cols[0].multiselect("Metrics", metric_names, default=defaults, key="metrics", persist_state=_PERSIST)
+        if metric_names
+        else []
+    )
     layout = cols[1].radio(
         "Layout",
         ["stacked", "overlay"],
         key="layout",
+        persist_state=_PERSIST,
         horizontal=True,
         help="Stacked: a panel per metric under the LR, zooming together. Overlay: metrics on a second y axis.",
     )
@@ -134,6 +140,7 @@ def options(logs: list[Loaded]) -> ViewOptions:
         "x axis",
         list(logview.X_AXES),
         key="x_axis",
+        persist_state=_PERSIST,
         horizontal=True,
         disabled=not has_epochs,
         help="By epoch where the logs record epochs.",
@@ -145,12 +152,18 @@ def options(logs: list[Loaded]) -> ViewOptions:
         0.6,
         0.01,
         key="smoothing",
+        persist_state=_PERSIST,
         help="TensorBoard's debiased exponential moving average; the raw line stays faint behind it.",
     )
     cols = st.columns([3, 2])
-    log_y = cols[0].pills("Log-scale y", ["learning_rate", *chosen], selection_mode="multi", key="log_y")
+    log_y = cols[0].pills(
+        "Log-scale y", ["learning_rate", *chosen], selection_mode="multi", key="log_y", persist_state=_PERSIST
+    )
     outliers = cols[1].checkbox(
-        "Ignore outliers in y range", key="ignore_outliers", help="5th to 95th percentile, as TensorBoard."
+        "Ignore outliers in y range",
+        key="ignore_outliers",
+        persist_state=_PERSIST,
+        help="5th to 95th percentile, as TensorBoard.",
     )
     return ViewOptions(chosen, layout, smoothing, x_axis if has_epochs else "step", log_y or [], outliers)
 

@@ -30,30 +30,18 @@ def render_schedule_page() -> None:
     for message in warnings:
         st.warning(plain(message))
     result = form.render()
-    if result.config is None:
-        st.error(
-            plain("Fix the setting marked in the sidebar to see the schedule. " + " ".join(result.errors.values()))
-        )
-        return
-    config = result.config
-    _sync_url(config)
-    info = registry.info(config.lr_scheduler_type)
-    if info.metric_driven:
-        st.info(
-            f"**{info.name}** has no step function: it lowers (or raises) the LR when a watched metric stops "
-            "improving, so its curve depends on the training run. Trainer steps it with the eval metric after "
-            "each evaluation. Simulating it needs a training log."
-        )
-        return
-    try:
-        curve = schedule.display_curve(config)
-    except ConfigError as e:
-        st.error(plain(str(e)))
-        return
     chart, below = st.container(), st.container()
+    # the log section and the view options are drawn on every run, even when the settings are
+    # invalid: a widget that is not drawn loses its value (and an upload its files)
     logs = logs_panel.uploads()
     with below:
         view = logs_panel.options(logs)
+    with chart:
+        curve = _curve(result)
+    if curve is None:
+        return
+    config = result.config
+    with below:
         lr_lines, metric_lines = logs_panel.lines(logs, view)
         logs_panel.verdicts(config, logs)
         _summary(schedule.summarize(config, curve))
@@ -71,6 +59,30 @@ def render_schedule_page() -> None:
     )
     chart.plotly_chart(figure, key="lr_chart", width="stretch")
     chart.caption(STEP_CONVENTION)
+
+
+def _curve(result: form.FormResult) -> schedule.DisplayCurve | None:
+    """The curve to draw, or None after saying why there is none."""
+    if result.config is None:
+        st.error(
+            plain("Fix the setting marked in the sidebar to see the schedule. " + " ".join(result.errors.values()))
+        )
+        return None
+    config = result.config
+    _sync_url(config)
+    info = registry.info(config.lr_scheduler_type)
+    if info.metric_driven:
+        st.info(
+            f"**{info.name}** has no step function: it lowers (or raises) the LR when a watched metric stops "
+            "improving, so its curve depends on the training run. Trainer steps it with the eval metric after "
+            "each evaluation. Simulating it needs a training log."
+        )
+        return None
+    try:
+        return schedule.display_curve(config)
+    except ConfigError as e:
+        st.error(plain(str(e)))
+        return None
 
 
 def _summary(s: schedule.Summary) -> None:
