@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 
 from warmup_viz import registry, share
 from warmup_viz.config import DEFAULTS, ConfigError, ScheduleConfig
+from warmup_viz.logview import View
 
 KWARGS = {
     "linear": st.just({}),
@@ -112,3 +113,67 @@ def test_decode_never_raises(params):
     config, warnings = share.decode(params)
     assert isinstance(config, ScheduleConfig)
     assert all(isinstance(w, str) for w in warnings)
+
+
+METRIC_NAMES = st.text(st.characters(categories=["L", "N"], include_characters="_/-"), min_size=1, max_size=12)
+
+
+@st.composite
+def views(draw):
+    return View(
+        metrics=draw(st.none() | st.lists(METRIC_NAMES, max_size=3, unique=True).map(tuple)),
+        layout=draw(st.sampled_from(["stacked", "overlay"])),
+        smoothing=draw(st.floats(0, 0.99)),
+        x_axis=draw(st.sampled_from(["step", "epoch"])),
+        log_y=tuple(draw(st.lists(st.sampled_from(["learning_rate", "loss", "grad_norm"]), max_size=3, unique=True))),
+        ignore_outliers=draw(st.booleans()),
+        example=draw(st.booleans()),
+        diff=draw(st.sampled_from(["off", "difference", "ratio"])),
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(configs(), min_size=1, max_size=6), views())
+def test_a_whole_page_round_trips_exactly(schedules, view):
+    link = share.Link(tuple(schedules), view)
+    params = share.encode_link(link)
+    assert all(isinstance(k, str) and isinstance(v, str) for k, v in params.items())
+    assert share.decode_link(params) == (link, [])
+
+
+def test_page_links_stay_readable():
+    link = share.Link(
+        (ScheduleConfig(max_steps=20000), ScheduleConfig(lr_scheduler_type="cosine", max_steps=20000)),
+        View(metrics=("loss", "eval_loss"), log_y=("loss",), diff="ratio"),
+    )
+    assert share.encode_link(link) == {
+        "max_steps": "20000",
+        "b.lr_scheduler_type": "cosine",
+        "b.max_steps": "20000",
+        "metrics": "loss,eval_loss",
+        "log_y": "loss",
+        "diff": "ratio",
+    }
+    assert share.encode_link(share.Link()) == {}
+    assert share.encode_link(share.Link((DEFAULTS, DEFAULTS))) == {"b.lr_scheduler_type": "linear"}
+
+
+def test_bad_page_links_warn_by_name_and_keep_the_rest():
+    link, warnings = share.decode_link(
+        {
+            "max_steps": "500",
+            "b.learning_rate": "abc",
+            "c.lr_scheduler_type": "cosine",
+            "smoothing": "2",
+            "layout": "<script>",
+            "example": "maybe",
+            "q": "1",
+            **{f"junk{i}": "x" for i in range(20)},
+        }
+    )
+    assert [c.max_steps for c in link.configs] == [500, 1000, 1000]
+    assert link.configs[2].lr_scheduler_type == "cosine" and link.view == View()
+    text = " ".join(warnings)
+    for name in ("b.learning_rate", "smoothing", "layout", "example", "'q'", "and 16 more"):
+        assert name in text
+    assert len(warnings) == 5

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .logview import Line, outlier_range
+from .logview import LAYOUTS, Line, outlier_range
 from .schedule import DisplayCurve
 
 LR_COLOR = "#1f6fb4"
@@ -23,7 +23,6 @@ MARK_COLORS = {
     "restart": "#059669",
     "end": "#111827",
 }
-LAYOUTS = ("stacked", "overlay")
 LR_PANEL = "learning_rate"
 STEP_TITLE = "step (the update that used this LR, as Trainer logs it)"
 

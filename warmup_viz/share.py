@@ -1,17 +1,36 @@
 """Config <-> URL query parameters, under TrainingArguments' names, defaults left out.
 
-`decode(encode(c)) == (c, [])` for every valid config `c`. Decoding never raises: an invalid value
-is reported in a warning naming the parameter, and that setting falls back to its default.
+`decode(encode(c)) == (c, [])` for every valid config `c`, and `decode_link(encode_link(l)) ==
+(l, [])` for a whole page (up to six schedules and the view). The first schedule's settings are
+unprefixed (`?lr_scheduler_type=cosine&max_steps=20000`); compared ones carry a letter
+(`b.lr_scheduler_type=linear`). Decoding never raises: an invalid value is reported in a warning
+naming the parameter, and that setting falls back to its default.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 
 from .config import DEFAULTS, EPOCH_FIELDS, FIELD_NAMES, ConfigError, ScheduleConfig, from_mapping, parse_field
+from .logview import View
 
 MAX_PARAM_CHARS = 10_000
+PREFIXES = ("", "b.", "c.", "d.", "e.", "f.")
+MAX_SCHEDULES = len(PREFIXES)
+VIEW_KEYS = tuple(f.name for f in fields(View))
+_LISTS = ("metrics", "log_y")
+_SHOWN_UNKNOWN = 5
+
+
+@dataclass(frozen=True)
+class Link:
+    """Everything a link carries: the schedules (the first is the one logs are checked against)
+    and the view."""
+
+    configs: tuple[ScheduleConfig, ...] = (DEFAULTS,)
+    view: View = field(default_factory=View)
 
 
 def to_text(name: str, value: object) -> str:
@@ -38,22 +57,26 @@ def encode(config: ScheduleConfig) -> dict[str, str]:
     return out
 
 
-def decode(params: Mapping[str, object]) -> tuple[ScheduleConfig, list[str]]:
-    """The config a link describes, and a warning for each parameter that could not be used."""
+def decode(params: Mapping[str, object], prefix: str = "") -> tuple[ScheduleConfig, list[str]]:
+    """The config a link describes, and a warning for each parameter that could not be used.
+    `prefix` only names the parameters in the warnings (`b.learning_rate`)."""
     warnings: list[str] = []
     values: dict[str, object] = {}
+    unknown = []
     for key, raw in params.items():
-        text = raw[-1] if isinstance(raw, (list, tuple)) and raw else raw
+        text = _text(raw)
         if key not in FIELD_NAMES and key != "warmup_ratio":
-            warnings.append(f"Ignored unknown link parameter {_shown(key)}.")
+            unknown.append(prefix + key)
             continue
-        if not isinstance(text, str) or len(text) > MAX_PARAM_CHARS:
-            warnings.append(f"Link parameter {key} is too long or not text; using the default.")
+        if text is None:
+            warnings.append(f"Link parameter {prefix}{key} is too long or not text; using the default.")
             continue
         try:
             values[key] = parse_field(key, text)
         except ConfigError as e:
-            warnings.append(f"Link parameter {key}: {e}; using the default.")
+            warnings.append(f"Link parameter {prefix}{key}: {e}; using the default.")
+    if unknown:
+        warnings.append(_unknown(unknown))
     for _ in range(len(values) + 1):
         try:
             return from_mapping(values), warnings
@@ -62,8 +85,93 @@ def decode(params: Mapping[str, object]) -> tuple[ScheduleConfig, list[str]]:
             if field is None:
                 break
             values.pop(field)
-            warnings.append(f"Link parameter {field}: {e}; using the default.")
+            warnings.append(f"Link parameter {prefix}{field}: {e}; using the default.")
     return DEFAULTS, warnings
+
+
+def encode_link(link: Link) -> dict[str, str]:
+    """The query parameters of a whole page: each schedule (compared ones always name their
+    `lr_scheduler_type`, so a schedule of all defaults still shows), then the view's non-defaults."""
+    out: dict[str, str] = {}
+    for prefix, config in zip(PREFIXES, link.configs, strict=False):
+        params = encode(config)
+        if prefix:
+            params = {"lr_scheduler_type": config.lr_scheduler_type, **params}
+        out.update({prefix + key: value for key, value in params.items()})
+    default = View()
+    for name in VIEW_KEYS:
+        value = getattr(link.view, name)
+        if value != getattr(default, name):
+            out[name] = ",".join(value) if name in _LISTS else to_text(name, value)
+    return out
+
+
+def decode_link(params: Mapping[str, object]) -> tuple[Link, list[str]]:
+    """The page a link describes, and a warning for each parameter that could not be used."""
+    groups: dict[str, dict[str, object]] = {prefix: {} for prefix in PREFIXES}
+    view_params, unknown = {}, []
+    for key, raw in params.items():
+        prefix = key[:2] if key[:2] in PREFIXES[1:] else ""
+        if prefix or key in FIELD_NAMES or key == "warmup_ratio":
+            groups[prefix][key[len(prefix) :]] = raw
+        elif key in VIEW_KEYS:
+            view_params[key] = raw
+        else:
+            unknown.append(key)
+    warnings = [_unknown(unknown)] if unknown else []
+    configs = []
+    for prefix, group in groups.items():
+        if prefix and not group:
+            continue
+        config, more = decode(group, prefix)
+        configs.append(config)
+        warnings += more
+    view, more = _decode_view(view_params)
+    return Link(tuple(configs), view), warnings + more
+
+
+def _decode_view(params: Mapping[str, object]) -> tuple[View, list[str]]:
+    values: dict[str, object] = {}
+    warnings = []
+    for key, raw in params.items():
+        text = _text(raw)
+        try:
+            if text is None:
+                raise ValueError("too long or not text")
+            values[key] = _view_value(key, text.strip())
+            View(**{key: values[key]})
+        except ValueError as e:
+            values.pop(key, None)
+            warnings.append(f"Link parameter {key}: {e}; using the default.")
+    return View(**values), warnings
+
+
+def _view_value(key: str, text: str) -> object:
+    if key in _LISTS:
+        return tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    if key in ("ignore_outliers", "example"):
+        lowered = text.lower()
+        if lowered not in ("true", "false", "1", "0"):
+            raise ValueError(f"{key}={_shown(text)} must be true or false")
+        return lowered in ("true", "1")
+    if key == "smoothing":
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(f"smoothing={_shown(text)} is not a number") from None
+    return text
+
+
+def _text(raw: object) -> str | None:
+    """A parameter's text (the last one when repeated), or None when it is not usable text."""
+    text = raw[-1] if isinstance(raw, (list, tuple)) and raw else raw
+    return text if isinstance(text, str) and len(text) <= MAX_PARAM_CHARS else None
+
+
+def _unknown(keys: list[str]) -> str:
+    shown = ", ".join(_shown(k) for k in keys[:_SHOWN_UNKNOWN])
+    more = f" and {len(keys) - _SHOWN_UNKNOWN} more" if len(keys) > _SHOWN_UNKNOWN else ""
+    return f"Ignored unknown link parameter{'s' if len(keys) > 1 else ''} {shown}{more}."
 
 
 def _shown(text: str, limit: int = 40) -> str:
