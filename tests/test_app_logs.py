@@ -29,7 +29,7 @@ def traces(at, group):
 def test_the_example_run_is_on_by_default_and_matches_the_defaults():
     at = app()
     assert not at.exception and not at.error and not at.warning
-    assert at.checkbox(key="show_example").value is True
+    assert at.checkbox(key="example").value is True
     assert panels(at) == ["learning_rate", "loss"]
     example = read_log(EXAMPLE.read_bytes(), EXAMPLE.name)
     lr = example.table.query("metric == 'learning_rate'")
@@ -42,7 +42,7 @@ def test_the_example_run_is_on_by_default_and_matches_the_defaults():
 
 def test_the_example_is_removable():
     at = app()
-    at.checkbox(key="show_example").uncheck().run()
+    at.checkbox(key="example").uncheck().run()
     assert not at.exception and panels(at) == ["learning_rate"]
     assert [t["name"] for t in figure(at)["data"]] == ["learning_rate", "breakpoints"]
     assert not at.success
@@ -50,7 +50,7 @@ def test_the_example_is_removable():
 
 def test_upload_adds_a_run_with_its_own_colour_and_verdict():
     at = app(max_steps="4", warmup_steps="2", learning_rate="0.001")
-    at.checkbox(key="show_example").uncheck()
+    at.checkbox(key="example").uncheck()
     at.file_uploader(key="log_files").upload("mine.csv", CSV, "text/csv").run()
     assert not at.exception and not at.error
     assert shown(at.success) == ["mine logged learning_rate matches at all 4 logged steps"]
@@ -74,7 +74,7 @@ def test_a_bad_file_gets_its_own_message_and_the_rest_keeps_working():
 
 def test_ambiguous_step_column_is_picked_on_the_page():
     at = app()
-    at.checkbox(key="show_example").uncheck()
+    at.checkbox(key="example").uncheck()
     data = b"step,global_step,loss\n1,100,3.0\n2,200,2.0\n"
     at.file_uploader(key="log_files").upload("two.csv", data).run()
     (picker,) = [s for s in at.selectbox if s.key and s.key.startswith("step_column.")]

@@ -12,6 +12,15 @@ from .logview import LAYOUTS, Line, outlier_range
 from .schedule import DisplayCurve
 
 LR_COLOR = "#1f6fb4"
+# compared schedules: colour and dash both differ, so they stay apart in print and on a projector
+SCHEDULE_STYLES = [
+    (LR_COLOR, "solid"),
+    ("#e66101", "dash"),
+    ("#018571", "dot"),
+    ("#c51b7d", "dashdot"),
+    ("#8c510a", "longdash"),
+    ("#4d4d4d", "longdashdot"),
+]
 # run colours: distinct from the schedule's blue and from each other, readable on a projector
 RUN_COLORS = ["#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"]
 MARK_COLORS = {
@@ -30,16 +39,22 @@ STEP_TITLE = "step (the update that used this LR, as Trainer logs it)"
 def schedule_figure(
     curve: DisplayCurve,
     *,
+    name: str = LR_PANEL,
+    epochs: Sequence[float] | None = None,
+    compared: Sequence[tuple[str, DisplayCurve, Sequence[float] | None]] = (),
+    differences: Sequence[tuple[str, Sequence[float], Sequence[float | None]]] = (),
+    diff_title: str = "B − A",
     lr_lines: Sequence[Line] = (),
     metric_lines: Sequence[Line] = (),
     layout: str = "stacked",
     log_y: Collection[str] = (),
     ignore_outliers: bool = False,
-    epochs: Sequence[float] | None = None,
     title: str | None = None,
 ) -> go.Figure:
-    """The schedule's LR against step, with its breakpoints marked, and training logs beside it.
+    """The schedule's LR against step, with its breakpoints marked, and what is compared with it.
 
+    `compared` schedules (name, curve, epochs) are drawn on the LR panel in their own colour and
+    dash; `differences` (name, x, values) in a panel below it titled `diff_title`.
     `lr_lines` (logged learning rates) are drawn as markers on the LR panel; `metric_lines` on a
     panel per metric below it sharing the x axis (`layout="stacked"`: zooming one zooms all) or
     on a second y axis over the LR (`"overlay"`). `log_y` names the panels with a log axis
@@ -52,33 +67,92 @@ def schedule_figure(
         raise ValueError(f"layout={layout!r} must be one of: {', '.join(LAYOUTS)}")
     metrics = list(dict.fromkeys(line.metric for line in metric_lines))
     stacked = layout == "stacked" and bool(metrics)
-    rows = 1 + len(metrics) if stacked else 1
-    if stacked:
-        heights = [0.4] + [0.6 / len(metrics)] * len(metrics)
-        fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.03, row_heights=heights)
-    elif metrics:
-        fig = make_subplots(specs=[[{"secondary_y": True}]])
-    else:
-        fig = go.Figure()
-    lr_at = {"row": 1, "col": 1} if metrics else {}
+    panels = [LR_PANEL] + (["difference"] if differences else []) + (metrics if stacked else [])
+    heights = [0.45 if len(panels) > 1 else 1.0] + [0.55 / max(1, len(panels) - 1)] * (len(panels) - 1)
+    specs = [[{"secondary_y": bool(metrics) and not stacked}]] + [[{}]] * (len(panels) - 1)
+    fig = make_subplots(
+        rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.03, row_heights=heights, specs=specs
+    )
+    lr_at = {"row": 1, "col": 1}
 
+    for i, (label, drawn, x) in enumerate([(name, curve, epochs), *compared]):
+        _schedule_trace(fig, label, drawn, x, SCHEDULE_STYLES[i % len(SCHEDULE_STYLES)], i == 0)
+    _marks(fig, curve, epochs, LR_PANEL in log_y)
+    for i, (label, x, values) in enumerate(differences, start=1):
+        color, dash = SCHEDULE_STYLES[i % len(SCHEDULE_STYLES)]
+        fig.add_trace(
+            go.Scatter(
+                x=list(x),
+                y=list(values),
+                mode="lines",
+                name=f"{label} ({diff_title})",
+                legendgroup=f"schedule {i}",
+                showlegend=False,
+                line={"color": color, "dash": dash, "width": 2},
+                connectgaps=False,
+                hovertemplate=f"%{{x}}<br>{diff_title} %{{y:.6g}}<extra>{label}</extra>",
+            ),
+            row=2,
+            col=1,
+        )
+
+    colors = _run_colors([*lr_lines, *metric_lines])
+    shown = set()
+    for line in lr_lines:
+        fig.add_trace(
+            _trace(line, line.y, colors[line.run], shown, mode="markers", name_suffix=" · logged LR"), **lr_at
+        )
+    first_metric_row = 3 if differences else 2
+    for line in metric_lines:
+        color = colors[line.run]
+        where = {"row": first_metric_row + metrics.index(line.metric), "col": 1} if stacked else {"secondary_y": True}
+        if line.smooth_y is not None:
+            fig.add_trace(_trace(line, line.y, color, shown, opacity=0.25, raw=True), **where)
+            fig.add_trace(_trace(line, line.smooth_y, color, shown, smoothed=True), **where)
+        else:
+            fig.add_trace(_trace(line, line.y, color, shown), **where)
+
+    _axes(fig, panels, metrics, metric_lines, stacked, log_y, ignore_outliers, epochs is not None, diff_title)
+    fig.update_layout(
+        title=title,
+        hovermode="closest",
+        margin={"l": 60, "r": 20, "t": 50 if title else 20, "b": 50},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+        template="plotly_white",
+        height=None if len(panels) == 1 else 360 + 220 * (len(panels) - 1),
+    )
+    return fig
+
+
+def _schedule_trace(fig, label, curve, epochs, style, first) -> None:
+    color, dash = style
     x = list(curve.steps) if epochs is None else [float(e) for e in epochs]
-    x_of = dict(zip(curve.steps, x, strict=True))
-    lr_of = dict(zip(curve.steps, curve.lrs, strict=True))
     hover_x = "step %{customdata[1]}" if epochs is None else "epoch %{x:.4f} · step %{customdata[1]}"
     fig.add_trace(
         go.Scatter(
             x=x,
             y=list(curve.lrs),
             mode="lines",
-            name="learning_rate",
-            legendgroup="schedule",
-            line={"color": LR_COLOR, "width": 2},
+            name=label,
+            legendgroup="schedule" if first else f"schedule {label}",
+            line={"color": color, "width": 2 if first else 2.5, "dash": dash},
             customdata=[[repr(v), s] for s, v in zip(curve.steps, curve.lrs, strict=True)],
-            hovertemplate=hover_x + "<br>learning_rate %{customdata[0]}<extra>configured</extra>",
+            hovertemplate=hover_x + "<br>learning_rate %{customdata[0]}<extra>" + _extra(label) + "</extra>",
         ),
-        **lr_at,
+        row=1,
+        col=1,
     )
+
+
+def _extra(label: str) -> str:
+    return "configured" if label == LR_PANEL else label.split(":")[0]
+
+
+def _marks(fig, curve, epochs, log_lr) -> None:
+    """The first schedule's breakpoints, phase lines (through every panel) and final LR."""
+    x = list(curve.steps) if epochs is None else [float(e) for e in epochs]
+    x_of = dict(zip(curve.steps, x, strict=True))
+    lr_of = dict(zip(curve.steps, curve.lrs, strict=True))
     marks = [b for b in curve.breakpoints if b.step in lr_of]
     fig.add_trace(
         go.Scatter(
@@ -91,21 +165,19 @@ def schedule_figure(
             customdata=[[b.label, repr(lr_of[b.step])] for b in marks],
             hovertemplate="%{customdata[0]}<br>learning_rate %{customdata[1]}<extra></extra>",
         ),
-        **lr_at,
+        row=1,
+        col=1,
     )
     for b in marks:
         if b.kind in ("warmup_end", "decay_start", "restart"):
             line = {"color": MARK_COLORS[b.kind], "width": 1, "dash": "dot"}
-            if stacked:
-                fig.add_vline(x=x_of[b.step], line=line, row="all", col=1)
-            else:
-                fig.add_vline(x=x_of[b.step], line=line)
+            fig.add_vline(x=x_of[b.step], line=line, row="all", col=1)
     final = marks[-1] if marks else None
-    if final is not None and (LR_PANEL not in log_y or lr_of[final.step] > 0):
+    if final is not None and (not log_lr or lr_of[final.step] > 0):
         value = lr_of[final.step]
         fig.add_annotation(
             x=x_of[final.step],
-            y=np.log10(value) if LR_PANEL in log_y else value,  # annotations take log10 on a log axis
+            y=np.log10(value) if log_lr else value,  # annotations take log10 on a log axis
             text=f"final {value:.3g}",
             showarrow=True,
             ax=-40,
@@ -113,32 +185,6 @@ def schedule_figure(
             yref="y",
             xref="x",
         )
-
-    colors = _run_colors([*lr_lines, *metric_lines])
-    shown = set()
-    for line in lr_lines:
-        fig.add_trace(
-            _trace(line, line.y, colors[line.run], shown, mode="markers", name_suffix=" · logged LR"), **lr_at
-        )
-    for line in metric_lines:
-        color = colors[line.run]
-        where = {"row": 2 + metrics.index(line.metric), "col": 1} if stacked else {"secondary_y": True}
-        if line.smooth_y is not None:
-            fig.add_trace(_trace(line, line.y, color, shown, opacity=0.25, raw=True), **where)
-            fig.add_trace(_trace(line, line.smooth_y, color, shown, smoothed=True), **where)
-        else:
-            fig.add_trace(_trace(line, line.y, color, shown), **where)
-
-    _axes(fig, metrics, metric_lines, stacked, log_y, ignore_outliers, epochs is not None)
-    fig.update_layout(
-        title=title,
-        hovermode="closest",
-        margin={"l": 60, "r": 20, "t": 50 if title else 20, "b": 50},
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-        template="plotly_white",
-        height=None if not stacked else 360 + 220 * len(metrics),
-    )
-    return fig
 
 
 def _run_colors(lines: Sequence[Line]) -> dict[str, str]:
@@ -177,27 +223,24 @@ def _trace(
     )
 
 
-def _axes(fig, metrics, metric_lines, stacked, log_y, ignore_outliers, by_epoch) -> None:
+def _axes(fig, panels, metrics, metric_lines, stacked, log_y, ignore_outliers, by_epoch, diff_title) -> None:
     x_title = "epoch" if by_epoch else STEP_TITLE
+    fig.update_xaxes(title_text=x_title, row=len(panels), col=1)
     lr_axis = {"title_text": LR_PANEL, "exponentformat": "e", "type": "log" if LR_PANEL in log_y else "linear"}
+    fig.update_yaxes(**lr_axis, row=1, col=1, secondary_y=False)
+    if "difference" in panels:
+        fig.update_yaxes(title_text=diff_title, exponentformat="e", row=2, col=1)
     if stacked:
-        fig.update_yaxes(**lr_axis, row=1, col=1)
-        for i, metric in enumerate(metrics, start=2):
+        for row, metric in enumerate(metrics, start=len(panels) - len(metrics) + 1):
             log = metric in log_y
             axis = {"title_text": metric, "type": "log" if log else "linear"}
             of_metric = [line for line in metric_lines if line.metric == metric]
             if ignore_outliers and (span := outlier_range(of_metric, log_y=log)):
                 axis["range"] = list(span)
-            fig.update_yaxes(**axis, row=i, col=1)
-        fig.update_xaxes(title_text=x_title, row=len(metrics) + 1, col=1)
-        return
-    fig.update_xaxes(title_text=x_title)
-    if not metrics:
-        fig.update_yaxes(**lr_axis)
-        return
-    fig.update_yaxes(**lr_axis, secondary_y=False)
-    log = all(metric in log_y for metric in metrics)
-    axis = {"title_text": ", ".join(metrics), "type": "log" if log else "linear", "showgrid": False}
-    if ignore_outliers and (span := outlier_range(metric_lines, log_y=log)):
-        axis["range"] = list(span)
-    fig.update_yaxes(**axis, secondary_y=True)
+            fig.update_yaxes(**axis, row=row, col=1)
+    elif metrics:
+        log = all(metric in log_y for metric in metrics)
+        axis = {"title_text": ", ".join(metrics), "type": "log" if log else "linear", "showgrid": False}
+        if ignore_outliers and (span := outlier_range(metric_lines, log_y=log)):
+            axis["range"] = list(span)
+        fig.update_yaxes(**axis, row=1, col=1, secondary_y=True)

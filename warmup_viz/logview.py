@@ -48,7 +48,11 @@ class View:
         if self.diff not in DIFFS:
             raise ValueError(f"diff={self.diff!r} must be one of: {', '.join(DIFFS)}")
         smoothing = self.smoothing
-        if isinstance(smoothing, bool) or not isinstance(smoothing, (int, float)) or not 0 <= smoothing <= MAX_SMOOTHING:
+        if (
+            isinstance(smoothing, bool)
+            or not isinstance(smoothing, (int, float))
+            or not 0 <= smoothing <= MAX_SMOOTHING
+        ):
             raise ValueError(f"smoothing={smoothing!r} must be a number from 0 to {MAX_SMOOTHING}")
 
 

@@ -12,11 +12,14 @@ import streamlit as st
 
 from warmup_viz import registry, share
 from warmup_viz.config import DEFAULTS, EPOCH_FIELDS, FROM_EPOCHS, ConfigError, ScheduleConfig, parse_field
+from warmup_viz.logview import View
 from warmup_viz.registry import REQUIRED
 
 from .text import plain
 
 _PERSIST = "session"
+_SLOTS = "_schedule_slots"
+LETTERS = "ABCDEF"
 _STEPS_FROM = "steps_from"
 _MODE_LABELS = {"max_steps": "max_steps", "epochs": "epochs × dataset"}
 
@@ -46,8 +49,8 @@ class FormResult:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def kwarg_key(scheduler: str, name: str) -> str:
-    return f"lr_scheduler_kwargs.{scheduler}.{name}"
+def kwarg_key(scheduler: str, name: str, prefix: str = "") -> str:
+    return f"{prefix}lr_scheduler_kwargs.{scheduler}.{name}"
 
 
 def _default_text(spec: registry.KwargSpec, max_steps: int) -> object:
@@ -61,49 +64,131 @@ def _default_text(spec: registry.KwargSpec, max_steps: int) -> object:
 
 
 def load_from_url() -> list[str]:
-    """Once per session: put the link's settings into the widgets. Returns the link's warnings."""
-    if "_loaded_from_url" in st.session_state:
-        return st.session_state["_url_warnings"]
-    config, warnings = share.decode(st.query_params.to_dict())
+    """Once per session: put the link's schedules and view into the widgets. Returns the link's warnings."""
     state = st.session_state
-    state["lr_scheduler_type"] = config.lr_scheduler_type
-    for name in ("learning_rate", "warmup_steps", *EPOCH_FIELDS):
-        value = getattr(config, name)
-        state[name] = value if name == "dataloader_drop_last" else ("" if value is None else share.to_text(name, value))
-    state["max_steps"] = str(DEFAULTS.max_steps if config.uses_epochs else config.max_steps)
-    state[_STEPS_FROM] = "epochs" if config.uses_epochs else "max_steps"
-    info = config.info
-    for spec in info.kwargs:
-        if spec.name in config.lr_scheduler_kwargs:
-            value = config.lr_scheduler_kwargs[spec.name]
-            state[kwarg_key(info.name, spec.name)] = (
-                value if spec.kind == "bool" or spec.choices else share.to_text(spec.name, value)
-            )
+    if "_loaded_from_url" in state:
+        return state["_url_warnings"]
+    link, warnings = share.decode_link(st.query_params.to_dict())
+    state[_SLOTS] = [""] + [f"s{i}." for i in range(1, len(link.configs))]
+    state["_next_slot"] = len(link.configs)
+    for prefix, config in zip(state[_SLOTS], link.configs, strict=True):
+        put_config(config, prefix)
+    put_view(link.view)
     state["_loaded_from_url"] = True
     state["_url_warnings"] = warnings
     return warnings
 
 
-def apply_settings(settings: dict[str, object]) -> None:
+def put_config(config: ScheduleConfig, prefix: str = "") -> None:
+    """Show `config` in the widgets of the schedule whose keys start with `prefix`."""
+    state = st.session_state
+    state[prefix + "lr_scheduler_type"] = config.lr_scheduler_type
+    for name in ("learning_rate", "warmup_steps", *EPOCH_FIELDS):
+        value = getattr(config, name)
+        state[prefix + name] = (
+            value if name == "dataloader_drop_last" else ("" if value is None else share.to_text(name, value))
+        )
+    state[prefix + "max_steps"] = str(DEFAULTS.max_steps if config.uses_epochs else config.max_steps)
+    state[prefix + _STEPS_FROM] = "epochs" if config.uses_epochs else "max_steps"
+    info = config.info
+    for spec in info.kwargs:
+        key = kwarg_key(info.name, spec.name, prefix)
+        if spec.name in config.lr_scheduler_kwargs:
+            value = config.lr_scheduler_kwargs[spec.name]
+            state[key] = value if spec.kind == "bool" or spec.choices else share.to_text(spec.name, value)
+        else:
+            state.pop(key, None)
+
+
+def put_view(view: View) -> None:
+    """Show `view` in the chart-option widgets (their keys are the link's names)."""
+    state = st.session_state
+    for name in share.VIEW_KEYS:
+        value = getattr(view, name)
+        if name == "metrics" and value is None:
+            state.pop(name, None)  # the default: the logs' training loss
+        else:
+            state[name] = list(value) if name in ("metrics", "log_y") else value
+
+
+def slots() -> list[str]:
+    """The key prefixes of the schedules on the page, in order; the first is "" (schedule A)."""
+    return st.session_state.setdefault(_SLOTS, [""])
+
+
+def add_slot(copy_of: ScheduleConfig | None) -> None:
+    """A new compared schedule, a copy of `copy_of` (or the defaults). For button callbacks."""
+    state = st.session_state
+    if len(slots()) >= share.MAX_SCHEDULES:
+        return
+    number = state.get("_next_slot", len(slots()))
+    state["_next_slot"] = number + 1
+    prefix = f"s{number}."
+    put_config(copy_of or DEFAULTS, prefix)
+    state[_SLOTS] = [*slots(), prefix]
+
+
+def remove_slot(prefix: str) -> None:
+    """Take a compared schedule off the page. For button callbacks."""
+    state = st.session_state
+    state[_SLOTS] = [p for p in slots() if p != prefix]
+    for key in [k for k in state if isinstance(k, str) and k.startswith(prefix)]:
+        del state[key]
+
+
+def apply_settings(settings: dict[str, object], prefix: str = "") -> None:
     """Put `settings` (TrainingArguments-named values, e.g. a trainer_state.json's) into the
     widgets. A given max_steps switches the form to max_steps mode. For widget callbacks."""
     state = st.session_state
     for name, value in settings.items():
-        state[name] = share.to_text(name, value)
+        state[prefix + name] = share.to_text(name, value)
     if "max_steps" in settings:
-        state[_STEPS_FROM] = "max_steps"
+        state[prefix + _STEPS_FROM] = "max_steps"
 
 
-def _text(name: str, slots: dict, *, container=st) -> str:
+def _text(name: str, slots: dict, prefix: str) -> str:
     label, help_text = _LABELS[name]
-    value = container.text_input(label, key=name, help=help_text, persist_state=_PERSIST)
-    slots[name] = container.empty()
+    value = st.text_input(label, key=prefix + name, help=help_text, persist_state=_PERSIST)
+    slots[name] = st.empty()
     return value
 
 
-def render() -> FormResult:
-    """Draw the settings in the sidebar and return the config they describe."""
-    sb = st.sidebar
+def render_all() -> list[FormResult]:
+    """The sidebar: one schedule's settings, or a tab per compared schedule with its buttons."""
+    prefixes = slots()
+    with st.sidebar:
+        st.header("Schedule" if len(prefixes) == 1 else "Schedules")
+        if len(prefixes) == 1:
+            results = [render("")]
+        else:
+            results = []
+            for i, (tab, prefix) in enumerate(zip(st.tabs(list(LETTERS[: len(prefixes)])), prefixes, strict=True)):
+                with tab:
+                    results.append(render(prefix))
+                    cols = st.columns(2)
+                    cols[0].button(
+                        "Duplicate",
+                        key=f"duplicate.{prefix}",
+                        on_click=add_slot,
+                        args=(results[-1].config,),
+                        disabled=results[-1].config is None or len(prefixes) >= share.MAX_SCHEDULES,
+                        help="A new schedule with these settings, to change one thing.",
+                    )
+                    if i:
+                        cols[1].button("Remove", key=f"remove.{prefix}", on_click=remove_slot, args=(prefix,))
+        st.button(
+            "Compare with another schedule",
+            key="add_schedule",
+            on_click=add_slot,
+            args=(results[0].config,),
+            disabled=len(prefixes) >= share.MAX_SCHEDULES,
+            help=f"Up to {share.MAX_SCHEDULES} schedules on one chart; each starts as a copy of A.",
+        )
+    return results
+
+
+def render(prefix: str = "") -> FormResult:
+    """Draw one schedule's settings (widget keys start with `prefix`) and return its config."""
     slots: dict[str, object] = {}
     errors: dict[str, str] = {}
     values: dict[str, object] = {}
@@ -114,44 +199,43 @@ def render() -> FormResult:
         except ConfigError as e:
             errors[name] = str(e)
 
-    sb.header("Schedule")
     names = registry.scheduler_names()
-    scheduler = sb.selectbox(
+    scheduler = st.selectbox(
         "lr_scheduler_type",
         names,
-        key="lr_scheduler_type",
+        key=prefix + "lr_scheduler_type",
         persist_state=_PERSIST,
         help="transformers' SchedulerType values of the installed version.",
     )
-    slots["lr_scheduler_type"] = sb.empty()
+    slots["lr_scheduler_type"] = st.empty()
     values["lr_scheduler_type"] = scheduler
     info = registry.info(scheduler)
-    sb.caption(info.summary)
-    read("learning_rate", _text("learning_rate", slots, container=sb))
-    read("warmup_steps", _text("warmup_steps", slots, container=sb))
+    st.caption(info.summary)
+    read("learning_rate", _text("learning_rate", slots, prefix))
+    read("warmup_steps", _text("warmup_steps", slots, prefix))
 
-    mode = sb.radio(
+    mode = st.radio(
         "Steps from",
         list(_MODE_LABELS),
-        key=_STEPS_FROM,
+        key=prefix + _STEPS_FROM,
         format_func=_MODE_LABELS.get,
         horizontal=True,
         persist_state=_PERSIST,
         help="Give max_steps, or let Trainer's arithmetic derive it from epochs and the dataset.",
     )
     if mode == "max_steps":
-        read("max_steps", _text("max_steps", slots, container=sb))
+        read("max_steps", _text("max_steps", slots, prefix))
     else:
         values["max_steps"] = FROM_EPOCHS
-    with sb.expander("Epochs calculator", expanded=mode == "epochs"):
+    with st.expander("Epochs calculator", expanded=mode == "epochs"):
         for name in EPOCH_FIELDS[:-1]:
-            text = _text(name, slots, container=st)
+            text = _text(name, slots, prefix)
             # the calculator feeds max_steps only in epochs mode; an empty dataset_size is "not given"
             if mode == "epochs" and (text.strip() or name != "dataset_size"):
                 read(name, text)
         drop_last = st.checkbox(
             "dataloader_drop_last",
-            key="dataloader_drop_last",
+            key=prefix + "dataloader_drop_last",
             persist_state=_PERSIST,
             help="Drop the last incomplete batch (Trainer's dataloader_drop_last).",
         )
@@ -159,7 +243,7 @@ def render() -> FormResult:
             values["dataloader_drop_last"] = drop_last
         slots["dataloader_drop_last"] = st.empty()
 
-    values["lr_scheduler_kwargs"] = _kwargs(sb, info, values.get("max_steps"), slots, errors)
+    values["lr_scheduler_kwargs"] = _kwargs(info, values.get("max_steps"), slots, errors, prefix)
 
     config = None
     if not errors:
@@ -173,26 +257,28 @@ def render() -> FormResult:
     return FormResult(config, errors)
 
 
-def _kwargs(sb, info: registry.SchedulerInfo, max_steps: object, slots: dict, errors: dict) -> dict[str, object]:
+def _kwargs(
+    info: registry.SchedulerInfo, max_steps: object, slots: dict, errors: dict, prefix: str
+) -> dict[str, object]:
     """The kwargs widgets of `info`; returns the kwargs that differ from transformers' defaults."""
     kwargs: dict[str, object] = {}
     if info.kwargs:
-        sb.subheader("lr_scheduler_kwargs")
+        st.subheader("lr_scheduler_kwargs")
     steps_hint = max_steps if isinstance(max_steps, int) and max_steps > 0 else DEFAULTS.max_steps
     for spec in info.kwargs:
-        key = kwarg_key(info.name, spec.name)
+        key = kwarg_key(info.name, spec.name, prefix)
         default = _default_text(spec, steps_hint)
         st.session_state.setdefault(key, default)
         required = spec.default is REQUIRED or spec.name in info.one_of
         label = spec.name + (" (required)" if spec.default is REQUIRED else "")
         help_text = f"{spec.help} transformers' default: {spec.default!r}."
         if spec.kind == "bool":
-            value = sb.checkbox(label, key=key, help=help_text, persist_state=_PERSIST)
+            value = st.checkbox(label, key=key, help=help_text, persist_state=_PERSIST)
         elif spec.choices:
-            value = sb.selectbox(label, spec.choices, key=key, help=help_text, persist_state=_PERSIST)
+            value = st.selectbox(label, spec.choices, key=key, help=help_text, persist_state=_PERSIST)
         else:
             placeholder = "None" if spec.default is None else ""
-            value = sb.text_input(label, key=key, help=help_text, placeholder=placeholder, persist_state=_PERSIST)
+            value = st.text_input(label, key=key, help=help_text, placeholder=placeholder, persist_state=_PERSIST)
             if not value.strip():
                 continue
             try:
@@ -203,10 +289,10 @@ def _kwargs(sb, info: registry.SchedulerInfo, max_steps: object, slots: dict, er
         if value != spec.default or required:
             kwargs[spec.name] = value
     if info.one_of:
-        sb.caption(f"Give one of {' or '.join(info.one_of)}; leave the other empty.")
+        st.caption(f"Give one of {' or '.join(info.one_of)}; leave the other empty.")
     if info.metric_driven:
-        sb.caption("This type follows a metric; these kwargs apply when it is simulated from a log.")
-    slots["lr_scheduler_kwargs"] = sb.empty()
+        st.caption("This type follows a metric; these kwargs apply when it is simulated from a log.")
+    slots["lr_scheduler_kwargs"] = st.empty()
     return kwargs
 
 

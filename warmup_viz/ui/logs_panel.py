@@ -32,16 +32,6 @@ class Loaded:
     log: Log
 
 
-@dataclass(frozen=True)
-class ViewOptions:
-    metrics: list[str]
-    layout: str
-    smoothing: float
-    x_axis: str
-    log_y: list[str]
-    ignore_outliers: bool
-
-
 @st.cache_data(max_entries=16, show_spinner="Reading the log…")
 def _read(_data: bytes, key: str, name: str, step_column: str | None) -> Log:
     return read_log(_data, name, step_column)
@@ -56,7 +46,7 @@ def uploads() -> list[Loaded]:
         "they cannot travel in a link."
     )
     loaded = []
-    if EXAMPLE.exists() and st.checkbox(EXAMPLE_LABEL, value=True, key="show_example", persist_state=_PERSIST):
+    if EXAMPLE.exists() and _example_switch():
         loaded.append(Loaded("example", _read(EXAMPLE.read_bytes(), "example", "example", None)))
     files = st.file_uploader("Upload training logs", accept_multiple_files=True, key="log_files") or []
     for file in files:
@@ -66,6 +56,11 @@ def uploads() -> list[Loaded]:
     for item in loaded:
         _status(item)
     return loaded
+
+
+def _example_switch() -> bool:
+    st.session_state.setdefault("example", True)  # the widget default, set where a link can override it
+    return st.checkbox(EXAMPLE_LABEL, key="example", persist_state=_PERSIST)
 
 
 def _one_file(file) -> Loaded | None:
@@ -110,26 +105,36 @@ def _status(item: Loaded) -> None:
         )
 
 
-def options(logs: list[Loaded]) -> ViewOptions:
-    """The chart's options for the loaded logs (which metrics, layout, smoothing, axes)."""
+def options(logs: list[Loaded], *, compared: bool = False) -> logview.View:
+    """The chart's options (which metrics, layout, smoothing, axes, difference panel)."""
     metric_names = sorted({m for item in logs for m in item.log.metrics} - _lr_metrics(logs))
-    defaults = [m for m in metric_names if m in LOSS_NAMES][:1] or metric_names[:1]
+    defaults = default_metrics(metric_names)
     state = st.session_state
+    # widget defaults live in the session state, where a link (or a button) can set them
+    state.setdefault("smoothing", logview.View.smoothing)
     if "metrics" in state:  # keep the choice, minus metrics no loaded log has any more
         kept = [m for m in state["metrics"] if m in metric_names]
         if kept or not state["metrics"]:
             state["metrics"] = kept
         else:  # every chosen metric went away with its log: start again from the defaults
             del state["metrics"]
+    if metric_names:
+        state.setdefault("metrics", defaults)
+    if compared:
+        st.radio(
+            "Difference panel",
+            list(logview.DIFFS),
+            key="diff",
+            horizontal=True,
+            persist_state=_PERSIST,
+            format_func={"off": "off", "difference": "B − A", "ratio": "B / A"}.get,
+            help="Each compared schedule against A, at every step either draws.",
+        )
     cols = st.columns([3, 2, 2, 2])
-    chosen = (
-        cols[0].multiselect("Metrics", metric_names, default=defaults, key="metrics", persist_state=_PERSIST)
-        if metric_names
-        else []
-    )
+    chosen = cols[0].multiselect("Metrics", metric_names, key="metrics", persist_state=_PERSIST) if metric_names else []
     layout = cols[1].radio(
         "Layout",
-        ["stacked", "overlay"],
+        list(logview.LAYOUTS),
         key="layout",
         persist_state=_PERSIST,
         horizontal=True,
@@ -148,9 +153,8 @@ def options(logs: list[Loaded]) -> ViewOptions:
     smoothing = cols[3].slider(
         "Smoothing",
         0.0,
-        0.99,
-        0.6,
-        0.01,
+        logview.MAX_SMOOTHING,
+        step=0.01,
         key="smoothing",
         persist_state=_PERSIST,
         help="TensorBoard's debiased exponential moving average; the raw line stays faint behind it.",
@@ -165,18 +169,35 @@ def options(logs: list[Loaded]) -> ViewOptions:
         persist_state=_PERSIST,
         help="5th to 95th percentile, as TensorBoard.",
     )
-    return ViewOptions(chosen, layout, smoothing, x_axis if has_epochs else "step", log_y or [], outliers)
+    return logview.View(
+        metrics=None if chosen == defaults else tuple(chosen),
+        layout=layout,
+        smoothing=smoothing,
+        x_axis=x_axis,
+        log_y=tuple(log_y or ()),
+        ignore_outliers=outliers,
+        example=state.get("example", True),
+        diff=state.get("diff", "off") if compared else "off",
+    )
+
+
+def default_metrics(metric_names: list[str]) -> list[str]:
+    """The metric shown when none is chosen: the training loss, else the first metric."""
+    return [m for m in metric_names if m in LOSS_NAMES][:1] or metric_names[:1]
 
 
 def _lr_metrics(logs: list[Loaded]) -> set[str]:
     return {name for item in logs if (name := check.learning_rate_metric(item.log.metrics))}
 
 
-def lines(logs: list[Loaded], view: ViewOptions) -> tuple[list[logview.Line], list[logview.Line]]:
+def lines(logs: list[Loaded], view: logview.View) -> tuple[list[logview.Line], list[logview.Line]]:
     """(logged-LR lines, metric lines) for the chart."""
     read = [item.log for item in logs]
-    lr = logview.lines(read, sorted(_lr_metrics(logs)), smoothing=0, x_axis=view.x_axis)
-    metrics = logview.lines(read, view.metrics, smoothing=view.smoothing, x_axis=view.x_axis)
+    x_axis = view.x_axis if any(logview.has_epochs(log) for log in read) else "step"
+    metric_names = sorted({m for log in read for m in log.metrics} - _lr_metrics(logs))
+    chosen = default_metrics(metric_names) if view.metrics is None else list(view.metrics)
+    lr = logview.lines(read, sorted(_lr_metrics(logs)), smoothing=0, x_axis=x_axis)
+    metrics = logview.lines(read, chosen, smoothing=view.smoothing, x_axis=x_axis)
     return lr, metrics
 
 
