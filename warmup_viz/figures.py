@@ -114,9 +114,10 @@ def schedule_figure(
 
     _axes(fig, panels, metrics, metric_lines, stacked, log_y, ignore_outliers, epochs is not None, diff_title)
     fig.update_layout(
-        title=title,
+        # the title (for slides) at the top, the legend between it and the plot
+        title={"text": title, "y": 0.995, "yanchor": "top", "x": 0.01, "xanchor": "left"} if title else None,
         hovermode="closest",
-        margin={"l": 60, "r": 20, "t": 50 if title else 20, "b": 50},
+        margin={"l": 60, "r": 20, "t": 100 if title else 20, "b": 50},
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
         template="plotly_white",
         height=None if len(panels) == 1 else 360 + 220 * (len(panels) - 1),
