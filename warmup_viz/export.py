@@ -29,3 +29,35 @@ def table_bytes(steps: Sequence[int], learning_rates: Sequence[float], fmt: str)
         pq.write_table(table, sink)
         return sink.getvalue()
     raise ValueError(f"format={fmt!r} is not one of: {', '.join(FORMATS)}")
+
+
+def schedules_bytes(tables: Sequence[tuple[str, Sequence[int], Sequence[float]]], fmt: str) -> bytes:
+    """Several schedules as one long `schedule,step,learning_rate` table in `fmt`."""
+    if fmt == "csv":
+        rows = [
+            f"{_csv_text(name)},{s},{v!r}\n" for name, steps, lrs in tables for s, v in zip(steps, lrs, strict=True)
+        ]
+        return ("schedule,step,learning_rate\n" + "".join(rows)).encode()
+    if fmt == "json":
+        return json.dumps(
+            [{"schedule": name, "step": list(steps), "learning_rate": list(lrs)} for name, steps, lrs in tables]
+        ).encode()
+    if fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.table(
+            {
+                "schedule": pa.array([name for name, steps, _ in tables for _ in steps], pa.string()),
+                "step": pa.array([s for _, steps, _ in tables for s in steps], pa.int64()),
+                "learning_rate": pa.array([v for _, _, lrs in tables for v in lrs], pa.float64()),
+            }
+        )
+        sink = io.BytesIO()
+        pq.write_table(table, sink)
+        return sink.getvalue()
+    raise ValueError(f"format={fmt!r} is not one of: {', '.join(FORMATS)}")
+
+
+def _csv_text(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n\r') else text

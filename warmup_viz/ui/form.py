@@ -6,6 +6,7 @@ screen with its message instead of being lost). Keys are TrainingArguments' name
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -90,11 +91,15 @@ def put_config(config: ScheduleConfig, prefix: str = "") -> None:
         )
     state[prefix + "max_steps"] = str(DEFAULTS.max_steps if config.uses_epochs else config.max_steps)
     state[prefix + _STEPS_FROM] = "epochs" if config.uses_epochs else "max_steps"
-    info = config.info
-    for spec in info.kwargs:
-        key = kwarg_key(info.name, spec.name, prefix)
-        if spec.name in config.lr_scheduler_kwargs:
-            value = config.lr_scheduler_kwargs[spec.name]
+    _put_kwargs(config.lr_scheduler_type, config.lr_scheduler_kwargs, prefix)
+
+
+def _put_kwargs(scheduler: str, kwargs: Mapping[str, object], prefix: str) -> None:
+    state = st.session_state
+    for spec in registry.info(scheduler).kwargs:
+        key = kwarg_key(scheduler, spec.name, prefix)
+        if spec.name in kwargs:
+            value = kwargs[spec.name]
             state[key] = value if spec.kind == "bool" or spec.choices else share.to_text(spec.name, value)
         else:
             state.pop(key, None)
@@ -136,14 +141,27 @@ def remove_slot(prefix: str) -> None:
         del state[key]
 
 
-def apply_settings(settings: dict[str, object], prefix: str = "") -> None:
-    """Put `settings` (TrainingArguments-named values, e.g. a trainer_state.json's) into the
-    widgets. A given max_steps switches the form to max_steps mode. For widget callbacks."""
+def apply_settings(settings: Mapping[str, object], prefix: str = "") -> None:
+    """Put `settings` (TrainingArguments-named, parsed values: a trainer_state.json's facts or
+    imported settings) into the widgets of one schedule. max_steps=-1 switches to the epochs
+    calculator, another max_steps to max_steps mode. For widget callbacks."""
     state = st.session_state
     for name, value in settings.items():
-        state[prefix + name] = share.to_text(name, value)
-    if "max_steps" in settings:
-        state[prefix + _STEPS_FROM] = "max_steps"
+        if name == "lr_scheduler_type":
+            state[prefix + name] = value
+        elif name == "lr_scheduler_kwargs":
+            scheduler = settings.get(
+                "lr_scheduler_type", state.get(prefix + "lr_scheduler_type", DEFAULTS.lr_scheduler_type)
+            )
+            _put_kwargs(scheduler, value, prefix)
+        elif name == "dataloader_drop_last":
+            state[prefix + name] = bool(value)
+        elif name == "max_steps" and value == FROM_EPOCHS:
+            state[prefix + _STEPS_FROM] = "epochs"
+        else:
+            state[prefix + name] = share.to_text(name, value)
+            if name == "max_steps":
+                state[prefix + _STEPS_FROM] = "max_steps"
 
 
 def _text(name: str, slots: dict, prefix: str) -> str:
