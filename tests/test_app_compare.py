@@ -21,7 +21,7 @@ def schedule_traces(at):
 def test_add_a_schedule_then_change_it():
     at = app(max_steps="200")
     at.button(key="add_schedule").click().run()
-    assert not at.exception and len(at.tabs) == 2
+    assert not at.exception and len(at.sidebar.tabs) == 2
     assert at.text_input(key="s1.max_steps").value == "200"  # a copy of A
     at.selectbox(key="s1.lr_scheduler_type").set_value("cosine").run()
     assert not at.exception and not at.warning
@@ -45,7 +45,7 @@ def test_a_link_restores_every_schedule_and_the_view():
         smoothing="0.8",
     )
     assert not at.exception and not at.warning and not at.error
-    assert len(at.tabs) == 3 and at.selectbox(key="s2.lr_scheduler_type").value == "constant"
+    assert len(at.sidebar.tabs) == 3 and at.selectbox(key="s2.lr_scheduler_type").value == "constant"
     assert at.multiselect(key="metrics").value == ["loss", "grad_norm"]
     assert at.slider(key="smoothing").value == 0.8 and at.radio(key="diff").value == "ratio"
     layout = figure(at)["layout"]
@@ -66,17 +66,17 @@ def test_a_link_restores_every_schedule_and_the_view():
 def test_duplicate_and_remove():
     at = app(**{"b.lr_scheduler_type": "cosine"})
     at.button(key="duplicate.s1.").click().run()
-    assert len(at.tabs) == 3 and at.selectbox(key="s2.lr_scheduler_type").value == "cosine"
+    assert len(at.sidebar.tabs) == 3 and at.selectbox(key="s2.lr_scheduler_type").value == "cosine"
     at.button(key="remove.s1.").click().run()
-    assert not at.exception and len(at.tabs) == 2
+    assert not at.exception and len(at.sidebar.tabs) == 2
     assert at.query_params["b.lr_scheduler_type"] == "cosine" and "c.lr_scheduler_type" not in at.query_params
     at.button(key="remove.s2.").click().run()
-    assert not at.tabs and not [k for k in at.query_params if k.startswith("b.")]
+    assert not at.sidebar.tabs and not [k for k in at.query_params if k.startswith("b.")]
 
 
 def test_at_most_six_schedules():
     at = app(**{f"{p}.lr_scheduler_type": "cosine" for p in "bcdef"})
-    assert len(at.tabs) == 6 and at.button(key="add_schedule").disabled
+    assert len(at.sidebar.tabs) == 6 and at.button(key="add_schedule").disabled
 
 
 def test_an_invalid_compared_schedule_is_left_out_with_a_message():
@@ -106,6 +106,6 @@ def test_bad_view_values_in_a_link_warn_by_name():
 
 def test_share_box_has_the_link_and_a_title():
     at = app(lr_scheduler_type="cosine", max_steps="20000", warmup_steps="0.05", learning_rate="0.0003")
-    link, title = [c.value for c in at.code]
+    link, title = [c.value for c in at.code][:2]  # the share box comes first, under the chart
     assert link.endswith("?learning_rate=0.0003&lr_scheduler_type=cosine&warmup_steps=0.05&max_steps=20000")
     assert title == "cosine · lr 0.0003 · warmup 5% · 20,000 steps"

@@ -75,7 +75,7 @@ def test_upload_a_log_and_see_it_beside_the_schedule(server, page, tmp_path):
     page.wait_for_function("document.querySelector('.js-plotly-plot')?.data?.length === 2")
     log = tmp_path / "mine.csv"
     log.write_text("step,learning_rate,loss\n1,0.0,3.0\n2,0.0005,2.5\n3,0.001,2.0\n4,0.0005,1.8\n")
-    page.locator("input[type=file]").set_input_files(str(log))
+    page.locator("input[type=file][multiple]").set_input_files(str(log))
     page.wait_for_function(
         "Array.from(document.querySelector('.js-plotly-plot')?.data || []).some(t => t.legendgroup === 'mine')"
     )
@@ -86,4 +86,21 @@ def test_upload_a_log_and_see_it_beside_the_schedule(server, page, tmp_path):
     assert [3.0, 2.5, 2.0, 1.8] in [t["y"] for t in mine if t["yaxis"] == "y2"]
     assert page.evaluate("document.querySelector('.js-plotly-plot').layout.yaxis2.title.text") == "loss"
     page.get_by_text("mine logged learning_rate matches at all 4 logged steps").wait_for()
+    assert "Traceback" not in page.inner_text("body")
+
+
+def test_compare_link_draws_both_and_editing_b_updates_the_address(server, page):
+    page.goto(f"{server}/?max_steps=100&b.lr_scheduler_type=cosine&b.max_steps=100&example=false")
+    page.wait_for_function(
+        "Array.from(document.querySelector('.js-plotly-plot')?.data || []).some(t => t.name === 'B: cosine')"
+    )
+    traces = {t["name"]: t for t in chart_data(page)}
+    cosine = ScheduleConfig(lr_scheduler_type="cosine", max_steps=100)
+    assert traces["B: cosine"]["y"] == schedule.full_table(cosine)[1]
+    assert traces["A: linear"]["y"] == schedule.full_table(ScheduleConfig(max_steps=100))[1]
+    page.get_by_role("tab", name="B").click()
+    field = page.get_by_role("textbox", name="learning_rate", exact=True)  # only the open tab's is visible
+    field.fill("0.001")
+    field.press("Enter")
+    page.wait_for_url("**b.learning_rate=0.001**")
     assert "Traceback" not in page.inner_text("body")

@@ -151,8 +151,13 @@ def _settings(mapping: Mapping, source: str) -> Imported:
         ignored[next(k for k, v in used.items() if v == "warmup_ratio")] = "warmup_steps is given and wins"
     elif "warmup_ratio" in values:
         ratio = values.pop("warmup_ratio")
+        key = next(k for k, v in used.items() if v == "warmup_ratio")
         if ratio:
             values["warmup_steps"] = ratio
+            used[key] = "warmup_steps"
+        else:
+            del used[key]
+            ignored[key] = "0: no warmup"
     notes = ()
     if "num_train_epochs" in values and "max_steps" not in values:
         # TrainingArguments' max_steps defaults to -1: the run's length comes from the epochs

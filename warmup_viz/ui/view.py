@@ -9,7 +9,7 @@ import streamlit as st
 from warmup_viz import compare, figures, logview, registry, schedule, share
 from warmup_viz.config import ConfigError, ScheduleConfig
 
-from . import form, logs_panel
+from . import exchange, form, logs_panel
 from .text import plain
 
 STEP_CONVENTION = (
@@ -45,6 +45,8 @@ def render_schedule_page() -> None:
         logs_panel.verdicts(config, logs)
         _summary(schedule.summarize(config, curve))
     names = compare.names(configs)
+    with below:
+        image_format = exchange.render(configs, names)
     title = names[0] if len(configs) == 1 else " vs ".join(names)
     figure = figures.schedule_figure(
         curve,
@@ -62,7 +64,10 @@ def render_schedule_page() -> None:
         ignore_outliers=view.ignore_outliers,
         title=title,
     )
-    chart.plotly_chart(figure, key="lr_chart", width="stretch", config={"displaylogo": False})
+    image = {"format": image_format, "filename": "learning_rate", "scale": 2}
+    chart.plotly_chart(
+        figure, key="lr_chart", width="stretch", config={"displaylogo": False, "toImageButtonOptions": image}
+    )
     chart.caption(STEP_CONVENTION)
     with chart.expander("Share this view"):
         st.caption("Every setting and view option is in the link (uploaded logs are not). Copy it with the icon.")

@@ -1,0 +1,70 @@
+"""Export and import on the page, through AppTest."""
+
+from warmup_viz import snippets
+from warmup_viz.config import ScheduleConfig
+
+from .test_app import app, shown
+
+COSINE = dict(lr_scheduler_type="cosine", learning_rate="0.0003", warmup_steps="0.05", max_steps="20000")
+
+
+def test_code_tabs_show_each_snippet_of_the_config():
+    at = app(**COSINE)
+    config = ScheduleConfig(lr_scheduler_type="cosine", learning_rate=3e-4, warmup_steps=0.05, max_steps=20000)
+    codes = [c.value for c in at.code]
+    for form in snippets.FORMS:
+        assert snippets.snippet(config, form) in codes
+
+
+def test_download_button_and_the_export_cap():
+    at = app(**COSINE)
+    assert "20,000 rows" in at.get("download_button")[0].proto.label
+    at = app(max_steps="100000000")
+    assert not at.get("download_button")
+    assert any("too many to export" in i for i in shown(at.info))
+
+
+def test_import_pasted_settings_into_the_form():
+    at = app()
+    at.text_area(key="import_text").set_value(
+        'TrainingArguments(output_dir="o", learning_rate=2e-4, lr_scheduler_type="cosine_with_restarts", '
+        'lr_scheduler_kwargs={"num_cycles": 4}, warmup_ratio=0.1, max_steps=3000, seed=steps)'
+    )
+    at.button(key="import_apply").click().run()
+    assert not at.exception and not at.error
+    assert at.selectbox(key="lr_scheduler_type").value == "cosine_with_restarts"
+    assert at.text_input(key="learning_rate").value == "0.0002"
+    assert at.text_input(key="warmup_steps").value == "0.1"
+    assert at.text_input(key="max_steps").value == "3000"
+    assert at.text_input(key="lr_scheduler_kwargs.cosine_with_restarts.num_cycles").value == "4"
+    (report,) = shown(at.success)[-1:]
+    assert "warmup_ratio (as warmup_steps)" in report and "seed (not a literal value" not in report
+    assert "output_dir" in report and at.query_params["max_steps"] == "3000"
+
+
+def test_import_with_epochs_asks_for_the_dataset_size():
+    at = app()
+    at.text_area(key="import_text").set_value("num_epochs: 2\nmicro_batch_size: 4\nlr_scheduler: cosine\n")
+    at.button(key="import_apply").click().run()
+    assert not at.exception
+    assert at.radio(key="steps_from").value == "epochs"
+    assert at.text_input(key="per_device_train_batch_size").value == "4"
+    assert any("dataset_size" in e for e in shown(at.error))  # the form asks for it
+
+
+def test_bad_import_is_named_and_changes_nothing():
+    at = app(max_steps="500")
+    at.text_area(key="import_text").set_value("__import__('os').system('echo hi')")
+    at.button(key="import_apply").click().run()
+    assert not at.exception
+    assert any("no schedule settings found" in e for e in shown(at.error))
+    assert at.text_input(key="max_steps").value == "500" and at.get("plotly_chart")
+
+
+def test_import_a_file_into_a_compared_schedule():
+    at = app(**{"b.lr_scheduler_type": "cosine"})
+    at.selectbox(key="import_into").set_value(1)
+    at.file_uploader(key="import_file").upload("training_args.json", b'{"learning_rate": 0.01, "max_steps": 77}').run()
+    assert not at.exception
+    assert at.text_input(key="s1.learning_rate").value == "0.01" and at.text_input(key="s1.max_steps").value == "77"
+    assert at.text_input(key="learning_rate").value == "5e-05"
