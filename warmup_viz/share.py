@@ -39,7 +39,10 @@ def to_text(name: str, value: object) -> str:
         return json.dumps(dict(value), separators=(",", ":")) if value else ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, float):
+        # a whole number reads as one (warmup_steps=2, not 2.0); it parses back to the same float
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    return str(value)
 
 
 def encode(config: ScheduleConfig) -> dict[str, str]:
