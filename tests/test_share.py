@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from warmup_viz import registry, share
 from warmup_viz.config import DEFAULTS, ConfigError, ScheduleConfig
-from warmup_viz.logview import View
+from warmup_viz.share import View
 
 KWARGS = {
     "linear": st.just({}),
@@ -129,6 +129,8 @@ def views(draw):
         ignore_outliers=draw(st.booleans()),
         example=draw(st.booleans()),
         diff=draw(st.sampled_from(["off", "difference", "ratio"])),
+        lang=draw(st.sampled_from(["en", "zh"])),
+        present=draw(st.booleans()),
     )
 
 

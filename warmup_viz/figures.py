@@ -50,6 +50,7 @@ def schedule_figure(
     log_y: Collection[str] = (),
     ignore_outliers: bool = False,
     title: str | None = None,
+    present: bool = False,
 ) -> go.Figure:
     """The schedule's LR against step, with its breakpoints marked, and what is compared with it.
 
@@ -62,6 +63,7 @@ def schedule_figure(
     is named). `epochs` (the epoch of each curve step) puts the schedule on an epoch axis to
     match lines drawn by epoch. Hover shows the exact step and LR (Python `repr`). On a log
     axis a step whose LR is 0 (step 1 of a warmup) cannot be drawn; plotly leaves it out.
+    `present` doubles line widths and enlarges type, for a projector.
     """
     if layout not in LAYOUTS:
         raise ValueError(f"layout={layout!r} must be one of: {', '.join(LAYOUTS)}")
@@ -122,7 +124,24 @@ def schedule_figure(
         template="plotly_white",
         height=None if len(panels) == 1 else 360 + 220 * (len(panels) - 1),
     )
+    if present:
+        _for_a_projector(fig, len(panels))
     return fig
+
+
+def _for_a_projector(fig: go.Figure, panels: int) -> None:
+    """Thick lines, large type, pure white and black: what survives a washed-out projector."""
+    for trace in fig.data:
+        if trace.line is not None and trace.line.width:
+            trace.line.width = trace.line.width * 2
+        if trace.marker is not None and isinstance(trace.marker.size, (int, float)):
+            trace.marker.size = trace.marker.size * 1.6
+    fig.update_layout(
+        font={"size": 22, "color": "#000000"},
+        template="simple_white",
+        height=560 + 260 * (panels - 1),
+        margin={"l": 90, "r": 30, "t": 120, "b": 80},
+    )
 
 
 def _schedule_trace(fig, label, curve, epochs, style, first) -> None:

@@ -24,39 +24,6 @@ MAX_SMOOTHING = 0.99
 
 
 @dataclass(frozen=True)
-class View:
-    """How the chart shows schedules and logs; every field can travel in a link.
-
-    `metrics=None` means the default (the log's training loss). `log_y` names the panels with a
-    log axis (`learning_rate` or metric names). `diff` adds a panel of each compared schedule
-    against the first: `difference` (B − A) or `ratio` (B / A). `example` shows the example run.
-    """
-
-    metrics: tuple[str, ...] | None = None
-    layout: str = "stacked"
-    smoothing: float = 0.6
-    x_axis: str = "step"
-    log_y: tuple[str, ...] = ()
-    ignore_outliers: bool = False
-    example: bool = True
-    diff: str = "off"
-
-    def __post_init__(self) -> None:
-        for name, value, allowed in (("layout", self.layout, LAYOUTS), ("x_axis", self.x_axis, X_AXES)):
-            if value not in allowed:
-                raise ValueError(f"{name}={value!r} must be one of: {', '.join(allowed)}")
-        if self.diff not in DIFFS:
-            raise ValueError(f"diff={self.diff!r} must be one of: {', '.join(DIFFS)}")
-        smoothing = self.smoothing
-        if (
-            isinstance(smoothing, bool)
-            or not isinstance(smoothing, (int, float))
-            or not 0 <= smoothing <= MAX_SMOOTHING
-        ):
-            raise ValueError(f"smoothing={smoothing!r} must be a number from 0 to {MAX_SMOOTHING}")
-
-
-@dataclass(frozen=True)
 class Line:
     """One run's metric, ready to draw. `x`/`y` are the raw values (downsampled), `smooth_y` the
     smoothed ones at the same `x` (None when smoothing is off or the series is too short).

@@ -13,15 +13,56 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
+from . import logview
 from .config import DEFAULTS, EPOCH_FIELDS, FIELD_NAMES, ConfigError, ScheduleConfig, from_mapping, parse_field
-from .logview import View
 
+LANGUAGES = ("en", "zh")
 MAX_PARAM_CHARS = 10_000
 PREFIXES = ("", "b.", "c.", "d.", "e.", "f.")
 MAX_SCHEDULES = len(PREFIXES)
-VIEW_KEYS = tuple(f.name for f in fields(View))
 _LISTS = ("metrics", "log_y")
 _SHOWN_UNKNOWN = 5
+
+
+@dataclass(frozen=True)
+class View:
+    """How the chart shows schedules and logs; every field can travel in a link.
+
+    `metrics=None` means the default (the log's training loss). `log_y` names the panels with a
+    log axis (`learning_rate` or metric names). `diff` adds a panel of each compared schedule
+    against the first: `difference` (B − A) or `ratio` (B / A). `example` shows the example run;
+    `lang` is the page's language, `present` its presentation mode.
+    """
+
+    metrics: tuple[str, ...] | None = None
+    layout: str = "stacked"
+    smoothing: float = 0.6
+    x_axis: str = "step"
+    log_y: tuple[str, ...] = ()
+    ignore_outliers: bool = False
+    example: bool = True
+    diff: str = "off"
+    lang: str = "en"
+    present: bool = False
+
+    def __post_init__(self) -> None:
+        for name, value, allowed in (("layout", self.layout, logview.LAYOUTS), ("x_axis", self.x_axis, logview.X_AXES)):
+            if value not in allowed:
+                raise ValueError(f"{name}={value!r} must be one of: {', '.join(allowed)}")
+        if self.lang not in LANGUAGES:
+            raise ValueError(f"lang={self.lang!r} must be one of: {', '.join(LANGUAGES)}")
+        if self.diff not in logview.DIFFS:
+            raise ValueError(f"diff={self.diff!r} must be one of: {', '.join(logview.DIFFS)}")
+        smoothing = self.smoothing
+        if (
+            isinstance(smoothing, bool)
+            or not isinstance(smoothing, (int, float))
+            or not 0 <= smoothing <= logview.MAX_SMOOTHING
+        ):
+            raise ValueError(f"smoothing={smoothing!r} must be a number from 0 to {logview.MAX_SMOOTHING}")
+
+
+VIEW_KEYS = tuple(f.name for f in fields(View))
 
 
 @dataclass(frozen=True)
@@ -152,7 +193,7 @@ def _decode_view(params: Mapping[str, object]) -> tuple[View, list[str]]:
 def _view_value(key: str, text: str) -> object:
     if key in _LISTS:
         return tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
-    if key in ("ignore_outliers", "example"):
+    if key in ("ignore_outliers", "example", "present"):
         lowered = text.lower()
         if lowered not in ("true", "false", "1", "0"):
             raise ValueError(f"{key}={_shown(text)} must be true or false")

@@ -9,6 +9,7 @@ from warmup_viz.config import EXPORT_STEPS_LIMIT, ScheduleConfig
 from warmup_viz.importer import SettingsError, read_settings
 
 from . import form
+from .strings import t
 from .text import plain
 
 _MIME = {"csv": "text/csv", "json": "application/json", "parquet": "application/vnd.apache.parquet"}
@@ -23,8 +24,8 @@ _REPORT = "_import_report"
 
 def render(configs: list[ScheduleConfig], names: list[str]) -> str:
     """The "Export and import" section. Returns the chart image format chosen (png or svg)."""
-    st.subheader("Export and import")
-    download, code, bring_in = st.tabs(["Download", "Code", "Import"])
+    st.subheader(t("exchange.title"))
+    download, code, bring_in = st.tabs([t("exchange.download"), t("exchange.code"), t("exchange.import")])
     with download:
         image_format = _downloads(configs, names)
     with code:
@@ -36,29 +37,32 @@ def render(configs: list[ScheduleConfig], names: list[str]) -> str:
 
 def _downloads(configs: list[ScheduleConfig], names: list[str]) -> str:
     cols = st.columns(3)
-    fmt = cols[0].radio("Table format", list(export.FORMATS), key="export_format", horizontal=True)
-    which = "A"
+    fmt = cols[0].radio(t("exchange.format"), list(export.FORMATS), key="export_format", horizontal=True)
+    which = "a"
     if len(configs) > 1:
-        which = cols[1].radio("Schedules", ["A", "all"], key="export_which", horizontal=True)
+        which = cols[1].radio(
+            t("exchange.which"),
+            ["a", "all"],
+            key="export_which",
+            horizontal=True,
+            format_func=lambda option: t(f"exchange.which_{option}"),
+        )
     chosen = configs if which == "all" else configs[:1]
     too_long = [c for c in chosen if c.total_steps > EXPORT_STEPS_LIMIT]
     if too_long:
-        st.info(
-            f"max_steps={too_long[0].total_steps:,} is too many to export step by step "
-            f"(at most {EXPORT_STEPS_LIMIT:,}); the chart still shows it exactly."
-        )
+        st.info(t("exchange.too_many", steps=f"{too_long[0].total_steps:,}", limit=f"{EXPORT_STEPS_LIMIT:,}"))
     else:
         pairs = list(zip(names, chosen, strict=False))
         st.download_button(
-            f"Download the LR of every step ({sum(c.total_steps for c in chosen):,} rows, {fmt})",
+            t("exchange.download_button", rows=f"{sum(c.total_steps for c in chosen):,}", format=fmt),
             data=lambda: _table(pairs, fmt),
             file_name=f"learning_rate.{fmt}",
             mime=_MIME[fmt],
             key="download_table",
             on_click="ignore",
         )
-    image = cols[2].radio("Chart image", ["png", "svg"], key="image_format", horizontal=True)
-    st.caption(f"The chart's camera icon (top right of the chart) saves it as {image.upper()}, title included.")
+    image = cols[2].radio(t("exchange.image"), ["png", "svg"], key="image_format", horizontal=True)
+    st.caption(t("exchange.image_help", format=image.upper()))
     return image
 
 
@@ -71,25 +75,24 @@ def _table(pairs: list[tuple[str, ScheduleConfig]], fmt: str) -> bytes:
 def _code(configs: list[ScheduleConfig], names: list[str]) -> None:
     index = 0
     if len(configs) > 1:
-        index = st.selectbox("Schedule", range(len(configs)), format_func=names.__getitem__, key="code_schedule")
+        index = st.selectbox(
+            t("exchange.schedule"), range(len(configs)), format_func=names.__getitem__, key="code_schedule"
+        )
     config = configs[min(index, len(configs) - 1)]
-    st.caption("Every schedule setting is written out: TRL's configs have defaults of their own.")
+    st.caption(t("exchange.code_note"))
     for tab, form_name in zip(st.tabs(list(snippets.FORMS)), snippets.FORMS, strict=True):
         tab.code(snippets.snippet(config, form_name), language=_CODE[form_name])
 
 
 def _import(count: int) -> None:
-    st.caption(
-        "Paste a TrainingArguments(...) or SFTConfig(...) call, a dict, JSON or YAML (axolotl, LLaMA-Factory), "
-        "or upload training_args.json / a YAML config. Only literal values are read: nothing is run."
-    )
+    st.caption(t("exchange.import_help"))
     if count > 1:
-        st.selectbox("Into schedule", range(count), format_func=form.LETTERS.__getitem__, key="import_into")
-    st.text_area("Settings to import", key="import_text", height=140)
+        st.selectbox(t("exchange.into"), range(count), format_func=form.LETTERS.__getitem__, key="import_into")
+    st.text_area(t("exchange.text"), key="import_text", height=140)
     cols = st.columns(2)
-    cols[0].button("Import the pasted settings", key="import_apply", on_click=_apply_text)
+    cols[0].button(t("exchange.apply"), key="import_apply", on_click=_apply_text)
     cols[1].file_uploader(
-        "or a file", key="import_file", on_change=_apply_file, type=["json", "yaml", "yml", "txt", "py"]
+        t("exchange.file"), key="import_file", on_change=_apply_file, type=["json", "yaml", "yml", "txt", "py"]
     )
     report = st.session_state.get(_REPORT)
     if report:
@@ -98,7 +101,7 @@ def _import(count: int) -> None:
 
 
 def _apply_text() -> None:
-    _apply(st.session_state.get("import_text", ""), "the pasted text")
+    _apply(st.session_state.get("import_text", ""), t("exchange.pasted"))
 
 
 def _apply_file() -> None:
@@ -115,17 +118,19 @@ def _apply(data: str | bytes, name: str) -> None:
     try:
         imported = read_settings(data, name)
     except SettingsError as e:
-        state[_REPORT] = ("error", plain(f"{name}: {e}"))
+        state[_REPORT] = ("error", t("exchange.failed", name=plain(name), message=plain(str(e))))
         return
     form.apply_settings(imported.values, prefixes[target])
     used = ", ".join(k if k == v else f"{k} (as {v})" for k, v in imported.used.items())
-    lines = [f"Imported into {form.LETTERS[target]} from {imported.source}: {used}."]
+    lines = [t("exchange.imported", letter=form.LETTERS[target], source=imported.source, used=used)]
     others = [k for k, why in imported.ignored.items() if why == "not a schedule setting"]
     reasons = [f"{k} ({why})" for k, why in imported.ignored.items() if why != "not a schedule setting"]
     if reasons:
-        lines.append("Not used: " + "; ".join(reasons) + ".")
+        lines.append(t("exchange.not_used", items="; ".join(reasons)))
     if others:
-        shown = ", ".join(others[:8]) + (f" and {len(others) - 8} more" if len(others) > 8 else "")
-        lines.append(f"Ignored as not schedule settings: {shown}.")
+        shown = ", ".join(others[:8])
+        if len(others) > 8:
+            shown = t("exchange.more", shown=shown, count=len(others) - 8)
+        lines.append(t("exchange.ignored", items=shown))
     lines += imported.notes
-    state[_REPORT] = ("ok", plain(" ".join(lines)))
+    state[_REPORT] = ("ok", plain(" ".join(lines)))  # names from the user's text: escaped

@@ -13,33 +13,23 @@ import streamlit as st
 
 from warmup_viz import registry, share
 from warmup_viz.config import DEFAULTS, EPOCH_FIELDS, FROM_EPOCHS, ConfigError, ScheduleConfig, parse_field
-from warmup_viz.logview import View
 from warmup_viz.registry import REQUIRED
+from warmup_viz.share import View
 
+from .strings import t
 from .text import plain
 
 _PERSIST = "session"
 _SLOTS = "_schedule_slots"
 LETTERS = "ABCDEF"
+# setting names are labels in every language: they are what people type into their code
+NAME_LABEL = "lr_scheduler_type"
+DROP_LAST_LABEL = "dataloader_drop_last"
 _STEPS_FROM = "steps_from"
-_MODE_LABELS = {"max_steps": "max_steps", "epochs": "epochs × dataset"}
+
 
 # Kwargs with no transformers default that a schedule needs; prefilled so the curve shows at once.
 _SUGGESTED = {"num_decay_steps": lambda max_steps: max(1, max_steps // 10), "min_lr_rate": lambda _: 0.1}
-
-_LABELS = {
-    "learning_rate": ("learning_rate", "Peak learning rate (TrainingArguments default 5e-05)."),
-    "warmup_steps": (
-        "warmup_steps",
-        "A count of steps (≥ 1, truncated by int()) or a ratio of max_steps (< 1, rounded up by ceil).",
-    ),
-    "max_steps": ("max_steps", "Optimizer updates in the whole run."),
-    "num_train_epochs": ("num_train_epochs", "Epochs; may be fractional."),
-    "dataset_size": ("dataset_size", "Training examples in the dataset."),
-    "per_device_train_batch_size": ("per_device_train_batch_size", "Examples per batch on each process."),
-    "gradient_accumulation_steps": ("gradient_accumulation_steps", "Batches per optimizer update."),
-    "world_size": ("world_size", "Number of processes (GPUs)."),
-}
 
 
 @dataclass
@@ -165,8 +155,8 @@ def apply_settings(settings: Mapping[str, object], prefix: str = "") -> None:
 
 
 def _text(name: str, slots: dict, prefix: str) -> str:
-    label, help_text = _LABELS[name]
-    value = st.text_input(label, key=prefix + name, help=help_text, persist_state=_PERSIST)
+    # the label is the TrainingArguments name, in every language
+    value = st.text_input(name, key=prefix + name, help=t(f"form.{name}_help"), persist_state=_PERSIST)
     slots[name] = st.empty()
     return value
 
@@ -175,7 +165,7 @@ def render_all() -> list[FormResult]:
     """The sidebar: one schedule's settings, or a tab per compared schedule with its buttons."""
     prefixes = slots()
     with st.sidebar:
-        st.header("Schedule" if len(prefixes) == 1 else "Schedules")
+        st.header(t("form.schedule") if len(prefixes) == 1 else t("form.schedules"))
         if len(prefixes) == 1:
             results = [render("")]
         else:
@@ -185,22 +175,22 @@ def render_all() -> list[FormResult]:
                     results.append(render(prefix))
                     cols = st.columns(2)
                     cols[0].button(
-                        "Duplicate",
+                        t("form.duplicate"),
                         key=f"duplicate.{prefix}",
                         on_click=add_slot,
                         args=(results[-1].config,),
                         disabled=results[-1].config is None or len(prefixes) >= share.MAX_SCHEDULES,
-                        help="A new schedule with these settings, to change one thing.",
+                        help=t("form.duplicate_help"),
                     )
                     if i:
-                        cols[1].button("Remove", key=f"remove.{prefix}", on_click=remove_slot, args=(prefix,))
+                        cols[1].button(t("form.remove"), key=f"remove.{prefix}", on_click=remove_slot, args=(prefix,))
         st.button(
-            "Compare with another schedule",
+            t("form.add"),
             key="add_schedule",
             on_click=add_slot,
             args=(results[0].config,),
             disabled=len(prefixes) >= share.MAX_SCHEDULES,
-            help=f"Up to {share.MAX_SCHEDULES} schedules on one chart; each starts as a copy of A.",
+            help=t("form.add_help", count=share.MAX_SCHEDULES),
         )
     return results
 
@@ -219,11 +209,11 @@ def render(prefix: str = "") -> FormResult:
 
     names = registry.scheduler_names()
     scheduler = st.selectbox(
-        "lr_scheduler_type",
+        NAME_LABEL,
         names,
         key=prefix + "lr_scheduler_type",
         persist_state=_PERSIST,
-        help="transformers' SchedulerType values of the installed version.",
+        help=t("form.type_help"),
     )
     slots["lr_scheduler_type"] = st.empty()
     values["lr_scheduler_type"] = scheduler
@@ -233,29 +223,29 @@ def render(prefix: str = "") -> FormResult:
     read("warmup_steps", _text("warmup_steps", slots, prefix))
 
     mode = st.radio(
-        "Steps from",
-        list(_MODE_LABELS),
+        t("form.steps_from"),
+        ["max_steps", "epochs"],
         key=prefix + _STEPS_FROM,
-        format_func=_MODE_LABELS.get,
+        format_func=lambda mode: t(f"form.mode_{mode}"),
         horizontal=True,
         persist_state=_PERSIST,
-        help="Give max_steps, or let Trainer's arithmetic derive it from epochs and the dataset.",
+        help=t("form.steps_from_help"),
     )
     if mode == "max_steps":
         read("max_steps", _text("max_steps", slots, prefix))
     else:
         values["max_steps"] = FROM_EPOCHS
-    with st.expander("Epochs calculator", expanded=mode == "epochs"):
+    with st.expander(t("form.epochs_calculator"), expanded=mode == "epochs"):
         for name in EPOCH_FIELDS[:-1]:
             text = _text(name, slots, prefix)
             # the calculator feeds max_steps only in epochs mode; an empty dataset_size is "not given"
             if mode == "epochs" and (text.strip() or name != "dataset_size"):
                 read(name, text)
         drop_last = st.checkbox(
-            "dataloader_drop_last",
+            DROP_LAST_LABEL,
             key=prefix + "dataloader_drop_last",
             persist_state=_PERSIST,
-            help="Drop the last incomplete batch (Trainer's dataloader_drop_last).",
+            help=t("form.drop_last_help"),
         )
         if mode == "epochs":
             values["dataloader_drop_last"] = drop_last
@@ -281,15 +271,15 @@ def _kwargs(
     """The kwargs widgets of `info`; returns the kwargs that differ from transformers' defaults."""
     kwargs: dict[str, object] = {}
     if info.kwargs:
-        st.subheader("lr_scheduler_kwargs")
+        st.subheader(t("form.kwargs"))
     steps_hint = max_steps if isinstance(max_steps, int) and max_steps > 0 else DEFAULTS.max_steps
     for spec in info.kwargs:
         key = kwarg_key(info.name, spec.name, prefix)
         default = _default_text(spec, steps_hint)
         st.session_state.setdefault(key, default)
         required = spec.default is REQUIRED or spec.name in info.one_of
-        label = spec.name + (" (required)" if spec.default is REQUIRED else "")
-        help_text = f"{spec.help} transformers' default: {spec.default!r}."
+        label = t("form.required", name=spec.name) if spec.default is REQUIRED else spec.name
+        help_text = t("form.kwarg_help", help=spec.help, default=repr(spec.default))
         if spec.kind == "bool":
             value = st.checkbox(label, key=key, help=help_text, persist_state=_PERSIST)
         elif spec.choices:
@@ -301,15 +291,15 @@ def _kwargs(
                 continue
             try:
                 value = _kwarg_value(spec, value)
-            except ValueError as e:
-                errors["lr_scheduler_kwargs"] = f"{spec.name}: {e}"
+            except ValueError:
+                errors["lr_scheduler_kwargs"] = t("form.not_a_number", name=spec.name, text=repr(value.strip()))
                 continue
         if value != spec.default or required:
             kwargs[spec.name] = value
     if info.one_of:
-        st.caption(f"Give one of {' or '.join(info.one_of)}; leave the other empty.")
+        st.caption(t("form.one_of", names=" / ".join(info.one_of)))
     if info.metric_driven:
-        st.caption("This type follows a metric; these kwargs apply when it is simulated from a log.")
+        st.caption(t("form.metric_kwargs"))
     slots["lr_scheduler_kwargs"] = st.empty()
     return kwargs
 

@@ -13,13 +13,10 @@ from warmup_viz.config import ScheduleConfig
 from warmup_viz.logs import Log, LogError, read_log
 
 from . import form
+from .strings import language, t
 from .text import plain
 
 EXAMPLE = pathlib.Path(__file__).resolve().parents[2] / "examples" / "trainer_state.json"
-EXAMPLE_LABEL = (
-    "Example run: a tiny GPT-2 trained by `transformers.Trainer` with the default settings "
-    "(examples/trainer_state.json, written by scripts/make_example.py)"
-)
 _PERSIST = "session"  # keep a choice while its widget is not drawn
 LOSS_NAMES = ("loss", "train/loss", "train_loss_step")
 
@@ -32,23 +29,19 @@ class Loaded:
     log: Log
 
 
-@st.cache_data(max_entries=16, show_spinner="Reading the log…")
+@st.cache_data(max_entries=16, show_spinner=False)
 def _read(_data: bytes, key: str, name: str, step_column: str | None) -> Log:
     return read_log(_data, name, step_column)
 
 
 def uploads() -> list[Loaded]:
     """The "Training logs" section: the example switch, the uploader, and each file's status."""
-    st.subheader("Training logs")
-    st.caption(
-        "trainer_state.json, CSV/TSV (TensorBoard and W&B exports too), JSON Lines, TensorBoard event files, "
-        "or gzip of these; several at once, each its own run. Uploaded logs stay in this browser session: "
-        "they cannot travel in a link."
-    )
+    st.subheader(t("logs.title"))
+    st.caption(t("logs.formats"))
     loaded = []
     if EXAMPLE.exists() and _example_switch():
         loaded.append(Loaded("example", _read(EXAMPLE.read_bytes(), "example", "example", None)))
-    files = st.file_uploader("Upload training logs", accept_multiple_files=True, key="log_files") or []
+    files = st.file_uploader(t("logs.upload"), accept_multiple_files=True, key="log_files") or []
     for file in files:
         item = _one_file(file)
         if item is not None:
@@ -60,26 +53,33 @@ def uploads() -> list[Loaded]:
 
 def _example_switch() -> bool:
     st.session_state.setdefault("example", True)  # the widget default, set where a link can override it
-    return st.checkbox(EXAMPLE_LABEL, key="example", persist_state=_PERSIST)
+    return st.checkbox(t("logs.example"), key="example", persist_state=_PERSIST)
 
 
 def _one_file(file) -> Loaded | None:
     key = f"step_column.{file.file_id}"
     name = plain(file.name)
     try:
-        log = _read(file.getvalue(), file.file_id, file.name, st.session_state.get(key))
+        with st.spinner(t("logs.reading")):
+            log = _read(file.getvalue(), file.file_id, file.name, st.session_state.get(key))
     except LogError as e:
-        st.error(f"{name}: {plain(str(e))}", icon="⚠️")
+        st.error(t("logs.file_error", name=name, message=plain(str(e))), icon="⚠️")
         if e.step_columns:
-            st.selectbox(f"Step column of {name}", e.step_columns, index=None, key=key, placeholder="pick one")
+            st.selectbox(
+                t("logs.step_column", name=name),
+                e.step_columns,
+                index=None,
+                key=key,
+                placeholder=t("logs.step_column_pick"),
+            )
         return None
     if log.step_columns:
         st.selectbox(
-            f"Step column of {name}",
+            t("logs.step_column", name=name),
             log.step_columns,
             key=key,
             index=log.step_columns.index(log.step_column),
-            help="More than one column could hold the step; the chart uses this one.",
+            help=t("logs.step_column_help"),
         )
     return Loaded(file.file_id, log)
 
@@ -87,31 +87,33 @@ def _one_file(file) -> Loaded | None:
 def _status(item: Loaded) -> None:
     log = item.log
     counts = log.table.groupby("metric").size()
-    parts = [f"**{plain(log.name)}** ({log.format}): {len(log.table):,} values of {len(counts)} metrics"]
+    parts = [
+        t("logs.status", name=plain(log.name), format=log.format, values=f"{len(log.table):,}", metrics=len(counts))
+    ]
     if log.replaced:
-        parts.append(f"{log.replaced:,} repeated steps replaced by their last value (a resumed run)")
+        parts.append(t("logs.replaced", count=f"{log.replaced:,}"))
     if log.non_finite:
-        parts.append(f"{log.non_finite:,} NaN/inf values left out")
+        parts.append(t("logs.non_finite", count=f"{log.non_finite:,}"))
     st.markdown("; ".join(parts))
     settings = log.settings
     if settings.get("max_steps"):
         described = ", ".join(f"{k}={share.to_text(k, v)}" for k, v in settings.items())
         st.button(
-            f"Use this run's settings ({described})",
+            t("logs.use_settings", settings=described),
             key=f"use_settings.{item.key}",
             on_click=form.apply_settings,
             args=(settings,),
-            help="Takes what the trainer_state.json records into the schedule settings.",
+            help=t("logs.use_settings_help"),
         )
 
 
-def options(logs: list[Loaded], *, compared: bool = False) -> logview.View:
+def options(logs: list[Loaded], *, compared: bool = False) -> share.View:
     """The chart's options (which metrics, layout, smoothing, axes, difference panel)."""
     metric_names = sorted({m for item in logs for m in item.log.metrics} - _lr_metrics(logs))
     defaults = default_metrics(metric_names)
     state = st.session_state
     # widget defaults live in the session state, where a link (or a button) can set them
-    state.setdefault("smoothing", logview.View.smoothing)
+    state.setdefault("smoothing", share.View.smoothing)
     if "metrics" in state:  # keep the choice, minus metrics no loaded log has any more
         kept = [m for m in state["metrics"] if m in metric_names]
         if kept or not state["metrics"]:
@@ -122,54 +124,60 @@ def options(logs: list[Loaded], *, compared: bool = False) -> logview.View:
         state.setdefault("metrics", defaults)
     if compared:
         st.radio(
-            "Difference panel",
+            t("view.diff"),
             list(logview.DIFFS),
             key="diff",
             horizontal=True,
             persist_state=_PERSIST,
-            format_func={"off": "off", "difference": "B − A", "ratio": "B / A"}.get,
-            help="Each compared schedule against A, at every step either draws.",
+            format_func={"off": t("view.diff_off"), "difference": "B − A", "ratio": "B / A"}.get,
+            help=t("view.diff_help"),
         )
     cols = st.columns([3, 2, 2, 2])
-    chosen = cols[0].multiselect("Metrics", metric_names, key="metrics", persist_state=_PERSIST) if metric_names else []
+    chosen = (
+        cols[0].multiselect(t("view.metrics"), metric_names, key="metrics", persist_state=_PERSIST)
+        if metric_names
+        else []
+    )
     layout = cols[1].radio(
-        "Layout",
+        t("view.layout"),
         list(logview.LAYOUTS),
+        format_func=lambda name: t(f"view.layout_{name}"),
         key="layout",
         persist_state=_PERSIST,
         horizontal=True,
-        help="Stacked: a panel per metric under the LR, zooming together. Overlay: metrics on a second y axis.",
+        help=t("view.layout_help"),
     )
     has_epochs = any(logview.has_epochs(item.log) for item in logs)
     x_axis = cols[2].radio(
-        "x axis",
+        t("view.x_axis"),
         list(logview.X_AXES),
+        format_func=lambda name: t(f"view.x_{name}"),
         key="x_axis",
         persist_state=_PERSIST,
         horizontal=True,
         disabled=not has_epochs,
-        help="By epoch where the logs record epochs.",
+        help=t("view.x_axis_help"),
     )
     smoothing = cols[3].slider(
-        "Smoothing",
+        t("view.smoothing"),
         0.0,
         logview.MAX_SMOOTHING,
         step=0.01,
         key="smoothing",
         persist_state=_PERSIST,
-        help="TensorBoard's debiased exponential moving average; the raw line stays faint behind it.",
+        help=t("view.smoothing_help"),
     )
     cols = st.columns([3, 2])
     log_y = cols[0].pills(
-        "Log-scale y", ["learning_rate", *chosen], selection_mode="multi", key="log_y", persist_state=_PERSIST
+        t("view.log_y"), ["learning_rate", *chosen], selection_mode="multi", key="log_y", persist_state=_PERSIST
     )
     outliers = cols[1].checkbox(
-        "Ignore outliers in y range",
+        t("view.outliers"),
         key="ignore_outliers",
         persist_state=_PERSIST,
-        help="5th to 95th percentile, as TensorBoard.",
+        help=t("view.outliers_help"),
     )
-    return logview.View(
+    return share.View(
         metrics=None if chosen == defaults else tuple(chosen),
         layout=layout,
         smoothing=smoothing,
@@ -178,6 +186,8 @@ def options(logs: list[Loaded], *, compared: bool = False) -> logview.View:
         ignore_outliers=outliers,
         example=state.get("example", True),
         diff=state.get("diff", "off") if compared else "off",
+        lang=language(),
+        present=bool(state.get("present", False)),
     )
 
 
@@ -190,7 +200,7 @@ def _lr_metrics(logs: list[Loaded]) -> set[str]:
     return {name for item in logs if (name := check.learning_rate_metric(item.log.metrics))}
 
 
-def lines(logs: list[Loaded], view: logview.View) -> tuple[list[logview.Line], list[logview.Line]]:
+def lines(logs: list[Loaded], view: share.View) -> tuple[list[logview.Line], list[logview.Line]]:
     """(logged-LR lines, metric lines) for the chart."""
     read = [item.log for item in logs]
     x_axis = view.x_axis if any(logview.has_epochs(log) for log in read) else "step"
@@ -218,10 +228,10 @@ def verdicts(config: ScheduleConfig, logs: list[Loaded]) -> None:
             verdict = _verdict(config, config_key, item.log, item.key, run)
             if not verdict.checked:
                 continue
-            text = f"**{plain(label)}** logged learning_rate {plain(verdict.message)}"
+            text = t("logs.verdict", run=plain(label), message=plain(verdict.message))
             if verdict.matches:
                 st.success(text)
             elif item.key == "example":  # expected once the settings move away from the defaults
-                st.info(text + " (the example was trained with the default settings)")
+                st.info(t("logs.verdict_example", text=text))
             else:
                 st.warning(text)

@@ -10,20 +10,23 @@ from warmup_viz import compare, figures, logview, registry, schedule, share
 from warmup_viz.config import ConfigError, ScheduleConfig
 
 from . import exchange, form, logs_panel
+from .strings import DEFAULT_LANGUAGE, LANGUAGES, t
 from .text import plain
-
-STEP_CONVENTION = (
-    "Step s runs from 1 to max_steps and shows the learning rate that update used: "
-    "learning_rate × λ(s − 1), exactly what Trainer logs at step s."
-)
 
 
 def render_schedule_page() -> None:
     """The whole schedule page: sidebar form(s), then the chart and summary of schedule A."""
-    st.title("warmup-viz")
-    st.caption("The learning-rate schedule your Hugging Face Trainer run will really get, computed by transformers.")
-    for message in form.load_from_url():
-        st.warning(plain(message))
+    warnings = form.load_from_url()
+    _language_picker()
+    head = st.columns([5, 1])
+    head[0].title(t("app.title"))
+    present = head[1].toggle(t("form.present"), key="present", help=t("form.present_help"), persist_state="session")
+    if present:
+        st.html(PRESENTATION_CSS)
+        st.info(t("present.on"))
+    st.caption(t("app.tagline"))
+    for message in warnings:
+        st.warning(t("app.link_warning", message=plain(message)))
     results = form.render_all()
     chart, below = st.container(), st.container()
     # the log section and the view options are drawn on every run, even when the settings are
@@ -63,17 +66,34 @@ def render_schedule_page() -> None:
         log_y=view.log_y,
         ignore_outliers=view.ignore_outliers,
         title=title,
+        present=view.present,
     )
     image = {"format": image_format, "filename": "learning_rate", "scale": 2}
     chart.plotly_chart(
         figure, key="lr_chart", width="stretch", config={"displaylogo": False, "toImageButtonOptions": image}
     )
-    chart.caption(STEP_CONVENTION)
-    with chart.expander("Share this view"):
-        st.caption("Every setting and view option is in the link (uploaded logs are not). Copy it with the icon.")
+    chart.caption(t("app.step_convention"))
+    with chart.expander(t("app.share")):
+        st.caption(t("app.share_help"))
         st.code(_full_link(share.encode_link(link)), language=None, wrap_lines=True)
-        st.caption("Title for a slide:")
+        st.caption(t("app.slide_title"))
         st.code(title, language=None, wrap_lines=True)
+
+
+# our own constant stylesheet (never user text): larger type everywhere for a projector
+PRESENTATION_CSS = "<style>html { font-size: 22px; } section[data-testid='stSidebar'] { font-size: 18px; }</style>"
+
+
+def _language_picker() -> None:
+    st.session_state.setdefault("lang", DEFAULT_LANGUAGE)
+    st.sidebar.radio(
+        t("app.language"),
+        list(LANGUAGES),
+        format_func=LANGUAGES.get,
+        key="lang",
+        horizontal=True,
+        persist_state="session",
+    )
 
 
 def _drawable(results: list[form.FormResult]) -> tuple[list[ScheduleConfig], list[schedule.DisplayCurve]] | None:
@@ -82,23 +102,19 @@ def _drawable(results: list[form.FormResult]) -> tuple[list[ScheduleConfig], lis
     for i, result in enumerate(results):
         letter = form.LETTERS[i]
         if result.config is None:
-            message = "Fix the setting marked in the sidebar to see the schedule. " + " ".join(result.errors.values())
+            errors = plain(" ".join(result.errors.values()))
             if i == 0:
-                st.error(plain(message))
+                st.error(t("app.fix_setting", errors=errors))
                 return None
-            st.warning(plain(f"Schedule {letter} is left out until its setting is fixed: {message}"))
+            st.warning(t("app.left_out_invalid", letter=letter, message=errors))
             continue
         info = registry.info(result.config.lr_scheduler_type)
         if info.metric_driven:
-            text = (
-                f"**{info.name}** has no step function: it lowers (or raises) the LR when a watched metric stops "
-                "improving, so its curve depends on the training run. Trainer steps it with the eval metric after "
-                "each evaluation. Simulating it needs a training log."
-            )
+            text = t("app.metric_driven", name=info.name)
             if i == 0:
                 st.info(text)
                 return None
-            st.info(f"Schedule {letter} is left out: " + text)
+            st.info(t("app.left_out", letter=letter, message=text))
             continue
         try:
             curves.append(schedule.display_curve(result.config))
@@ -106,7 +122,7 @@ def _drawable(results: list[form.FormResult]) -> tuple[list[ScheduleConfig], lis
             if i == 0:
                 st.error(plain(str(e)))
                 return None
-            st.warning(plain(f"Schedule {letter} is left out: {e}"))
+            st.warning(t("app.left_out", letter=letter, message=plain(str(e))))
             continue
         configs.append(result.config)
     return configs, curves
@@ -123,14 +139,14 @@ def _full_link(params: dict[str, str]) -> str:
     return base + ("?" + urlencode(params) if params else "")
 
 
-def _epochs(view: logview.View, config: ScheduleConfig, curve: schedule.DisplayCurve, logs) -> list | None:
+def _epochs(view: share.View, config: ScheduleConfig, curve: schedule.DisplayCurve, logs) -> list | None:
     if view.x_axis != "epoch" or not any(logview.has_epochs(item.log) for item in logs):
         return None
     epochs = logview.steps_to_epochs(curve.steps, config, [item.log for item in logs])
     return None if epochs is None else epochs.tolist()
 
 
-def _differences(view: logview.View, configs: list[ScheduleConfig], curves: list[schedule.DisplayCurve]) -> list:
+def _differences(view: share.View, configs: list[ScheduleConfig], curves: list[schedule.DisplayCurve]) -> list:
     if view.diff == "off" or len(configs) < 2:
         return []
     names = compare.names(configs)
@@ -143,18 +159,19 @@ def _differences(view: logview.View, configs: list[ScheduleConfig], curves: list
 
 def _summary(s: schedule.Summary) -> None:
     cols = st.columns(4)
-    cols[0].metric("max_steps", f"{s.max_steps:,}")
-    cols[1].metric("num_warmup_steps", f"{s.num_warmup_steps:,}")
-    cols[2].metric("peak LR", f"{s.peak_lr:.4g}", help=f"{s.peak_lr!r} at step {s.peak_step:,}")
-    cols[3].metric("final LR", f"{s.final_lr:.4g}", help=repr(s.final_lr))
-    cols = st.columns(4)
-    cols[0].metric("LR at step 1", f"{s.first_lr:.4g}", help=repr(s.first_lr))
-    cols[1].metric("peak at step", f"{s.peak_step:,}")
-    cols[2].metric("steps per epoch", "—" if s.update_steps_per_epoch is None else f"{s.update_steps_per_epoch:,}")
-    cols[3].metric(
-        "global batch size",
-        f"{s.global_batch_size:,}",
-        help="per_device_train_batch_size × gradient_accumulation_steps × world_size",
+    cols[0].metric(t("summary.max_steps"), f"{s.max_steps:,}")
+    cols[1].metric(t("summary.num_warmup_steps"), f"{s.num_warmup_steps:,}")
+    cols[2].metric(
+        t("summary.peak"),
+        f"{s.peak_lr:.4g}",
+        help=t("summary.peak_help", value=repr(s.peak_lr), step=f"{s.peak_step:,}"),
     )
+    cols[3].metric(t("summary.final"), f"{s.final_lr:.4g}", help=repr(s.final_lr))
+    cols = st.columns(4)
+    cols[0].metric(t("summary.first"), f"{s.first_lr:.4g}", help=repr(s.first_lr))
+    cols[1].metric(t("summary.peak_step"), f"{s.peak_step:,}")
+    per_epoch = "—" if s.update_steps_per_epoch is None else f"{s.update_steps_per_epoch:,}"
+    cols[2].metric(t("summary.steps_per_epoch"), per_epoch)
+    cols[3].metric(t("summary.global_batch"), f"{s.global_batch_size:,}", help=t("summary.global_batch_help"))
     for note in s.notes:
         st.markdown(f"- {plain(note)}")

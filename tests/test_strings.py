@@ -1,0 +1,82 @@
+"""The string catalogue: both languages complete, and no page text that bypasses it."""
+
+import ast
+import pathlib
+import string
+
+import pytest
+
+from warmup_viz.ui.strings import CATALOGUE, EN, ZH
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+UI_FILES = sorted([*(ROOT / "warmup_viz" / "ui").glob("*.py"), ROOT / "app.py", *(ROOT / "pages").glob("*.py")])
+# Streamlit calls whose first argument (or help=, placeholder=) is text a person reads
+SHOWN = {
+    "title", "header", "subheader", "caption", "markdown", "write", "text", "info", "warning", "error",
+    "success", "button", "checkbox", "toggle", "radio", "selectbox", "multiselect", "slider", "select_slider",
+    "text_input", "text_area", "number_input", "file_uploader", "download_button", "metric", "expander",
+    "pills", "segmented_control", "link_button", "page_link", "spinner", "latex", "tabs", "popover",
+}  # fmt: skip
+TEXT_KEYWORDS = ("help", "placeholder", "label")
+
+
+def fields(text):
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_both_languages_have_every_key_with_the_same_placeholders():
+    assert set(EN) == set(ZH), f"missing in zh: {set(EN) - set(ZH)}; missing in en: {set(ZH) - set(EN)}"
+    for key in EN:
+        assert fields(EN[key]) == fields(ZH[key]), key
+        assert ZH[key].strip(), key
+
+
+def test_chinese_is_chinese_where_english_is_prose():
+    for key, text in EN.items():
+        prose = [w for w in text.split() if w.isalpha() and len(w) > 2]  # not setting names, not symbols
+        if len(prose) > 2:
+            assert any("\u4e00" <= c <= "\u9fff" for c in ZH[key]), key
+
+
+def literal_text(node):
+    """True when `node` is text written in the code: a string literal or an f-string."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return any(c.isalpha() for c in node.value)
+    if isinstance(node, ast.JoinedStr):
+        return any(isinstance(v, ast.Constant) and any(c.isalpha() for c in v.value) for v in node.values)
+    if isinstance(node, ast.BinOp):
+        return literal_text(node.left) or literal_text(node.right)
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return any(literal_text(e) for e in node.elts)
+    return False
+
+
+def bypasses(path):
+    tree = ast.parse(path.read_text())
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        if node.func.attr not in SHOWN:
+            continue
+        texts = node.args[:1] + [k.value for k in node.keywords if k.arg in TEXT_KEYWORDS]
+        found += [f"{path.name}:{node.lineno} {node.func.attr}" for arg in texts if literal_text(arg)]
+    return found
+
+
+@pytest.mark.parametrize("path", UI_FILES, ids=lambda p: p.name)
+def test_no_page_text_bypasses_the_catalogue(path):
+    assert bypasses(path) == []
+
+
+def test_the_bypass_check_catches_literals():
+    sample = ROOT / "tests" / "_bypass_sample.py"
+    sample.write_text('st.button("Save")\nst.caption(f"{n} rows")\nst.info(t("ok"), help="Why")\nst.title(t("x"))\n')
+    try:
+        assert [b.split()[1] for b in bypasses(sample)] == ["button", "caption", "info"]
+    finally:
+        sample.unlink()
+
+
+def test_catalogue_languages():
+    assert set(CATALOGUE) == {"en", "zh"}

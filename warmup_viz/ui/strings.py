@@ -1,0 +1,430 @@
+"""Every string the pages show, in every language: English (`en`) and Simplified Chinese (`zh`).
+
+`t(key, **values)` formats the current language's string (chosen in the sidebar or by the link's
+`lang=`). Setting names (`learning_rate`, `warmup_steps`, ...) stay TrainingArguments' names in
+every language: they are what people type into their code. A test checks that both languages
+have every key and that the pages take their text from here.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LANGUAGES = {"en": "English", "zh": "中文"}
+DEFAULT_LANGUAGE = "en"
+
+EN: dict[str, str] = {
+    # page
+    "app.title": "warmup-viz",
+    "app.tagline": "The learning-rate schedule your Hugging Face Trainer run will really get, computed by transformers.",
+    "app.language": "Language",
+    "app.step_convention": (
+        "Step s runs from 1 to max_steps and shows the learning rate that update used: "
+        "learning_rate × λ(s − 1), exactly what Trainer logs at step s."
+    ),
+    "app.fix_setting": "Fix the setting marked in the sidebar to see the schedule. {errors}",
+    "app.left_out_invalid": "Schedule {letter} is left out until its setting is fixed: {message}",
+    "app.left_out": "Schedule {letter} is left out: {message}",
+    "app.metric_driven": (
+        "**{name}** has no step function: it lowers (or raises) the LR when a watched metric stops "
+        "improving, so its curve depends on the training run. Trainer steps it with the eval metric after "
+        "each evaluation. Simulating it needs a training log."
+    ),
+    "app.share": "Share this view",
+    "app.share_help": "Every setting and view option is in the link (uploaded logs are not). Copy it with the icon.",
+    "app.slide_title": "Title for a slide:",
+    "app.link_warning": "{message}",
+    # summary
+    "summary.max_steps": "max_steps",
+    "summary.num_warmup_steps": "num_warmup_steps",
+    "summary.peak": "peak LR",
+    "summary.peak_help": "{value} at step {step}",
+    "summary.final": "final LR",
+    "summary.first": "LR at step 1",
+    "summary.peak_step": "peak at step",
+    "summary.steps_per_epoch": "steps per epoch",
+    "summary.global_batch": "global batch size",
+    "summary.global_batch_help": "per_device_train_batch_size × gradient_accumulation_steps × world_size",
+    # form
+    "form.schedule": "Schedule",
+    "form.schedules": "Schedules",
+    "form.type_help": "transformers' SchedulerType values of the installed version.",
+    "form.learning_rate_help": "Peak learning rate (TrainingArguments default 5e-05).",
+    "form.warmup_steps_help": (
+        "A count of steps (≥ 1, truncated by int()) or a ratio of max_steps (< 1, rounded up by ceil)."
+    ),
+    "form.max_steps_help": "Optimizer updates in the whole run.",
+    "form.num_train_epochs_help": "Epochs; may be fractional.",
+    "form.dataset_size_help": "Training examples in the dataset.",
+    "form.per_device_train_batch_size_help": "Examples per batch on each process.",
+    "form.gradient_accumulation_steps_help": "Batches per optimizer update.",
+    "form.world_size_help": "Number of processes (GPUs).",
+    "form.steps_from": "Steps from",
+    "form.steps_from_help": "Give max_steps, or let Trainer's arithmetic derive it from epochs and the dataset.",
+    "form.mode_max_steps": "max_steps",
+    "form.mode_epochs": "epochs × dataset",
+    "form.epochs_calculator": "Epochs calculator",
+    "form.drop_last_help": "Drop the last incomplete batch (Trainer's dataloader_drop_last).",
+    "form.kwargs": "lr_scheduler_kwargs",
+    "form.required": "{name} (required)",
+    "form.kwarg_help": "{help} transformers' default: {default}.",
+    "form.one_of": "Give one of {names}; leave the other empty.",
+    "form.metric_kwargs": "This type follows a metric; these kwargs apply when it is simulated from a log.",
+    "form.not_a_number": "{name}: {text} is not a number",
+    "form.duplicate": "Duplicate",
+    "form.duplicate_help": "A new schedule with these settings, to change one thing.",
+    "form.remove": "Remove",
+    "form.add": "Compare with another schedule",
+    "form.add_help": "Up to {count} schedules on one chart; each starts as a copy of A.",
+    "form.present": "Presentation mode",
+    "form.present_help": "Large type and thick lines for a projector; the link carries it (present=1).",
+    # logs
+    "logs.title": "Training logs",
+    "logs.formats": (
+        "trainer_state.json, CSV/TSV (TensorBoard and W&B exports too), JSON Lines, TensorBoard event files, "
+        "or gzip of these; several at once, each its own run. Uploaded logs stay in this browser session: "
+        "they cannot travel in a link."
+    ),
+    "logs.example": (
+        "Example run: a tiny GPT-2 trained by `transformers.Trainer` with the default settings "
+        "(examples/trainer_state.json, written by scripts/make_example.py)"
+    ),
+    "logs.upload": "Upload training logs",
+    "logs.reading": "Reading the log…",
+    "logs.file_error": "{name}: {message}",
+    "logs.step_column": "Step column of {name}",
+    "logs.step_column_pick": "pick one",
+    "logs.step_column_help": "More than one column could hold the step; the chart uses this one.",
+    "logs.status": "**{name}** ({format}): {values} values of {metrics} metrics",
+    "logs.replaced": "{count} repeated steps replaced by their last value (a resumed run)",
+    "logs.non_finite": "{count} NaN/inf values left out",
+    "logs.use_settings": "Use this run's settings ({settings})",
+    "logs.use_settings_help": "Takes what the trainer_state.json records into the schedule settings.",
+    "logs.verdict": "**{run}** logged learning_rate {message}",
+    "logs.verdict_example": "{text} (the example was trained with the default settings)",
+    # view options
+    "view.diff": "Difference panel",
+    "view.diff_off": "off",
+    "view.diff_help": "Each compared schedule against A, at every step either draws.",
+    "view.metrics": "Metrics",
+    "view.layout": "Layout",
+    "view.layout_stacked": "stacked",
+    "view.layout_overlay": "overlay",
+    "view.layout_help": "Stacked: a panel per metric under the LR, zooming together. Overlay: metrics on a second y axis.",
+    "view.x_axis": "x axis",
+    "view.x_step": "step",
+    "view.x_epoch": "epoch",
+    "view.x_axis_help": "By epoch where the logs record epochs.",
+    "view.smoothing": "Smoothing",
+    "view.smoothing_help": "TensorBoard's debiased exponential moving average; the raw line stays faint behind it.",
+    "view.log_y": "Log-scale y",
+    "view.outliers": "Ignore outliers in y range",
+    "view.outliers_help": "5th to 95th percentile, as TensorBoard.",
+    "view.playhead": "Playhead",
+    "view.playhead_help": "A step slider and a play button that move a marker along the curve.",
+    # export and import
+    "exchange.title": "Export and import",
+    "exchange.download": "Download",
+    "exchange.code": "Code",
+    "exchange.import": "Import",
+    "exchange.format": "Table format",
+    "exchange.which": "Schedules",
+    "exchange.which_a": "A",
+    "exchange.which_all": "all",
+    "exchange.too_many": (
+        "max_steps={steps} is too many to export step by step (at most {limit}); the chart still shows it exactly."
+    ),
+    "exchange.download_button": "Download the LR of every step ({rows} rows, {format})",
+    "exchange.image": "Chart image",
+    "exchange.image_help": "The chart's camera icon (top right of the chart) saves it as {format}, title included.",
+    "exchange.schedule": "Schedule",
+    "exchange.code_note": "Every schedule setting is written out: TRL's configs have defaults of their own.",
+    "exchange.import_help": (
+        "Paste a TrainingArguments(...) or SFTConfig(...) call, a dict, JSON or YAML (axolotl, LLaMA-Factory), "
+        "or upload training_args.json / a YAML config. Only literal values are read: nothing is run."
+    ),
+    "exchange.into": "Into schedule",
+    "exchange.text": "Settings to import",
+    "exchange.apply": "Import the pasted settings",
+    "exchange.file": "or a file",
+    "exchange.pasted": "the pasted text",
+    "exchange.failed": "{name}: {message}",
+    "exchange.imported": "Imported into {letter} from {source}: {used}.",
+    "exchange.not_used": "Not used: {items}.",
+    "exchange.ignored": "Ignored as not schedule settings: {items}.",
+    "exchange.more": "{shown} and {count} more",
+    # gallery
+    "gallery.title": "Scheduler gallery",
+    "gallery.intro": (
+        "Every scheduler type of the installed transformers, with the same learning_rate, warmup_steps and "
+        "max_steps (set them in the sidebar). Open one to edit it on the main page."
+    ),
+    "gallery.open": "Open {name}",
+    "gallery.metric_driven": "Follows a metric, not the step: no curve without a training log.",
+    # playhead
+    "playhead.play": "Play",
+    "playhead.pause": "Pause",
+    "playhead.step": "step",
+    "playhead.readout": "step {step} · epoch {epoch} · {phase} · LR {lr} · {percent} of peak",
+    "playhead.readout_no_epoch": "step {step} · {phase} · LR {lr} · {percent} of peak",
+    "phase.warmup": "warmup",
+    "phase.stable": "stable",
+    "phase.decay": "decay",
+    "phase.restart": "restart {n}",
+    "phase.constant": "constant",
+    # lesson
+    "learn.title": "Learn: warmup",
+    "learn.intro": (
+        "A short lesson with live plots. Change the settings in the sidebar or the sliders here: "
+        "every curve is computed by transformers' own get_scheduler."
+    ),
+    "learn.what.title": "1. What warmup does",
+    "learn.what.body": (
+        "For the first warmup steps the learning rate ramps up — from zero, or from a floor for some "
+        "schedulers — to its peak, learning_rate. After warmup the schedule's own shape takes over: "
+        "linear or cosine decay, a stable phase and a decay (WSD), restarts, or a constant."
+    ),
+    "learn.what.slider": "warmup_steps (a ratio of max_steps)",
+    "learn.why.title": "2. Why it helps",
+    "learn.why.body": (
+        "- **Adam's moment estimates start poor.** In the first updates the second-moment estimate rests on "
+        "a handful of gradients, so the effective step size is noisy; a small LR keeps those updates small "
+        "until the estimates settle.\n"
+        "- **Large batches** allow (and need) a large peak LR; reaching it gradually avoids the early "
+        "instability that a sudden large LR causes.\n"
+        "- **High learning rates diverge** when applied to a freshly initialised network whose gradients are "
+        "large and badly scaled; warmup lets the network move into a region where the peak LR is safe."
+    ),
+    "learn.choose.title": "3. How to choose it",
+    "learn.choose.body": (
+        "A few percent of all steps is common (1–10 %). warmup_steps takes either a count of steps (≥ 1) or a "
+        "ratio of max_steps (< 1). A ratio is rounded **up**: ceil(max_steps × ratio), in floating point — "
+        "0.07 × 100 is 7.000000000000001, so 8 warmup steps. A count is **truncated** by int(): 5.9 means 5."
+    ),
+    "learn.choose.table": "warmup_steps → num_warmup_steps for max_steps={max_steps}",
+    "learn.quirk.title": "4. Step 1 trains at LR 0",
+    "learn.quirk.body": (
+        "Trainer (transformers ≥ 4.51) logs at step s the LR that update used: learning_rate × λ(s − 1). With "
+        "a linear warmup λ(0) = 0, so the first update changes nothing but the optimizer's state, and the "
+        "first logged learning_rate is 0. Before 4.51 the log showed the *next* step's LR, so old logs look "
+        "shifted by one step."
+    ),
+    "learn.quirk.first": "LR at step 1: {first} · LR at step 2: {second}",
+    "learn.args.title": "5. In TrainingArguments and SFTConfig",
+    "learn.args.body": (
+        "Both take the same names. In transformers 5, warmup_steps is a float and warmup_ratio is gone; "
+        "TRL's SFTConfig has its own defaults (learning_rate=2e-05), so write every schedule setting out."
+    ),
+    "learn.formulas.title": "6. Each scheduler's formula",
+    "learn.formulas.body": (
+        "With w warmup steps, n = max_steps and step index k = s − 1 (the step s trains at learning_rate × λ(k)). "
+        "Move a kwarg and the curve moves."
+    ),
+    "learn.formulas.pick": "Scheduler",
+    "learn.formulas.kwargs": "kwargs",
+    # presentation
+    "present.on": "Presentation mode is on: large type, thick lines. Turn it off in the sidebar.",
+}
+
+ZH: dict[str, str] = {
+    "app.title": "warmup-viz",
+    "app.tagline": "你的 Hugging Face Trainer 训练真正会用到的学习率调度，由 transformers 本身计算。",
+    "app.language": "语言",
+    "app.step_convention": (
+        "第 s 步从 1 到 max_steps，显示该次更新所用的学习率：learning_rate × λ(s − 1)，"
+        "与 Trainer 在第 s 步记录的数值完全一致。"
+    ),
+    "app.fix_setting": "请先修正侧栏中标出的设置，才能显示调度曲线。{errors}",
+    "app.left_out_invalid": "调度 {letter} 的设置有误，修正前暂不显示：{message}",
+    "app.left_out": "调度 {letter} 未显示：{message}",
+    "app.metric_driven": (
+        "**{name}** 没有按步数的函数：当被监控的指标不再改善时，它会降低（或提高）学习率，"
+        "因此曲线取决于实际训练。Trainer 在每次评估后用评估指标推进它。要模拟它，需要训练日志。"
+    ),
+    "app.share": "分享此视图",
+    "app.share_help": "所有设置和视图选项都在链接里（上传的日志除外）。点图标即可复制。",
+    "app.slide_title": "幻灯片标题：",
+    "app.link_warning": "{message}",
+    "summary.max_steps": "max_steps",
+    "summary.num_warmup_steps": "num_warmup_steps",
+    "summary.peak": "峰值学习率",
+    "summary.peak_help": "{value}，位于第 {step} 步",
+    "summary.final": "最终学习率",
+    "summary.first": "第 1 步的学习率",
+    "summary.peak_step": "峰值所在步",
+    "summary.steps_per_epoch": "每个 epoch 的步数",
+    "summary.global_batch": "全局 batch 大小",
+    "summary.global_batch_help": "per_device_train_batch_size × gradient_accumulation_steps × world_size",
+    "form.schedule": "调度",
+    "form.schedules": "调度",
+    "form.type_help": "所安装 transformers 版本中的 SchedulerType 取值。",
+    "form.learning_rate_help": "峰值学习率（TrainingArguments 默认 5e-05）。",
+    "form.warmup_steps_help": "步数（≥ 1，用 int() 截断）或 max_steps 的比例（< 1，用 ceil 向上取整）。",
+    "form.max_steps_help": "整个训练的优化器更新次数。",
+    "form.num_train_epochs_help": "训练轮数，可以是小数。",
+    "form.dataset_size_help": "数据集中的训练样本数。",
+    "form.per_device_train_batch_size_help": "每个进程每个 batch 的样本数。",
+    "form.gradient_accumulation_steps_help": "每次优化器更新累积的 batch 数。",
+    "form.world_size_help": "进程（GPU）数量。",
+    "form.steps_from": "步数来源",
+    "form.steps_from_help": "直接给出 max_steps，或按 Trainer 的算法由 epoch 数和数据集推出。",
+    "form.mode_max_steps": "max_steps",
+    "form.mode_epochs": "epoch × 数据集",
+    "form.epochs_calculator": "epoch 计算器",
+    "form.drop_last_help": "丢弃最后一个不完整的 batch（Trainer 的 dataloader_drop_last）。",
+    "form.kwargs": "lr_scheduler_kwargs",
+    "form.required": "{name}（必填）",
+    "form.kwarg_help": "{help} transformers 默认值：{default}。",
+    "form.one_of": "{names} 二选一，另一个留空。",
+    "form.metric_kwargs": "此类型跟随指标变化；这些参数在用日志模拟时生效。",
+    "form.not_a_number": "{name}：{text} 不是数字",
+    "form.duplicate": "复制",
+    "form.duplicate_help": "用这些设置新建一个调度，便于只改一处。",
+    "form.remove": "移除",
+    "form.add": "与另一个调度比较",
+    "form.add_help": "一张图上最多 {count} 个调度；新调度以 A 的副本开始。",
+    "form.present": "演示模式",
+    "form.present_help": "大字号、粗线条，适合投影；链接会带上它（present=1）。",
+    "logs.title": "训练日志",
+    "logs.formats": (
+        "trainer_state.json、CSV/TSV（含 TensorBoard 和 W&B 导出）、JSON Lines、TensorBoard 事件文件，"
+        "或它们的 gzip 压缩；可一次上传多个，每个是一次独立的运行。上传的日志只保留在本浏览器会话中，"
+        "不会进入链接。"
+    ),
+    "logs.example": (
+        "示例运行：用 `transformers.Trainer` 以默认设置训练的微型 GPT-2"
+        "（examples/trainer_state.json，由 scripts/make_example.py 生成）"
+    ),
+    "logs.upload": "上传训练日志",
+    "logs.reading": "正在读取日志…",
+    "logs.file_error": "{name}：{message}",
+    "logs.step_column": "{name} 的步数列",
+    "logs.step_column_pick": "请选择",
+    "logs.step_column_help": "有不止一列可能表示步数；图表使用这一列。",
+    "logs.status": "**{name}**（{format}）：{metrics} 个指标共 {values} 个数值",
+    "logs.replaced": "{count} 个重复步被其最后一次的值替换（续训）",
+    "logs.non_finite": "{count} 个 NaN/inf 值已略去",
+    "logs.use_settings": "采用这次运行的设置（{settings}）",
+    "logs.use_settings_help": "把 trainer_state.json 中记录的内容填入调度设置。",
+    "logs.verdict": "**{run}** 记录的 learning_rate：{message}",
+    "logs.verdict_example": "{text}（示例是用默认设置训练的）",
+    "view.diff": "差异面板",
+    "view.diff_off": "关闭",
+    "view.diff_help": "每个对比调度与 A 相比，取两者绘制的每一步。",
+    "view.metrics": "指标",
+    "view.layout": "布局",
+    "view.layout_stacked": "堆叠",
+    "view.layout_overlay": "叠加",
+    "view.layout_help": "堆叠：学习率下方每个指标一个面板，缩放联动。叠加：指标画在第二个 y 轴上。",
+    "view.x_axis": "x 轴",
+    "view.x_step": "步",
+    "view.x_epoch": "epoch",
+    "view.x_axis_help": "日志记录了 epoch 时可按 epoch 显示。",
+    "view.smoothing": "平滑",
+    "view.smoothing_help": "TensorBoard 的去偏指数移动平均；原始曲线淡显在后面。",
+    "view.log_y": "对数 y 轴",
+    "view.outliers": "y 轴范围忽略离群值",
+    "view.outliers_help": "第 5 到第 95 百分位，与 TensorBoard 相同。",
+    "view.playhead": "播放头",
+    "view.playhead_help": "用步数滑块和播放按钮让标记沿曲线移动。",
+    "exchange.title": "导出与导入",
+    "exchange.download": "下载",
+    "exchange.code": "代码",
+    "exchange.import": "导入",
+    "exchange.format": "表格格式",
+    "exchange.which": "调度",
+    "exchange.which_a": "A",
+    "exchange.which_all": "全部",
+    "exchange.too_many": "max_steps={steps} 太多，无法逐步导出（最多 {limit}）；图表仍精确显示。",
+    "exchange.download_button": "下载每一步的学习率（{rows} 行，{format}）",
+    "exchange.image": "图表图片",
+    "exchange.image_help": "点图表右上角的相机图标即可保存为 {format}，包含标题。",
+    "exchange.schedule": "调度",
+    "exchange.code_note": "每个调度设置都写了出来：TRL 的配置有自己的默认值。",
+    "exchange.import_help": (
+        "粘贴 TrainingArguments(...) 或 SFTConfig(...) 调用、dict、JSON 或 YAML（axolotl、LLaMA-Factory），"
+        "或上传 training_args.json / YAML 配置。只读取字面量，不执行任何代码。"
+    ),
+    "exchange.into": "导入到调度",
+    "exchange.text": "要导入的设置",
+    "exchange.apply": "导入粘贴的设置",
+    "exchange.file": "或上传文件",
+    "exchange.pasted": "粘贴的文本",
+    "exchange.failed": "{name}：{message}",
+    "exchange.imported": "已从 {source} 导入到 {letter}：{used}。",
+    "exchange.not_used": "未使用：{items}。",
+    "exchange.ignored": "非调度设置，已忽略：{items}。",
+    "exchange.more": "{shown} 等 {count} 项",
+    "gallery.title": "调度器一览",
+    "gallery.intro": (
+        "所安装 transformers 的全部调度器类型，使用相同的 learning_rate、warmup_steps 和 max_steps"
+        "（在侧栏设置）。打开任意一个，即可在主页面编辑。"
+    ),
+    "gallery.open": "打开 {name}",
+    "gallery.metric_driven": "跟随指标而非步数：没有训练日志就没有曲线。",
+    "playhead.play": "播放",
+    "playhead.pause": "暂停",
+    "playhead.step": "步",
+    "playhead.readout": "第 {step} 步 · epoch {epoch} · {phase} · 学习率 {lr} · 峰值的 {percent}",
+    "playhead.readout_no_epoch": "第 {step} 步 · {phase} · 学习率 {lr} · 峰值的 {percent}",
+    "phase.warmup": "预热",
+    "phase.stable": "平稳",
+    "phase.decay": "衰减",
+    "phase.restart": "第 {n} 次重启",
+    "phase.constant": "恒定",
+    "learn.title": "学习：预热（warmup）",
+    "learn.intro": "一堂配有实时图表的小课。在侧栏或这里的滑块修改设置：每条曲线都由 transformers 自己的 get_scheduler 计算。",
+    "learn.what.title": "1. 预热做了什么",
+    "learn.what.body": (
+        "在最初的预热步数内，学习率从零（某些调度器从一个下限）逐步升到峰值 learning_rate。"
+        "预热结束后，由调度本身的形状接管：线性或余弦衰减、平稳期加衰减期（WSD）、周期重启，或保持恒定。"
+    ),
+    "learn.what.slider": "warmup_steps（max_steps 的比例）",
+    "learn.why.title": "2. 为什么有用",
+    "learn.why.body": (
+        "- **Adam 的矩估计一开始不准。** 最初几次更新时，二阶矩估计只基于少数梯度，实际步长噪声很大；"
+        "较小的学习率让这些更新保持很小，直到估计稳定。\n"
+        "- **大 batch** 允许（也需要）较大的峰值学习率；逐步达到峰值可以避免突然的大学习率带来的早期不稳定。\n"
+        "- **学习率过高会发散**：刚初始化的网络梯度大且尺度不佳；预热让网络先进入峰值学习率也安全的区域。"
+    ),
+    "learn.choose.title": "3. 如何选择",
+    "learn.choose.body": (
+        "常见做法是全部步数的百分之几（1–10 %）。warmup_steps 可以是步数（≥ 1）或 max_steps 的比例（< 1）。"
+        "比例会**向上**取整：ceil(max_steps × ratio)，按浮点计算——0.07 × 100 等于 7.000000000000001，"
+        "所以是 8 个预热步。步数会被 int() **截断**：5.9 即 5。"
+    ),
+    "learn.choose.table": "max_steps={max_steps} 时 warmup_steps → num_warmup_steps",
+    "learn.quirk.title": "4. 第 1 步的学习率为 0",
+    "learn.quirk.body": (
+        "Trainer（transformers ≥ 4.51）在第 s 步记录该次更新所用的学习率：learning_rate × λ(s − 1)。"
+        "线性预热时 λ(0) = 0，所以第一次更新除了优化器状态外什么都不改变，日志中的第一个 learning_rate 是 0。"
+        "4.51 之前日志记录的是*下一步*的学习率，所以旧日志看起来错开了一步。"
+    ),
+    "learn.quirk.first": "第 1 步学习率：{first} · 第 2 步学习率：{second}",
+    "learn.args.title": "5. 在 TrainingArguments 和 SFTConfig 中",
+    "learn.args.body": (
+        "两者使用相同的参数名。transformers 5 中 warmup_steps 是浮点数，warmup_ratio 已移除；"
+        "TRL 的 SFTConfig 有自己的默认值（learning_rate=2e-05），所以请把每个调度设置都写明。"
+    ),
+    "learn.formulas.title": "6. 各调度器的公式",
+    "learn.formulas.body": (
+        "记预热步数为 w，n = max_steps，步索引 k = s − 1（第 s 步使用 learning_rate × λ(k)）。调整参数，曲线随之变化。"
+    ),
+    "learn.formulas.pick": "调度器",
+    "learn.formulas.kwargs": "参数",
+    "present.on": "演示模式已开启：大字号、粗线条。可在侧栏关闭。",
+}
+
+CATALOGUE = {"en": EN, "zh": ZH}
+
+
+def language() -> str:
+    """The page's language: the sidebar's choice (set from the link's `lang=` at first)."""
+    lang = st.session_state.get("lang", DEFAULT_LANGUAGE)
+    return lang if lang in CATALOGUE else DEFAULT_LANGUAGE
+
+
+def t(key: str, **values: object) -> str:
+    """The current language's text for `key`, formatted with `values`."""
+    text = CATALOGUE[language()].get(key) or EN[key]
+    return text.format(**values) if values else text
