@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from warmup_viz.ui import render_schedule_page
+from warmup_viz.ui import run
 
 st.set_page_config(page_title="warmup-viz", page_icon="📈", layout="wide")
-render_schedule_page()
+run()

@@ -104,3 +104,20 @@ def test_compare_link_draws_both_and_editing_b_updates_the_address(server, page)
     field.press("Enter")
     page.wait_for_url("**b.learning_rate=0.001**")
     assert "Traceback" not in page.inner_text("body")
+
+
+def test_gallery_choose_opens_the_main_page(server, page):
+    page.goto(f"{server}/gallery")
+    page.get_by_role("button", name="Open cosine_with_restarts").click()
+    page.wait_for_url("**lr_scheduler_type=cosine_with_restarts**")
+    assert page.get_by_role("combobox", name="lr_scheduler_type").input_value() == "cosine_with_restarts"
+    data = chart_data(page)
+    assert data[0]["name"] == "learning_rate" and len(data[0]["x"]) > 10
+    assert "Traceback" not in page.inner_text("body")
+
+
+def test_chinese_link(server, page):
+    page.goto(f"{server}/?lang=zh&max_steps=50")
+    page.get_by_text("由 transformers 本身计算").wait_for()
+    assert chart_data(page)[0]["x"] == list(range(1, 51))
+    assert page.get_by_role("link", name="一览").count() == 1  # the navigation is translated too

@@ -264,3 +264,87 @@ def _axes(fig, panels, metrics, metric_lines, stacked, log_y, ignore_outliers, b
         if ignore_outliers and (span := outlier_range(metric_lines, log_y=log)):
             axis["range"] = list(span)
         fig.update_yaxes(**axis, row=1, col=1, secondary_y=True)
+
+
+def add_playhead(
+    fig: go.Figure, positions: Sequence[tuple[float, float, str, int]], labels: tuple[str, str, str]
+) -> None:
+    """A step slider and a play button that move a marker along the schedule, with a line through
+    every panel and a read-out (`positions` are (x, lr, read-out text, step)). It runs in the
+    browser: plotly frames, no round trip. `labels`: play button, pause button, slider prefix."""
+    if not positions:
+        return
+    base_shapes = list(fig.layout.shapes)
+    base_notes = list(fig.layout.annotations)
+    x0, y0, text0, _ = positions[0]
+    fig.add_trace(
+        go.Scatter(
+            x=[x0],
+            y=[y0],
+            mode="markers",
+            name="playhead",
+            showlegend=False,
+            marker={"size": 16, "color": "#111827", "symbol": "diamond"},
+            hoverinfo="skip",
+        ),
+        row=1,
+        col=1,
+    )
+    index = len(fig.data) - 1
+
+    def frame_layout(x: float, text: str) -> dict:
+        line = {"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1}
+        line["line"] = {"color": "#111827", "width": 2}
+        note = {"text": text, "xref": "paper", "yref": "paper", "x": 0, "y": -0.02, "showarrow": False}
+        note.update({"xanchor": "left", "yanchor": "top", "font": {"size": 14}, "bgcolor": "#ffffff"})
+        return {"shapes": [*base_shapes, line], "annotations": [*base_notes, note]}
+
+    fig.frames = [
+        go.Frame(name=str(i), data=[go.Scatter(x=[x], y=[y])], traces=[index], layout=frame_layout(x, text))
+        for i, (x, y, text, _) in enumerate(positions)
+    ]
+    fig.update_layout(**frame_layout(x0, text0))
+    step = {"duration": 60, "redraw": True}
+    fig.update_layout(
+        updatemenus=[
+            {
+                "type": "buttons",
+                "direction": "left",
+                "x": 0,
+                "y": -0.12,
+                "xanchor": "left",
+                "yanchor": "top",
+                "showactive": False,
+                "buttons": [
+                    {
+                        "label": labels[0],
+                        "method": "animate",
+                        "args": [None, {"frame": step, "transition": {"duration": 0}, "fromcurrent": True}],
+                    },
+                    {
+                        "label": labels[1],
+                        "method": "animate",
+                        "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}],
+                    },
+                ],
+            }
+        ],
+        sliders=[
+            {
+                "active": 0,
+                "x": 0.12,
+                "y": -0.1,
+                "len": 0.88,
+                "currentvalue": {"prefix": labels[2] + " "},
+                "steps": [
+                    {
+                        "label": f"{step}",
+                        "method": "animate",
+                        "args": [[str(i)], {"frame": {"duration": 0, "redraw": True}, "mode": "immediate"}],
+                    }
+                    for i, (_, _, _, step) in enumerate(positions)
+                ],
+            }
+        ],
+    )
+    fig.update_layout(margin={"b": 150})

@@ -1,5 +1,5 @@
-"""The only Streamlit code of warmup_viz: the settings form and the page views."""
+"""The only Streamlit code of warmup_viz: the pages, the settings forms, the views."""
 
-from .view import render_schedule_page
+from .pages import run
 
-__all__ = ["render_schedule_page"]
+__all__ = ["run"]

@@ -9,7 +9,7 @@ from warmup_viz.config import EXPORT_STEPS_LIMIT, ScheduleConfig
 from warmup_viz.importer import SettingsError, read_settings
 
 from . import form
-from .strings import t
+from .strings import labels, t
 from .text import plain
 
 _MIME = {"csv": "text/csv", "json": "application/json", "parquet": "application/vnd.apache.parquet"}
@@ -45,7 +45,7 @@ def _downloads(configs: list[ScheduleConfig], names: list[str]) -> str:
             ["a", "all"],
             key="export_which",
             horizontal=True,
-            format_func=lambda option: t(f"exchange.which_{option}"),
+            format_func=labels("exchange.which_"),
         )
     chosen = configs if which == "all" else configs[:1]
     too_long = [c for c in chosen if c.total_steps > EXPORT_STEPS_LIMIT]

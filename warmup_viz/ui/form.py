@@ -16,7 +16,7 @@ from warmup_viz.config import DEFAULTS, EPOCH_FIELDS, FROM_EPOCHS, ConfigError, 
 from warmup_viz.registry import REQUIRED
 from warmup_viz.share import View
 
-from .strings import t
+from .strings import labels, t
 from .text import plain
 
 _PERSIST = "session"
@@ -226,7 +226,7 @@ def render(prefix: str = "") -> FormResult:
         t("form.steps_from"),
         ["max_steps", "epochs"],
         key=prefix + _STEPS_FROM,
-        format_func=lambda mode: t(f"form.mode_{mode}"),
+        format_func=labels("form.mode_"),
         horizontal=True,
         persist_state=_PERSIST,
         help=t("form.steps_from_help"),

@@ -13,7 +13,7 @@ from warmup_viz.config import ScheduleConfig
 from warmup_viz.logs import Log, LogError, read_log
 
 from . import form
-from .strings import language, t
+from .strings import labels, language, t
 from .text import plain
 
 EXAMPLE = pathlib.Path(__file__).resolve().parents[2] / "examples" / "trainer_state.json"
@@ -129,7 +129,7 @@ def options(logs: list[Loaded], *, compared: bool = False) -> share.View:
             key="diff",
             horizontal=True,
             persist_state=_PERSIST,
-            format_func={"off": t("view.diff_off"), "difference": "B − A", "ratio": "B / A"}.get,
+            format_func=labels("view.diff_"),
             help=t("view.diff_help"),
         )
     cols = st.columns([3, 2, 2, 2])
@@ -141,7 +141,7 @@ def options(logs: list[Loaded], *, compared: bool = False) -> share.View:
     layout = cols[1].radio(
         t("view.layout"),
         list(logview.LAYOUTS),
-        format_func=lambda name: t(f"view.layout_{name}"),
+        format_func=labels("view.layout_"),
         key="layout",
         persist_state=_PERSIST,
         horizontal=True,
@@ -151,7 +151,7 @@ def options(logs: list[Loaded], *, compared: bool = False) -> share.View:
     x_axis = cols[2].radio(
         t("view.x_axis"),
         list(logview.X_AXES),
-        format_func=lambda name: t(f"view.x_{name}"),
+        format_func=labels("view.x_"),
         key="x_axis",
         persist_state=_PERSIST,
         horizontal=True,
@@ -221,10 +221,10 @@ def _verdict(_config: ScheduleConfig, config_key: str, _log: Log, log_key: str, 
 def verdicts(config: ScheduleConfig, logs: list[Loaded]) -> None:
     """For each run that logged its LR: does it match the configured schedule?"""
     config_key = json.dumps(share.encode(config), sort_keys=True)
-    for item, labels in zip(logs, logview.run_labels([item.log for item in logs]), strict=True):
+    for item, run_names in zip(logs, logview.run_labels([item.log for item in logs]), strict=True):
         if check.learning_rate_metric(item.log.metrics) is None:
             continue
-        for run, label in zip(item.log.table["run"].unique(), labels, strict=True):
+        for run, label in zip(item.log.table["run"].unique(), run_names, strict=True):
             verdict = _verdict(config, config_key, item.log, item.key, run)
             if not verdict.checked:
                 continue

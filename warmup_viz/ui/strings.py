@@ -14,6 +14,36 @@ LANGUAGES = {"en": "English", "zh": "中文"}
 DEFAULT_LANGUAGE = "en"
 
 EN: dict[str, str] = {
+    # navigation
+    "nav.schedule": "Schedule",
+    "nav.gallery": "Gallery",
+    "nav.learn": "Learn warmup",
+    # one line per scheduler type
+    "scheduler.linear": "Linear decay to 0 after a linear warmup from 0.",
+    "scheduler.cosine": "Half a cosine (num_cycles=0.5) from the peak down to 0 after a linear warmup.",
+    "scheduler.cosine_with_restarts": "Cosine decay to 0 that jumps back to the peak num_cycles times (hard restarts).",
+    "scheduler.polynomial": "Polynomial decay (power) from the peak to lr_end after a linear warmup.",
+    "scheduler.constant": "The same learning rate at every step; no warmup.",
+    "scheduler.constant_with_warmup": "A linear warmup from 0, then the peak learning rate for good.",
+    "scheduler.inverse_sqrt": "A linear warmup, then decay as 1/√step, scaled by timescale.",
+    "scheduler.reduce_lr_on_plateau": "Cuts the LR by factor when a metric stops improving for patience evaluations.",
+    "scheduler.cosine_with_min_lr": "Cosine decay that stops at a floor (min_lr or min_lr_rate) instead of 0.",
+    "scheduler.cosine_warmup_with_min_lr": "Like cosine_with_min_lr, but the warmup starts above 0 (or at warmup_lr_rate).",
+    "scheduler.warmup_stable_decay": "Warmup, a long stable phase at the peak, then a decay of num_decay_steps (WSD).",
+    "scheduler.greedy": "Adapts the LR to a metric: raises it while the metric improves, cuts it when it stalls.",
+    # kwargs, as the lesson explains them
+    "kwarg.num_cycles": "c: how many cosine half-waves (cosine: 0.5 = down once) or restarts (cosine_with_restarts).",
+    "kwarg.lr_end": "η_end: the LR the polynomial decay ends at.",
+    "kwarg.power": "p: the polynomial's power; 1 is linear, larger bends the curve down sooner.",
+    "kwarg.timescale": "τ: the step scale of the 1/√ decay (default: num_warmup_steps or 10,000).",
+    "kwarg.min_lr": "The floor as an absolute LR; the same as min_lr_rate = min_lr / learning_rate.",
+    "kwarg.min_lr_rate": "r: the floor as a fraction of the peak.",
+    "kwarg.warmup_lr_rate": "r_w: where the warmup starts, as a fraction of the peak.",
+    "kwarg.num_decay_steps": "d: the length of WSD's decay phase, in steps.",
+    "kwarg.num_stable_steps": "s: the length of the stable phase (default: whatever is left).",
+    "kwarg.warmup_type": "f_w: the warmup's shape: linear, cosine or 1-sqrt.",
+    "kwarg.decay_type": "f_d: the decay's shape: linear, cosine or 1-sqrt.",
+    "kwarg.min_lr_ratio": "m: the floor of warmup and decay, as a fraction of the peak.",
     # page
     "app.title": "warmup-viz",
     "app.tagline": "The learning-rate schedule your Hugging Face Trainer run will really get, computed by transformers.",
@@ -105,6 +135,8 @@ EN: dict[str, str] = {
     # view options
     "view.diff": "Difference panel",
     "view.diff_off": "off",
+    "view.diff_difference": "B − A",
+    "view.diff_ratio": "B / A",
     "view.diff_help": "Each compared schedule against A, at every step either draws.",
     "view.metrics": "Metrics",
     "view.layout": "Layout",
@@ -227,6 +259,33 @@ EN: dict[str, str] = {
 }
 
 ZH: dict[str, str] = {
+    "nav.schedule": "调度",
+    "nav.gallery": "一览",
+    "nav.learn": "学习预热",
+    "scheduler.linear": "从 0 线性预热后，线性衰减到 0。",
+    "scheduler.cosine": "线性预热后，沿半个余弦（num_cycles=0.5）从峰值降到 0。",
+    "scheduler.cosine_with_restarts": "余弦衰减到 0，并 num_cycles 次跳回峰值（硬重启）。",
+    "scheduler.polynomial": "线性预热后，按多项式（power）从峰值衰减到 lr_end。",
+    "scheduler.constant": "每一步学习率都相同；没有预热。",
+    "scheduler.constant_with_warmup": "从 0 线性预热，之后一直保持峰值学习率。",
+    "scheduler.inverse_sqrt": "线性预热后按 1/√步数 衰减，由 timescale 缩放。",
+    "scheduler.reduce_lr_on_plateau": "指标连续 patience 次评估不再改善时，学习率乘以 factor。",
+    "scheduler.cosine_with_min_lr": "余弦衰减，但停在下限（min_lr 或 min_lr_rate）而不是 0。",
+    "scheduler.cosine_warmup_with_min_lr": "与 cosine_with_min_lr 相同，但预热从大于 0 处（或 warmup_lr_rate）开始。",
+    "scheduler.warmup_stable_decay": "预热、在峰值的长平稳期，然后 num_decay_steps 步的衰减（WSD）。",
+    "scheduler.greedy": "随指标自适应：指标改善时提高学习率，停滞时降低。",
+    "kwarg.num_cycles": "c：余弦半波的个数（cosine：0.5 表示下降一次）或重启次数（cosine_with_restarts）。",
+    "kwarg.lr_end": "η_end：多项式衰减结束时的学习率。",
+    "kwarg.power": "p：多项式的幂；1 为线性，越大曲线越早下弯。",
+    "kwarg.timescale": "τ：1/√ 衰减的步数尺度（默认：num_warmup_steps 或 10,000）。",
+    "kwarg.min_lr": "以绝对学习率表示的下限；等同于 min_lr_rate = min_lr / learning_rate。",
+    "kwarg.min_lr_rate": "r：以峰值比例表示的下限。",
+    "kwarg.warmup_lr_rate": "r_w：预热的起点，以峰值比例表示。",
+    "kwarg.num_decay_steps": "d：WSD 衰减期的长度（步数）。",
+    "kwarg.num_stable_steps": "s：平稳期的长度（默认：剩余的步数）。",
+    "kwarg.warmup_type": "f_w：预热的形状：linear、cosine 或 1-sqrt。",
+    "kwarg.decay_type": "f_d：衰减的形状：linear、cosine 或 1-sqrt。",
+    "kwarg.min_lr_ratio": "m：预热和衰减的下限，以峰值比例表示。",
     "app.title": "warmup-viz",
     "app.tagline": "你的 Hugging Face Trainer 训练真正会用到的学习率调度，由 transformers 本身计算。",
     "app.language": "语言",
@@ -310,6 +369,8 @@ ZH: dict[str, str] = {
     "logs.verdict_example": "{text}（示例是用默认设置训练的）",
     "view.diff": "差异面板",
     "view.diff_off": "关闭",
+    "view.diff_difference": "B − A",
+    "view.diff_ratio": "B / A",
     "view.diff_help": "每个对比调度与 A 相比，取两者绘制的每一步。",
     "view.metrics": "指标",
     "view.layout": "布局",
@@ -428,3 +489,15 @@ def t(key: str, **values: object) -> str:
     """The current language's text for `key`, formatted with `values`."""
     text = CATALOGUE[language()].get(key) or EN[key]
     return text.format(**values) if values else text
+
+
+def labels(prefix: str):
+    """A widget's `format_func`: option -> the text of `prefix + option` in the current language,
+    fixed when the widget is drawn (the function may be called outside the page's run)."""
+    strings = CATALOGUE[language()]
+    return lambda option: strings.get(f"{prefix}{option}") or EN[f"{prefix}{option}"]
+
+
+def has(key: str) -> bool:
+    """Whether the catalogue has `key` (a scheduler type newer than the catalogue has none)."""
+    return key in EN

@@ -6,18 +6,17 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from warmup_viz import compare, figures, logview, registry, schedule, share
+from warmup_viz import compare, figures, logview, registry, schedule, share, teach
 from warmup_viz.config import ConfigError, ScheduleConfig
 
 from . import exchange, form, logs_panel
-from .strings import DEFAULT_LANGUAGE, LANGUAGES, t
+from .strings import t
 from .text import plain
 
 
 def render_schedule_page() -> None:
     """The whole schedule page: sidebar form(s), then the chart and summary of schedule A."""
     warnings = form.load_from_url()
-    _language_picker()
     head = st.columns([5, 1])
     head[0].title(t("app.title"))
     present = head[1].toggle(t("form.present"), key="present", help=t("form.present_help"), persist_state="session")
@@ -68,6 +67,12 @@ def render_schedule_page() -> None:
         title=title,
         present=view.present,
     )
+    if chart.toggle(t("view.playhead"), key="playhead", help=t("view.playhead_help"), persist_state="session"):
+        figures.add_playhead(
+            figure,
+            _playhead(config, curve, _epochs(view, config, curve, logs)),
+            (t("playhead.play"), t("playhead.pause"), t("playhead.step")),
+        )
     image = {"format": image_format, "filename": "learning_rate", "scale": 2}
     chart.plotly_chart(
         figure, key="lr_chart", width="stretch", config={"displaylogo": False, "toImageButtonOptions": image}
@@ -82,18 +87,6 @@ def render_schedule_page() -> None:
 
 # our own constant stylesheet (never user text): larger type everywhere for a projector
 PRESENTATION_CSS = "<style>html { font-size: 22px; } section[data-testid='stSidebar'] { font-size: 18px; }</style>"
-
-
-def _language_picker() -> None:
-    st.session_state.setdefault("lang", DEFAULT_LANGUAGE)
-    st.sidebar.radio(
-        t("app.language"),
-        list(LANGUAGES),
-        format_func=LANGUAGES.get,
-        key="lang",
-        horizontal=True,
-        persist_state="session",
-    )
 
 
 def _drawable(results: list[form.FormResult]) -> tuple[list[ScheduleConfig], list[schedule.DisplayCurve]] | None:
@@ -126,6 +119,22 @@ def _drawable(results: list[form.FormResult]) -> tuple[list[ScheduleConfig], lis
             continue
         configs.append(result.config)
     return configs, curves
+
+
+def _playhead(config: ScheduleConfig, curve: schedule.DisplayCurve, epochs: list | None) -> list:
+    """(x, lr, read-out, step) along the curve, the read-out in the page's language."""
+    x_of = dict(zip(curve.steps, epochs or curve.steps, strict=True))
+    out = []
+    for r in teach.readouts(config, curve):
+        phase = t(f"phase.{r.phase.kind}", n=r.phase.n)
+        values = dict(step=f"{r.step:,}", phase=phase, lr=f"{r.lr:.4g}", percent=f"{r.percent_of_peak:.1f}%")
+        text = (
+            t("playhead.readout", epoch=f"{r.epoch:.2f}", **values)
+            if r.epoch is not None
+            else t("playhead.readout_no_epoch", **values)
+        )
+        out.append((x_of[r.step], r.lr, text, r.step))
+    return out
 
 
 def _sync_url(link: share.Link) -> None:

@@ -1,0 +1,114 @@
+"""The teaching pages (gallery, lesson), the playhead, presentation mode and 中文, through AppTest."""
+
+import json
+
+from streamlit.testing.v1 import AppTest  # noqa: E402  (after the app helpers, as in test_app)
+
+from warmup_viz import registry, schedule, teach
+from warmup_viz.config import ScheduleConfig
+from warmup_viz.ui.gallery import gallery_config
+
+from .test_app import APP, app
+
+
+def page(path, **params):
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(path)
+    return at.run()
+
+
+def charts(at):
+    return {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+
+
+def test_gallery_draws_every_step_based_type_and_explains_the_others():
+    at = page("pages/gallery.py")
+    assert not at.exception and not at.error
+    names = registry.scheduler_names()
+    drawn = [n for n in names if not registry.info(n).metric_driven]
+    assert len(at.get("plotly_chart")) == len(drawn)
+    assert len(at.info) == len(names) - len(drawn)
+    base = ScheduleConfig(learning_rate=5e-5, warmup_steps=0.05, max_steps=1000)
+    first = json.loads(at.get("plotly_chart")[0].proto.spec)
+    curve = schedule.display_curve(gallery_config(names[0], base), points=200)
+    assert first["data"][0]["y"] == list(curve.lrs)
+
+
+def test_gallery_open_goes_to_the_main_page_with_those_settings():
+    at = page("pages/gallery.py")
+    at.text_input(key="gallery.max_steps").set_value("400").run()
+    at.button(key="gallery.open.warmup_stable_decay").click().run()
+    assert not at.exception
+    assert at.selectbox(key="lr_scheduler_type").value == "warmup_stable_decay"
+    assert at.text_input(key="max_steps").value == "400"
+    assert at.text_input(key="lr_scheduler_kwargs.warmup_stable_decay.num_decay_steps").value == "80"
+    assert at.query_params["lr_scheduler_type"] == "warmup_stable_decay"
+
+
+def test_lesson_has_live_plots_and_formulas():
+    at = page("pages/learn.py")
+    assert not at.exception and not at.error
+    assert len(at.get("plotly_chart")) == 3 and at.latex
+    assert "\\cos" in at.latex[0].value
+    before = json.loads(at.get("plotly_chart")[-1].proto.spec)["data"][0]["y"]
+    at.slider(key="learn.kwarg.cosine.num_cycles").set_value(2.0).run()
+    after = json.loads(at.get("plotly_chart")[-1].proto.spec)["data"][0]["y"]
+    config = ScheduleConfig(
+        lr_scheduler_type="cosine",
+        learning_rate=3e-4,
+        warmup_steps=0.1,
+        max_steps=1000,
+        lr_scheduler_kwargs={"num_cycles": 2.0},
+    )
+    assert after != before and after == list(schedule.display_curve(config).lrs)
+    table = at.table[0].value
+    assert table["num_warmup_steps"].tolist() == [5, 8, 10, 5, 10, 100]  # 0.07 × 100 rounds up to 8
+
+
+def test_every_formula_of_every_step_based_type():
+    for name in registry.scheduler_names():
+        assert (teach.formula(name) is None) == registry.info(name).metric_driven, name
+
+
+def test_lesson_every_scheduler_draws():
+    at = page("pages/learn.py")
+    for name in at.selectbox(key="learn.scheduler").options:
+        at.selectbox(key="learn.scheduler").set_value(name).run()
+        assert not at.exception and not at.error, name
+
+
+def test_chinese_by_link():
+    at = app(lang="zh")
+    assert not at.exception
+    assert at.radio(key="lang").value == "zh"
+    assert "由 transformers 本身计算" in at.caption[0].value
+    assert at.query_params["lang"] == "zh"
+    at = page("pages/learn.py", lang="zh")
+    assert at.title[0].value == "学习：预热（warmup）"
+
+
+def test_presentation_mode_by_link():
+    at = app(present="1")
+    assert not at.exception and at.toggle(key="present").value is True
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert figure["layout"]["font"]["size"] >= 20 and figure["data"][0]["line"]["width"] >= 4
+    assert at.query_params["present"] == "true"
+
+
+def test_playhead_frames_read_out_step_phase_lr_and_percent():
+    at = app(
+        warmup_steps="0.1",
+        max_steps="100",
+        lr_scheduler_type="cosine_with_restarts",
+        lr_scheduler_kwargs='{"num_cycles":2}',
+    )
+    at.toggle(key="playhead").set_value(True).run()
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    notes = [f["layout"]["annotations"][-1]["text"] for f in figure["frames"]]
+    assert len(notes) == 100 and figure["layout"]["sliders"][0]["steps"][0]["label"] == "1"
+    assert notes[0] == "step 1 · warmup · LR 0 · 0.0% of peak"
+    assert notes[9].startswith("step 10 · warmup · LR 4.5e-05")
+    assert " · decay · " in notes[30] and "restart 1" in notes[80] and notes[-1].startswith("step 100 · restart 1")

@@ -1,0 +1,98 @@
+"""The gallery: every scheduler type as small multiples at the same learning_rate, warmup and max_steps."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from warmup_viz import figures, registry, schedule
+from warmup_viz.config import ConfigError, ScheduleConfig, parse_field
+
+from . import form
+from .strings import has, t
+from .text import plain
+
+COLUMNS = 3
+GALLERY_POINTS = 200
+# kwargs a type needs to draw at all (no transformers default), as the main form prefills them
+_NEEDS = {"warmup_stable_decay": {"num_decay_steps": 0.2}, "cosine_with_min_lr": {"min_lr_rate": 0.1}}
+_NEEDS["cosine_warmup_with_min_lr"] = {"min_lr_rate": 0.1}
+
+
+def gallery_config(name: str, base: ScheduleConfig) -> ScheduleConfig:
+    """`base`'s learning_rate, warmup_steps and max_steps with scheduler `name` (and any kwarg it
+    cannot draw without)."""
+    kwargs = {}
+    for key, value in _NEEDS.get(name, {}).items():
+        kwargs[key] = max(1, int(base.total_steps * value)) if key == "num_decay_steps" else value
+    return ScheduleConfig(
+        learning_rate=base.learning_rate,
+        warmup_steps=base.warmup_steps,
+        max_steps=base.total_steps,
+        lr_scheduler_type=name,
+        lr_scheduler_kwargs=kwargs,
+    )
+
+
+def _base() -> ScheduleConfig | None:
+    state = st.session_state
+    for name, default in (("learning_rate", "5e-05"), ("warmup_steps", "0.05"), ("max_steps", "1000")):
+        state.setdefault(f"gallery.{name}", state.get(name) if name != "warmup_steps" else default)
+    cols = st.columns(3)
+    values, errors = {}, []
+    for col, name in zip(cols, ("learning_rate", "warmup_steps", "max_steps"), strict=True):
+        text = col.text_input(name, key=f"gallery.{name}", help=t(f"form.{name}_help"), persist_state="session")
+        try:
+            values[name] = parse_field(name, text)
+        except ConfigError as e:
+            errors.append(str(e))
+    try:
+        return None if errors else ScheduleConfig(**values)
+    except ConfigError as e:
+        errors.append(str(e))
+    for message in errors:
+        st.error(plain(message))
+    return None
+
+
+def _open(config: ScheduleConfig) -> None:
+    """Callback: make `config` the main page's only schedule, then go there."""
+    for prefix in form.slots()[1:]:
+        form.remove_slot(prefix)
+    form.put_config(config)
+    st.session_state["_open_main"] = True
+
+
+def render_gallery_page() -> None:
+    st.title(t("gallery.title"))
+    st.caption(t("gallery.intro"))
+    if st.session_state.pop("_open_main", False):
+        from .pages import main_page  # pages imports this module's page script, not this module
+
+        st.switch_page(main_page())
+    base = _base()
+    if base is None:
+        return
+    names = registry.scheduler_names()
+    for row in range(0, len(names), COLUMNS):
+        for col, name in zip(st.columns(COLUMNS), names[row : row + COLUMNS], strict=False):
+            with col.container(border=True):
+                _card(name, base)
+
+
+def _card(name: str, base: ScheduleConfig) -> None:
+    info = registry.info(name)
+    st.subheader(name)
+    st.caption(t(f"scheduler.{name}") if has(f"scheduler.{name}") else plain(info.summary))
+    if info.metric_driven:
+        st.info(t("gallery.metric_driven"))
+        return
+    config = gallery_config(name, base)
+    curve = schedule.display_curve(config, points=GALLERY_POINTS)
+    figure = figures.schedule_figure(curve)
+    figure.update_layout(height=220, showlegend=False, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    figure.update_xaxes(title_text=None)
+    figure.update_yaxes(title_text=None)
+    st.plotly_chart(figure, key=f"gallery.chart.{name}", width="stretch", config={"displayModeBar": False})
+    st.button(t("gallery.open", name=name), key=f"gallery.open.{name}", on_click=_open, args=(config,))
+    if config.lr_scheduler_kwargs:
+        st.caption(", ".join(f"{k}={v}" for k, v in config.lr_scheduler_kwargs.items()))

@@ -1,0 +1,129 @@
+"""A guided lesson on warmup: what it does, why it helps, how to choose it, the step-1 quirk,
+TrainingArguments / SFTConfig, and each scheduler's formula with its kwargs live."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from warmup_viz import figures, registry, schedule, snippets, steps, teach
+from warmup_viz.config import ConfigError, ScheduleConfig
+from warmup_viz.registry import REQUIRED
+
+from .strings import has, t
+from .text import plain
+
+LESSON_STEPS = 1000
+LESSON_LR = 3e-4
+# warmup_steps values that show the rounding rules side by side
+WARMUP_EXAMPLES = (0.05, 0.07, 0.1, 5.9, 10, 100)
+# lesson ranges for the kwargs a slider can move: (low, high, step, start)
+KWARG_RANGES = {
+    "num_cycles": (0.25, 5.0, 0.25, None),
+    "lr_end": (0.0, 1e-4, 1e-6, None),
+    "power": (0.25, 4.0, 0.25, None),
+    "timescale": (10, 1000, 10, 100),
+    "min_lr_rate": (0.0, 0.9, 0.05, 0.1),
+    "warmup_lr_rate": (0.0, 0.9, 0.05, None),
+    "num_decay_steps": (10, 900, 10, 200),
+    "min_lr_ratio": (0.0, 0.9, 0.05, None),
+}
+
+
+def _chart(config: ScheduleConfig, key: str) -> None:
+    figure = figures.schedule_figure(schedule.display_curve(config))
+    figure.update_layout(height=300)
+    st.plotly_chart(figure, key=key, width="stretch")
+
+
+def render_learn_page() -> None:
+    st.title(t("learn.title"))
+    st.caption(t("learn.intro"))
+
+    st.header(t("learn.what.title"))
+    st.markdown(t("learn.what.body"))
+    ratio = st.slider(t("learn.what.slider"), 0.0, 0.5, 0.1, 0.01, key="learn.warmup")
+    cols = st.columns(2)
+    with cols[0]:
+        _chart(ScheduleConfig(learning_rate=LESSON_LR, warmup_steps=ratio, max_steps=LESSON_STEPS), "learn.what.linear")
+    with cols[1]:
+        wsd = ScheduleConfig(
+            lr_scheduler_type="warmup_stable_decay",
+            learning_rate=LESSON_LR,
+            warmup_steps=ratio,
+            max_steps=LESSON_STEPS,
+            lr_scheduler_kwargs={"num_decay_steps": 200, "min_lr_ratio": 0.1},
+        )
+        _chart(wsd, "learn.what.wsd")
+
+    st.header(t("learn.why.title"))
+    st.markdown(t("learn.why.body"))
+
+    st.header(t("learn.choose.title"))
+    st.markdown(t("learn.choose.body"))
+    max_steps = st.number_input("max_steps", 1, 10**9, 100, key="learn.max_steps")
+    st.caption(t("learn.choose.table", max_steps=f"{max_steps:,}"))
+    st.table(
+        {"warmup_steps": [repr(w) for w in WARMUP_EXAMPLES]}
+        | {"num_warmup_steps": [steps.num_warmup_steps(w, int(max_steps)) for w in WARMUP_EXAMPLES]}
+    )
+
+    st.header(t("learn.quirk.title"))
+    st.markdown(t("learn.quirk.body"))
+    quirk = ScheduleConfig(learning_rate=LESSON_LR, warmup_steps=10, max_steps=100)
+    first, second = schedule.build(quirk).lrs([1, 2])
+    st.markdown(t("learn.quirk.first", first=repr(first), second=repr(second)))
+
+    st.header(t("learn.args.title"))
+    st.markdown(t("learn.args.body"))
+    example = ScheduleConfig(learning_rate=LESSON_LR, warmup_steps=ratio, max_steps=LESSON_STEPS)
+    cols = st.columns(2)
+    cols[0].code(snippets.training_arguments(example), language="python")
+    cols[1].code(snippets.sft_config(example), language="python")
+
+    st.header(t("learn.formulas.title"))
+    st.markdown(t("learn.formulas.body"))
+    names = [n for n in registry.scheduler_names() if teach.formula(n)]
+    name = st.selectbox(t("learn.formulas.pick"), names, key="learn.scheduler", index=names.index("cosine"))
+    st.caption(t(f"scheduler.{name}") if has(f"scheduler.{name}") else plain(registry.info(name).summary))
+    st.latex(r"\lambda(k) = " + teach.formula(name))
+    kwargs = _kwarg_controls(name)
+    try:
+        config = ScheduleConfig(
+            lr_scheduler_type=name,
+            learning_rate=LESSON_LR,
+            warmup_steps=ratio,
+            max_steps=LESSON_STEPS,
+            lr_scheduler_kwargs=kwargs,
+        )
+    except ConfigError as e:
+        st.error(plain(str(e)))
+        return
+    _chart(config, "learn.formula.chart")
+
+
+def _kwarg_controls(name: str) -> dict[str, object]:
+    """A control per kwarg of `name`, with the lesson's explanation; returns the kwargs chosen."""
+    info = registry.info(name)
+    if not info.kwargs:
+        return {}
+    st.subheader(t("learn.formulas.kwargs"))
+    kwargs: dict[str, object] = {}
+    for spec in info.kwargs:
+        key = f"learn.kwarg.{name}.{spec.name}"
+        explanation = t(f"kwarg.{spec.name}") if has(f"kwarg.{spec.name}") else plain(spec.help)
+        if spec.name == "min_lr" or (spec.name in info.one_of and spec.name != "min_lr_rate"):
+            continue  # the lesson moves min_lr_rate; min_lr is the same floor in absolute terms
+        if spec.choices:
+            kwargs[spec.name] = st.radio(spec.name, spec.choices, key=key, horizontal=True, help=explanation)
+        elif spec.name in KWARG_RANGES:
+            low, high, step, start = KWARG_RANGES[spec.name]
+            default = spec.default if spec.default not in (None, REQUIRED) else start
+            default = low if default is None else default
+            value = st.slider(spec.name, low, high, type(low)(default), step, key=key, help=explanation)
+            if spec.default is None and value == low and start is None:
+                continue  # left at "None": transformers' own default applies
+            kwargs[spec.name] = value
+        else:
+            continue
+        st.caption(explanation)
+    return kwargs
