@@ -121,3 +121,18 @@ def test_chinese_link(server, page):
     page.get_by_text("由 transformers 本身计算").wait_for()
     assert chart_data(page)[0]["x"] == list(range(1, 51))
     assert page.get_by_role("link", name="一览").count() == 1  # the navigation is translated too
+
+
+def test_a_fresh_server_opened_at_a_page_link(browser):
+    # the first request of a new server, straight to /learn, runs pages/learn.py on its own
+    with streamlit_server() as url:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"{url}/learn?lang=zh")
+        page.get_by_text("学习：预热（warmup）").first.wait_for()
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 3")
+        assert page.get_by_role("radiogroup", name="语言").count() == 1
+        assert page.get_by_role("link", name="一览").count() == 1  # app.py's navigation, translated
+        assert "lang=zh" in page.url and "/learn" in page.url
+        assert "error" not in page.inner_text("body").lower()
+        context.close()

@@ -1,5 +1,5 @@
 """The only Streamlit code of warmup_viz: the pages, the settings forms, the views."""
 
-from .pages import run
+from .pages import run, setup
 
-__all__ = ["run"]
+__all__ = ["run", "setup"]

@@ -36,7 +36,8 @@ def gallery_config(name: str, base: ScheduleConfig) -> ScheduleConfig:
 def _base() -> ScheduleConfig | None:
     state = st.session_state
     for name, default in (("learning_rate", "5e-05"), ("warmup_steps", "0.05"), ("max_steps", "1000")):
-        state.setdefault(f"gallery.{name}", state.get(name) if name != "warmup_steps" else default)
+        # start from schedule A's settings (a warmup, so that every type shows one)
+        state.setdefault(f"gallery.{name}", state.get(name) or default if name != "warmup_steps" else default)
     cols = st.columns(3)
     values, errors = {}, []
     for col, name in zip(cols, ("learning_rate", "warmup_steps", "max_steps"), strict=True):

@@ -11,20 +11,45 @@ from .strings import DEFAULT_LANGUAGE, LANGUAGES, t
 from .view import render_schedule_page
 
 PAGES = pathlib.Path(__file__).resolve().parents[2] / "pages"
+_ROUTED = "_routed_this_run"
+_GO_TO = "_go_to_page"
+_NAVIGATED = "_navigated"
 
 
 def run() -> None:
     """Route to the page the address names; every page gets the sidebar's language picker."""
     form.load_from_url()  # once per session, whichever page the link opens
     _language_picker()
-    navigation = st.navigation(
-        [
-            main_page(),
-            st.Page(str(PAGES / "gallery.py"), title=t("nav.gallery"), icon="🗂️", url_path="gallery"),
-            st.Page(str(PAGES / "learn.py"), title=t("nav.learn"), icon="🎓", url_path="learn"),
-        ]
-    )
-    navigation.run()
+    st.session_state[_ROUTED] = True
+    st.session_state[_NAVIGATED] = True
+    pages = {
+        "gallery": st.Page(str(PAGES / "gallery.py"), title=t("nav.gallery"), icon="🗂️", url_path="gallery"),
+        "learn": st.Page(str(PAGES / "learn.py"), title=t("nav.learn"), icon="🎓", url_path="learn"),
+    }
+    navigation = st.navigation([main_page(), *pages.values()])
+    if (go_to := st.session_state.pop(_GO_TO, None)) in pages:
+        st.session_state.pop(_ROUTED, None)
+        st.switch_page(pages[go_to], query_params=st.query_params.to_dict())
+    try:
+        navigation.run()
+    finally:
+        st.session_state.pop(_ROUTED, None)
+
+
+def setup(page: str) -> None:
+    """Called first by every page script. Normally app.py has routed here and there is nothing to
+    do. On a fresh server, the first request for /gallery runs pages/gallery.py on its own
+    (Streamlit's pages/ folder convention): then go through app.py, which routes back here, so
+    the navigation is app.py's (translated) from the first page on."""
+    state = st.session_state
+    if state.get(_ROUTED):
+        return
+    if not state.get(_NAVIGATED):  # this session has not been through app.py yet
+        state[_GO_TO] = page
+        st.switch_page("app.py", query_params=st.query_params.to_dict())
+    # run on its own after app.py has routed this session before (as Streamlit's AppTest does)
+    form.load_from_url()
+    _language_picker()
 
 
 def main_page() -> st.Page:

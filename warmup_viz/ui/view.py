@@ -17,7 +17,7 @@ from .text import plain
 def render_schedule_page() -> None:
     """The whole schedule page: sidebar form(s), then the chart and summary of schedule A."""
     warnings = form.load_from_url()
-    head = st.columns([5, 1])
+    head = st.columns([3, 1], vertical_alignment="center")
     head[0].title(t("app.title"))
     present = head[1].toggle(t("form.present"), key="present", help=t("form.present_help"), persist_state="session")
     if present:
