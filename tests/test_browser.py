@@ -136,3 +136,15 @@ def test_a_fresh_server_opened_at_a_page_link(browser):
         assert "lang=zh" in page.url and "/learn" in page.url
         assert "error" not in page.inner_text("body").lower()
         context.close()
+
+
+def test_playhead_plays_in_the_browser(server, page):
+    page.goto(f"{server}/?max_steps=200&warmup_steps=20&example=false")
+    chart_data(page)
+    page.get_by_text("Playhead", exact=True).click()
+    readout = "(() => { const a = document.querySelector('.js-plotly-plot')?.layout?.annotations; return a && a.length ? a[a.length - 1].text : ''; })()"
+    page.wait_for_function(f"{readout}.startsWith('step 1 · warmup')")
+    page.locator(".js-plotly-plot .updatemenu-button").first.click()  # Play
+    page.wait_for_function(f"{readout}.startsWith('step 200 · decay')", timeout=30000)
+    last = schedule.build(ScheduleConfig(max_steps=200, warmup_steps=20)).lr(200)
+    assert page.evaluate(readout).startswith(f"step 200 · decay · LR {last:.4g} · ")
