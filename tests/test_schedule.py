@@ -159,13 +159,13 @@ def test_metric_driven_types_say_they_need_a_log(name):
 def test_step_one_of_a_linear_warmup_trains_at_zero_and_the_summary_says_why():
     summary = schedule.summarize(ScheduleConfig(warmup_steps=10, max_steps=100))
     assert summary.first_lr == 0.0
-    assert any("Step 1 trains at LR 0" in note for note in summary.notes)
+    assert any("Step 1 trains at LR 0" in str(note) for note in summary.notes)
 
 
 def test_ratio_rounding_note_shows_the_float_trap():
     summary = schedule.summarize(ScheduleConfig(warmup_steps=0.07, max_steps=100))
     assert summary.num_warmup_steps == 8
-    assert any("7.000000000000001" in note for note in summary.notes)
+    assert any("7.000000000000001" in str(note) for note in summary.notes)
 
 
 def test_full_export_is_capped_with_a_clear_message():

@@ -86,3 +86,10 @@ def test_the_bypass_check_catches_literals():
 
 def test_catalogue_languages():
     assert set(CATALOGUE) == {"en", "zh"}
+
+
+def test_every_library_note_has_a_translation():
+    from warmup_viz.schedule import NOTES
+
+    for key in NOTES:
+        assert fields(ZH[f"note.{key}"]) == fields(NOTES[key]), key

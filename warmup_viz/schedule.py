@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -217,7 +217,7 @@ class Summary:
     final_lr: float
     update_steps_per_epoch: int | None
     global_batch_size: int
-    notes: tuple[str, ...]
+    notes: tuple[Note, ...]
 
 
 def summarize(config: ScheduleConfig, curve: DisplayCurve | None = None) -> Summary:
@@ -238,28 +238,49 @@ def summarize(config: ScheduleConfig, curve: DisplayCurve | None = None) -> Summ
     )
 
 
-def _notes(config: ScheduleConfig, first_lr: float) -> list[str]:
+NOTES = {
+    "epochs": "max_steps = ceil(num_train_epochs × updates per epoch) = ceil({epochs} × {per_epoch}) = {max_steps}.",
+    "no_warmup": "{name} has no warmup: warmup_steps={warmup} is ignored.",
+    "ratio": "warmup_steps={warmup} is a ratio: ceil({max_steps} × {warmup}) = ceil({product}) = {count} warmup steps.",
+    "truncated": "warmup_steps={warmup} is a count and int() truncates it to {count}.",
+    "step_one": (
+        "Step 1 trains at LR 0: the warmup starts at lambda(0) = 0, and Trainer logs the LR each update "
+        "used, so that first update changes nothing but the optimizer state."
+    ),
+    "no_max_steps": "{name} does not use max_steps: it keeps decaying after the last step shown.",
+}
+
+
+@dataclass(frozen=True)
+class Note:
+    """A plain-language note: `key` (one of NOTES) and its values, so a page can say it in its own
+    language; `str(note)` is the English text."""
+
+    key: str
+    values: Mapping[str, str]
+
+    def __str__(self) -> str:
+        return NOTES[self.key].format(**self.values)
+
+
+def _notes(config: ScheduleConfig, first_lr: float) -> list[Note]:
     info, w, n = config.info, config.warmup_steps, config.total_steps
     notes = []
     if config.uses_epochs:
-        u = config.update_steps_per_epoch
-        notes.append(
-            f"max_steps = ceil(num_train_epochs × updates per epoch) = ceil({config.num_train_epochs:g} × {u}) = {n}."
+        values = dict(
+            epochs=f"{config.num_train_epochs:g}", per_epoch=str(config.update_steps_per_epoch), max_steps=str(n)
         )
+        notes.append(Note("epochs", values))
     if not info.uses_warmup:
         if w:
-            notes.append(f"{info.name} has no warmup: warmup_steps={w:g} is ignored.")
+            notes.append(Note("no_warmup", dict(name=info.name, warmup=f"{w:g}")))
     elif 0 < w < 1:
-        notes.append(
-            f"warmup_steps={w!r} is a ratio: ceil({n} × {w!r}) = ceil({n * w!r}) = {config.num_warmup_steps} warmup steps."
-        )
+        values = dict(warmup=repr(w), max_steps=str(n), product=repr(n * w), count=str(config.num_warmup_steps))
+        notes.append(Note("ratio", values))
     elif w >= 1 and w != int(w):
-        notes.append(f"warmup_steps={w!r} is a count and int() truncates it to {int(w)}.")
+        notes.append(Note("truncated", dict(warmup=repr(w), count=str(int(w)))))
     if first_lr == 0:
-        notes.append(
-            "Step 1 trains at LR 0: the warmup starts at lambda(0) = 0, and Trainer logs the LR each update "
-            "used, so that first update changes nothing but the optimizer state."
-        )
+        notes.append(Note("step_one", {}))
     if info.uses_warmup and not info.uses_max_steps:
-        notes.append(f"{info.name} does not use max_steps: it keeps decaying after the last step shown.")
+        notes.append(Note("no_max_steps", dict(name=info.name)))
     return notes

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from warmup_viz.schedule import NOTES
+
 LANGUAGES = {"en": "English", "zh": "中文"}
 DEFAULT_LANGUAGE = "en"
 
 EN: dict[str, str] = {
+    # summary notes: the library's English, under "note." keys
+    **{f"note.{key}": text for key, text in NOTES.items()},
     # navigation
     "nav.schedule": "Schedule",
     "nav.gallery": "Gallery",
@@ -259,6 +263,12 @@ EN: dict[str, str] = {
 }
 
 ZH: dict[str, str] = {
+    "note.epochs": "max_steps = ceil(num_train_epochs × 每个 epoch 的更新次数) = ceil({epochs} × {per_epoch}) = {max_steps}。",
+    "note.no_warmup": "{name} 没有预热：warmup_steps={warmup} 会被忽略。",
+    "note.ratio": "warmup_steps={warmup} 是比例：ceil({max_steps} × {warmup}) = ceil({product}) = {count} 个预热步。",
+    "note.truncated": "warmup_steps={warmup} 是步数，int() 把它截断为 {count}。",
+    "note.step_one": "第 1 步的学习率为 0：预热从 lambda(0) = 0 开始，而 Trainer 记录每次更新所用的学习率，所以第一次更新除了优化器状态外什么都不改变。",
+    "note.no_max_steps": "{name} 不使用 max_steps：在图中最后一步之后它仍会继续衰减。",
     "nav.schedule": "调度",
     "nav.gallery": "一览",
     "nav.learn": "学习预热",

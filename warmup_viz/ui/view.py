@@ -183,4 +183,4 @@ def _summary(s: schedule.Summary) -> None:
     cols[2].metric(t("summary.steps_per_epoch"), per_epoch)
     cols[3].metric(t("summary.global_batch"), f"{s.global_batch_size:,}", help=t("summary.global_batch_help"))
     for note in s.notes:
-        st.markdown(f"- {plain(note)}")
+        st.markdown("- " + t(f"note.{note.key}", **{k: plain(v) for k, v in note.values.items()}))
