@@ -32,23 +32,25 @@ def _close(a: float, b: float, scale: float) -> bool:
     return math.isclose(a, b, rel_tol=REL_TOL, abs_tol=scale * 1e-12)
 
 
-def _first_mismatch(config: ScheduleConfig, steps: Sequence[int], lrs: Sequence[float]) -> int | None:
+def _first_mismatch(config: ScheduleConfig, steps: Sequence[int], lrs: Sequence[float], lr_of=None) -> int | None:
     n = config.total_steps
     inside = [(s, v) for s, v in zip(steps, lrs, strict=True) if 1 <= s <= n]
-    ours = build(config).lrs([s for s, _ in inside])
+    ours = (lr_of or build(config).lrs)([s for s, _ in inside])
     for (s, v), mine in zip(inside, ours, strict=True):
         if not _close(v, mine, config.learning_rate):
             return s
     return None
 
 
-def compare(config: ScheduleConfig, steps: Sequence[int], lrs: Sequence[float]) -> Verdict:
-    """Compare a log's `(step, learning_rate)` pairs with `config`'s schedule."""
+def compare(config: ScheduleConfig, steps: Sequence[int], lrs: Sequence[float], lr_of=None) -> Verdict:
+    """Compare a log's `(step, learning_rate)` pairs with `config`'s schedule. `lr_of` (steps ->
+    LRs) stands in for the schedule when it is not a function of the step (a simulated
+    metric-driven one); causes are then not guessed."""
     if not steps:
         return Verdict(False, 0, "the log has no learning_rate values to check")
     n = config.total_steps
     beyond = [s for s in steps if s > n or s < 1]
-    bad = _first_mismatch(config, steps, lrs)
+    bad = _first_mismatch(config, steps, lrs, lr_of)
     if bad is None and not beyond:
         return Verdict(True, len(steps), f"matches at all {len(steps)} logged steps")
     if bad is None:
@@ -61,8 +63,8 @@ def compare(config: ScheduleConfig, steps: Sequence[int], lrs: Sequence[float]) 
             cause="max_steps",
         )
     logged = lrs[list(steps).index(bad)]
-    configured = build(config).lr(bad)
-    cause = _cause(config, steps, lrs)
+    configured = (lr_of or build(config).lrs)([bad])[0]
+    cause = None if lr_of else _cause(config, steps, lrs)
     message = f"differs from step {bad}: logged {logged!r}, configured {configured!r}"
     if cause:
         message += f". Likely cause: {cause}"

@@ -48,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_settings(sched)
     sched.add_argument("--format", choices=export.FORMATS, default="csv")
     sched.add_argument("--output", default="-", help="file to write, or - for standard output (default)")
+    sched.add_argument("--log", help="for reduce_lr_on_plateau and greedy: the training log whose metric steps them")
+    sched.add_argument("--metric", help="the log's metric that steps them (default eval_loss, as Trainer)")
     check = commands.add_parser("check", help="does a log's learning rate match the configured schedule?")
     check.add_argument("log", help="a training log with learning_rate values")
     _add_settings(check)
@@ -70,9 +72,35 @@ def settings_from_args(args: argparse.Namespace) -> dict[str, object]:
 
 def _schedule(args: argparse.Namespace) -> int:
     config = from_mapping(settings_from_args(args))
-    steps, lrs = schedule.full_table(config)
+    if config.info.metric_driven:
+        steps, lrs = _replay(config, args)
+    else:
+        if args.log or args.metric:
+            raise ConfigError("log", f"--log and --metric are for metric-driven types, not {config.lr_scheduler_type}")
+        steps, lrs = schedule.full_table(config)
     _write(args.output, export.table_bytes(steps, lrs, args.format))
     return 0
+
+
+def _replay(config, args: argparse.Namespace) -> tuple[range, list[float]]:
+    """reduce_lr_on_plateau / greedy stepped with a log's metric, as Trainer steps them."""
+    from .simulate import DEFAULT_METRIC, simulate
+
+    if not args.log:
+        raise ConfigError("log", f"{config.lr_scheduler_type} follows a metric: give --log LOG (and --metric NAME)")
+    if config.total_steps > schedule.EXPORT_STEPS_LIMIT:
+        schedule.full_table(config)  # raises the export cap's message
+    log = _read(args.log)
+    metric = args.metric or DEFAULT_METRIC
+    rows = log.table[log.table.metric == metric]
+    if rows.empty:
+        raise ConfigError("metric", f"{args.log} has no {metric} values (metrics: {', '.join(log.metrics[:12])})")
+    runs = rows.run.unique()
+    if len(runs) > 1:
+        raise ConfigError("log", f"{args.log} holds several runs ({', '.join(map(str, runs[:5]))}); give one run's log")
+    replay = simulate(config, rows.step.tolist(), rows.value.tolist())
+    steps = range(1, config.total_steps + 1)
+    return steps, replay.lrs_all()
 
 
 def _read(path: str):

@@ -30,6 +30,8 @@ MARK_COLORS = {
     "decay_start": "#7c3aed",
     "decay_end": "#7c3aed",
     "restart": "#059669",
+    "cut": "#b91c1c",
+    "raise": "#15803d",
     "end": "#111827",
 }
 LR_PANEL = "learning_rate"
@@ -189,7 +191,7 @@ def _marks(fig, curve, epochs, log_lr) -> None:
         col=1,
     )
     for b in marks:
-        if b.kind in ("warmup_end", "decay_start", "restart"):
+        if b.kind in ("warmup_end", "decay_start", "restart", "cut", "raise"):
             line = {"color": MARK_COLORS[b.kind], "width": 1, "dash": "dot"}
             fig.add_vline(x=x_of[b.step], line=line, row="all", col=1)
     final = marks[-1] if marks else None

@@ -108,6 +108,23 @@ def _build(config: ScheduleConfig) -> Schedule:
     return Schedule(config, scheduler.lr_lambdas[0])
 
 
+def metric_scheduler(config: ScheduleConfig):
+    """A fresh `(optimizer, scheduler)` for a metric-driven type (`reduce_lr_on_plateau`,
+    `greedy`), made by `transformers.get_scheduler` as Trainer makes it. Stateful: step it with
+    `scheduler.step(metric)`; the LR is `optimizer.param_groups[0]["lr"]`."""
+    info = config.info
+    if not info.metric_driven:
+        raise ConfigError("lr_scheduler_type", f"{info.name} follows the step count, not a metric")
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=config.learning_rate)
+    try:
+        scheduler = get_scheduler(
+            config.lr_scheduler_type, optimizer, scheduler_specific_kwargs=dict(config.lr_scheduler_kwargs)
+        )
+    except (ArithmeticError, TypeError, ValueError) as e:
+        raise ConfigError("lr_scheduler_kwargs", f"transformers' {info.function} rejects these settings: {e}") from None
+    return optimizer, scheduler
+
+
 def full_table(config: ScheduleConfig) -> tuple[range, list[float]]:
     """Every step `1..max_steps` and its LR, bit-identical to stepping a real `LambdaLR`.
 

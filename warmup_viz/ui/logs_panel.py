@@ -212,20 +212,23 @@ def lines(logs: list[Loaded], view: share.View) -> tuple[list[logview.Line], lis
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _verdict(_config: ScheduleConfig, config_key: str, _log: Log, log_key: str, run: str) -> check.Verdict:
+def _verdict(_config: ScheduleConfig, config_key: str, _log: Log, log_key: str, run: str, _sim) -> check.Verdict:
     name = check.learning_rate_metric(_log.metrics)
     rows = _log.table[(_log.table["metric"] == name) & (_log.table["run"] == run)]
-    return check.compare(_config, rows["step"].tolist(), rows["value"].tolist())
+    return check.compare(_config, rows["step"].tolist(), rows["value"].tolist(), _sim.lrs if _sim else None)
 
 
-def verdicts(config: ScheduleConfig, logs: list[Loaded]) -> None:
-    """For each run that logged its LR: does it match the configured schedule?"""
+def verdicts(config: ScheduleConfig, logs: list[Loaded], simulation=None) -> None:
+    """For each run that logged its LR: does it match the configured schedule (or, for a
+    metric-driven type, its replay)?"""
     config_key = json.dumps(share.encode(config), sort_keys=True)
+    if simulation is not None:  # the replay depends on the metric chosen too
+        config_key += repr([(c.step, c.new) for c in simulation.changes])
     for item, run_names in zip(logs, logview.run_labels([item.log for item in logs]), strict=True):
         if check.learning_rate_metric(item.log.metrics) is None:
             continue
         for run, label in zip(item.log.table["run"].unique(), run_names, strict=True):
-            verdict = _verdict(config, config_key, item.log, item.key, run)
+            verdict = _verdict(config, config_key, item.log, item.key, run, simulation)
             if not verdict.checked:
                 continue
             text = t("logs.verdict", run=plain(label), message=plain(verdict.message))

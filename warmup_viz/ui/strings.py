@@ -18,6 +18,14 @@ DEFAULT_LANGUAGE = "en"
 EN: dict[str, str] = {
     # summary notes: the library's English, under "note." keys
     **{f"note.{key}": text for key, text in NOTES.items()},
+    # metric-driven replay
+    "sim.metric": "Schedule {letter} is stepped with",
+    "sim.metric_help": (
+        "Trainer steps reduce_lr_on_plateau and greedy with the eval metric after each evaluation "
+        "(metric_for_best_model, eval_loss by default). A training metric steps it at each logging step instead."
+    ),
+    "sim.change": "After step {step}: {reason}",
+    "sim.no_change": "The LR never changed over {count} values of {metric}.",
     # navigation
     "nav.schedule": "Schedule",
     "nav.gallery": "Gallery",
@@ -269,6 +277,13 @@ ZH: dict[str, str] = {
     "note.truncated": "warmup_steps={warmup} 是步数，int() 把它截断为 {count}。",
     "note.step_one": "第 1 步的学习率为 0：预热从 lambda(0) = 0 开始，而 Trainer 记录每次更新所用的学习率，所以第一次更新除了优化器状态外什么都不改变。",
     "note.no_max_steps": "{name} 不使用 max_steps：在图中最后一步之后它仍会继续衰减。",
+    "sim.metric": "调度 {letter} 用以下指标推进",
+    "sim.metric_help": (
+        "Trainer 在每次评估后用评估指标（metric_for_best_model，默认 eval_loss）推进 reduce_lr_on_plateau 和 greedy。"
+        "若选训练指标，则在每个日志步推进。"
+    ),
+    "sim.change": "第 {step} 步之后：{reason}",
+    "sim.no_change": "在 {metric} 的 {count} 个值上，学习率从未改变。",
     "nav.schedule": "调度",
     "nav.gallery": "一览",
     "nav.learn": "学习预热",

@@ -9,7 +9,7 @@ import streamlit as st
 from warmup_viz import compare, figures, logview, registry, schedule, share, teach
 from warmup_viz.config import ConfigError, ScheduleConfig
 
-from . import exchange, form, logs_panel
+from . import exchange, form, logs_panel, metric_panel
 from .strings import t
 from .text import plain
 
@@ -34,17 +34,17 @@ def render_schedule_page() -> None:
     with below:
         view = logs_panel.options(logs, compared=len(results) > 1)
     with chart:
-        drawn = _drawable(results)
+        drawn = _drawable(results, logs)
     if drawn is None:
         return
-    configs, curves = drawn
+    configs, curves, simulations = drawn
     link = share.Link(tuple(configs), view)
     if len(configs) == len(results):  # a schedule with an invalid entry keeps the last good link
         _sync_url(link)
     config, curve = configs[0], curves[0]
     with below:
         lr_lines, metric_lines = logs_panel.lines(logs, view)
-        logs_panel.verdicts(config, logs)
+        logs_panel.verdicts(config, logs, simulations.get(0))
         _summary(schedule.summarize(config, curve))
     names = compare.names(configs)
     with below:
@@ -57,7 +57,7 @@ def render_schedule_page() -> None:
         compared=[
             (n, c, _epochs(view, cfg, c, logs)) for n, c, cfg in zip(names[1:], curves[1:], configs[1:], strict=True)
         ],
-        differences=_differences(view, configs, curves),
+        differences=_differences(view, configs, curves, simulations),
         diff_title="B / A" if view.diff == "ratio" else "B − A",
         lr_lines=lr_lines,
         metric_lines=metric_lines,
@@ -89,9 +89,10 @@ def render_schedule_page() -> None:
 PRESENTATION_CSS = "<style>html { font-size: 22px; } section[data-testid='stSidebar'] { font-size: 18px; }</style>"
 
 
-def _drawable(results: list[form.FormResult]) -> tuple[list[ScheduleConfig], list[schedule.DisplayCurve]] | None:
-    """The schedules that can be drawn, and their curves; None (after saying why) without A."""
-    configs, curves = [], []
+def _drawable(results: list[form.FormResult], logs: list) -> tuple[list[ScheduleConfig], list, dict] | None:
+    """The schedules that can be drawn, their curves, and the simulations of metric-driven ones
+    (by index); None (after saying why) when schedule A cannot be drawn."""
+    configs, curves, simulations = [], [], {}
     for i, result in enumerate(results):
         letter = form.LETTERS[i]
         if result.config is None:
@@ -103,11 +104,17 @@ def _drawable(results: list[form.FormResult]) -> tuple[list[ScheduleConfig], lis
             continue
         info = registry.info(result.config.lr_scheduler_type)
         if info.metric_driven:
-            text = t("app.metric_driven", name=info.name)
-            if i == 0:
-                st.info(text)
-                return None
-            st.info(t("app.left_out", letter=letter, message=text))
+            simulation = metric_panel.simulation(result.config, logs, letter)
+            if simulation is None:
+                text = t("app.metric_driven", name=info.name)
+                if i == 0:
+                    st.info(text)
+                    return None
+                st.info(t("app.left_out", letter=letter, message=text))
+                continue
+            simulations[len(configs)] = simulation
+            curves.append(simulation.curve)
+            configs.append(result.config)
             continue
         try:
             curves.append(schedule.display_curve(result.config))
@@ -118,7 +125,7 @@ def _drawable(results: list[form.FormResult]) -> tuple[list[ScheduleConfig], lis
             st.warning(t("app.left_out", letter=letter, message=plain(str(e))))
             continue
         configs.append(result.config)
-    return configs, curves
+    return configs, curves, simulations
 
 
 def _playhead(config: ScheduleConfig, curve: schedule.DisplayCurve, epochs: list | None) -> list:
@@ -155,9 +162,9 @@ def _epochs(view: share.View, config: ScheduleConfig, curve: schedule.DisplayCur
     return None if epochs is None else epochs.tolist()
 
 
-def _differences(view: share.View, configs: list[ScheduleConfig], curves: list[schedule.DisplayCurve]) -> list:
-    if view.diff == "off" or len(configs) < 2:
-        return []
+def _differences(view: share.View, configs: list[ScheduleConfig], curves: list, simulations: dict) -> list:
+    if view.diff == "off" or len(configs) < 2 or simulations:
+        return []  # (metric-driven schedules are replayed, not functions of the step: no difference panel)
     names = compare.names(configs)
     out = []
     for name, config, curve in zip(names[1:], configs[1:], curves[1:], strict=True):

@@ -1,0 +1,57 @@
+"""Metric-driven schedules on the page: which log's metric steps them, and the replay."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from warmup_viz import simulate as replay
+from warmup_viz.config import ConfigError, ScheduleConfig
+
+from .strings import t
+from .text import plain
+
+
+def _sources(logs: list) -> list[tuple[int, str, str]]:
+    """(log index, run, metric) for every metric of every loaded log, eval metrics first."""
+    out = []
+    for i, item in enumerate(logs):
+        table = item.log.table
+        for run in table["run"].unique():
+            for metric in sorted(
+                table[table["run"] == run]["metric"].unique(), key=lambda m: (not m.startswith("eval_"), m)
+            ):
+                if metric.split("/")[-1] not in ("learning_rate", "lr", "epoch"):
+                    out.append((i, str(run), str(metric)))
+    return out
+
+
+def simulation(config: ScheduleConfig, logs: list, letter: str) -> replay.Simulation | None:
+    """A picker for the metric that steps `config`'s scheduler, and its replay; None without logs."""
+    sources = _sources(logs)
+    if not sources:
+        return None
+    default = next((k for k, s in enumerate(sources) if s[2] == replay.DEFAULT_METRIC), 0)
+    key = f"sim_metric.{letter}"
+    if st.session_state.get(key, -1) not in range(len(sources)):
+        st.session_state[key] = default
+    index = st.selectbox(
+        t("sim.metric", letter=letter),
+        range(len(sources)),
+        format_func=lambda k: f"{sources[k][1]} · {sources[k][2]}",
+        key=key,
+        help=t("sim.metric_help"),
+    )
+    log_index, run, metric = sources[index]
+    table = logs[log_index].log.table
+    rows = table[(table["run"] == run) & (table["metric"] == metric)]
+    try:
+        result = replay.simulate(config, rows["step"].tolist(), rows["value"].tolist())
+    except ConfigError as e:
+        st.error(plain(str(e)))
+        return None
+    if result.changes:
+        for change in result.changes:
+            st.caption(t("sim.change", step=f"{change.step:,}", reason=plain(change.reason)))
+    else:
+        st.caption(t("sim.no_change", count=result.steps_used, metric=plain(metric)))
+    return result
