@@ -33,12 +33,12 @@ class ByteDataset(torch.utils.data.Dataset):
         return {"input_ids": ids, "labels": ids}
 
 
-def run_trainer(tmp_path, dataset_size=32, eval_dataset_size=0, **args):
+def run_trainer(tmp_path, dataset_size=32, eval_dataset_size=0, logging_steps=1, **args):
     torch.manual_seed(0)
     model = GPT2LMHeadModel(GPT2Config(n_layer=1, n_head=2, n_embd=32, vocab_size=256, n_positions=32))
     training_args = TrainingArguments(
         output_dir=str(tmp_path),
-        logging_steps=1,
+        logging_steps=logging_steps,
         report_to="none",
         save_strategy="no",
         use_cpu=True,

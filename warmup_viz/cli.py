@@ -1,4 +1,4 @@
-"""`python -m warmup_viz schedule ...`: the exact per-step LR as a table.
+"""`python -m warmup_viz schedule|log|check|infer ...`: the exact per-step LR, logs, verdicts, recovery.
 
 Flags use TrainingArguments' names. Bad input exits with status 2 and one line on stderr.
 """
@@ -53,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="does a log's learning rate match the configured schedule?")
     check.add_argument("log", help="a training log with learning_rate values")
     _add_settings(check)
+    infer = commands.add_parser("infer", help="recover the settings whose schedule reproduces a log's learning rate")
+    infer.add_argument("log", help="a training log with learning_rate values")
     log = commands.add_parser("log", help="print a training log as a tidy table (run,step,metric,value,...)")
     log.add_argument("file", help="trainer_state.json, CSV/TSV, JSON Lines or a TensorBoard event file (or .gz)")
     log.add_argument("--format", choices=("csv", "json"), default="csv")
@@ -135,6 +137,31 @@ def _check(args: argparse.Namespace) -> int:
     return worst
 
 
+def _infer(args: argparse.Namespace) -> int:
+    """Print the recovered settings as JSON; exit 0 when they reproduce every logged LR, 1 when
+    only a best fit (or none) exists."""
+    import json
+
+    from .check import learning_rate_metric
+    from .infer import NoFit, infer
+
+    log = _read(args.log)
+    metric = learning_rate_metric(log.metrics)
+    if metric is None:
+        raise ConfigError("file", f"{args.log} has no learning_rate values (metrics: {', '.join(log.metrics[:10])})")
+    rows = log.table[log.table.metric == metric]
+    runs = rows.run.unique()
+    if len(runs) > 1:
+        raise ConfigError("log", f"{args.log} holds several runs ({', '.join(map(str, runs[:5]))}); give one run's log")
+    try:
+        fit = infer(rows.step.tolist(), rows.value.tolist(), max_steps=log.facts.get("max_steps"))
+    except NoFit as e:
+        print(f"no fit: {e}", file=sys.stderr)
+        return 1
+    print(json.dumps({**fit.settings(), "max_relative_error": fit.max_relative_error, "exact": fit.exact}))
+    return 0 if fit.exact else 1
+
+
 def _log(args: argparse.Namespace) -> int:
     log = _read(args.file)
     table = log.table
@@ -163,7 +190,7 @@ def _write(output: str, data: bytes) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"schedule": _schedule, "log": _log, "check": _check}[args.command](args)
+        return {"schedule": _schedule, "log": _log, "check": _check, "infer": _infer}[args.command](args)
     except ConfigError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

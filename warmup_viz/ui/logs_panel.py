@@ -10,6 +10,7 @@ import streamlit as st
 
 from warmup_viz import check, logview, share
 from warmup_viz.config import ScheduleConfig
+from warmup_viz.infer import NoFit, infer
 from warmup_viz.logs import Log, LogError, read_log
 
 from . import form
@@ -95,6 +96,17 @@ def _status(item: Loaded) -> None:
     if log.non_finite:
         parts.append(t("logs.non_finite", count=f"{log.non_finite:,}"))
     st.markdown("; ".join(parts))
+    if check.learning_rate_metric(log.metrics) is not None:
+        st.button(
+            t("logs.recover"),
+            key=f"recover.{item.key}",
+            on_click=_recover,
+            args=(item.log,),
+            help=t("logs.recover_help"),
+        )
+        report = st.session_state.get(f"_recovered.{item.log.name}")
+        if report:
+            (st.success if report[0] == "ok" else st.warning)(report[1])
     settings = log.settings
     if settings.get("max_steps"):
         described = ", ".join(f"{k}={share.to_text(k, v)}" for k, v in settings.items())
@@ -105,6 +117,26 @@ def _status(item: Loaded) -> None:
             args=(settings,),
             help=t("logs.use_settings_help"),
         )
+
+
+def _recover(log: Log) -> None:
+    """Callback: recover the schedule from the log's LR and put it into schedule A."""
+    metric = check.learning_rate_metric(log.metrics)
+    rows = log.table[log.table["metric"] == metric]
+    first_run = rows["run"].iloc[0]
+    rows = rows[rows["run"] == first_run]
+    key = f"_recovered.{log.name}"
+    try:
+        fit = infer(rows["step"].tolist(), rows["value"].tolist(), max_steps=log.facts.get("max_steps"))
+    except NoFit as e:
+        st.session_state[key] = ("none", t("logs.recover_none", reason=plain(str(e))))
+        return
+    form.apply_settings(fit.settings())
+    shown = plain(", ".join(f"{k}={share.to_text(k, v)}" for k, v in fit.settings().items()))
+    if fit.exact:
+        st.session_state[key] = ("ok", t("logs.recover_exact", settings=shown, points=fit.points))
+    else:
+        st.session_state[key] = ("fit", t("logs.recover_fit", settings=shown, error=f"{fit.max_relative_error:.3g}"))
 
 
 def options(logs: list[Loaded], *, compared: bool = False) -> share.View:

@@ -143,6 +143,16 @@ EN: dict[str, str] = {
     "logs.use_settings": "Use this run's settings ({settings})",
     "logs.use_settings_help": "Takes what the trainer_state.json records into the schedule settings.",
     "logs.verdict": "**{run}** logged learning_rate {message}",
+    "logs.recover": "Recover the schedule from this run's learning rate",
+    "logs.recover_help": (
+        "Finds the lr_scheduler_type, learning_rate, warmup_steps, max_steps and kwargs whose schedule reproduces "
+        "the logged values, and puts them into schedule A (and so into the link)."
+    ),
+    "logs.recover_exact": "Recovered exactly (every one of {points} logged values): {settings}.",
+    "logs.recover_fit": (
+        "No type reproduces it exactly; the best fit is {settings}, off by up to {error} of the peak LR."
+    ),
+    "logs.recover_none": "No scheduler type fits: {reason}.",
     "logs.verdict_example": "{text} (the example was trained with the default settings)",
     # view options
     "view.diff": "Difference panel",
@@ -391,6 +401,14 @@ ZH: dict[str, str] = {
     "logs.use_settings": "采用这次运行的设置（{settings}）",
     "logs.use_settings_help": "把 trainer_state.json 中记录的内容填入调度设置。",
     "logs.verdict": "**{run}** 记录的 learning_rate：{message}",
+    "logs.recover": "从这次运行的学习率还原调度",
+    "logs.recover_help": (
+        "找出能重现日志数值的 lr_scheduler_type、learning_rate、warmup_steps、max_steps 和参数，"
+        "并填入调度 A（也就进入了链接）。"
+    ),
+    "logs.recover_exact": "已精确还原（全部 {points} 个记录值）：{settings}。",
+    "logs.recover_fit": "没有类型能精确重现；最佳拟合为 {settings}，最大偏差为峰值学习率的 {error}。",
+    "logs.recover_none": "没有调度器类型能拟合：{reason}。",
     "logs.verdict_example": "{text}（示例是用默认设置训练的）",
     "view.diff": "差异面板",
     "view.diff_off": "关闭",

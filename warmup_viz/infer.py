@@ -1,0 +1,298 @@
+"""Logged learning rates -> the settings whose schedule reproduces them.
+
+For each step-based scheduler type: `max_steps` is the log's own (a trainer_state.json records
+it) or its last step; the warmup end is read off where the LR first peaks; the scale
+(`learning_rate`) is read off the best-conditioned point; kwargs are searched from transformers'
+defaults outward (a grid, then golden-section refinement for floats). Every candidate is judged
+by the largest relative error over the logged steps, `|logged − ours| / learning_rate`; an HF
+Trainer run is reproduced exactly (within `check.REL_TOL`), anything else gets its best fit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import product
+
+from . import registry
+from .check import REL_TOL
+from .config import ConfigError, ScheduleConfig
+from .schedule import build
+
+SAMPLE = 64  # points used while searching; the winner is checked on every point
+LR_DEPENDENT = ("polynomial",)
+MAX_GRID = 2000  # kwargs grids searched jointly up to this many combinations
+MAX_WARMUP_CANDIDATES = 256
+GOLDEN = (math.sqrt(5) - 1) / 2
+
+# searchable kwargs per type: (name, kind, grid); the first grid value is transformers' default
+_FLOAT_CYCLES = [0.5, 0.25, 0.75, 1.0, 1.5, 2.0, 0.1, 0.35, 0.65, 3.0, 5.0]
+SEARCH = {
+    "cosine": [("num_cycles", "float", _FLOAT_CYCLES)],
+    "cosine_with_restarts": [("num_cycles", "int", list(range(1, 21)))],
+    "polynomial": [
+        ("power", "float", [1.0, 0.5, 1.5, 2.0, 3.0, 4.0]),
+        ("lr_end", "float", [1e-7, 0.0, 1e-6, 1e-5, 1e-4]),
+    ],
+    "inverse_sqrt": [("timescale", "int", [None, 10, 100, 1000, 10_000])],
+    "cosine_with_min_lr": [
+        ("min_lr_rate", "float", [0.1, 0.0, 0.01, 0.05, 0.2, 0.5]),
+        ("num_cycles", "float", _FLOAT_CYCLES),
+    ],
+    "cosine_warmup_with_min_lr": [
+        ("min_lr_rate", "float", [0.1, 0.0, 0.01, 0.05, 0.2, 0.5]),
+        ("num_cycles", "float", _FLOAT_CYCLES),
+    ],
+    "warmup_stable_decay": [
+        ("decay_type", "choice", ["cosine", "linear", "1-sqrt"]),
+        ("min_lr_ratio", "float", [0.0, 0.01, 0.05, 0.1, 0.2]),
+        ("warmup_type", "choice", ["linear", "cosine", "1-sqrt"]),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Fit:
+    """The recovered settings, the largest relative error over the logged steps, and whether
+    that is exact (every logged LR reproduced within `check.REL_TOL`)."""
+
+    config: ScheduleConfig
+    max_relative_error: float
+    exact: bool
+    points: int
+
+    def settings(self) -> dict[str, object]:
+        """The recovered settings under TrainingArguments' names (the keys `schedule` takes)."""
+        c = self.config
+        out = {
+            "lr_scheduler_type": c.lr_scheduler_type,
+            "learning_rate": c.learning_rate,
+            "warmup_steps": c.warmup_steps,
+            "max_steps": c.max_steps,
+        }
+        if c.lr_scheduler_kwargs:
+            out["lr_scheduler_kwargs"] = dict(c.lr_scheduler_kwargs)
+        return out
+
+
+class NoFit(ValueError):
+    """No scheduler type fits the logged values at all."""
+
+
+def infer(steps: Sequence[int], lrs: Sequence[float], max_steps: int | None = None) -> Fit:
+    """The best-fitting schedule for logged `(step, learning_rate)` pairs (step `s` logs the LR
+    update `s` used). `max_steps`: the run's, when the log records it. Raises `NoFit`."""
+    pairs = sorted((int(s), float(v)) for s, v in zip(steps, lrs, strict=True) if s >= 1 and math.isfinite(v))
+    pairs = list(dict(pairs).items())
+    if len(pairs) < 2:
+        raise NoFit("at least two logged learning rates are needed to recover a schedule")
+    if max(v for _, v in pairs) <= 0:
+        raise NoFit("every logged learning rate is 0: no schedule to recover")
+    n = max_steps if max_steps and max_steps >= pairs[-1][0] else pairs[-1][0]
+    sample = _sample(pairs)
+    best: Fit | None = None
+    for name in registry.scheduler_names():
+        if registry.info(name).metric_driven:
+            continue
+        for warmup in _warmup_candidates(pairs, name):
+            fit = _fit_type(name, warmup, n, sample, pairs)
+            if fit is not None and (best is None or fit.max_relative_error < best.max_relative_error):
+                best = fit
+            if best is not None and best.exact:
+                polished = _polish(best, pairs)
+                if polished.exact:  # the first type (in transformers' order) that reproduces the log
+                    return polished
+    if best is None:
+        raise NoFit("no scheduler type of transformers fits these learning rates")
+    return _polish(best, pairs)
+
+
+def _sample(pairs: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    if len(pairs) <= SAMPLE:
+        return pairs
+    peak = max(range(len(pairs)), key=lambda i: pairs[i][1])
+    keep = {0, len(pairs) - 1, *range(max(0, peak - 3), min(len(pairs), peak + 4))}
+    keep |= {round(i * (len(pairs) - 1) / (SAMPLE - 1)) for i in range(SAMPLE)}
+    return [pairs[i] for i in sorted(keep)]
+
+
+def _warmup_candidates(pairs: list[tuple[int, float]], name: str) -> list[int]:
+    """Warmup lengths consistent with where the LR first peaks: around the first local maximum
+    (restarts can log a higher value later) and around the first global maximum."""
+    if not registry.info(name).uses_warmup:
+        return [0]
+    top = max(v for _, v in pairs)
+    first_top = next(i for i, (_, v) in enumerate(pairs) if v >= top * (1 - 1e-9))
+    first_local = next((i for i in range(len(pairs) - 1) if pairs[i + 1][1] < pairs[i][1]), first_top)
+    candidates: set[int] = set()
+    for i in {first_top, first_local}:
+        before = pairs[i - 1][0] if i else 0
+        candidates.update(range(max(0, before - 1), pairs[i][0] + 1))
+        if i == 0:
+            candidates.add(0)
+    ordered = sorted(candidates)
+    if len(ordered) > MAX_WARMUP_CANDIDATES:
+        stride = len(ordered) / MAX_WARMUP_CANDIDATES
+        ordered = sorted({ordered[int(i * stride)] for i in range(MAX_WARMUP_CANDIDATES)} | {ordered[0], ordered[-1]})
+    return ordered
+
+
+def _config(name: str, warmup: int, n: int, kwargs: dict, learning_rate: float = 1.0) -> ScheduleConfig | None:
+    try:
+        return ScheduleConfig(
+            lr_scheduler_type=name,
+            learning_rate=learning_rate,
+            warmup_steps=warmup,
+            max_steps=n,
+            lr_scheduler_kwargs={k: v for k, v in kwargs.items() if v is not None},
+        )
+    except ConfigError:
+        return None
+
+
+def _error(name: str, warmup: int, n: int, kwargs: dict, pairs) -> tuple[float, float] | None:
+    """(largest relative error, learning_rate) of one candidate over `pairs`."""
+    lr = 1.0
+    # polynomial's lambda depends on the LR itself (lr_end / lr): estimate, then rebuild with it
+    for _ in range(3 if name in LR_DEPENDENT else 1):
+        config = _config(name, warmup, n, kwargs, lr)
+        if config is None:
+            return None
+        try:
+            lam = [x / lr for x in build(config).lrs([s for s, _ in pairs])]  # Schedule.lrs is lr × lambda
+        except (ConfigError, ArithmeticError, ValueError):
+            return None
+        # the scale from the point where lambda is largest (the best conditioned)
+        j = max(range(len(lam)), key=lam.__getitem__)
+        if not lam[j] > 0 or not math.isfinite(lam[j]):
+            return None
+        lr = pairs[j][1] / lam[j]
+        if not lr > 0 or not math.isfinite(lr):
+            return None
+    worst = max(abs(v - lr * x) for (_, v), x in zip(pairs, lam, strict=True)) / lr
+    return worst, lr
+
+
+def _fit_type(name: str, warmup: int, n: int, pairs, all_pairs) -> Fit | None:
+    params = SEARCH.get(name, [])
+    if name == "warmup_stable_decay":
+        # read off the data, so searched over exactly these values (no refinement)
+        params = [("num_decay_steps", "grid", _decay_candidates(all_pairs, warmup, n)), *params]
+    best = (math.inf, {p: grid[0] for p, _, grid in params})
+    grids = [grid for _, _, grid in params]
+    if math.prod(len(g) for g in grids) <= MAX_GRID:
+        # every combination of the grids: kwargs interact (WSD's decay length and floor)
+        for values in product(*grids):
+            trial = dict(zip([p for p, _, _ in params], values, strict=True))
+            scored = _error(name, warmup, n, trial, pairs)
+            if scored and scored[0] < best[0]:
+                best = (scored[0], trial)
+    for _ in range(3):  # coordinate search and refinement, three times round
+        for param, kind, grid in params:
+            if best[0] <= REL_TOL:
+                break
+            for value in grid:
+                trial = {**best[1], param: value}
+                scored = _error(name, warmup, n, trial, pairs)
+                if scored and scored[0] < best[0]:
+                    best = (scored[0], trial)
+            if kind == "float":
+                best = _golden(name, warmup, n, pairs, best, param, grid)
+            if kind == "int":
+                best = _integer(name, warmup, n, pairs, best, param, grid)
+    if not math.isfinite(best[0]):
+        return None
+    error, lr = _error(name, warmup, n, best[1], pairs)
+    config = _config(name, warmup, n, best[1], lr)
+    return None if config is None else Fit(config, error, error <= REL_TOL, len(pairs))
+
+
+def _golden(name, warmup, n, pairs, best, param, grid):
+    """Refine a float kwarg around its best grid value by golden-section search."""
+    values = sorted(v for v in grid if v is not None)
+    x = best[1][param]
+    i = values.index(x) if x in values else 0
+    a = values[max(0, i - 1)]
+    b = values[min(len(values) - 1, i + 1)]
+    if a == b:
+        return best
+
+    def score(value):
+        scored = _error(name, warmup, n, {**best[1], param: value}, pairs)
+        return scored[0] if scored else math.inf
+
+    c, d = b - GOLDEN * (b - a), a + GOLDEN * (b - a)
+    fc, fd = score(c), score(d)
+    for _ in range(60):
+        if fc < fd:
+            b, d, fd = d, c, fc
+            c = b - GOLDEN * (b - a)
+            fc = score(c)
+        else:
+            a, c, fc = c, d, fd
+            d = a + GOLDEN * (b - a)
+            fd = score(d)
+    value, error = (c, fc) if fc < fd else (d, fd)
+    return (error, {**best[1], param: value}) if error < best[0] else best
+
+
+def _integer(name, warmup, n, pairs, best, param, grid):
+    """Refine an integer kwarg between its best grid value's neighbours (ternary search, then a scan)."""
+    values = sorted(
+        {1} | {v for v in grid if v is not None} | ({warmup or 10_000} if best[1][param] is None else set())
+    )
+    x = best[1][param] if best[1][param] is not None else (warmup or 10_000)
+    i = values.index(x) if x in values else 0
+    a, b = values[max(0, i - 1)], values[min(len(values) - 1, i + 1)]
+
+    def score(value):
+        scored = _error(name, warmup, n, {**best[1], param: value}, pairs)
+        return scored[0] if scored else math.inf
+
+    while b - a > 8:
+        m1, m2 = a + (b - a) // 3, b - (b - a) // 3
+        if score(m1) < score(m2):
+            b = m2
+        else:
+            a = m1
+    value = min(range(a, b + 1), key=score)
+    error = score(value)
+    return (error, {**best[1], param: value}) if error < best[0] else best
+
+
+def _decay_candidates(pairs, warmup: int, n: int) -> list[int]:
+    """WSD's decay length: from the last logged step still at the peak to the first below it."""
+    top = max(v for _, v in pairs)
+    at_top = [s for s, v in pairs if v >= top * (1 - 1e-12)]
+    last_top = at_top[-1] if at_top else warmup + 1
+    after = [s for s, _ in pairs if s > last_top]
+    first_below = after[0] if after else n
+    # the decay starts at index k = n - d, i.e. at step n - d + 1
+    lows = sorted({max(1, n - s + 1) for s in range(last_top, first_below + 1)})
+    return lows[:MAX_WARMUP_CANDIDATES] or [max(1, n // 10)]
+
+
+def _polish(fit: Fit, pairs) -> Fit:
+    """Check the winner on every point, and write round numbers where they are just as exact
+    (learning_rate=0.001, not 0.0010000000000000002)."""
+    c = fit.config
+    defaults = {spec.name: spec.default for spec in registry.info(c.lr_scheduler_type).kwargs}
+    kwargs = {k: v for k, v in c.lr_scheduler_kwargs.items() if defaults.get(k, object()) != v}
+    error, lr = _error(c.lr_scheduler_type, int(c.warmup_steps), c.max_steps, kwargs, pairs)
+    for digits in (6, 9, 12, 15):
+        rounded_lr = float(f"{lr:.{digits}g}")
+        rounded = {k: float(f"{v:.{digits}g}") if isinstance(v, float) else v for k, v in kwargs.items()}
+        config = _config(c.lr_scheduler_type, int(c.warmup_steps), c.max_steps, rounded, rounded_lr)
+        if config is None:
+            continue
+        worst = _max_error(config, pairs)
+        if worst <= max(error, REL_TOL):
+            return Fit(config, worst, worst <= REL_TOL, len(pairs))
+    config = _config(c.lr_scheduler_type, int(c.warmup_steps), c.max_steps, kwargs, lr)
+    return Fit(config, error, error <= REL_TOL, len(pairs))
+
+
+def _max_error(config: ScheduleConfig, pairs) -> float:
+    ours = build(config).lrs([s for s, _ in pairs])
+    return max(abs(v - x) for (_, v), x in zip(pairs, ours, strict=True)) / config.learning_rate
