@@ -178,7 +178,7 @@ def test_full_export_is_capped_with_a_clear_message():
     [
         ("inverse_sqrt", {"timescale": 0}, "ZeroDivisionError"),
         ("inverse_sqrt", {"timescale": -5}, "fails at step"),
-        ("polynomial", {"lr_end": 1.0}, "rejects these settings"),
+        ("polynomial", {"lr_end": 1.0}, "rejects them"),
     ],
 )
 def test_transformers_failures_become_clear_messages(name, kwargs, message):

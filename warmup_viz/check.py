@@ -92,9 +92,9 @@ def _cause(config: ScheduleConfig, steps: Sequence[int], lrs: Sequence[float]) -
 def _matches(config: ScheduleConfig, steps, lrs, **changes) -> bool:
     try:
         other = config.replace(**changes)
-    except ConfigError:
+        return _first_mismatch(other, steps, lrs) is None and max(steps) <= other.total_steps
+    except ConfigError:  # the variant is not a schedule transformers accepts: not the cause
         return False
-    return _first_mismatch(other, steps, lrs) is None and max(steps) <= other.total_steps
 
 
 def learning_rate_metric(metrics: Sequence[str]) -> str | None:

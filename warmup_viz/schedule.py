@@ -104,7 +104,10 @@ def _build(config: ScheduleConfig) -> Schedule:
                 scheduler_specific_kwargs=dict(config.lr_scheduler_kwargs),
             )
     except (ArithmeticError, TypeError, ValueError) as e:
-        raise ConfigError("lr_scheduler_kwargs", f"transformers' {info.function} rejects these settings: {e}") from None
+        raise ConfigError(
+            "lr_scheduler_kwargs",
+            f"lr_scheduler_kwargs={dict(config.lr_scheduler_kwargs)}: transformers' {info.function} rejects them ({e})",
+        ) from None
     return Schedule(config, scheduler.lr_lambdas[0])
 
 
@@ -121,7 +124,10 @@ def metric_scheduler(config: ScheduleConfig):
             config.lr_scheduler_type, optimizer, scheduler_specific_kwargs=dict(config.lr_scheduler_kwargs)
         )
     except (ArithmeticError, TypeError, ValueError) as e:
-        raise ConfigError("lr_scheduler_kwargs", f"transformers' {info.function} rejects these settings: {e}") from None
+        raise ConfigError(
+            "lr_scheduler_kwargs",
+            f"lr_scheduler_kwargs={dict(config.lr_scheduler_kwargs)}: transformers' {info.function} rejects them ({e})",
+        ) from None
     return optimizer, scheduler
 
 

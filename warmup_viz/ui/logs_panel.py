@@ -30,7 +30,7 @@ class Loaded:
     log: Log
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
 def _read(_data: bytes, key: str, name: str, step_column: str | None) -> Log:
     return read_log(_data, name, step_column)
 
@@ -243,7 +243,7 @@ def lines(logs: list[Loaded], view: share.View) -> tuple[list[logview.Line], lis
     return lr, metrics
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
 def _verdict(_config: ScheduleConfig, config_key: str, _log: Log, log_key: str, run: str, _sim) -> check.Verdict:
     name = check.learning_rate_metric(_log.metrics)
     rows = _log.table[(_log.table["metric"] == name) & (_log.table["run"] == run)]
