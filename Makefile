@@ -38,6 +38,7 @@ test: $(VENV)/.dev chromium lint
 bench: $(VENV)/.dev
 	$(PY) bench/bench_schedule.py
 	$(PY) bench/bench_logs.py
+	$(PY) bench/bench_load.py
 
 screenshot: $(VENV)/.dev chromium
 	$(PY) scripts/screenshot.py docs/screenshot.png

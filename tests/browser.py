@@ -24,6 +24,12 @@ CHROMIUM_ARGS = [
 ]
 
 
+class Server(str):
+    """The server's base URL (a str), with the process id of `streamlit run`."""
+
+    pid: int
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -31,8 +37,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(script: str = "app.py"):
-    """Start `streamlit run script` on a free port; yield its base URL; stop it by its PID."""
+def streamlit_server(script: str = "app.py", *options: str):
+    """Start `streamlit run script [options]` on a free port; yield its base URL (a `Server`,
+    with `.pid`); stop it by its PID."""
     port = free_port()
     env = dict(os.environ, HF_HUB_OFFLINE="1")
     log = tempfile.TemporaryFile()
@@ -51,6 +58,7 @@ def streamlit_server(script: str = "app.py"):
             str(port),
             "--server.address",
             "127.0.0.1",
+            *options,
         ],
         cwd=ROOT,
         env=env,
@@ -71,7 +79,9 @@ def streamlit_server(script: str = "app.py"):
                 log.seek(0)
                 raise RuntimeError(f"streamlit did not start:\n{log.read().decode(errors='replace')}")
             time.sleep(0.3)
-        yield url
+        server = Server(url)
+        server.pid = proc.pid
+        yield server
     finally:
         proc.terminate()
         try:
@@ -110,3 +120,11 @@ def chart_data(page):
         "document.querySelector('.js-plotly-plot') && document.querySelector('.js-plotly-plot').data"
     )
     return page.evaluate(TRACES_JS)
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, in MB (Linux)."""
+    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for {pid}")

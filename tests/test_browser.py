@@ -148,3 +148,28 @@ def test_playhead_plays_in_the_browser(server, page):
     page.wait_for_function(f"{readout}.startsWith('step 200 · decay')", timeout=30000)
     last = schedule.build(ScheduleConfig(max_steps=200, warmup_steps=20)).lr(200)
     assert page.evaluate(readout).startswith(f"step 200 · decay · LR {last:.4g} · ")
+
+
+def test_files_at_and_above_the_upload_limit(browser, tmp_path):
+    # the limit is server.maxUploadSize (200 MB in .streamlit/config.toml); 1 MB here to keep it quick
+    with streamlit_server("app.py", "--server.maxUploadSize", "1") as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.goto(f"{url}/?example=false")
+        chart_data(page)
+        at_limit = tmp_path / "at_limit.csv"
+        rows = "".join(f"{s},{2 + (s % 7) / 10}\n" for s in range(1, 200_000))
+        at_limit.write_text(("step,loss\n" + rows)[:999_000])  # just under 1 MB (10^6 bytes)
+        at_limit.write_text(at_limit.read_text().rsplit("\n", 1)[0] + "\n")
+        above = tmp_path / "above.csv"
+        above.write_text("step,loss\n" + rows)
+        assert at_limit.stat().st_size < 10**6 < 2**20 < above.stat().st_size
+        uploader = page.locator("input[type=file][multiple]")
+        uploader.set_input_files(str(above))
+        page.get_by_text("must be 1.0MB or smaller", exact=False).first.wait_for()  # refused, with the reason
+        uploader.set_input_files(str(at_limit))
+        page.wait_for_function(
+            "Array.from(document.querySelector('.js-plotly-plot')?.data || []).some(t => t.legendgroup === 'at_limit')"
+        )
+        assert "Traceback" not in page.inner_text("body")
+        context.close()
