@@ -35,7 +35,7 @@ lint: $(VENV)/.dev
 test: $(VENV)/.dev chromium lint
 	HF_HUB_OFFLINE=1 $(PY) -m pytest
 
-bench: $(VENV)/.dev
+bench: $(VENV)/.dev chromium
 	$(PY) bench/bench_schedule.py
 	$(PY) bench/bench_logs.py
 	$(PY) bench/bench_load.py
