@@ -108,6 +108,7 @@ def test_playhead_frames_read_out_step_phase_lr_and_percent():
         lr_scheduler_kwargs='{"num_cycles":2}',
     )
     at.toggle(key="playhead").set_value(True).run()
+    assert at.query_params["playhead"] == "true"  # in the link, like every view option
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)
     notes = [f["layout"]["annotations"][-1]["text"] for f in figure["frames"]]
     assert len(notes) == 100 and figure["layout"]["sliders"][0]["steps"][0]["label"] == "1"

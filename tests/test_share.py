@@ -131,6 +131,7 @@ def views(draw):
         diff=draw(st.sampled_from(["off", "difference", "ratio"])),
         lang=draw(st.sampled_from(["en", "zh"])),
         present=draw(st.booleans()),
+        playhead=draw(st.booleans()),
     )
 
 

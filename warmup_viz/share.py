@@ -31,7 +31,7 @@ class View:
     `metrics=None` means the default (the log's training loss). `log_y` names the panels with a
     log axis (`learning_rate` or metric names). `diff` adds a panel of each compared schedule
     against the first: `difference` (B − A) or `ratio` (B / A). `example` shows the example run;
-    `lang` is the page's language, `present` its presentation mode.
+    `lang` is the page's language, `present` its presentation mode, `playhead` the step slider.
     """
 
     metrics: tuple[str, ...] | None = None
@@ -44,6 +44,7 @@ class View:
     diff: str = "off"
     lang: str = "en"
     present: bool = False
+    playhead: bool = False
 
     def __post_init__(self) -> None:
         for name, value, allowed in (("layout", self.layout, logview.LAYOUTS), ("x_axis", self.x_axis, logview.X_AXES)):
@@ -193,7 +194,7 @@ def _decode_view(params: Mapping[str, object]) -> tuple[View, list[str]]:
 def _view_value(key: str, text: str) -> object:
     if key in _LISTS:
         return tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
-    if key in ("ignore_outliers", "example", "present"):
+    if key in ("ignore_outliers", "example", "present", "playhead"):
         lowered = text.lower()
         if lowered not in ("true", "false", "1", "0"):
             raise ValueError(f"{key}={_shown(text)} must be true or false")

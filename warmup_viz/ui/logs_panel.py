@@ -220,6 +220,7 @@ def options(logs: list[Loaded], *, compared: bool = False) -> share.View:
         diff=state.get("diff", "off") if compared else "off",
         lang=language(),
         present=bool(state.get("present", False)),
+        playhead=bool(state.get("playhead", False)),
     )
 
 
