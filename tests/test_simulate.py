@@ -109,3 +109,29 @@ def test_cli_schedule_replays_a_log(capfd):
         assert main(bad) == 2
         err = capfd.readouterr().err
         assert fragment in err and err.count("\n") == 1
+
+
+def test_cli_check_replays_metric_driven_types(tmp_path, capfd):
+    from warmup_viz.cli import main
+
+    kwargs = {"patience": 0, "factor": 0.5, "threshold": 0.2}
+    run_trainer(
+        tmp_path,
+        dataset_size=64,
+        lr_scheduler_type="reduce_lr_on_plateau",
+        lr_scheduler_kwargs=kwargs,
+        learning_rate=1e-3,
+        max_steps=30,
+        eval_strategy="steps",
+        eval_steps=2,
+        eval_dataset_size=8,
+    )[0].state.save_to_json(str(tmp_path / "trainer_state.json"))
+    capfd.readouterr()
+    args = ["check", str(tmp_path / "trainer_state.json"), "--lr_scheduler_type", "reduce_lr_on_plateau"]
+    args += ["--learning_rate", "1e-3", "--max_steps", "30"]
+    import json
+
+    assert main([*args, "--lr_scheduler_kwargs", json.dumps(kwargs)]) == 0
+    assert "matches at all 30 logged steps" in capfd.readouterr().out
+    assert main([*args, "--lr_scheduler_kwargs", json.dumps({**kwargs, "factor": 0.9})]) == 1
+    assert "differs from step" in capfd.readouterr().out

@@ -53,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="does a log's learning rate match the configured schedule?")
     check.add_argument("log", help="a training log with learning_rate values")
     _add_settings(check)
+    check.add_argument("--metric", help="for reduce_lr_on_plateau and greedy: the metric that steps them (eval_loss)")
     infer = commands.add_parser("infer", help="recover the settings whose schedule reproduces a log's learning rate")
     infer.add_argument("log", help="a training log with learning_rate values")
     log = commands.add_parser("log", help="print a training log as a tidy table (run,step,metric,value,...)")
@@ -129,9 +130,18 @@ def _check(args: argparse.Namespace) -> int:
     metric = learning_rate_metric(log.metrics)
     if metric is None:
         raise ConfigError("file", f"{args.log} has no learning_rate values (metrics: {', '.join(log.metrics[:10])})")
+    lr_of = None
+    if config.info.metric_driven:  # replay it with the same log's metric, as Trainer stepped it
+        from .simulate import DEFAULT_METRIC, simulate
+
+        name = args.metric or DEFAULT_METRIC
+        steps = log.table[log.table.metric == name]
+        if steps.empty:
+            raise ConfigError("metric", f"{args.log} has no {name} values to replay {config.lr_scheduler_type} with")
+        lr_of = simulate(config, steps.step.tolist(), steps.value.tolist()).lrs
     worst = 0
     for run, rows in log.table[log.table.metric == metric].groupby("run", sort=True):
-        verdict = compare(config, rows.step.tolist(), rows.value.tolist())
+        verdict = compare(config, rows.step.tolist(), rows.value.tolist(), lr_of)
         print(f"{run}: {verdict.message}")
         worst = max(worst, 0 if verdict.matches else 1)
     return worst
