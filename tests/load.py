@@ -21,6 +21,7 @@ class Report:
     errors: list[str] = field(default_factory=list)
     crosstalk: list[str] = field(default_factory=list)
     changes: int = 0
+    per_session: dict[int, int] = field(default_factory=dict)
 
 
 async def _session(browser, url: str, index: int, seconds: float, report: Report, upload: bool) -> None:
@@ -49,6 +50,7 @@ async def _session(browser, url: str, index: int, seconds: float, report: Report
             await page.wait_for_function(f"{X_LENGTH} === {steps}", timeout=90_000)
             report.latencies.append(time.perf_counter() - start)
             report.changes += 1
+            report.per_session[index] = report.per_session.get(index, 0) + 1
             groups = await page.evaluate(GROUPS)
             foreign = [g for g in groups if g and g.startswith("s") and g != f"s{index}" and g[1:].isdigit()]
             if foreign or f"max_steps={steps}" not in page.url:
