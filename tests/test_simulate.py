@@ -11,16 +11,9 @@ from .test_trainer import run_trainer
 pytestmark = pytest.mark.trainer
 
 
-@pytest.mark.parametrize(
-    "name, kwargs",
-    [
-        ("reduce_lr_on_plateau", {"patience": 0, "factor": 0.5, "threshold": 0.2}),
-        ("reduce_lr_on_plateau", {"patience": 1, "factor": 0.3, "threshold": 0.5, "cooldown": 1}),
-        ("greedy", {"patience": 1, "factor": 0.5, "min_lr": 1e-5, "threshold": 0.01}),
-    ],
-)
-def test_replay_equals_a_real_trainer_run(tmp_path, name, kwargs):
-    trainer, logged = run_trainer(
+def evaluated_run(tmp_path, name, kwargs):
+    """A real Trainer run of 30 steps at 1e-3 that evaluates every 2 steps and logs every step."""
+    return run_trainer(
         tmp_path,
         dataset_size=64,
         lr_scheduler_type=name,
@@ -31,6 +24,18 @@ def test_replay_equals_a_real_trainer_run(tmp_path, name, kwargs):
         eval_steps=2,
         eval_dataset_size=8,
     )
+
+
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [
+        ("reduce_lr_on_plateau", {"patience": 0, "factor": 0.5, "threshold": 0.2}),
+        ("reduce_lr_on_plateau", {"patience": 1, "factor": 0.3, "threshold": 0.5, "cooldown": 1}),
+        ("greedy", {"patience": 1, "factor": 0.5, "min_lr": 1e-5, "threshold": 0.01}),
+    ],
+)
+def test_replay_equals_a_real_trainer_run(tmp_path, name, kwargs):
+    trainer, logged = evaluated_run(tmp_path, name, kwargs)
     trainer.state.save_to_json(str(tmp_path / "trainer_state.json"))
     log = read_log((tmp_path / "trainer_state.json").read_bytes(), "trainer_state.json")
     evals = log.table.query("metric == 'eval_loss'")
@@ -115,17 +120,8 @@ def test_cli_check_replays_metric_driven_types(tmp_path, capfd):
     from warmup_viz.cli import main
 
     kwargs = {"patience": 0, "factor": 0.5, "threshold": 0.2}
-    run_trainer(
-        tmp_path,
-        dataset_size=64,
-        lr_scheduler_type="reduce_lr_on_plateau",
-        lr_scheduler_kwargs=kwargs,
-        learning_rate=1e-3,
-        max_steps=30,
-        eval_strategy="steps",
-        eval_steps=2,
-        eval_dataset_size=8,
-    )[0].state.save_to_json(str(tmp_path / "trainer_state.json"))
+    trainer, _ = evaluated_run(tmp_path, "reduce_lr_on_plateau", kwargs)
+    trainer.state.save_to_json(str(tmp_path / "trainer_state.json"))
     capfd.readouterr()
     args = ["check", str(tmp_path / "trainer_state.json"), "--lr_scheduler_type", "reduce_lr_on_plateau"]
     args += ["--learning_rate", "1e-3", "--max_steps", "30"]

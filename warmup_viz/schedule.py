@@ -90,24 +90,12 @@ def _build(config: ScheduleConfig) -> Schedule:
             "lr_scheduler_type",
             f"{info.name} follows a metric, not the step count: it needs a training log to simulate it",
         )
-    # polynomial's and cosine_with_min_lr's lambdas read optimizer.defaults["lr"]: use the real LR.
-    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=config.learning_rate)
-    try:
-        with warnings.catch_warnings():
-            # wsd warns when num_stable_steps is given, as Trainer always passes num_training_steps
-            warnings.simplefilter("ignore")
-            scheduler = get_scheduler(
-                config.lr_scheduler_type,
-                optimizer,
-                num_warmup_steps=config.num_warmup_steps,
-                num_training_steps=config.total_steps,
-                scheduler_specific_kwargs=dict(config.lr_scheduler_kwargs),
-            )
-    except (ArithmeticError, TypeError, ValueError) as e:
-        raise ConfigError(
-            "lr_scheduler_kwargs",
-            f"lr_scheduler_kwargs={dict(config.lr_scheduler_kwargs)}: transformers' {info.function} rejects them ({e})",
-        ) from None
+    with warnings.catch_warnings():
+        # wsd warns when num_stable_steps is given, as Trainer always passes num_training_steps
+        warnings.simplefilter("ignore")
+        _, scheduler = _get_scheduler(
+            config, num_warmup_steps=config.num_warmup_steps, num_training_steps=config.total_steps
+        )
     return Schedule(config, scheduler.lr_lambdas[0])
 
 
@@ -118,16 +106,25 @@ def metric_scheduler(config: ScheduleConfig):
     info = config.info
     if not info.metric_driven:
         raise ConfigError("lr_scheduler_type", f"{info.name} follows the step count, not a metric")
+    return _get_scheduler(config)
+
+
+def _get_scheduler(config: ScheduleConfig, **steps: int):
+    """`transformers.get_scheduler` on a throwaway SGD, as Trainer calls it; its rejections become
+    a `ConfigError` on `lr_scheduler_kwargs`. Returns `(optimizer, scheduler)`."""
+    # polynomial's and cosine_with_min_lr's lambdas read optimizer.defaults["lr"]: use the real LR.
     optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=config.learning_rate)
     try:
         scheduler = get_scheduler(
-            config.lr_scheduler_type, optimizer, scheduler_specific_kwargs=dict(config.lr_scheduler_kwargs)
+            config.lr_scheduler_type,
+            optimizer,
+            scheduler_specific_kwargs=dict(config.lr_scheduler_kwargs),
+            **steps,
         )
     except (ArithmeticError, TypeError, ValueError) as e:
-        raise ConfigError(
-            "lr_scheduler_kwargs",
-            f"lr_scheduler_kwargs={dict(config.lr_scheduler_kwargs)}: transformers' {info.function} rejects them ({e})",
-        ) from None
+        kwargs = dict(config.lr_scheduler_kwargs)
+        message = f"lr_scheduler_kwargs={kwargs}: transformers' {config.info.function} rejects them ({e})"
+        raise ConfigError("lr_scheduler_kwargs", message) from None
     return optimizer, scheduler
 
 

@@ -82,7 +82,7 @@ def _one_file(file) -> Loaded | None:
             index=log.step_columns.index(log.step_column),
             help=t("logs.step_column_help"),
         )
-    return Loaded(file.file_id, log)
+    return Loaded(f"{file.file_id}:{log.step_column}", log)  # the key names what was read
 
 
 def _status(item: Loaded) -> None:
@@ -141,7 +141,7 @@ def _recover(log: Log) -> None:
 
 def options(logs: list[Loaded], *, compared: bool = False) -> share.View:
     """The chart's options (which metrics, layout, smoothing, axes, difference panel)."""
-    metric_names = sorted({m for item in logs for m in item.log.metrics} - _lr_metrics(logs))
+    metric_names = _metric_names(logs)
     defaults = default_metrics(metric_names)
     state = st.session_state
     # widget defaults live in the session state, where a link (or a button) can set them
@@ -233,15 +233,25 @@ def _lr_metrics(logs: list[Loaded]) -> set[str]:
     return {name for item in logs if (name := check.learning_rate_metric(item.log.metrics))}
 
 
+def _metric_names(logs: list[Loaded]) -> list[str]:
+    """Every metric of the loaded logs but their learning rates."""
+    return sorted({m for item in logs for m in item.log.metrics} - _lr_metrics(logs))
+
+
 def lines(logs: list[Loaded], view: share.View) -> tuple[list[logview.Line], list[logview.Line]]:
-    """(logged-LR lines, metric lines) for the chart."""
+    """(logged-LR lines, metric lines) for the chart. Cached: a million-point log is smoothed
+    and downsampled once per choice of metrics, smoothing and axis, not on every rerun."""
+    x_axis = view.x_axis if any(logview.has_epochs(item.log) for item in logs) else "step"
+    chosen = default_metrics(_metric_names(logs)) if view.metrics is None else list(view.metrics)
+    keys = tuple(item.key for item in logs)
     read = [item.log for item in logs]
-    x_axis = view.x_axis if any(logview.has_epochs(log) for log in read) else "step"
-    metric_names = sorted({m for log in read for m in log.metrics} - _lr_metrics(logs))
-    chosen = default_metrics(metric_names) if view.metrics is None else list(view.metrics)
-    lr = logview.lines(read, sorted(_lr_metrics(logs)), smoothing=0, x_axis=x_axis)
-    metrics = logview.lines(read, chosen, smoothing=view.smoothing, x_axis=x_axis)
-    return lr, metrics
+    lr = _lines(read, keys, tuple(sorted(_lr_metrics(logs))), 0.0, x_axis)
+    return lr, _lines(read, keys, tuple(chosen), view.smoothing, x_axis)
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def _lines(_logs: list[Log], keys: tuple[str, ...], metrics: tuple[str, ...], smoothing: float, x_axis: str) -> list:
+    return logview.lines(_logs, metrics, smoothing=smoothing, x_axis=x_axis)
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
