@@ -68,3 +68,11 @@ def test_import_a_file_into_a_compared_schedule():
     assert not at.exception
     assert at.text_input(key="s1.learning_rate").value == "0.01" and at.text_input(key="s1.max_steps").value == "77"
     assert at.text_input(key="learning_rate").value == "5e-05"
+
+
+def test_pasted_settings_survive_a_bad_entry_elsewhere():
+    at = app()
+    at.text_area(key="import_text").set_value("learning_rate: 0.001").run()
+    at.text_input(key="max_steps").set_value("abc").run()
+    at.text_input(key="max_steps").set_value("500").run()
+    assert not at.exception and at.text_area(key="import_text").value == "learning_rate: 0.001"

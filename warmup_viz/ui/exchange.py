@@ -20,6 +20,7 @@ _CODE = {
     "flags": "bash",
 }
 _REPORT = "_import_report"
+_PERSIST = "session"  # kept while the section is not drawn (a bad setting elsewhere hides it)
 
 
 def render(configs: list[ScheduleConfig], names: list[str]) -> str:
@@ -37,7 +38,9 @@ def render(configs: list[ScheduleConfig], names: list[str]) -> str:
 
 def _downloads(configs: list[ScheduleConfig], names: list[str]) -> str:
     cols = st.columns(3)
-    fmt = cols[0].radio(t("exchange.format"), list(export.FORMATS), key="export_format", horizontal=True)
+    fmt = cols[0].radio(
+        t("exchange.format"), list(export.FORMATS), key="export_format", horizontal=True, persist_state=_PERSIST
+    )
     which = "a"
     if len(configs) > 1:
         which = cols[1].radio(
@@ -45,6 +48,7 @@ def _downloads(configs: list[ScheduleConfig], names: list[str]) -> str:
             ["a", "all"],
             key="export_which",
             horizontal=True,
+            persist_state=_PERSIST,
             format_func=labels("exchange.which_"),
         )
     chosen = configs if which == "all" else configs[:1]
@@ -61,7 +65,9 @@ def _downloads(configs: list[ScheduleConfig], names: list[str]) -> str:
             key="download_table",
             on_click="ignore",
         )
-    image = cols[2].radio(t("exchange.image"), ["png", "svg"], key="image_format", horizontal=True)
+    image = cols[2].radio(
+        t("exchange.image"), ["png", "svg"], key="image_format", horizontal=True, persist_state=_PERSIST
+    )
     st.caption(t("exchange.image_help", format=image.upper()))
     return image
 
@@ -76,7 +82,11 @@ def _code(configs: list[ScheduleConfig], names: list[str]) -> None:
     index = 0
     if len(configs) > 1:
         index = st.selectbox(
-            t("exchange.schedule"), range(len(configs)), format_func=names.__getitem__, key="code_schedule"
+            t("exchange.schedule"),
+            range(len(configs)),
+            format_func=names.__getitem__,
+            key="code_schedule",
+            persist_state=_PERSIST,
         )
     config = configs[min(index, len(configs) - 1)]
     st.caption(t("exchange.code_note"))
@@ -87,8 +97,14 @@ def _code(configs: list[ScheduleConfig], names: list[str]) -> None:
 def _import(count: int) -> None:
     st.caption(t("exchange.import_help"))
     if count > 1:
-        st.selectbox(t("exchange.into"), range(count), format_func=form.LETTERS.__getitem__, key="import_into")
-    st.text_area(t("exchange.text"), key="import_text", height=140)
+        st.selectbox(
+            t("exchange.into"),
+            range(count),
+            format_func=form.LETTERS.__getitem__,
+            key="import_into",
+            persist_state=_PERSIST,
+        )
+    st.text_area(t("exchange.text"), key="import_text", height=140, persist_state=_PERSIST)
     cols = st.columns(2)
     cols[0].button(t("exchange.apply"), key="import_apply", on_click=_apply_text)
     cols[1].file_uploader(

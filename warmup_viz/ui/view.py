@@ -42,18 +42,18 @@ def render_schedule_page() -> None:
     if len(configs) == len(results):  # a schedule with an invalid entry keeps the last good link
         _sync_url(link)
     config, curve = configs[0], curves[0]
+    names = compare.names(configs)
     with below:
         lr_lines, metric_lines = logs_panel.lines(logs, view)
         logs_panel.verdicts(config, logs, simulations.get(0))
         _summary(schedule.summarize(config, curve))
-    names = compare.names(configs)
-    with below:
         image_format = exchange.render(configs, names)
+    epochs = _epochs(view, config, curve, logs)
     title = names[0] if len(configs) == 1 else " vs ".join(names)
     figure = figures.schedule_figure(
         curve,
         name="learning_rate" if len(configs) == 1 else names[0],
-        epochs=_epochs(view, config, curve, logs),
+        epochs=epochs,
         compared=[
             (n, c, _epochs(view, cfg, c, logs)) for n, c, cfg in zip(names[1:], curves[1:], configs[1:], strict=True)
         ],
@@ -70,7 +70,7 @@ def render_schedule_page() -> None:
     if chart.toggle(t("view.playhead"), key="playhead", help=t("view.playhead_help"), persist_state="session"):
         figures.add_playhead(
             figure,
-            _playhead(config, curve, _epochs(view, config, curve, logs)),
+            _playhead(config, curve, epochs),
             (t("playhead.play"), t("playhead.pause"), t("playhead.step")),
         )
     image = {"format": image_format, "filename": "learning_rate", "scale": 2}
