@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from .browser import CHROMIUM, CHROMIUM_ARGS
 
 X_LENGTH = "document.querySelector('.js-plotly-plot')?.data?.[0]?.x?.length"
+TIMEOUT_MS = 180_000  # ten sessions loading at once on two cores take most of a minute
 GROUPS = "Array.from(document.querySelector('.js-plotly-plot')?.data || [], t => t.legendgroup)"
 
 
@@ -30,14 +31,14 @@ async def _session(browser, url: str, index: int, seconds: float, report: Report
     page.on("pageerror", lambda e: report.errors.append(f"session {index}: {e}"))
     try:
         base = 100 + 37 * index  # every session's own max_steps values: none shared with another
-        await page.goto(f"{url}/?max_steps={base}&example=false", timeout=90_000)
-        await page.wait_for_function(f"{X_LENGTH} === {base}", timeout=90_000)
+        await page.goto(f"{url}/?max_steps={base}&example=false", timeout=TIMEOUT_MS)
+        await page.wait_for_function(f"{X_LENGTH} === {base}", timeout=TIMEOUT_MS)
         if upload:
             with tempfile.TemporaryDirectory() as tmp:
                 log = pathlib.Path(tmp) / f"s{index}.csv"
                 log.write_text("step,learning_rate,loss\n" + "".join(f"{s},0.0,{3 - s / 100}\n" for s in range(1, 51)))
                 await page.locator("input[type=file][multiple]").set_input_files(str(log))
-                await page.wait_for_function(f"{GROUPS}.includes('s{index}')", timeout=90_000)
+                await page.wait_for_function(f"{GROUPS}.includes('s{index}')", timeout=TIMEOUT_MS)
         field = page.get_by_role("textbox", name="max_steps", exact=True)
         deadline = time.monotonic() + seconds  # from when this session is loaded
         k = 0
@@ -47,7 +48,7 @@ async def _session(browser, url: str, index: int, seconds: float, report: Report
             start = time.perf_counter()
             await field.fill(str(steps))
             await field.press("Enter")
-            await page.wait_for_function(f"{X_LENGTH} === {steps}", timeout=90_000)
+            await page.wait_for_function(f"{X_LENGTH} === {steps}", timeout=TIMEOUT_MS)
             report.latencies.append(time.perf_counter() - start)
             report.changes += 1
             report.per_session[index] = report.per_session.get(index, 0) + 1
