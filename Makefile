@@ -38,6 +38,7 @@ test: $(VENV)/.dev chromium lint
 bench: $(VENV)/.dev chromium
 	$(PY) bench/bench_schedule.py
 	$(PY) bench/bench_logs.py
+	$(PY) bench/bench_infer.py
 	$(PY) bench/bench_load.py
 
 screenshot: $(VENV)/.dev chromium

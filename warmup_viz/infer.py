@@ -126,16 +126,31 @@ def _warmup_candidates(pairs: list[tuple[int, float]], name: str) -> list[int]:
     first_top = next(i for i, (_, v) in enumerate(pairs) if v >= top * (1 - 1e-9))
     first_local = next((i for i in range(len(pairs) - 1) if pairs[i + 1][1] < pairs[i][1]), first_top)
     candidates: set[int] = set()
-    for i in {first_top, first_local}:
+    # the first local maximum matters when it comes first (a restart can log a higher value later)
+    for i in {first_top, min(first_top, first_local)}:
         before = pairs[i - 1][0] if i else 0
         candidates.update(range(max(0, before - 1), pairs[i][0] + 1))
         if i == 0:
             candidates.add(0)
+    slope = _warmup_slope(pairs[: min(first_top, first_local)])
+    if slope:
+        # a linear warmup from 0 logs lr * (s - 1) / w, and lr >= every logged value: w >= top / slope
+        floor = math.floor(top / slope * (1 - 1e-9))
+        candidates = {w for w in candidates if w >= floor} or candidates
     ordered = sorted(candidates)
     if len(ordered) > MAX_WARMUP_CANDIDATES:
         stride = len(ordered) / MAX_WARMUP_CANDIDATES
         ordered = sorted({ordered[int(i * stride)] for i in range(MAX_WARMUP_CANDIDATES)} | {ordered[0], ordered[-1]})
     return ordered
+
+
+def _warmup_slope(rising: list[tuple[int, float]]) -> float | None:
+    """lr / w when the points before the first peak lie on a line through (step 1, LR 0), as a
+    linear warmup from 0 logs them; None otherwise (another warmup shape, or too few points)."""
+    slopes = [v / (s - 1) for s, v in rising if s > 1 and v > 0]
+    if len(slopes) < 2 or any(not math.isclose(x, slopes[0], rel_tol=1e-9) for x in slopes):
+        return None
+    return slopes[0]
 
 
 def _config(name: str, warmup: int, n: int, kwargs: dict, learning_rate: float = 1.0) -> ScheduleConfig | None:

@@ -1,0 +1,48 @@
+"""Recovering settings from logged LR: time per scheduler type, for a log of 2,000 points and one
+of 20,000 points of the same run, side by side (the search works on a sample, so the ratio should
+stay near 1; only the final check reads every point).
+
+Run: .venv/bin/python bench/bench_infer.py
+"""
+
+import pathlib
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from warmup_viz import schedule  # noqa: E402
+from warmup_viz.config import ScheduleConfig  # noqa: E402
+from warmup_viz.infer import infer  # noqa: E402
+
+RUNS = [
+    dict(lr_scheduler_type="linear", warmup_steps=0.03),
+    dict(lr_scheduler_type="cosine", warmup_steps=0.05, lr_scheduler_kwargs={"num_cycles": 0.37}),
+    dict(lr_scheduler_type="cosine_with_min_lr", warmup_steps=0.03, lr_scheduler_kwargs={"min_lr_rate": 0.1}),
+    dict(lr_scheduler_type="warmup_stable_decay", warmup_steps=500, lr_scheduler_kwargs={"num_decay_steps": 4000}),
+]
+
+
+def timed(config, every):
+    steps = list(range(1, config.total_steps + 1, every))
+    lrs = schedule.build(config).lrs(steps)
+    start = time.perf_counter()
+    fit = infer(steps, lrs, max_steps=config.total_steps)
+    return time.perf_counter() - start, fit.exact
+
+
+def main():
+    print("recover the settings of a 200,000-step run, logged every 100 steps vs every 10 steps")
+    for run in RUNS:
+        config = ScheduleConfig(learning_rate=3e-4, max_steps=200_000, **run)
+        coarse, exact_coarse = timed(config, 100)
+        fine, exact_fine = timed(config, 10)
+        print(
+            f"  {config.lr_scheduler_type:22s} 2k points {coarse:6.2f} s  20k points {fine:6.2f} s  "
+            f"ratio {fine / coarse:4.1f}x  exact: {exact_coarse and exact_fine}"
+        )
+
+
+if __name__ == "__main__":
+    main()
