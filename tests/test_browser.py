@@ -173,3 +173,17 @@ def test_files_at_and_above_the_upload_limit(browser, tmp_path):
         )
         assert "Traceback" not in page.inner_text("body")
         context.close()
+
+
+def test_presentation_link_collapses_the_sidebar(server, page, browser):
+    other = browser.new_page(viewport={"width": 1400, "height": 1000})
+    other.goto(f"{server}/?max_steps=50")
+    chart_data(other)
+    assert other.evaluate("document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().width") > 200
+    other.close()
+    page.goto(f"{server}/?present=1&max_steps=50")
+    assert chart_data(page)[0]["x"] == list(range(1, 51))
+    page.wait_for_function(  # collapsed: the sidebar takes no width
+        "document.querySelector('[data-testid=stSidebar]')?.getBoundingClientRect().width === 0"
+    )
+    assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "22px"

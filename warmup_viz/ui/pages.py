@@ -19,6 +19,8 @@ _NAVIGATED = "_navigated"
 def run() -> None:
     """Route to the page the address names; every page gets the sidebar's language picker."""
     form.load_from_url()  # once per session, whichever page the link opens
+    if st.session_state.get("present"):  # presentation mode: the slide, not the controls
+        st.set_page_config(initial_sidebar_state="collapsed")
     _language_picker()
     st.session_state[_ROUTED] = True
     st.session_state[_NAVIGATED] = True
