@@ -22,9 +22,6 @@ from .text import plain
 _PERSIST = "session"
 _SLOTS = "_schedule_slots"
 LETTERS = "ABCDEF"
-# setting names are labels in every language: they are what people type into their code
-NAME_LABEL = "lr_scheduler_type"
-DROP_LAST_LABEL = "dataloader_drop_last"
 _STEPS_FROM = "steps_from"
 
 
@@ -209,7 +206,7 @@ def render(prefix: str = "") -> FormResult:
 
     names = registry.scheduler_names()
     scheduler = st.selectbox(
-        NAME_LABEL,
+        "lr_scheduler_type",  # setting names are labels in every language
         names,
         key=prefix + "lr_scheduler_type",
         persist_state=_PERSIST,
@@ -242,7 +239,7 @@ def render(prefix: str = "") -> FormResult:
             if mode == "epochs" and (text.strip() or name != "dataset_size"):
                 read(name, text)
         drop_last = st.checkbox(
-            DROP_LAST_LABEL,
+            "dataloader_drop_last",
             key=prefix + "dataloader_drop_last",
             persist_state=_PERSIST,
             help=t("form.drop_last_help"),

@@ -8,7 +8,7 @@ from warmup_viz import figures, registry, schedule
 from warmup_viz.config import ConfigError, ScheduleConfig, parse_field
 
 from . import form
-from .strings import has, t
+from .strings import scheduler_line, t
 from .text import plain
 
 COLUMNS = 3
@@ -83,7 +83,7 @@ def render_gallery_page() -> None:
 def _card(name: str, base: ScheduleConfig) -> None:
     info = registry.info(name)
     st.subheader(name)
-    st.caption(t(f"scheduler.{name}") if has(f"scheduler.{name}") else plain(info.summary))
+    st.caption(scheduler_line(name, plain(info.summary)))
     if info.metric_driven:
         st.info(t("gallery.metric_driven"))
         return

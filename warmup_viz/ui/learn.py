@@ -9,7 +9,7 @@ from warmup_viz import figures, registry, schedule, snippets, steps, teach
 from warmup_viz.config import ConfigError, ScheduleConfig
 from warmup_viz.registry import REQUIRED
 
-from .strings import has, t
+from .strings import has, scheduler_line, t
 from .text import plain
 
 LESSON_STEPS = 1000
@@ -84,7 +84,7 @@ def render_learn_page() -> None:
     st.markdown(t("learn.formulas.body"))
     names = [n for n in registry.scheduler_names() if teach.formula(n)]
     name = st.selectbox(t("learn.formulas.pick"), names, key="learn.scheduler", index=names.index("cosine"))
-    st.caption(t(f"scheduler.{name}") if has(f"scheduler.{name}") else plain(registry.info(name).summary))
+    st.caption(scheduler_line(name, plain(registry.info(name).summary)))
     st.latex(r"\lambda(k) = " + teach.formula(name))
     kwargs = _kwarg_controls(name)
     try:

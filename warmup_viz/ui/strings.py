@@ -541,6 +541,12 @@ def labels(prefix: str):
     return lambda option: strings.get(f"{prefix}{option}") or EN[f"{prefix}{option}"]
 
 
+def scheduler_line(name: str, fallback: str) -> str:
+    """The one-line description of scheduler type `name`; `fallback` (already safe to show) for a
+    type newer than the catalogue."""
+    return t(f"scheduler.{name}") if has(f"scheduler.{name}") else fallback
+
+
 def has(key: str) -> bool:
     """Whether the catalogue has `key` (a scheduler type newer than the catalogue has none)."""
     return key in EN
