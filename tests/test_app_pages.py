@@ -44,7 +44,8 @@ def test_gallery_open_goes_to_the_main_page_with_those_settings():
     assert not at.exception
     assert at.selectbox(key="lr_scheduler_type").value == "warmup_stable_decay"
     assert at.text_input(key="max_steps").value == "400"
-    assert at.text_input(key="lr_scheduler_kwargs.warmup_stable_decay.num_decay_steps").value == "80"
+    # the gallery fills num_decay_steps by the same rule as the settings form: 10 % of max_steps
+    assert at.text_input(key="lr_scheduler_kwargs.warmup_stable_decay.num_decay_steps").value == "40"
     assert at.query_params["lr_scheduler_type"] == "warmup_stable_decay"
 
 

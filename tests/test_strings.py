@@ -93,3 +93,16 @@ def test_every_library_note_has_a_translation():
 
     for key in NOTES:
         assert fields(ZH[f"note.{key}"]) == fields(NOTES[key]), key
+
+
+def test_every_scheduler_type_and_kwarg_has_both_languages():
+    """Our own words for every type and kwarg of the installed transformers (its record's keys);
+    the failure names what is missing."""
+    from warmup_viz import registry, scheduler_types
+
+    missing = []
+    for name in registry.scheduler_names():
+        record = scheduler_types.of(name)
+        keys = [record.text_key] + [record.kwarg_text_key(spec.name) for spec in registry.info(name).kwargs]
+        missing += [key for key in keys if key not in EN or key not in ZH]
+    assert missing == []

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import product
 
-from . import registry
+from . import registry, scheduler_types
 from .check import REL_TOL
 from .config import ConfigError, ScheduleConfig
 from .schedule import build
@@ -25,32 +25,6 @@ LR_DEPENDENT = ("polynomial",)
 MAX_GRID = 2000  # kwargs grids searched jointly up to this many combinations
 MAX_WARMUP_CANDIDATES = 256
 GOLDEN = (math.sqrt(5) - 1) / 2
-
-# searchable kwargs per type: (name, kind, grid); the first grid value is transformers' default
-_FLOAT_CYCLES = [0.5, 0.25, 0.75, 1.0, 1.5, 2.0, 0.1, 0.35, 0.65, 3.0, 5.0]
-SEARCH = {
-    "cosine": [("num_cycles", "float", _FLOAT_CYCLES)],
-    "cosine_with_restarts": [("num_cycles", "int", list(range(1, 21)))],
-    "polynomial": [
-        ("power", "float", [1.0, 0.5, 1.5, 2.0, 3.0, 4.0]),
-        ("lr_end", "float", [1e-7, 0.0, 1e-6, 1e-5, 1e-4]),
-    ],
-    "inverse_sqrt": [("timescale", "int", [None, 10, 100, 1000, 10_000])],
-    "cosine_with_min_lr": [
-        ("min_lr_rate", "float", [0.1, 0.0, 0.01, 0.05, 0.2, 0.5]),
-        ("num_cycles", "float", _FLOAT_CYCLES),
-    ],
-    "cosine_warmup_with_min_lr": [
-        ("min_lr_rate", "float", [0.1, 0.0, 0.01, 0.05, 0.2, 0.5]),
-        ("num_cycles", "float", _FLOAT_CYCLES),
-    ],
-    "warmup_stable_decay": [
-        ("decay_type", "choice", ["cosine", "linear", "1-sqrt"]),
-        ("min_lr_ratio", "float", [0.0, 0.01, 0.05, 0.1, 0.2]),
-        ("warmup_type", "choice", ["linear", "cosine", "1-sqrt"]),
-    ],
-}
-
 
 @dataclass(frozen=True)
 class Fit:
@@ -190,7 +164,7 @@ def _error(name: str, warmup: int, n: int, kwargs: dict, pairs) -> tuple[float, 
 
 
 def _fit_type(name: str, warmup: int, n: int, pairs, all_pairs) -> Fit | None:
-    params = SEARCH.get(name, [])
+    params = [(p.name, p.kind, list(p.grid)) for p in scheduler_types.of(name).search]
     if name == "warmup_stable_decay":
         # read off the data, so searched over exactly these values (no refinement)
         params = [("num_decay_steps", "grid", _decay_candidates(all_pairs, warmup, n)), *params]

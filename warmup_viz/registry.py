@@ -3,6 +3,8 @@
 Nothing here is a hand-kept list that could drift: the types are `transformers.SchedulerType`,
 the kwargs are the parameters of the functions in `TYPE_TO_SCHEDULER_FUNCTION` (minus the ones
 `get_scheduler` fills in itself), and the help is the first sentence of each parameter's docstring.
+What transformers checks only in a function body (kwargs of which exactly one must be given) comes
+from the type's record in `scheduler_types`.
 """
 
 from __future__ import annotations
@@ -16,19 +18,13 @@ from torch.optim.lr_scheduler import ReduceLROnPlateau
 from transformers.optimization import TYPE_TO_SCHEDULER_FUNCTION, GreedyLR
 from transformers.trainer_utils import SchedulerType
 
+from . import scheduler_types
+
 # `get_scheduler` fills these itself; they are not `lr_scheduler_kwargs`.
 _FILLED_BY_GET_SCHEDULER = frozenset({"optimizer", "num_warmup_steps", "num_training_steps", "last_epoch"})
 
 # Metric-driven types take `**kwargs` and hand them to a class; its signature is the real one.
 _KWARGS_CLASS = {"reduce_lr_on_plateau": ReduceLROnPlateau, "greedy": GreedyLR}
-
-# Kwargs of which exactly one must be given; transformers checks this in the function body, where
-# a signature cannot show it.
-_ONE_OF = {
-    "cosine_with_min_lr": ("min_lr", "min_lr_rate"),
-    "cosine_warmup_with_min_lr": ("min_lr", "min_lr_rate"),
-}
-
 
 class Required:
     """Marker default of a kwarg that has no default and must be given."""
@@ -166,7 +162,7 @@ def schedulers() -> dict[str, SchedulerInfo]:
             metric_driven=member.value in _KWARGS_CLASS,
             uses_warmup="num_warmup_steps" in params,
             uses_max_steps="num_training_steps" in params,
-            one_of=_ONE_OF.get(member.value, ()),
+            one_of=scheduler_types.of(member.value).one_of,
         )
     return out
 

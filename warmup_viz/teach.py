@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from . import scheduler_types
 from .config import ScheduleConfig
 from .schedule import DisplayCurve
 
@@ -70,50 +71,18 @@ def readouts(config: ScheduleConfig, curve: DisplayCurve, frames: int = 120) -> 
     ]
 
 
-# λ(k) for step index k = s − 1; w = num_warmup_steps, n = max_steps, ρ = progress after warmup
-_WARMUP = r"\frac{k}{\max(1, w)} \quad (k < w)"
-_PROGRESS = r"\rho = \frac{k - w}{\max(1, n - w)}"
-FORMULAS = {
-    "linear": _WARMUP + r"\qquad \max\!\left(0, \frac{n - k}{\max(1, n - w)}\right) \quad (k \ge w)",
-    "cosine": _WARMUP
-    + r"\qquad "
-    + _PROGRESS
-    + r",\ \ \max\!\left(0, \tfrac12\left(1 + \cos(2\pi c \rho)\right)\right)",
-    "cosine_with_restarts": _WARMUP
-    + r"\qquad "
-    + _PROGRESS
-    + r",\ \ \tfrac12\left(1 + \cos\left(\pi\,((c \rho) \bmod 1)\right)\right),\ \ 0 \text{ once } \rho \ge 1",
-    "polynomial": _WARMUP
-    + r"\qquad \frac{(\eta - \eta_{end})\,(1 - \rho)^{p} + \eta_{end}}{\eta},\ \ \frac{\eta_{end}}{\eta} \text{ after } n",
-    "constant": r"\lambda(k) = 1",
-    "constant_with_warmup": _WARMUP + r"\qquad 1 \quad (k \ge w)",
-    "inverse_sqrt": _WARMUP + r"\qquad \frac{1}{\sqrt{(k + \tau - w) / \tau}} \quad (k \ge w)",
-    "cosine_with_min_lr": _WARMUP
-    + r"\qquad "
-    + _PROGRESS
-    + r",\ \ r + (1 - r)\,\tfrac12\left(1 + \cos(2\pi c \rho)\right)",
-    "cosine_warmup_with_min_lr": r"\frac{k + 1}{\max(1, w)} \ \ \text{or}\ \ r_w + (1 - r_w)\frac{k}{\max(1, w - 1)}"
-    r" \quad (k < w)\qquad \rho = \frac{k - w + 1}{\max(1, n - w)},\ \ r + (1 - r)\,\tfrac12\left(1 + \cos(2\pi c \rho)\right)",
-    "warmup_stable_decay": r"\text{warmup } m + (1 - m)\,f_{w}\!\left(\tfrac{k}{w}\right),\quad \text{stable } 1,\quad"
-    r" \text{decay } m + (1 - m)\,f_{d}\!\left(\tfrac{k - w - s}{d}\right),\quad \text{then } m",
-}
-# the symbols each formula uses, by kwarg
-SYMBOLS = {
-    "num_cycles": "c",
-    "lr_end": r"\eta_{end}",
-    "power": "p",
-    "timescale": r"\tau",
-    "min_lr_rate": "r",
-    "min_lr": r"r = \text{min\_lr} / \eta",
-    "warmup_lr_rate": "r_w",
-    "min_lr_ratio": "m",
-    "num_decay_steps": "d",
-    "num_stable_steps": "s",
-    "warmup_type": "f_w",
-    "decay_type": "f_d",
-}
-
-
 def formula(name: str) -> str | None:
-    """The LaTeX of λ(k) for scheduler type `name`; None for metric-driven types."""
-    return FORMULAS.get(name)
+    """The LaTeX of λ(k) for scheduler type `name`, every branch with its condition, and the
+    definitions it uses (k = s − 1, w = num_warmup_steps, n = max_steps); None for a type without
+    a step formula (metric-driven, or one this version does not know)."""
+    record = scheduler_types.of(name)
+    if not record.formula:
+        return None
+    if len(record.formula) == 1:
+        text = r"\lambda(k) = " + record.formula[0].expression
+    else:
+        rows = r" \\ ".join(f"{b.expression} & {b.condition}" for b in record.formula)
+        text = r"\lambda(k) = \begin{cases} " + rows + r" \end{cases}"
+    if record.where:
+        text += r"\qquad " + r",\ \ ".join(record.where)
+    return text

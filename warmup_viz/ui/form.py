@@ -11,22 +11,18 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from warmup_viz import registry, share
+from warmup_viz import registry, scheduler_types, share
 from warmup_viz.config import DEFAULTS, EPOCH_FIELDS, FROM_EPOCHS, ConfigError, ScheduleConfig, parse_field
 from warmup_viz.registry import REQUIRED
 from warmup_viz.share import View
 
-from .strings import labels, t
+from .strings import kwarg_line, labels, scheduler_line, t
 from .text import plain
 
 _PERSIST = "session"
 _SLOTS = "_schedule_slots"
 LETTERS = "ABCDEF"
 _STEPS_FROM = "steps_from"
-
-
-# Kwargs with no transformers default that a schedule needs; prefilled so the curve shows at once.
-_SUGGESTED = {"num_decay_steps": lambda max_steps: max(1, max_steps // 10), "min_lr_rate": lambda _: 0.1}
 
 
 @dataclass
@@ -41,11 +37,13 @@ def kwarg_key(scheduler: str, name: str, prefix: str = "") -> str:
     return f"{prefix}lr_scheduler_kwargs.{scheduler}.{name}"
 
 
-def _default_text(spec: registry.KwargSpec, max_steps: int) -> object:
+def _default_text(spec: registry.KwargSpec, suggested: Mapping[str, object]) -> object:
+    """A kwarg widget's first value: what the type needs to be drawn at all (its record's
+    suggestion, so the curve shows at once), else transformers' default."""
     if spec.kind == "bool":
         return bool(spec.default)
-    if spec.name in _SUGGESTED and spec.default in (None, REQUIRED):
-        return str(_SUGGESTED[spec.name](max_steps))
+    if spec.name in suggested and spec.default in (None, REQUIRED):
+        return share.to_text(spec.name, suggested[spec.name])
     if spec.default in (None, REQUIRED):
         return ""
     return spec.default if spec.choices else share.to_text(spec.name, spec.default)
@@ -215,7 +213,7 @@ def render(prefix: str = "") -> FormResult:
     slots["lr_scheduler_type"] = st.empty()
     values["lr_scheduler_type"] = scheduler
     info = registry.info(scheduler)
-    st.caption(info.summary)
+    st.caption(scheduler_line(scheduler, plain(info.summary)))
     read("learning_rate", _text("learning_rate", slots, prefix))
     read("warmup_steps", _text("warmup_steps", slots, prefix))
 
@@ -270,13 +268,16 @@ def _kwargs(
     if info.kwargs:
         st.subheader(t("form.kwargs"))
     steps_hint = max_steps if isinstance(max_steps, int) and max_steps > 0 else DEFAULTS.max_steps
+    suggested = scheduler_types.of(info.name).suggested(steps_hint, DEFAULTS.learning_rate)
     for spec in info.kwargs:
         key = kwarg_key(info.name, spec.name, prefix)
-        default = _default_text(spec, steps_hint)
+        default = _default_text(spec, suggested)
         st.session_state.setdefault(key, default)
         required = spec.default is REQUIRED or spec.name in info.one_of
         label = t("form.required", name=spec.name) if spec.default is REQUIRED else spec.name
-        help_text = t("form.kwarg_help", help=spec.help, default=repr(spec.default))
+        help_text = t(
+            "form.kwarg_help", help=kwarg_line(info.name, spec.name, plain(spec.help)), default=repr(spec.default)
+        )
         if spec.kind == "bool":
             value = st.checkbox(label, key=key, help=help_text, persist_state=_PERSIST)
         elif spec.choices:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from warmup_viz import figures, registry, schedule
+from warmup_viz import figures, registry, schedule, scheduler_types
 from warmup_viz.config import ConfigError, ScheduleConfig, parse_field
 
 from . import form
@@ -13,17 +13,13 @@ from .text import plain
 
 COLUMNS = 3
 GALLERY_POINTS = 200
-# kwargs a type needs to draw at all (no transformers default), as the main form prefills them
-_NEEDS = {"warmup_stable_decay": {"num_decay_steps": 0.2}, "cosine_with_min_lr": {"min_lr_rate": 0.1}}
-_NEEDS["cosine_warmup_with_min_lr"] = {"min_lr_rate": 0.1}
 
 
 def gallery_config(name: str, base: ScheduleConfig) -> ScheduleConfig:
-    """`base`'s learning_rate, warmup_steps and max_steps with scheduler `name` (and any kwarg it
-    cannot draw without)."""
-    kwargs = {}
-    for key, value in _NEEDS.get(name, {}).items():
-        kwargs[key] = max(1, int(base.total_steps * value)) if key == "num_decay_steps" else value
+    """`base`'s learning_rate, warmup_steps and max_steps with scheduler `name`, and the kwargs its
+    record suggests: those it cannot draw without (as the settings form fills them) and those
+    that show its character (restarts, a power, a floor)."""
+    kwargs = scheduler_types.of(name).suggested(base.total_steps, base.learning_rate, showcase=True)
     return ScheduleConfig(
         learning_rate=base.learning_rate,
         warmup_steps=base.warmup_steps,

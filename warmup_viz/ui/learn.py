@@ -5,28 +5,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from warmup_viz import figures, registry, schedule, snippets, steps, teach
+from warmup_viz import figures, registry, schedule, scheduler_types, snippets, steps, teach
 from warmup_viz.config import ConfigError, ScheduleConfig
 from warmup_viz.registry import REQUIRED
 
-from .strings import has, scheduler_line, t
+from .strings import kwarg_line, scheduler_line, t
 from .text import plain
 
 LESSON_STEPS = 1000
 LESSON_LR = 3e-4
 # warmup_steps values that show the rounding rules side by side
 WARMUP_EXAMPLES = (0.05, 0.07, 0.1, 5.9, 10, 100)
-# lesson ranges for the kwargs a slider can move: (low, high, step, start)
-KWARG_RANGES = {
-    "num_cycles": (0.25, 5.0, 0.25, None),
-    "lr_end": (0.0, 1e-4, 1e-6, None),
-    "power": (0.25, 4.0, 0.25, None),
-    "timescale": (10, 1000, 10, 100),
-    "min_lr_rate": (0.0, 0.9, 0.05, 0.1),
-    "warmup_lr_rate": (0.0, 0.9, 0.05, None),
-    "num_decay_steps": (10, 900, 10, 200),
-    "min_lr_ratio": (0.0, 0.9, 0.05, None),
-}
 
 
 def _chart(config: ScheduleConfig, key: str) -> None:
@@ -85,7 +74,7 @@ def render_learn_page() -> None:
     names = [n for n in registry.scheduler_names() if teach.formula(n)]
     name = st.selectbox(t("learn.formulas.pick"), names, key="learn.scheduler", index=names.index("cosine"))
     st.caption(scheduler_line(name, plain(registry.info(name).summary)))
-    st.latex(r"\lambda(k) = " + teach.formula(name))
+    st.latex(teach.formula(name))
     kwargs = _kwarg_controls(name)
     try:
         config = ScheduleConfig(
@@ -102,28 +91,30 @@ def render_learn_page() -> None:
 
 
 def _kwarg_controls(name: str) -> dict[str, object]:
-    """A control per kwarg of `name`, with the lesson's explanation; returns the kwargs chosen."""
-    info = registry.info(name)
-    if not info.kwargs:
+    """A control per kwarg of `name` its record gives a slider (or whose values are choices), with
+    the lesson's explanation and its symbol in the formula; returns the kwargs chosen."""
+    info, record = registry.info(name), scheduler_types.of(name)
+    movable = [spec for spec in info.kwargs if spec.choices or record.slider(spec.name)]
+    if not movable:
         return {}
     st.subheader(t("learn.formulas.kwargs"))
     kwargs: dict[str, object] = {}
-    for spec in info.kwargs:
+    for spec in movable:
         key = f"learn.kwarg.{name}.{spec.name}"
-        explanation = t(f"kwarg.{spec.name}") if has(f"kwarg.{spec.name}") else plain(spec.help)
-        if spec.name == "min_lr" or (spec.name in info.one_of and spec.name != "min_lr_rate"):
-            continue  # the lesson moves min_lr_rate; min_lr is the same floor in absolute terms
+        explanation = kwarg_line(name, spec.name, plain(spec.help))
+        symbol = record.symbol(spec.name)
+        label = f"{spec.name} (${symbol}$)" if symbol else spec.name
         if spec.choices:
-            kwargs[spec.name] = st.radio(spec.name, spec.choices, key=key, horizontal=True, help=explanation)
-        elif spec.name in KWARG_RANGES:
-            low, high, step, start = KWARG_RANGES[spec.name]
-            default = spec.default if spec.default not in (None, REQUIRED) else start
-            default = low if default is None else default
-            value = st.slider(spec.name, low, high, type(low)(default), step, key=key, help=explanation)
-            if spec.default is None and value == low and start is None:
+            kwargs[spec.name] = st.radio(label, spec.choices, key=key, horizontal=True, help=explanation)
+        else:
+            slider = record.slider(spec.name)
+            start = spec.default if spec.default not in (None, REQUIRED) else slider.start
+            start = slider.low if start is None else start
+            value = st.slider(
+                label, slider.low, slider.high, type(slider.low)(start), slider.step, key=key, help=explanation
+            )
+            if spec.default is None and value == slider.low and slider.start is None:
                 continue  # left at "None": transformers' own default applies
             kwargs[spec.name] = value
-        else:
-            continue
         st.caption(explanation)
     return kwargs

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from warmup_viz import scheduler_types
 from warmup_viz.schedule import NOTES
 
 LANGUAGES = {"en": "English", "zh": "中文"}
@@ -56,6 +57,28 @@ EN: dict[str, str] = {
     "kwarg.warmup_type": "f_w: the warmup's shape: linear, cosine or 1-sqrt.",
     "kwarg.decay_type": "f_d: the decay's shape: linear, cosine or 1-sqrt.",
     "kwarg.min_lr_ratio": "m: the floor of warmup and decay, as a fraction of the peak.",
+    "kwarg.reduce_lr_on_plateau.mode": "min: the metric should fall (a loss); max: it should rise (an accuracy).",
+    "kwarg.reduce_lr_on_plateau.factor": "The LR is multiplied by this at each cut (0.1 divides it by 10).",
+    "kwarg.reduce_lr_on_plateau.patience": "Evaluations without improvement allowed before a cut.",
+    "kwarg.reduce_lr_on_plateau.threshold": "How much better the metric must get to count as an improvement.",
+    "kwarg.reduce_lr_on_plateau.threshold_mode": "rel: threshold is a fraction of the best value; abs: an amount.",
+    "kwarg.reduce_lr_on_plateau.cooldown": "Evaluations to wait after a cut before counting again.",
+    "kwarg.reduce_lr_on_plateau.min_lr": "The LR never goes below this (an absolute value).",
+    "kwarg.reduce_lr_on_plateau.eps": "A cut smaller than this is skipped.",
+    "kwarg.greedy.mode": "min: the metric should fall (a loss); max: it should rise (an accuracy).",
+    "kwarg.greedy.factor": "The LR is multiplied by this when the metric stalls, divided by it while it improves.",
+    "kwarg.greedy.patience": "Evaluations in a row that decide between raising and cutting.",
+    "kwarg.greedy.threshold": "How much better the metric must get to count as an improvement.",
+    "kwarg.greedy.threshold_mode": "rel: threshold is a fraction of the best value; abs: an amount.",
+    "kwarg.greedy.cooldown": "Evaluations to wait after a cut before counting again.",
+    "kwarg.greedy.warmup": "Evaluations to wait after a raise before counting again.",
+    "kwarg.greedy.min_lr": "The LR never goes below this (an absolute value).",
+    "kwarg.greedy.max_lr": "The LR never goes above this (an absolute value).",
+    "kwarg.greedy.eps": "A change smaller than this is skipped.",
+    "kwarg.greedy.verbose": "Print each change (to the training log).",
+    "kwarg.greedy.smooth": "Judge a rolling average of the metric instead of each value.",
+    "kwarg.greedy.window_size": "How many values the rolling average spans (with smooth).",
+    "kwarg.greedy.reset_start": "Evaluations after which the scheduler's counters start over.",
     # page
     "app.title": "warmup-viz",
     "app.tagline": "The learning-rate schedule your Hugging Face Trainer run will really get, computed by transformers.",
@@ -321,6 +344,28 @@ ZH: dict[str, str] = {
     "kwarg.warmup_type": "f_w：预热的形状：linear、cosine 或 1-sqrt。",
     "kwarg.decay_type": "f_d：衰减的形状：linear、cosine 或 1-sqrt。",
     "kwarg.min_lr_ratio": "m：预热和衰减的下限，以峰值比例表示。",
+    "kwarg.reduce_lr_on_plateau.mode": "min：指标应下降（如损失）；max：指标应上升（如准确率）。",
+    "kwarg.reduce_lr_on_plateau.factor": "每次下调时学习率乘以该值（0.1 即除以 10）。",
+    "kwarg.reduce_lr_on_plateau.patience": "下调前允许连续多少次评估没有改善。",
+    "kwarg.reduce_lr_on_plateau.threshold": "指标至少改善多少才算改善。",
+    "kwarg.reduce_lr_on_plateau.threshold_mode": "rel：threshold 是最佳值的比例；abs：是绝对量。",
+    "kwarg.reduce_lr_on_plateau.cooldown": "下调后等待多少次评估再重新计数。",
+    "kwarg.reduce_lr_on_plateau.min_lr": "学习率不会低于该值（绝对值）。",
+    "kwarg.reduce_lr_on_plateau.eps": "小于该值的下调会被跳过。",
+    "kwarg.greedy.mode": "min：指标应下降（如损失）；max：指标应上升（如准确率）。",
+    "kwarg.greedy.factor": "指标停滞时学习率乘以该值，指标改善时除以该值。",
+    "kwarg.greedy.patience": "连续多少次评估决定提高还是降低学习率。",
+    "kwarg.greedy.threshold": "指标至少改善多少才算改善。",
+    "kwarg.greedy.threshold_mode": "rel：threshold 是最佳值的比例；abs：是绝对量。",
+    "kwarg.greedy.cooldown": "下调后等待多少次评估再重新计数。",
+    "kwarg.greedy.warmup": "提高后等待多少次评估再重新计数。",
+    "kwarg.greedy.min_lr": "学习率不会低于该值（绝对值）。",
+    "kwarg.greedy.max_lr": "学习率不会高于该值（绝对值）。",
+    "kwarg.greedy.eps": "小于该值的变化会被跳过。",
+    "kwarg.greedy.verbose": "打印每次变化（到训练日志）。",
+    "kwarg.greedy.smooth": "按指标的滑动平均而不是每个值来判断。",
+    "kwarg.greedy.window_size": "滑动平均覆盖多少个值（配合 smooth）。",
+    "kwarg.greedy.reset_start": "经过多少次评估后调度器的计数器重新开始。",
     "app.title": "warmup-viz",
     "app.tagline": "你的 Hugging Face Trainer 训练真正会用到的学习率调度，由 transformers 本身计算。",
     "app.language": "语言",
@@ -545,6 +590,13 @@ def scheduler_line(name: str, fallback: str) -> str:
     """The one-line description of scheduler type `name`; `fallback` (already safe to show) for a
     type newer than the catalogue."""
     return t(f"scheduler.{name}") if has(f"scheduler.{name}") else fallback
+
+
+def kwarg_line(scheduler: str, kwarg: str, fallback: str) -> str:
+    """Our help line for `kwarg` of scheduler type `scheduler` (its record names the key);
+    `fallback` (already safe to show: transformers' docstring) for a kwarg newer than the catalogue."""
+    key = scheduler_types.of(scheduler).kwarg_text_key(kwarg)
+    return t(key) if has(key) else fallback
 
 
 def has(key: str) -> bool:

@@ -1,0 +1,293 @@
+"""One record per `lr_scheduler_type`: everything warmup-viz knows about a type beyond what
+transformers itself says (its signature, defaults and docstrings are read by `registry`).
+
+A record holds the type's formula (every branch of λ(k) with its condition), the kwargs the
+search in `infer` tries, the kwargs it cannot be drawn without (with suggested values, shared by
+the settings form and the gallery), the kwargs that show its character in the gallery, the
+kwargs of which exactly one must be given, and per kwarg: its symbol in the formula, the lesson's
+slider range and the catalogue key of its help text. Every consumer (infer, teach, the form, the
+gallery, the lesson) reads these records; a test checks that every type of the installed
+transformers has one. Pure data: nothing here imports torch or transformers.
+
+Formulas use k = s − 1 (the index step s trains at), w = num_warmup_steps, n = max_steps, and
+η = learning_rate.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One branch of λ(k): a LaTeX expression and the condition under which it applies."""
+
+    expression: str
+    condition: str
+
+
+@dataclass(frozen=True)
+class Slider:
+    """A lesson slider: `low..high` by `step`, starting at `start` (None: transformers' default)."""
+
+    low: float
+    high: float
+    step: float
+    start: float | None = None
+
+
+@dataclass(frozen=True)
+class Suggested:
+    """A kwarg value to draw with: `value`, or `value × max_steps` (a whole count, at least 1) or
+    `value × learning_rate` when `per` names one of those."""
+
+    value: object
+    per: str | None = None
+
+    def resolve(self, max_steps: int, learning_rate: float) -> object:
+        if self.per == "max_steps":
+            return max(1, math.floor(max_steps * self.value))
+        if self.per == "learning_rate":
+            return self.value * learning_rate
+        return self.value
+
+
+@dataclass(frozen=True)
+class KwargFacts:
+    """What we say about one kwarg of a type: its symbol in the formula, its lesson slider (None:
+    the lesson does not move it), and the catalogue key of its help line."""
+
+    symbol: str | None = None
+    slider: Slider | None = None
+    text_key: str = ""
+
+
+@dataclass(frozen=True)
+class SearchParam:
+    """A kwarg `infer` searches: `kind` is float, int (refined between grid points) or choice;
+    the first grid value is transformers' default."""
+
+    name: str
+    kind: str
+    grid: tuple
+
+
+@dataclass(frozen=True)
+class TypeRecord:
+    """Everything about one scheduler type that transformers does not say itself."""
+
+    name: str
+    formula: tuple[Branch, ...] = ()
+    where: tuple[str, ...] = ()
+    search: tuple[SearchParam, ...] = ()
+    needs: Mapping[str, Suggested] = field(default_factory=dict)
+    showcase: Mapping[str, Suggested] = field(default_factory=dict)
+    one_of: tuple[str, ...] = ()
+    kwargs: Mapping[str, KwargFacts] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("needs", "showcase", "kwargs"):
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+
+    @property
+    def text_key(self) -> str:
+        """The catalogue key of the type's one-line description."""
+        return f"scheduler.{self.name}"
+
+    def kwarg_text_key(self, kwarg: str) -> str:
+        facts = self.kwargs.get(kwarg)
+        return facts.text_key if facts and facts.text_key else f"kwarg.{kwarg}"
+
+    def symbol(self, kwarg: str) -> str | None:
+        facts = self.kwargs.get(kwarg)
+        return facts.symbol if facts else None
+
+    def slider(self, kwarg: str) -> Slider | None:
+        facts = self.kwargs.get(kwarg)
+        return facts.slider if facts else None
+
+    def suggested(self, max_steps: int, learning_rate: float, *, showcase: bool = False) -> dict[str, object]:
+        """The kwargs to draw this type with: those it needs, and with `showcase` those that
+        show its character too."""
+        chosen = {**self.needs, **(self.showcase if showcase else {})}
+        return {name: s.resolve(max_steps, learning_rate) for name, s in chosen.items()}
+
+
+# -- shared pieces ------------------------------------------------------------------------------
+
+_WARMUP = Branch(r"\dfrac{k}{\max(1,\, w)}", r"k < w")
+_RHO = r"\rho = \dfrac{k - w}{\max(1,\, n - w)}"
+_COSINE = r"\tfrac12\left(1 + \cos(2\pi c \rho)\right)"
+
+_CYCLES = KwargFacts("c", Slider(0.25, 5.0, 0.25))
+_RESTARTS = KwargFacts("c", Slider(1, 10, 1, 3))
+_MIN_LR_RATE = KwargFacts("r", Slider(0.0, 0.9, 0.05, 0.1))
+_MIN_LR = KwargFacts(r"r = \mathrm{min\_lr} / \eta")
+
+_FLOAT_CYCLES = (0.5, 0.25, 0.75, 1.0, 1.5, 2.0, 0.1, 0.35, 0.65, 3.0, 5.0)
+_MIN_LR_RATES = (0.1, 0.0, 0.01, 0.05, 0.2, 0.5)
+_PLATEAU_TEXT = {
+    name: KwargFacts(text_key=f"kwarg.reduce_lr_on_plateau.{name}")
+    for name in ("mode", "factor", "patience", "threshold", "threshold_mode", "cooldown", "min_lr", "eps")
+}
+_GREEDY_TEXT = {
+    name: KwargFacts(text_key=f"kwarg.greedy.{name}")
+    for name in (
+        "mode",
+        "factor",
+        "patience",
+        "threshold",
+        "threshold_mode",
+        "cooldown",
+        "warmup",
+        "min_lr",
+        "max_lr",
+        "eps",
+        "verbose",
+        "smooth",
+        "window_size",
+        "reset_start",
+    )
+}
+
+RECORDS: Mapping[str, TypeRecord] = MappingProxyType(
+    {
+        r.name: r
+        for r in (
+            TypeRecord(
+                "linear",
+                formula=(_WARMUP, Branch(r"\max\!\left(0,\ \dfrac{n - k}{\max(1,\, n - w)}\right)", r"k \ge w")),
+            ),
+            TypeRecord(
+                "cosine",
+                formula=(_WARMUP, Branch(r"\max\!\left(0,\ " + _COSINE + r"\right)", r"k \ge w")),
+                where=(_RHO,),
+                search=(SearchParam("num_cycles", "float", _FLOAT_CYCLES),),
+                kwargs={"num_cycles": _CYCLES},
+            ),
+            TypeRecord(
+                "cosine_with_restarts",
+                formula=(
+                    _WARMUP,
+                    Branch(r"\max\!\left(0,\ \tfrac12\left(1 + \cos\left(\pi\,((c \rho) \bmod 1)\right)\right)\right)",
+                           r"k \ge w,\ \rho < 1"),
+                    Branch("0", r"\rho \ge 1"),
+                ),
+                where=(_RHO,),
+                search=(SearchParam("num_cycles", "int", tuple(range(1, 21))),),
+                showcase={"num_cycles": Suggested(3)},
+                kwargs={"num_cycles": _RESTARTS},
+            ),
+            TypeRecord(
+                "polynomial",
+                formula=(
+                    _WARMUP,
+                    Branch(
+                        r"\dfrac{(\eta - \eta_{end})\left(1 - \frac{k - w}{n - w}\right)^{p} + \eta_{end}}{\eta}",
+                        r"w \le k \le n",
+                    ),
+                    Branch(r"\dfrac{\eta_{end}}{\eta}", r"k > n"),
+                ),
+                search=(
+                    SearchParam("power", "float", (1.0, 0.5, 1.5, 2.0, 3.0, 4.0)),
+                    SearchParam("lr_end", "float", (1e-7, 0.0, 1e-6, 1e-5, 1e-4)),
+                ),
+                showcase={"power": Suggested(2.0), "lr_end": Suggested(0.1, per="learning_rate")},
+                kwargs={
+                    "lr_end": KwargFacts(r"\eta_{end}", Slider(0.0, 1e-4, 1e-6)),
+                    "power": KwargFacts("p", Slider(0.25, 4.0, 0.25)),
+                },
+            ),
+            TypeRecord("constant", formula=(Branch("1", r"\text{every } k"),)),
+            TypeRecord("constant_with_warmup", formula=(_WARMUP, Branch("1", r"k \ge w"))),
+            TypeRecord(
+                "inverse_sqrt",
+                formula=(_WARMUP, Branch(r"\dfrac{1}{\sqrt{(k + \tau - w) / \tau}}", r"k \ge w")),
+                where=(r"\tau = \text{timescale} \ (\text{default: } w \text{, or } 10\,000 \text{ when } w = 0)",),
+                search=(SearchParam("timescale", "int", (None, 10, 100, 1000, 10_000)),),
+                kwargs={"timescale": KwargFacts(r"\tau", Slider(10, 1000, 10, 100))},
+            ),
+            TypeRecord("reduce_lr_on_plateau", kwargs=_PLATEAU_TEXT),
+            TypeRecord(
+                "cosine_with_min_lr",
+                formula=(
+                    _WARMUP,
+                    Branch(r"\max\!\left(0,\ r + (1 - r)\," + _COSINE + r"\right)", r"k \ge w"),
+                ),
+                where=(_RHO,),
+                search=(
+                    SearchParam("min_lr_rate", "float", _MIN_LR_RATES),
+                    SearchParam("num_cycles", "float", _FLOAT_CYCLES),
+                ),
+                needs={"min_lr_rate": Suggested(0.1)},
+                one_of=("min_lr", "min_lr_rate"),
+                kwargs={"num_cycles": _CYCLES, "min_lr_rate": _MIN_LR_RATE, "min_lr": _MIN_LR},
+            ),
+            TypeRecord(
+                "cosine_warmup_with_min_lr",
+                formula=(
+                    Branch(r"\dfrac{k + 1}{\max(1,\, w)}", r"k < w,\ r_w \text{ not given}"),
+                    Branch(r"r_w + (1 - r_w)\,\dfrac{k}{\max(1,\, w - 1)}", r"k < w,\ r_w \text{ given}"),
+                    Branch(r"\max\!\left(0,\ r + (1 - r)\," + _COSINE + r"\right)", r"k \ge w"),
+                ),
+                where=(r"\rho = \dfrac{k - w + 1}{\max(1,\, n - w)}",),
+                search=(
+                    SearchParam("min_lr_rate", "float", _MIN_LR_RATES),
+                    SearchParam("num_cycles", "float", _FLOAT_CYCLES),
+                ),
+                needs={"min_lr_rate": Suggested(0.1)},
+                one_of=("min_lr", "min_lr_rate"),
+                kwargs={
+                    "num_cycles": _CYCLES,
+                    "min_lr_rate": _MIN_LR_RATE,
+                    "min_lr": _MIN_LR,
+                    "warmup_lr_rate": KwargFacts("r_w", Slider(0.0, 0.9, 0.05)),
+                },
+            ),
+            TypeRecord(
+                "warmup_stable_decay",
+                formula=(
+                    Branch(r"m + (1 - m)\, f_w\!\left(\tfrac{k}{w}\right)", r"k < w"),
+                    Branch("1", r"w \le k < w + s"),
+                    Branch(r"m + (1 - m)\, f_d\!\left(\tfrac{k - w - s}{d}\right)", r"w + s \le k < w + s + d"),
+                    Branch("m", r"k \ge w + s + d"),
+                ),
+                where=(
+                    r"s = n - w - d \ \text{unless given}",
+                    r"f_w(x) = x,\ \tfrac12(1 - \cos \pi x),\ 1 - \sqrt{1 - x}\quad"
+                    r"f_d(x) = 1 - x,\ \tfrac12(1 + \cos 2\pi c x),\ 1 - \sqrt{x}",
+                ),
+                search=(
+                    SearchParam("decay_type", "choice", ("cosine", "linear", "1-sqrt")),
+                    SearchParam("min_lr_ratio", "float", (0.0, 0.01, 0.05, 0.1, 0.2)),
+                    SearchParam("warmup_type", "choice", ("linear", "cosine", "1-sqrt")),
+                ),
+                needs={"num_decay_steps": Suggested(0.1, per="max_steps")},
+                showcase={"min_lr_ratio": Suggested(0.1)},
+                kwargs={
+                    "num_decay_steps": KwargFacts("d", Slider(10, 900, 10, 100)),
+                    "num_stable_steps": KwargFacts("s"),
+                    "min_lr_ratio": KwargFacts("m", Slider(0.0, 0.9, 0.05)),
+                    "warmup_type": KwargFacts("f_w"),
+                    "decay_type": KwargFacts("f_d"),
+                    "num_cycles": KwargFacts("c"),
+                },
+            ),
+            TypeRecord("greedy", kwargs=_GREEDY_TEXT),
+        )
+    }
+)
+
+
+def record(name: str) -> TypeRecord | None:
+    """The record of scheduler type `name`; None for a type this version of warmup-viz does not
+    know yet (a newer transformers): callers fall back to what transformers says."""
+    return RECORDS.get(name)
+
+
+def of(name: str) -> TypeRecord:
+    """The record of `name`, or an empty one (no formula, no search, nothing suggested)."""
+    return RECORDS.get(name) or TypeRecord(name)
