@@ -15,8 +15,11 @@ $(VENV)/.runtime: requirements.txt
 	$(PY) -m pip install --quiet $(PIP_EXTRA) -r requirements.txt
 	touch $@
 
-$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+# the package itself, editable and without re-resolving its pinned dependencies: tests, benches
+# and the `warmup-viz` command import it like any installed package
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt pyproject.toml
 	$(PY) -m pip install --quiet $(PIP_EXTRA) -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 run: $(VENV)/.runtime
@@ -36,10 +39,11 @@ test: $(VENV)/.dev chromium lint
 	HF_HUB_OFFLINE=1 $(PY) -m pytest
 
 bench: $(VENV)/.dev chromium
+	$(PY) bench/bench_cli.py
 	$(PY) bench/bench_schedule.py
 	$(PY) bench/bench_logs.py
 	$(PY) bench/bench_infer.py
-	$(PY) bench/bench_load.py
+	$(PY) -m bench.bench_load
 
 screenshot: $(VENV)/.dev chromium
 	$(PY) scripts/screenshot.py docs/screenshot.png

@@ -5,16 +5,11 @@ stay near 1; only the final check reads every point).
 Run: .venv/bin/python bench/bench_infer.py
 """
 
-import pathlib
-import sys
 import time
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from warmup_viz import schedule  # noqa: E402
-from warmup_viz.config import ScheduleConfig  # noqa: E402
-from warmup_viz.infer import infer  # noqa: E402
+from warmup_viz import schedule
+from warmup_viz.config import ScheduleConfig
+from warmup_viz.infer import infer
 
 RUNS = [
     dict(lr_scheduler_type="linear", warmup_steps=0.03),

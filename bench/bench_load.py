@@ -1,19 +1,15 @@
 """Time from an input change to the chart updating, in a real Chromium, side by side:
 one session alone against ten sessions at once on the same server (p50 and p95).
 
-Run: .venv/bin/python bench/bench_load.py [--seconds 30]
+Run from the repository root (it uses the tests' browser helpers):
+    .venv/bin/python -m bench.bench_load [--seconds 30]
 """
 
 import argparse
-import pathlib
 import statistics
-import sys
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from tests.browser import rss_mb, streamlit_server  # noqa: E402
-from tests.load import drive  # noqa: E402
+from tests.browser import rss_mb, streamlit_server
+from tests.load import drive
 
 
 def percentile(values, q):

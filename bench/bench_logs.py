@@ -12,20 +12,15 @@ Run: .venv/bin/python bench/bench_logs.py [--repeats N]
 import argparse
 import io
 import json
-import pathlib
 import statistics
-import sys
 import time
 
 import numpy as np
 import pandas as pd
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from warmup_viz import figures, logview, schedule  # noqa: E402
-from warmup_viz.config import ScheduleConfig  # noqa: E402
-from warmup_viz.logs import read_log  # noqa: E402
+from warmup_viz import figures, logview, schedule
+from warmup_viz.config import ScheduleConfig
+from warmup_viz.logs import read_log
 
 
 def best(fn, repeats):
@@ -97,7 +92,7 @@ def main():
 
     def draw():
         metrics = logview.lines([log], ["loss", "grad_norm"], smoothing=0.6)
-        return figures.schedule_figure(curve, lr_lines=lr, metric_lines=metrics).to_json()
+        return figures.schedule_figure([figures.Curve("A", curve)], lr_lines=lr, metric_lines=metrics).to_json()
 
     fastest, median = best(draw, repeats)
     size = len(draw().encode())

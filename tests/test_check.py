@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from warmup_viz.check import compare, learning_rate_metric
+from warmup_viz.check import compare
 from warmup_viz.cli import main
 from warmup_viz.config import ScheduleConfig
 
@@ -53,9 +53,13 @@ def test_other_peak_is_recognised(real_run):
 
 def test_longer_run_than_max_steps(real_run):
     _, logged = real_run
-    steps = sorted(logged)
-    verdict = compare(ScheduleConfig(**{**SETTINGS, "max_steps": 30}), steps, [logged[s] for s in steps])
-    assert not verdict.matches
+    # the run went on past max_steps=40 (resumed with a larger max_steps, say): linear's LambdaLR
+    # gives 0 from step 41 on, so every step up to max_steps matches and only the length differs
+    steps = [*sorted(logged), 41, 42, 43]
+    lrs = [*(logged[s] for s in sorted(logged)), 0.0, 0.0, 0.0]
+    verdict = compare(ScheduleConfig(**SETTINGS), steps, lrs)
+    assert not verdict.matches and verdict.cause == "max_steps" and verdict.step == 41
+    assert "reaches step 43, past max_steps=40" in verdict.message
 
 
 def test_cli_check_exit_codes(real_run, capfd):
@@ -69,9 +73,3 @@ def test_cli_check_exit_codes(real_run, capfd):
     bad.write_text(json.dumps({"log_history": [{"step": 1, "loss": 1.0}]}))
     assert main(["check", str(bad), *flags]) == 2
     assert "no learning_rate values" in capfd.readouterr().err
-
-
-def test_learning_rate_metric_names():
-    assert learning_rate_metric(["loss", "train/learning_rate"]) == "train/learning_rate"
-    assert learning_rate_metric(["lr", "loss"]) == "lr"
-    assert learning_rate_metric(["loss"]) is None

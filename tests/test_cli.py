@@ -2,6 +2,8 @@
 
 import io
 import json
+import os
+import pathlib
 import subprocess
 import sys
 
@@ -11,6 +13,9 @@ import pytest
 from warmup_viz import schedule
 from warmup_viz.cli import main
 from warmup_viz.config import ScheduleConfig
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "trainer_state.json"
 
 
 def run(argv, capfd):
@@ -112,10 +117,16 @@ def test_kwargs_and_legacy_warmup_ratio(capfd):
         (["schedule", "--max_steps", "100000000"], "too many to export"),
         (["schedule", "--warmup_steps", "5000"], "more than max_steps"),
         (["schedule", "--lr_scheduler_type", "reduce_lr_on_plateau"], "follows a metric"),
+        (["schedule", "--log", "x.json"], "--log, --metric and --run are for metric-driven types"),
+        (["schedule", "--max_steps", "1,000", "--warmup_steps", "5000"], "more than max_steps=1000"),
         (["schedule", "--format", "xml"], "invalid choice"),
         (["schedule", "--bogus"], "unrecognized arguments"),
         (["frobnicate"], "invalid choice"),
-        (["schedule", "--output", "/nonexistent/dir/x.csv"], "cannot write"),
+        (["schedule", "--output", "/nonexistent/dir/x.csv"], "cannot write /nonexistent/dir/x.csv"),
+        (["log", "/nonexistent/log.json"], "cannot read /nonexistent/log.json"),
+        (["check", "/nonexistent/log.json"], "cannot read /nonexistent/log.json"),
+        (["infer", "/nonexistent/log.json"], "cannot read /nonexistent/log.json"),
+        (["log", str(EXAMPLE), "--output", "/nonexistent/t.csv"], "cannot write /nonexistent/t.csv"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(argv, fragment, capfd):
@@ -146,3 +157,70 @@ def test_real_process_writes_csv_to_stdout():
     )
     assert proc.returncode == 0
     assert io.BytesIO(proc.stdout).read().decode().splitlines()[0] == "step,learning_rate"
+
+
+# -- several runs in one log: every subcommand reads them as the page does (logs.series) ----------
+
+TWO_RUNS = "step,a - learning_rate,b - learning_rate,a - eval_loss,b - eval_loss\n" + "".join(
+    f"{s},{1e-3 * (1 - (s - 1) / 10)!r},{2e-3 * (1 - (s - 1) / 10)!r},{1.0},{1.0}\n" for s in range(1, 11)
+)
+
+
+@pytest.fixture
+def two_runs(tmp_path):
+    path = tmp_path / "runs.csv"
+    path.write_text(TWO_RUNS)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["infer", "{log}"],
+        ["schedule", "--lr_scheduler_type", "reduce_lr_on_plateau", "--max_steps", "10", "--log", "{log}"],
+    ],
+)
+def test_several_runs_and_none_chosen_is_a_usage_error_listing_them(argv, two_runs, capfd):
+    code, out, err = run([a.format(log=two_runs) for a in argv], capfd)
+    assert code == 2 and out == ""
+    assert "holds 2 runs" in err and "(a, b)" in err and "--run NAME" in err
+
+
+def test_a_chosen_run_is_read(two_runs, capfd):
+    code, out, _ = run(["infer", two_runs, "--run", "b"], capfd)
+    assert code == 0 and json.loads(out)["learning_rate"] == 2e-3
+    code, _, err = run(["infer", two_runs, "--run", "c"], capfd)
+    assert code == 2 and "no run 'c'" in err and "a, b" in err
+
+
+def test_check_checks_every_run_or_the_chosen_one(two_runs, capfd):
+    flags = ["--learning_rate", "1e-3", "--max_steps", "10"]
+    code, out, _ = run(["check", two_runs, *flags], capfd)
+    assert code == 1 and out.startswith("a: matches") and "\nb: differs" in out
+    code, out, _ = run(["check", two_runs, *flags, "--run", "a"], capfd)
+    assert code == 0 and out.splitlines() == ["a: matches at all 10 logged steps"]
+
+
+def test_metric_driven_check_replays_each_runs_own_metric(two_runs, capfd):
+    flags = ["--lr_scheduler_type", "reduce_lr_on_plateau", "--learning_rate", "1e-3", "--max_steps", "10"]
+    code, out, _ = run(["check", two_runs, *flags, "--run", "a"], capfd)
+    assert code == 1 and out.startswith("a: differs from step 2")  # the logged LR decays; a plateau LR does not
+    code, _, err = run(["check", two_runs, "--max_steps", "10", "--metric", "eval_loss"], capfd)
+    assert code == 2 and "--metric is for metric-driven types" in err
+
+
+def test_log_command_imports_neither_torch_nor_transformers():
+    probe = (
+        "import runpy, sys\n"
+        "sys.argv = ['warmup_viz', 'log', 'examples/trainer_state.json', '--output', sys.argv[1]]\n"
+        "try:\n"
+        "    runpy.run_module('warmup_viz', run_name='__main__', alter_sys=True)\n"
+        "except SystemExit as e:\n"
+        "    assert e.code == 0, e.code\n"
+        "print(sorted(m for m in ('torch', 'transformers', 'tensorboard', 'yaml', 'plotly') if m in sys.modules))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe, os.devnull], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

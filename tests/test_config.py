@@ -1,9 +1,14 @@
 """Validation where input enters: each bad value gets a message naming it and what is valid."""
 
+import json
+from dataclasses import fields
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from warmup_viz import steps
-from warmup_viz.config import ConfigError, ScheduleConfig, from_mapping, parse_field
+from warmup_viz.config import DEFAULTS, ConfigError, ScheduleConfig, from_mapping, parse_field
 
 
 def test_defaults_are_training_arguments_defaults():
@@ -113,7 +118,14 @@ def test_legacy_warmup_ratio_is_an_alias():
         ("learning_rate", "3e-4", 3e-4),
         ("max_steps", "1e6", 1_000_000),
         ("max_steps", " 20000 ", 20000),
+        ("max_steps", "1,000", 1000),
+        ("dataset_size", "1,234,567", 1_234_567),
+        ("max_steps", "1_000", 1000),
+        ("max_steps", "-1", -1),
+        ("warmup_steps", " 1_000.5 ", 1000.5),
         ("dataloader_drop_last", "true", True),
+        ("dataloader_drop_last", "Yes", True),
+        ("dataloader_drop_last", "off", False),
         ("lr_scheduler_kwargs", '{"num_cycles": 2}', {"num_cycles": 2}),
         ("lr_scheduler_kwargs", "", {}),
     ],
@@ -128,6 +140,10 @@ def test_parse_field(name, text, expected):
         ("learning_rate", "abc", "not a number"),
         ("max_steps", "1.5", "not a whole number"),
         ("max_steps", "nan", "not a whole number"),
+        ("max_steps", "1,00", "not a whole number"),
+        ("max_steps", "1,000.5", "not a whole number"),
+        ("learning_rate", "1,5", "not a number"),
+        ("dataloader_drop_last", "", "true or false"),
         ("lr_scheduler_kwargs", "{", "not valid JSON"),
         ("lr_scheduler_kwargs", "[1]", "must be a JSON object"),
         ("lr_scheduler_kwargs", '{"a": {"b": 1}}', "must be a number, string"),
@@ -139,6 +155,22 @@ def test_parse_field(name, text, expected):
 def test_parse_field_rejects_with_a_message(name, text, fragment):
     with pytest.raises(ConfigError, match=fragment):
         parse_field(name, text)
+
+
+@given(st.integers(min_value=-(2**53), max_value=2**53))
+def test_counts_read_as_people_write_them(n):
+    for text in (str(n), f"{n:,}", f"{n:_}", f" {n} ", f"{n}.0"):
+        assert parse_field("max_steps", text) == n
+
+
+def test_every_setting_has_a_parser_of_its_type():
+    # the parsers follow ScheduleConfig's field types: a new field gets one, or import fails
+    for f in fields(ScheduleConfig):
+        value = getattr(DEFAULTS, f.name)
+        value = 7 if value is None else value  # dataset_size: int | None
+        text = value if isinstance(value, str) else json.dumps(value if f.type != "Mapping[str, object]" else {})
+        parsed = parse_field(f.name, text)
+        assert parsed == value and (type(parsed) is float or f.type != "float"), f.name
 
 
 def test_unknown_setting_is_named():

@@ -11,6 +11,7 @@ from transformers import TrainingArguments
 
 from warmup_viz import snippets
 from warmup_viz.config import ScheduleConfig, from_mapping
+from warmup_viz.errors import InputError
 from warmup_viz.importer import SettingsError, read_settings
 
 from .test_snippets import CONFIGS
@@ -134,3 +135,9 @@ def test_import_module_has_no_eval_or_pickle():
     source = (pathlib.Path(__file__).parents[1] / "warmup_viz" / "importer.py").read_text()
     for forbidden in ("eval(", "exec(", "import pickle", "pickle.load", "yaml.load(", "unsafe_load", "torch.load"):
         assert forbidden not in source.replace("literal_eval(", "")
+
+
+def test_a_settings_error_is_an_input_error_naming_the_file():
+    with pytest.raises(InputError) as caught:
+        read_settings(b"just words", "notes.txt")
+    assert isinstance(caught.value, SettingsError) and caught.value.name == "notes.txt"

@@ -10,7 +10,9 @@ import torch
 from torch.utils.tensorboard import SummaryWriter
 
 from warmup_viz.cli import main
-from warmup_viz.logs import COLUMNS, LogError, read_log
+from warmup_viz.errors import InputError, UsageError
+from warmup_viz.importer import SettingsError, read_settings
+from warmup_viz.logs import COLUMNS, STEP_COLUMNS, LogError, learning_rate_metric, read_log, series, stepping_metrics
 
 from .test_trainer import run_trainer
 
@@ -185,3 +187,58 @@ def test_numbers_beyond_float_range_are_counted_as_non_finite(data, name):
 def test_steps_too_large_to_be_exact_are_left_out():
     log = read_log(b'{"step": 1e30, "loss": 1}\n{"step": 2, "loss": 2}\n', "t.jsonl")
     assert log.table["step"].tolist() == [2]
+
+
+# -- one rule each: the LR metric, one run's series, the step columns, the pickle check ---------
+
+TWO_RUNS = (
+    "Step,a - train/learning_rate,b - train/learning_rate,a - eval_loss,b - eval_loss,b - epoch\n"
+    "1,0.1,0.2,3.0,4.0,0.5\n2,0.05,0.1,2.0,3.5,1.0\n"
+)
+
+
+def test_learning_rate_metric_names():
+    assert learning_rate_metric(["loss", "train/learning_rate"]) == "train/learning_rate"
+    assert learning_rate_metric(["lr", "loss"]) == "lr"
+    assert learning_rate_metric(["loss", "lr_scale"]) is None
+
+
+def test_one_runs_series_is_chosen_by_name_or_refused_with_the_runs():
+    log = read_log(TWO_RUNS.encode(), "runs.csv")
+    lr = series(log, "train/learning_rate", "b")
+    assert (lr.run, lr.steps, lr.values) == ("b", [1, 2], [0.2, 0.1])
+    with pytest.raises(UsageError, match=r"holds 2 runs with train/learning_rate \(a, b\)") as caught:
+        series(log, "train/learning_rate")
+    assert caught.value.choices == ("a", "b")
+    with pytest.raises(UsageError, match="no run 'c'"):
+        series(log, "eval_loss", "c")
+    with pytest.raises(InputError, match="runs.csv has no loss values"):
+        series(log, "loss")
+    one = read_log(b"step,lr,eval_loss\n1,0.1,2.0\n", "one.csv")
+    assert series(one, "lr").run == "one"  # one run: no need to name it
+
+
+def test_metrics_that_step_a_scheduler_leave_out_the_lr_and_epoch():
+    log = read_log(TWO_RUNS.encode(), "runs.csv")
+    assert stepping_metrics(log) == [("a", "eval_loss"), ("b", "eval_loss")]
+
+
+@pytest.mark.parametrize("step", STEP_COLUMNS)
+def test_every_step_name_is_read_from_csv_and_jsonl(step):
+    csv_log = read_log(f"{step},loss\n5,1.0\n".encode(), "a.csv")
+    jsonl_log = read_log(f'{{"{step}": 5, "loss": 1.0}}\n{{"{step}": 6, "loss": 0.5}}\n'.encode(), "a.jsonl")
+    assert csv_log.table.step.tolist() == [5] and jsonl_log.table.step.tolist() == [5, 6]
+
+
+@pytest.mark.parametrize("name", ["training_args.bin", "model.pt", "x.pth", "x.pkl", "x.pickle", "x.ckpt"])
+def test_logs_and_settings_refuse_the_same_pickles(name):
+    with pytest.raises(LogError, match="unpickling runs code"):
+        read_log(b'{"log_history": []}', name)
+    with pytest.raises(SettingsError, match="pickle"):
+        read_settings(b'{"learning_rate": 1}', name)
+
+
+def test_a_log_error_is_an_input_error_naming_the_file():
+    with pytest.raises(InputError) as caught:
+        read_log(b"\x1f\x8b" + b"junk", "dir/run.csv.gz")
+    assert isinstance(caught.value, LogError) and caught.value.name == "dir/run.csv.gz"

@@ -187,6 +187,15 @@ def test_transformers_failures_become_clear_messages(name, kwargs, message):
         schedule.display_curve(config)
 
 
-def test_lrs_are_finite():
-    config = ScheduleConfig(lr_scheduler_type="polynomial", max_steps=100, lr_scheduler_kwargs={"power": 3.0})
-    assert all(math.isfinite(v) for v in schedule.full_table(config)[1])
+def test_a_non_finite_or_failing_step_is_named():
+    config = ScheduleConfig(max_steps=10)
+    blows_up = schedule.Schedule(config, lambda k: math.inf if k == 6 else 1.0)
+    assert blows_up.lrs(range(1, 7)) == [config.learning_rate] * 6
+    with pytest.raises(ConfigError, match="fails at step 7 with these settings: it gives inf"):
+        blows_up.lrs(range(1, 11))
+    # transformers' own inverse_sqrt with timescale=0 divides by zero at the first step after warmup
+    real = ScheduleConfig(
+        lr_scheduler_type="inverse_sqrt", warmup_steps=3, max_steps=50, lr_scheduler_kwargs={"timescale": 0}
+    )
+    with pytest.raises(ConfigError, match="fails at step 4 with these settings: ZeroDivisionError"):
+        schedule.full_table(real)

@@ -180,3 +180,12 @@ def test_bad_page_links_warn_by_name_and_keep_the_rest():
     for name in ("b.learning_rate", "smoothing", "layout", "example", "'q'", "and 16 more"):
         assert name in text
     assert len(warnings) == 5
+
+
+def test_links_read_booleans_by_the_same_rule_as_settings():
+    for text, value in (("yes", True), ("On", True), ("1", True), ("no", False), ("off", False), ("false", False)):
+        params = {"present": text, "dataloader_drop_last": text, "max_steps": "-1", "dataset_size": "100"}
+        link, warnings = share.decode_link(params)
+        assert warnings == [] and link.view.present is value and link.configs[0].dataloader_drop_last is value
+    _, warnings = share.decode_link({"present": "maybe"})
+    assert warnings == ["Link parameter present: present='maybe' must be true or false; using the default."]

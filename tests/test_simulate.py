@@ -67,7 +67,7 @@ def test_step_based_types_are_refused():
 def test_the_page_replays_the_example_runs_eval_loss():
     import json
 
-    from warmup_viz.ui.logs_panel import EXAMPLE
+    from warmup_viz.ui.uploads import EXAMPLE
 
     from .test_app import app
 
@@ -90,7 +90,7 @@ def test_the_page_replays_the_example_runs_eval_loss():
 
 def test_cli_schedule_replays_a_log(capfd):
     from warmup_viz.cli import main
-    from warmup_viz.ui.logs_panel import EXAMPLE
+    from warmup_viz.ui.uploads import EXAMPLE
 
     kwargs = '{"patience": 0, "threshold": 0.05}'
     args = ["schedule", "--lr_scheduler_type", "reduce_lr_on_plateau", "--lr_scheduler_kwargs", kwargs]

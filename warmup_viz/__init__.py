@@ -2,9 +2,34 @@
 
 Step convention: step `s` runs `1..max_steps`; its LR is `learning_rate * lambda(s - 1)`, the LR
 that update used, which is what Trainer logs at step `s`.
+
+The names below are imported on first use, so `import warmup_viz` (and reading a log) does not
+import torch or transformers.
 """
 
-from .config import ConfigError, ScheduleConfig, from_mapping
-from .schedule import build, display_curve, full_table, summarize
+from __future__ import annotations
+
+import importlib
 
 __all__ = ["ScheduleConfig", "ConfigError", "from_mapping", "build", "full_table", "display_curve", "summarize"]
+_HOME = {
+    "ScheduleConfig": "config",
+    "ConfigError": "errors",
+    "from_mapping": "config",
+    "build": "schedule",
+    "full_table": "schedule",
+    "display_curve": "schedule",
+    "summarize": "schedule",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_HOME[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

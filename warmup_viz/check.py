@@ -95,11 +95,3 @@ def _matches(config: ScheduleConfig, steps, lrs, **changes) -> bool:
         return _first_mismatch(other, steps, lrs) is None and max(steps) <= other.total_steps
     except ConfigError:  # the variant is not a schedule transformers accepts: not the cause
         return False
-
-
-def learning_rate_metric(metrics: Sequence[str]) -> str | None:
-    """The metric of a log that holds the learning rate (`learning_rate`, `train/learning_rate`, `lr`, ...)."""
-    for name in metrics:
-        if name.split("/")[-1] in ("learning_rate", "lr"):
-            return name
-    return None

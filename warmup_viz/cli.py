@@ -1,16 +1,20 @@
-"""`python -m warmup_viz schedule|log|check|infer ...`: the exact per-step LR, logs, verdicts, recovery.
+"""`warmup-viz schedule|log|check|infer ...` (or `python -m warmup_viz ...`): the exact per-step LR,
+logs, verdicts, recovery.
 
-Flags use TrainingArguments' names. Bad input exits with status 2 and one line on stderr.
+Flags use TrainingArguments' names. Bad input exits with status 2 and one line on stderr that
+names the setting or file at fault. Each subcommand imports only what it uses: `log` needs
+neither torch nor transformers.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
-from . import export, schedule
-from .config import ConfigError, from_mapping
+from . import export
+from .errors import ConfigError, InputError, UsageError
 
 _SETTINGS = (
     ("learning_rate", "peak learning rate (default 5e-05)"),
@@ -25,7 +29,7 @@ _SETTINGS = (
     ("gradient_accumulation_steps", "batches per optimizer update (default 1)"),
     ("world_size", "number of processes (default 1)"),
 )
-
+_RUN_HELP = "the run to read, when the log holds several"
 
 MAX_LOG_BYTES = 512 * 2**20
 
@@ -42,7 +46,8 @@ def _add_settings(parser: argparse.ArgumentParser) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m warmup_viz", description=__doc__)
+    installed = os.path.basename(sys.argv[0]) == "warmup-viz"
+    parser = _Parser(prog="warmup-viz" if installed else "python -m warmup_viz", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sched = commands.add_parser("schedule", help="print the per-step learning rate")
     _add_settings(sched)
@@ -50,12 +55,15 @@ def _parser() -> argparse.ArgumentParser:
     sched.add_argument("--output", default="-", help="file to write, or - for standard output (default)")
     sched.add_argument("--log", help="for reduce_lr_on_plateau and greedy: the training log whose metric steps them")
     sched.add_argument("--metric", help="the log's metric that steps them (default eval_loss, as Trainer)")
+    sched.add_argument("--run", help=_RUN_HELP)
     check = commands.add_parser("check", help="does a log's learning rate match the configured schedule?")
     check.add_argument("log", help="a training log with learning_rate values")
     _add_settings(check)
     check.add_argument("--metric", help="for reduce_lr_on_plateau and greedy: the metric that steps them (eval_loss)")
+    check.add_argument("--run", help="the run to check (default: every run in the log)")
     infer = commands.add_parser("infer", help="recover the settings whose schedule reproduces a log's learning rate")
     infer.add_argument("log", help="a training log with learning_rate values")
+    infer.add_argument("--run", help=_RUN_HELP)
     log = commands.add_parser("log", help="print a training log as a tidy table (run,step,metric,value,...)")
     log.add_argument("file", help="trainer_state.json, CSV/TSV, JSON Lines or a TensorBoard event file (or .gz)")
     log.add_argument("--format", choices=("csv", "json"), default="csv")
@@ -73,75 +81,51 @@ def settings_from_args(args: argparse.Namespace) -> dict[str, object]:
     return values
 
 
-def _schedule(args: argparse.Namespace) -> int:
+def _config(args: argparse.Namespace, metric_flags: tuple[str, ...]):
+    """The configured schedule; flags that only a metric-driven type reads are refused for others."""
+    from .config import from_mapping
+
     config = from_mapping(settings_from_args(args))
+    if any(getattr(args, flag) for flag in metric_flags) and not config.info.metric_driven:
+        names = [f"--{flag}" for flag in metric_flags]
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        raise UsageError(
+            f"{listed} {'is' if len(names) == 1 else 'are'} for metric-driven types "
+            f"(reduce_lr_on_plateau, greedy), not {config.lr_scheduler_type}"
+        )
+    return config
+
+
+def _schedule(args: argparse.Namespace) -> int:
+    from . import schedule
+
+    config = _config(args, ("log", "metric", "run"))
     if config.info.metric_driven:
-        steps, lrs = _replay(config, args)
+        if not args.log:
+            raise UsageError(f"{config.lr_scheduler_type} follows a metric: give --log LOG (and --metric NAME)")
+        if config.total_steps > schedule.EXPORT_STEPS_LIMIT:
+            schedule.full_table(config)  # raises the export cap's message
+        steps = range(1, config.total_steps + 1)
+        lrs = _replay(config, _read(args.log), args.metric, args.run).lrs_all()
     else:
-        if args.log or args.metric:
-            raise ConfigError("log", f"--log and --metric are for metric-driven types, not {config.lr_scheduler_type}")
         steps, lrs = schedule.full_table(config)
     _write(args.output, export.table_bytes(steps, lrs, args.format))
     return 0
 
 
-def _replay(config, args: argparse.Namespace) -> tuple[range, list[float]]:
-    """reduce_lr_on_plateau / greedy stepped with a log's metric, as Trainer steps them."""
-    from .simulate import DEFAULT_METRIC, simulate
-
-    if not args.log:
-        raise ConfigError("log", f"{config.lr_scheduler_type} follows a metric: give --log LOG (and --metric NAME)")
-    if config.total_steps > schedule.EXPORT_STEPS_LIMIT:
-        schedule.full_table(config)  # raises the export cap's message
-    log = _read(args.log)
-    metric = args.metric or DEFAULT_METRIC
-    rows = log.table[log.table.metric == metric]
-    if rows.empty:
-        raise ConfigError("metric", f"{args.log} has no {metric} values (metrics: {', '.join(log.metrics[:12])})")
-    runs = rows.run.unique()
-    if len(runs) > 1:
-        raise ConfigError("log", f"{args.log} holds several runs ({', '.join(map(str, runs[:5]))}); give one run's log")
-    replay = simulate(config, rows.step.tolist(), rows.value.tolist())
-    steps = range(1, config.total_steps + 1)
-    return steps, replay.lrs_all()
-
-
-def _read(path: str):
-    from .logs import LogError, read_log
-
-    try:
-        with open(path, "rb") as f:
-            data = f.read(MAX_LOG_BYTES + 1)
-    except OSError as e:
-        raise ConfigError("file", f"cannot read {path}: {e.strerror or e}") from None
-    if len(data) > MAX_LOG_BYTES:
-        raise ConfigError("file", f"{path} is larger than {MAX_LOG_BYTES // 2**20} MB; not read")
-    try:
-        return read_log(data, path)
-    except LogError as e:
-        raise ConfigError("file", str(e)) from None
-
-
 def _check(args: argparse.Namespace) -> int:
-    from .check import compare, learning_rate_metric
+    """Print one verdict per run; exit 0 when every run matches, 1 when one does not."""
+    from .check import compare
+    from .logs import runs
 
-    config = from_mapping(settings_from_args(args))
+    config = _config(args, ("metric",))
     log = _read(args.log)
-    metric = learning_rate_metric(log.metrics)
-    if metric is None:
-        raise ConfigError("file", f"{args.log} has no learning_rate values (metrics: {', '.join(log.metrics[:10])})")
-    lr_of = None
-    if config.info.metric_driven:  # replay it with the same log's metric, as Trainer stepped it
-        from .simulate import DEFAULT_METRIC, simulate
-
-        name = args.metric or DEFAULT_METRIC
-        steps = log.table[log.table.metric == name]
-        if steps.empty:
-            raise ConfigError("metric", f"{args.log} has no {name} values to replay {config.lr_scheduler_type} with")
-        lr_of = simulate(config, steps.step.tolist(), steps.value.tolist()).lrs
+    metric = _learning_rate(log)
     worst = 0
-    for run, rows in log.table[log.table.metric == metric].groupby("run", sort=True):
-        verdict = compare(config, rows.step.tolist(), rows.value.tolist(), lr_of)
+    for run in [args.run] if args.run else runs(log, metric):
+        logged = _series(log, metric, run)
+        replayed = _replay(config, log, args.metric, run).lrs if config.info.metric_driven else None
+        verdict = compare(config, logged.steps, logged.values, replayed)
         print(f"{run}: {verdict.message}")
         worst = max(worst, 0 if verdict.matches else 1)
     return worst
@@ -152,19 +136,12 @@ def _infer(args: argparse.Namespace) -> int:
     only a best fit (or none) exists."""
     import json
 
-    from .check import learning_rate_metric
     from .infer import NoFit, infer
 
     log = _read(args.log)
-    metric = learning_rate_metric(log.metrics)
-    if metric is None:
-        raise ConfigError("file", f"{args.log} has no learning_rate values (metrics: {', '.join(log.metrics[:10])})")
-    rows = log.table[log.table.metric == metric]
-    runs = rows.run.unique()
-    if len(runs) > 1:
-        raise ConfigError("log", f"{args.log} holds several runs ({', '.join(map(str, runs[:5]))}); give one run's log")
+    logged = _series(log, _learning_rate(log), args.run)
     try:
-        fit = infer(rows.step.tolist(), rows.value.tolist(), max_steps=log.facts.get("max_steps"))
+        fit = infer(logged.steps, logged.values, max_steps=log.facts.get("max_steps"))
     except NoFit as e:
         print(f"no fit: {e}", file=sys.stderr)
         return 1
@@ -188,22 +165,74 @@ def _log(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- shared by the subcommands ------------------------------------------------------------------
+
+
+def _read(path: str):
+    """The log at `path`; `InputError` naming it when it cannot be read."""
+    from .logs import read_log
+
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_LOG_BYTES + 1)
+    except OSError as e:
+        raise InputError(f"cannot read {path}: {e.strerror or e}", path) from None
+    if len(data) > MAX_LOG_BYTES:
+        raise InputError(f"{path} is larger than {MAX_LOG_BYTES // 2**20} MB; not read", path)
+    return read_log(data, path)  # its LogError is an InputError naming `path`
+
+
+def _learning_rate(log) -> str:
+    from .logs import learning_rate_metric
+
+    metric = learning_rate_metric(log.metrics)
+    if metric is None:
+        raise InputError(f"{log.name} has no learning_rate values (metrics: {', '.join(log.metrics[:10])})", log.name)
+    return metric
+
+
+def _series(log, metric: str, run: str | None):
+    """`metric` of `run`, as the page reads it (`logs.series`); a missing run choice names --run."""
+    from .logs import series
+
+    try:
+        return series(log, metric, run)
+    except UsageError as e:
+        if run is not None:
+            raise
+        raise UsageError(f"{e} with --run NAME", e.choices) from None
+
+
+def _replay(config, log, metric: str | None, run: str | None):
+    """reduce_lr_on_plateau / greedy stepped with `run`'s `metric` (default eval_loss), as Trainer
+    steps them."""
+    from .simulate import DEFAULT_METRIC, simulate
+
+    observed = _series(log, metric or DEFAULT_METRIC, run)
+    return simulate(config, observed.steps, observed.values)
+
+
 def _write(output: str, data: bytes) -> None:
     if output == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
-    else:
+        return
+    try:
         with open(output, "wb") as f:
             f.write(data)
+    except OSError as e:
+        raise InputError(f"cannot write {output}: {e.strerror or e}", output) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one subcommand; returns the exit status (0 ok, 1 mismatch or no exact fit, 2 bad input).
+    The `warmup-viz` console script exits with it."""
     args = _parser().parse_args(argv)
     try:
         return {"schedule": _schedule, "log": _log, "check": _check, "infer": _infer}[args.command](args)
-    except ConfigError as e:
+    except (ConfigError, InputError, UsageError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    except OSError as e:
-        print(f"error: cannot write {args.output}: {e.strerror or e}", file=sys.stderr)
+    except OSError as e:  # standard output closed, say: no file of ours to name
+        print(f"error: {e.strerror or e}", file=sys.stderr)
         return 2

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
-from types import MappingProxyType
+from types import MappingProxyType, UnionType
+from typing import TYPE_CHECKING, get_args, get_origin, get_type_hints
 
-from . import registry, steps
+from . import parse, steps
+from .errors import ConfigError
+
+if TYPE_CHECKING:  # registry reads transformers (and so torch): imported when a config is validated
+    from . import registry
 
 # Bounds. Display work does not grow with max_steps, so its cap only keeps step numbers exact in
 # floating point; the full per-step table (export) is capped to what fits comfortably in memory.
@@ -21,14 +26,6 @@ MAX_KWARGS_CHARS = 10_000
 
 # max_steps=-1 means what it means to TrainingArguments: derive it from num_train_epochs.
 FROM_EPOCHS = -1
-
-
-class ConfigError(ValueError):
-    """An invalid setting. `field` names the setting (a TrainingArguments name)."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -65,6 +62,8 @@ class ScheduleConfig:
 
     @property
     def info(self) -> registry.SchedulerInfo:
+        from . import registry
+
         return registry.info(self.lr_scheduler_type)
 
     @property
@@ -131,6 +130,8 @@ def _in_range(name: str, value: float, low: float, high: float, *, low_open: boo
 
 
 def _validate(c: ScheduleConfig) -> None:
+    from . import registry
+
     _number("learning_rate", c.learning_rate)
     _in_range("learning_rate", c.learning_rate, 0, MAX_LEARNING_RATE, low_open=True)
     if not isinstance(c.lr_scheduler_type, str):
@@ -231,7 +232,17 @@ def _validate_kwarg(info: registry.SchedulerInfo, spec: registry.KwargSpec, valu
 
 
 FIELD_NAMES = tuple(f.name for f in fields(ScheduleConfig))
-DEFAULTS = ScheduleConfig()
+
+
+def __getattr__(name: str) -> object:
+    # DEFAULTS (TrainingArguments' defaults) is made on first use: validating it reads the registry,
+    # which imports transformers, and importing this module should not
+    if name == "DEFAULTS":
+        globals()["DEFAULTS"] = value = ScheduleConfig()
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 # Fields only read when max_steps is derived from epochs (or to show steps per epoch).
 EPOCH_FIELDS = (
     "num_train_epochs",
@@ -247,55 +258,40 @@ EPOCH_FIELDS = (
 
 
 def parse_field(name: str, text: str) -> object:
-    """Parse one setting from text (a URL parameter, CLI flag or form field).
+    """Parse one setting from text (a URL parameter, CLI flag, form field or imported value).
 
-    Numbers accept Python/JSON notation (`3e-4`, `1_000`); whole-number settings also accept an
-    integral float (`1e6`). `lr_scheduler_kwargs` is a JSON object. Raises `ConfigError`.
+    The kind of each setting comes from `ScheduleConfig`'s field types. Numbers accept
+    Python/JSON notation (`3e-4`, `1_000`); whole-number settings also accept thousands
+    separators and an integral float (`1,000`, `1e6`); booleans `true/false`, `1/0`, `yes/no`,
+    `on/off`. `lr_scheduler_kwargs` is a JSON object. Raises `ConfigError`.
     """
-    text = text.strip()
-    if name in ("learning_rate", "warmup_steps", "num_train_epochs", "warmup_ratio"):
-        return _parse_float(name, text)
-    if name in (
-        "max_steps",
-        "dataset_size",
-        "per_device_train_batch_size",
-        "gradient_accumulation_steps",
-        "world_size",
-    ):
-        return _parse_int(name, text)
-    if name == "dataloader_drop_last":
-        lowered = text.lower()
-        if lowered in ("1", "true", "yes", "on"):
-            return True
-        if lowered in ("0", "false", "no", "off", ""):
-            return False
-        raise ConfigError(name, f"{name}={text!r} must be true or false")
-    if name == "lr_scheduler_type":
-        return text
-    if name == "lr_scheduler_kwargs":
-        return parse_kwargs(text)
-    raise ConfigError(name, f"{name!r} is not a setting")
-
-
-def _parse_float(name: str, text: str) -> float:
+    parser = _PARSERS.get(name)
+    if parser is None:
+        raise ConfigError(name, f"{name!r} is not a setting")
     try:
-        return float(text)
-    except ValueError:
-        raise ConfigError(name, f"{name}={_short(text)} is not a number") from None
+        return parser(text)
+    except ConfigError:  # parse_kwargs names its own problem
+        raise
+    except ValueError as e:
+        raise ConfigError(name, f"{name}={_short(text.strip())} {e}") from None
 
 
-def _parse_int(name: str, text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or not value.is_integer() or abs(value) > 2**53:
-        raise ConfigError(name, f"{name}={_short(text)} is not a whole number")
-    return int(value)
+def _parser_for(annotation: object) -> Callable[[str], object]:
+    """The text parser of a field annotated `annotation` (`int | None` parses as `int`)."""
+    kind = annotation
+    if isinstance(annotation, UnionType):
+        (kind,) = (a for a in get_args(annotation) if a is not type(None))
+    if kind is bool:
+        return parse.boolean
+    if kind is int:
+        return parse.count
+    if kind is float:
+        return parse.number
+    if kind is str:
+        return str.strip
+    if get_origin(kind) is Mapping:
+        return parse_kwargs
+    raise TypeError(f"no text parser for a field of type {annotation!r}")
 
 
 def parse_kwargs(text: str) -> dict[str, object]:
@@ -319,6 +315,11 @@ def parse_kwargs(text: str) -> dict[str, object]:
 
 def _short(text: str, limit: int = 60) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+_HINTS = get_type_hints(ScheduleConfig)
+_PARSERS: dict[str, Callable[[str], object]] = {f.name: _parser_for(_HINTS[f.name]) for f in fields(ScheduleConfig)}
+_PARSERS["warmup_ratio"] = parse.number  # the legacy alias of a fractional warmup_steps
 
 
 def from_mapping(values: Mapping[str, object]) -> ScheduleConfig:

@@ -14,6 +14,8 @@ import yaml
 
 from . import registry
 from .config import FIELD_NAMES, FROM_EPOCHS, ConfigError, parse_field, parse_kwargs
+from .errors import InputError, reading
+from .parse import looks_like_pickle
 
 MAX_CHARS = 200_000
 # other tools' names for our settings (axolotl's), mapped to TrainingArguments'
@@ -25,8 +27,8 @@ ALIASES = {
 ACCEPTED = (*FIELD_NAMES, "warmup_ratio")
 
 
-class SettingsError(ValueError):
-    """Text that cannot be read as settings, with the reason."""
+class SettingsError(InputError):
+    """Text that cannot be read as settings, with the reason; `name` is the file's ('' when pasted)."""
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,13 @@ class Imported:
 
 def read_settings(data: bytes | str, name: str = "") -> Imported:
     """Settings from a file's bytes or pasted text. Raises `SettingsError` naming the problem."""
+    with reading(name):
+        return _read_settings(data, name)
+
+
+def _read_settings(data: bytes | str, name: str) -> Imported:
     if isinstance(data, bytes):
-        if data[:1] == b"\x80" or data[:2] == b"PK" or name.lower().endswith((".bin", ".pt", ".pkl")):
+        if looks_like_pickle(data, name):
             raise SettingsError(
                 f"{name or 'this file'} looks like a pickle (training_args.bin is one): not read, because "
                 "unpickling runs code. Use training_args.json, a YAML config, or paste the TrainingArguments call."

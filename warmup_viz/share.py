@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
-from . import logview
+from . import logview, parse
 from .config import DEFAULTS, EPOCH_FIELDS, FIELD_NAMES, ConfigError, ScheduleConfig, from_mapping, parse_field
 
 LANGUAGES = ("en", "zh")
@@ -195,16 +195,17 @@ def _view_value(key: str, text: str) -> object:
     if key in _LISTS:
         return tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
     if key in ("ignore_outliers", "example", "present", "playhead"):
-        lowered = text.lower()
-        if lowered not in ("true", "false", "1", "0"):
-            raise ValueError(f"{key}={_shown(text)} must be true or false")
-        return lowered in ("true", "1")
+        return _parsed(key, text, parse.boolean)
     if key == "smoothing":
-        try:
-            return float(text)
-        except ValueError:
-            raise ValueError(f"smoothing={_shown(text)} is not a number") from None
+        return _parsed(key, text, parse.number)
     return text
+
+
+def _parsed(key: str, text: str, parser):
+    try:
+        return parser(text)
+    except ValueError as e:
+        raise ValueError(f"{key}={_shown(text)} {e}") from None
 
 
 def _text(raw: object) -> str | None:

@@ -14,13 +14,28 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ._tables import COLUMNS, LogError, tidy
+from ..errors import reading
+from ..parse import looks_like_pickle
+from ._tables import COLUMNS, STEP_COLUMNS, LogError, tidy
 from .delimited import read_delimited
 from .jsonish import read_json, read_jsonl
+from .series import Series, is_learning_rate, learning_rate_metric, runs, series, stepping_metrics
 
 MAX_DECOMPRESSED_BYTES = 512 * 1024 * 1024
 
-__all__ = ["COLUMNS", "Log", "LogError", "read_log"]
+__all__ = [
+    "COLUMNS",
+    "STEP_COLUMNS",
+    "Log",
+    "LogError",
+    "Series",
+    "is_learning_rate",
+    "learning_rate_metric",
+    "read_log",
+    "runs",
+    "series",
+    "stepping_metrics",
+]
 
 
 @dataclass(frozen=True)
@@ -59,12 +74,17 @@ def read_log(data: bytes, name: str, step_column: str | None = None) -> Log:
     """Read one log file's bytes. `name` becomes the run name unless the file names its runs.
 
     `step_column` picks a CSV/TSV's step column when the reader cannot tell (see
-    `LogError.step_columns` and the `step_columns` fact)."""
+    `LogError.step_columns` and the `step_columns` fact). A `LogError`'s `name` is `name`."""
+    with reading(name):
+        return _read_log(data, name, step_column)
+
+
+def _read_log(data: bytes, name: str, step_column: str | None) -> Log:
     if not data:
         raise LogError(f"{name} is empty")
     if data[:2] == b"\x1f\x8b":
-        return read_log(_gunzip(data, name), name.removesuffix(".gz"), step_column)
-    if _is_pickle(data, name):
+        return _read_log(_gunzip(data, name), name.removesuffix(".gz"), step_column)
+    if looks_like_pickle(data, name):
         raise LogError(
             f"{name} looks like a pickle (training_args.bin and other torch.save files are): it is not read, "
             "because unpickling runs code. Upload the run's trainer_state.json instead."
@@ -106,15 +126,6 @@ def _gunzip(data: bytes, name: str) -> bytes:
     if not out.eof:
         raise LogError(f"{name} is a cut-off gzip file")
     return result
-
-
-def _is_pickle(data: bytes, name: str) -> bool:
-    lowered = name.lower()
-    return (
-        data[:1] == b"\x80"
-        or data[:2] == b"PK"  # torch.save writes a zip of pickles
-        or lowered.endswith((".bin", ".pkl", ".pickle", ".pt", ".pth"))
-    )
 
 
 def _is_event_file(data: bytes, name: str) -> bool:

@@ -5,18 +5,23 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..errors import InputError
+
 COLUMNS = ["run", "step", "metric", "value", "epoch", "wall_time"]
 MAX_ROWS = 20_000_000
+# the names a step column (CSV/TSV) or key (JSON Lines) goes by, the likeliest first
+STEP_COLUMNS = ("step", "global_step", "_step", "trainer/global_step", "iteration", "iter")
 
 
-class LogError(ValueError):
-    """A log that cannot be read, with a message naming the file and the problem.
+class LogError(InputError):
+    """A log that cannot be read, with a message naming the file and the problem; `name` is the
+    file's name.
 
     `step_columns` lists the columns that could hold the step when the reader could not tell
     which one does, so a person can pick one and read the file again."""
 
-    def __init__(self, message: str, step_columns: tuple[str, ...] = ()):
-        super().__init__(message)
+    def __init__(self, message: str, step_columns: tuple[str, ...] = (), name: str = ""):
+        super().__init__(message, name)
         self.step_columns = step_columns
 
 

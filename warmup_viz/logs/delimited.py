@@ -9,39 +9,18 @@ import io
 import numpy as np
 import pandas as pd
 
-from ._tables import LogError, floats
+from ._tables import STEP_COLUMNS, LogError, floats
 
-STEP_COLUMNS = ("step", "global_step", "_step", "trainer/global_step", "iteration", "iter")
 MAX_COLUMNS = 10_000
 
 
 def read_delimited(text: str, run: str, name: str, step_column: str | None = None) -> tuple[pd.DataFrame, dict]:
     """The table's metric columns against its step column. Facts: `step_column` (the one used)
     and `step_columns` (every candidate, when more than one could be the step)."""
-    end = text.find("\n")
-    first = text if end < 0 else text[:end]
-    if len(first) > 1_000_000 or first.count(",") > MAX_COLUMNS or first.count("\t") > MAX_COLUMNS:
-        raise LogError(f"{name} has more than {MAX_COLUMNS:,} columns; not read")
-    sep = "\t" if first.count("\t") > first.count(",") else ","
-    try:
-        # only an empty cell is missing; a written "nan" is a logged NaN, counted as such
-        frame = pd.read_csv(
-            io.BytesIO(text.encode()), sep=sep, engine="c", on_bad_lines="error", keep_default_na=False, na_values=[""]
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as e:
-        raise LogError(f"{name} is not a readable CSV/TSV table ({str(e).splitlines()[0][:120]})") from None
-    columns = [str(c) for c in frame.columns]
-    frame.columns = columns
+    frame = _parse(text, name)
+    columns = list(frame.columns)
     candidates = _step_columns(frame)
-    if step_column is not None and step_column not in columns:
-        raise LogError(f"{name} has no column {step_column!r}", tuple(candidates))
-    step = step_column or next((c for c in candidates if c.lower() in STEP_COLUMNS), None)
-    if step is None:
-        raise LogError(
-            f"{name} has no column named like a step ({', '.join(STEP_COLUMNS)})"
-            + (f"; pick the step column: {', '.join(candidates)}" if candidates else ""),
-            tuple(candidates),
-        )
+    step = _choose_step(name, columns, candidates, step_column)
     facts = {"step_column": step, "step_columns": tuple(candidates)} if len(candidates) > 1 else {}
     if set(columns) >= {"Wall time", "Step", "Value"}:  # TensorBoard's scalar export
         out = pd.DataFrame(
@@ -54,6 +33,45 @@ def read_delimited(text: str, run: str, name: str, step_column: str | None = Non
             }
         )
         return out, {}
+    return _long(frame, step, run, name), facts
+
+
+def _parse(text: str, name: str) -> pd.DataFrame:
+    """The table as read by pandas, its column names as strings."""
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
+    if len(first) > 1_000_000 or first.count(",") > MAX_COLUMNS or first.count("\t") > MAX_COLUMNS:
+        raise LogError(f"{name} has more than {MAX_COLUMNS:,} columns; not read")
+    sep = "\t" if first.count("\t") > first.count(",") else ","
+    try:
+        # only an empty cell is missing; a written "nan" is a logged NaN, counted as such
+        frame = pd.read_csv(
+            io.BytesIO(text.encode()), sep=sep, engine="c", on_bad_lines="error", keep_default_na=False, na_values=[""]
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as e:
+        raise LogError(f"{name} is not a readable CSV/TSV table ({str(e).splitlines()[0][:120]})") from None
+    frame.columns = [str(c) for c in frame.columns]
+    return frame
+
+
+def _choose_step(name: str, columns: list[str], candidates: list[str], step_column: str | None) -> str:
+    """The step column: the one asked for, else the first candidate named like a step."""
+    if step_column is not None and step_column not in columns:
+        raise LogError(f"{name} has no column {step_column!r}", tuple(candidates))
+    step = step_column or next((c for c in candidates if c.lower() in STEP_COLUMNS), None)
+    if step is None:
+        raise LogError(
+            f"{name} has no column named like a step ({', '.join(STEP_COLUMNS)})"
+            + (f"; pick the step column: {', '.join(candidates)}" if candidates else ""),
+            tuple(candidates),
+        )
+    return step
+
+
+def _long(frame: pd.DataFrame, step: str, run: str, name: str) -> pd.DataFrame:
+    """One row per (metric column, row with a number in it); a W&B column `<run> - <metric>`
+    names its run."""
+    columns = list(frame.columns)
     step_values = floats(frame[step])
     epochs = _numbers(frame["epoch"])[0] if "epoch" in columns else np.full(len(frame), np.nan)
     runs, metrics, parts = [], [], []
@@ -82,7 +100,7 @@ def read_delimited(text: str, run: str, name: str, step_column: str | None = Non
             "epoch": np.concatenate([e for _, _, e in parts]),
         }
     )
-    return out, facts
+    return out
 
 
 def _numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:

@@ -8,9 +8,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from ._tables import LogError
+from ._tables import STEP_COLUMNS, LogError
 
-STEP_KEYS = ("step", "global_step", "_step", "iteration", "iter", "trainer/global_step")
 # trainer_state.json's top-level facts, under TrainingArguments' names where they differ
 STATE_FACTS = {
     "max_steps": "max_steps",
@@ -77,7 +76,7 @@ def read_jsonl(text: str, run: str, name: str) -> tuple[pd.DataFrame, dict]:
         if not isinstance(entry, dict):
             raise LogError(f"{name} line {number} is not a JSON object")
         if step_key is None:
-            step_key = next((k for k in STEP_KEYS if _number(entry.get(k))), None)
+            step_key = next((k for k in STEP_COLUMNS if _number(entry.get(k))), None)
         if step_key is None or not _number(entry.get(step_key)):
             continue
         epoch = entry.get("epoch") if _number(entry.get("epoch")) else math.nan
@@ -90,7 +89,7 @@ def read_jsonl(text: str, run: str, name: str) -> tuple[pd.DataFrame, dict]:
             if _number(value):
                 rows.append((entry[step_key], key, value, epoch, wall))
     if step_key is None:
-        raise LogError(f"{name}: no line has a step key (one of {', '.join(STEP_KEYS)})")
+        raise LogError(f"{name}: no line has a step key (one of {', '.join(STEP_COLUMNS)})")
     steps, metrics, values, epochs, walls = zip(*rows, strict=True) if rows else ((),) * 5
     return _frame(run, steps, metrics, values, epochs, walls), {}
 

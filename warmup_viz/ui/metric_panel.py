@@ -6,23 +6,15 @@ import streamlit as st
 
 from warmup_viz import simulate as replay
 from warmup_viz.config import ConfigError, ScheduleConfig
+from warmup_viz.logs import series, stepping_metrics
 
 from .strings import t
 from .text import plain
 
 
 def _sources(logs: list) -> list[tuple[int, str, str]]:
-    """(log index, run, metric) for every metric of every loaded log, eval metrics first."""
-    out = []
-    for i, item in enumerate(logs):
-        table = item.log.table
-        for run in table["run"].unique():
-            for metric in sorted(
-                table[table["run"] == run]["metric"].unique(), key=lambda m: (not m.startswith("eval_"), m)
-            ):
-                if metric.split("/")[-1] not in ("learning_rate", "lr", "epoch"):
-                    out.append((i, str(run), str(metric)))
-    return out
+    """(log index, run, metric) for every metric that can step a scheduler, eval metrics first."""
+    return [(i, run, metric) for i, item in enumerate(logs) for run, metric in stepping_metrics(item.log)]
 
 
 def simulation(config: ScheduleConfig, logs: list, letter: str) -> replay.Simulation | None:
@@ -42,10 +34,9 @@ def simulation(config: ScheduleConfig, logs: list, letter: str) -> replay.Simula
         help=t("sim.metric_help"),
     )
     log_index, run, metric = sources[index]
-    table = logs[log_index].log.table
-    rows = table[(table["run"] == run) & (table["metric"] == metric)]
+    observed = series(logs[log_index].log, metric, run)
     try:
-        result = replay.simulate(config, rows["step"].tolist(), rows["value"].tolist())
+        result = replay.simulate(config, observed.steps, observed.values)
     except ConfigError as e:
         st.error(plain(str(e)))
         return None

@@ -1,0 +1,52 @@
+"""The three kinds of bad input, each raised where the input enters.
+
+- `ConfigError`: a setting (a TrainingArguments name) has an invalid value. The page shows it
+  beside that setting; the CLI exits with status 2.
+- `InputError`: a file named to us (a training log, a settings file, an output to write)
+  cannot be read or written, or lacks what is asked of it. It names the file.
+- `UsageError`: the request itself is incomplete or contradictory — a run not chosen in a log
+  that holds several, `--log` for a schedule that follows the step count.
+
+All three are `ValueError`s, so a caller that only needs "bad input" catches that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+class ConfigError(ValueError):
+    """An invalid setting. `field` names the setting (a TrainingArguments name)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+class InputError(ValueError):
+    """A file that cannot be read (or written), or lacks what is asked of it (a log without the
+    metric asked for). `name` is the file's name or path, '' for pasted text."""
+
+    def __init__(self, message: str, name: str = ""):
+        super().__init__(message)
+        self.name = name
+
+
+@contextmanager
+def reading(name: str) -> Iterator[None]:
+    """Within the block, an `InputError` that names no file is given `name`: the file being read."""
+    try:
+        yield
+    except InputError as e:
+        e.name = e.name or name
+        raise
+
+
+class UsageError(ValueError):
+    """A request that cannot be carried out as asked. `choices`, when not empty, lists what the
+    caller may choose from (the runs of a log, say)."""
+
+    def __init__(self, message: str, choices: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.choices = choices
