@@ -1,8 +1,9 @@
 """Train a tiny GPT-2 with transformers.Trainer on CPU and write its trainer_state.json.
 
 The dashboard opens with this run loaded, so a first visitor sees LR and loss together. It is
-trained with the dashboard's default settings (TrainingArguments' learning_rate=5e-05, linear
-decay, no warmup) and max_steps=1000, so its logged LR matches the default schedule. Nothing is
+trained with the settings a bare address opens on (TrainingArguments' learning_rate=5e-05 and
+linear decay, with the rule-of-thumb warmup_steps=0.1) and max_steps=1000, so its logged LR
+matches the first schedule a visitor sees. Nothing is
 downloaded: the model is built from a config; the text it learns is the source of the installed
 transformers' optimization module (fixed by the pinned version, so the run is reproducible).
 
@@ -58,6 +59,7 @@ def main() -> None:
         training_args = TrainingArguments(
             output_dir=out,
             max_steps=args.max_steps,
+            warmup_steps=0.1,  # the first visit's warmup (warmup_viz.ui.form.FIRST_VISIT)
             per_device_train_batch_size=16,
             logging_steps=10,
             eval_strategy="steps",

@@ -33,14 +33,22 @@ def metrics(at):
     return {m.label: m.value for m in at.metric}
 
 
-def test_defaults_draw_the_schedule():
+def test_a_bare_address_opens_on_a_warmup_written_into_the_address():
     at = app()
     assert not at.exception and not at.error
-    assert at.query_params == {}
+    assert at.query_params == {"warmup_steps": "0.1"}
     x, y = chart_data(at)
     assert x == list(range(1, 1001))
+    assert y == schedule.full_table(ScheduleConfig(warmup_steps=0.1))[1]
+    assert metrics(at)["max_steps"] == "1,000" and metrics(at)["num_warmup_steps"] == "100"
+
+
+def test_a_link_that_leaves_warmup_out_means_transformers_default():
+    at = app(max_steps="1000")
+    assert not at.exception and not at.error
+    _, y = chart_data(at)
     assert y == schedule.full_table(ScheduleConfig())[1]
-    assert metrics(at)["max_steps"] == "1,000"
+    assert at.query_params == {}  # max_steps=1000 is the default: nothing to write
 
 
 def test_link_restores_settings_and_chart():

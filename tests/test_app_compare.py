@@ -51,7 +51,7 @@ def test_a_link_restores_every_schedule_and_the_view():
     layout = figure(at)["layout"]
     assert [layout[k]["title"]["text"] for k in ("yaxis", "yaxis2", "yaxis3", "yaxis4")] == [
         "learning_rate",
-        "B / A",
+        "ratio to A",
         "loss",
         "grad_norm",
     ]
@@ -59,8 +59,10 @@ def test_a_link_restores_every_schedule_and_the_view():
     configs = [ScheduleConfig(max_steps=300), ScheduleConfig(lr_scheduler_type="cosine", max_steps=300)]
     curves = [schedule.display_curve(c) for c in configs]
     ratio = compare.difference(curves[0], configs[0], curves[1], configs[1], "ratio")
-    (b_over_a, _) = [t for t in figure(at)["data"] if t.get("yaxis") == "y2"]
+    b_over_a, c_over_a = [t for t in figure(at)["data"] if t.get("yaxis") == "y2"]
     assert b_over_a["x"] == ratio.steps and b_over_a["y"] == ratio.values
+    # each difference is named by its own pair: C's trace is C / A, not B / A
+    assert (b_over_a["name"], c_over_a["name"]) == ("B / A", "C / A")
 
 
 def test_duplicate_and_remove():
@@ -92,7 +94,8 @@ def test_view_options_travel_in_the_link():
     at.radio(key="layout").set_value("overlay").run()
     at.checkbox(key="ignore_outliers").check().run()
     at.checkbox(key="example").uncheck().run()
-    assert at.query_params == {"layout": "overlay", "ignore_outliers": "true", "example": "false"}
+    view = {"layout": "overlay", "ignore_outliers": "true", "example": "false"}
+    assert at.query_params == {"warmup_steps": "0.1", **view}  # the first visit's warmup, then the view
 
 
 def test_bad_view_values_in_a_link_warn_by_name():

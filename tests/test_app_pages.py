@@ -116,3 +116,34 @@ def test_playhead_frames_read_out_step_phase_lr_and_percent():
     assert notes[0] == "step 1 · warmup · LR 0 · 0.0% of peak"
     assert notes[9].startswith("step 10 · warmup · LR 4.5e-05")
     assert " · decay · " in notes[30] and "restart 1" in notes[80] and notes[-1].startswith("step 100 · restart 1")
+
+
+def test_playhead_sits_on_round_steps_and_reads_out_the_loss():
+    at = app(warmup_steps="0.1", max_steps="1000")  # with the example run's loss
+    at.toggle(key="playhead").set_value(True).run()
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    steps = [int(s["args"][0][0]) for s in figure["layout"]["sliders"][0]["steps"]]
+    notes = [f["layout"]["annotations"][-1]["text"] for f in figure["frames"]]
+    assert len(steps) == len(notes) == 101
+    labels = [s["label"] for s in figure["layout"]["sliders"][0]["steps"] if s["label"]]
+    assert labels == ["1", "200", "400", "600", "800", "1,000"]
+    assert notes[1].startswith("step 10 · warmup") and " · loss " in notes[1]
+    assert figure["layout"]["sliders"][0]["currentvalue"]["visible"] is False
+
+
+def test_lesson_compared_charts_are_titled_on_one_y_range():
+    at = page("pages/learn.py")
+    linear, wsd = (json.loads(c.proto.spec)["layout"] for c in at.get("plotly_chart")[:2])
+    assert (linear["title"]["text"], wsd["title"]["text"]) == ("linear", "warmup_stable_decay")
+    assert linear["yaxis"]["range"] == wsd["yaxis"]["range"] and linear["yaxis"]["range"][0] == 0
+
+
+def test_gallery_cards_show_each_types_character_from_zero():
+    at = page("pages/gallery.py")
+    charts = {c.proto.id.split("gallery.chart.")[-1]: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+    for name, figure in charts.items():
+        low, high = figure["layout"]["yaxis"]["range"]
+        assert low == 0 and high >= max(figure["data"][0]["y"]), name  # constant is not drawn on -1..1
+    captions = [c.value for c in at.caption]
+    assert "num_cycles=3" in captions and "power=2, lr_end=5e-06" in captions
+    assert any(s.value == "constant_\u200bwith_\u200bwarmup" for s in at.subheader)

@@ -186,4 +186,43 @@ def test_presentation_link_collapses_the_sidebar(server, page, browser):
     page.wait_for_function(  # collapsed: the sidebar takes no width
         "document.querySelector('[data-testid=stSidebar]')?.getBoundingClientRect().width === 0"
     )
-    assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "22px"
+    assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "20px"
+
+
+# every text box plotly draws in the first chart: tick labels, controls and annotations
+SLIDE_JS = """() => {
+    const chart = document.querySelector('[data-testid=stPlotlyChart]');
+    const box = e => { const r = e.getBoundingClientRect(); return {l: r.left, r: r.right, t: r.top, b: r.bottom}; };
+    const ticks = Array.from(chart.querySelectorAll('.xtick text, .ytick text')).filter(e => e.textContent.trim());
+    const others = Array.from(chart.querySelectorAll(
+        '.annotation-text, .updatemenu-button, .slider-label, .slider-rail-rect, .g-xtitle text, .g-ytitle text'));
+    return {
+        chart: box(chart),
+        ticks: ticks.map(e => ({...box(e), size: parseFloat(getComputedStyle(e).fontSize), fill: getComputedStyle(e).fill})),
+        others: others.map(e => ({...box(e), text: e.textContent}))
+    };
+}"""
+
+
+def _luminance(color):
+    r, g, b = (int(v) / 255 for v in color[color.index("(") + 1 : color.index(")")].split(",")[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _overlap(a, b):
+    return a["l"] < b["r"] and b["l"] < a["r"] and a["t"] < b["b"] and b["t"] < a["b"]
+
+
+@pytest.mark.parametrize("link", ["", "&example=false", "&lr_scheduler_type=cosine_with_restarts&max_steps=20000"])
+def test_presentation_fits_a_projector_in_chinese(server, browser, link):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{server}/?lang=zh&present=1&playhead=1&warmup_steps=0.1{link}")
+    chart_data(page)
+    page.wait_for_function("document.querySelectorAll('[data-testid=stPlotlyChart] .slider-rail-rect').length > 0")
+    slide = page.evaluate(SLIDE_JS)
+    page.close()
+    assert slide["chart"]["t"] >= 0 and slide["chart"]["b"] <= 720, slide["chart"]  # the whole chart on one screen
+    assert slide["ticks"] and all(t["size"] >= 16 for t in slide["ticks"])
+    assert all(_luminance(t["fill"]) < 0.2 for t in slide["ticks"])  # dark, not grey
+    clashes = [(o["text"], t) for o in slide["others"] for t in slide["ticks"] if _overlap(o, t)]
+    assert clashes == []

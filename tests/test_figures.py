@@ -21,10 +21,11 @@ def log():
 
 
 def figure(log, **options):
-    curve = schedule.display_curve(CONFIG)
+    curve = figures.Curve(figures.LR_PANEL, schedule.display_curve(CONFIG))
     lr = logview.lines([log], ["learning_rate"], smoothing=0)
     metrics = logview.lines([log], options.pop("metrics", ["loss", "grad_norm"]))
-    return json.loads(figures.schedule_figure(curve, lr_lines=lr, metric_lines=metrics, **options).to_json())
+    fig = figures.schedule_figure([curve], lr_lines=lr, metric_lines=metrics, options=figures.FigureOptions(**options))
+    return json.loads(fig.to_json())
 
 
 def by_name(fig, name):
@@ -32,7 +33,7 @@ def by_name(fig, name):
 
 
 def test_without_logs_only_the_schedule():
-    fig = json.loads(figures.schedule_figure(schedule.display_curve(CONFIG)).to_json())
+    fig = json.loads(figures.curve_figure(schedule.display_curve(CONFIG)).to_json())
     assert [t["name"] for t in fig["data"]] == ["learning_rate", "breakpoints"]
     assert fig["data"][0]["y"] == schedule.full_table(CONFIG)[1]
     assert "yaxis2" not in fig["layout"]
@@ -70,7 +71,7 @@ def test_log_y_per_panel_and_outlier_range(log):
 def test_epoch_axis_moves_the_schedule_too(log):
     curve = schedule.display_curve(CONFIG)
     epochs = [s / 50 for s in curve.steps]
-    fig = json.loads(figures.schedule_figure(curve, epochs=epochs).to_json())
+    fig = json.loads(figures.schedule_figure([figures.Curve("learning_rate", curve, epochs)]).to_json())
     assert fig["data"][0]["x"] == epochs and fig["layout"]["xaxis"]["title"]["text"] == "epoch"
 
 
@@ -80,5 +81,5 @@ def test_a_million_point_log_makes_a_small_figure():
     body = "\n".join(f"{s},{v:.6f}" for s, v in zip(range(1, n + 1), 2 + rng.standard_normal(n), strict=True))
     log = read_log(("step,loss\n" + body).encode(), "big.csv")
     curve = schedule.display_curve(ScheduleConfig(max_steps=n))
-    fig = figures.schedule_figure(curve, metric_lines=logview.lines([log], ["loss"]))
+    fig = figures.schedule_figure([figures.Curve("A", curve)], metric_lines=logview.lines([log], ["loss"]))
     assert len(fig.to_json()) < 1_000_000

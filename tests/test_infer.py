@@ -84,4 +84,5 @@ def test_page_recovers_the_example_run_into_schedule_a():
     assert at.text_input(key="max_steps").value == "1000" and at.text_input(key="learning_rate").value == "5e-05"
     assert any(s.startswith("Recovered exactly (every one of 100 logged values)") for s in shown(at.success))
     assert any("matches at all 100 logged steps" in s for s in shown(at.success))
-    assert at.query_params.get("lr_scheduler_type") is None  # back to the defaults the example used
+    assert at.text_input(key="warmup_steps").value == "100"  # the example warmed up for 10 % of 1000 steps
+    assert at.query_params.get("lr_scheduler_type") is None  # back to the linear type the example used

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .logview import LAYOUTS, Line, outlier_range
-from .schedule import DisplayCurve
+from .schedule import BREAKPOINTS, Breakpoint, DisplayCurve
 
 LR_COLOR = "#1f6fb4"
 # compared schedules: colour and dash both differ, so they stay apart in print and on a projector
@@ -35,143 +36,209 @@ MARK_COLORS = {
     "end": "#111827",
 }
 LR_PANEL = "learning_rate"
-STEP_TITLE = "step (the update that used this LR, as Trainer logs it)"
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Every word a figure shows, so a page can give them in its language (English by default).
+    `final` and `logged` are format strings (`{value}`, `{run}`)."""
+
+    step_axis: str = "step (the update that used this LR, as Trainer logs it)"
+    epoch_axis: str = "epoch"
+    breakpoints: str = "breakpoints"
+    configured: str = "configured"
+    logged: str = "{run} · logged LR"
+    final: str = "final {value}"
+    raw: str = "raw"
+    smoothed: str = "smoothed"
+    marks: Mapping[str, str] = field(default_factory=lambda: dict(BREAKPOINTS))
+
+    def mark(self, b: Breakpoint) -> str:
+        template = self.marks.get(b.kind) or BREAKPOINTS[b.kind]
+        return template.format(step=f"{b.step:,}", n=b.n)
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One schedule to draw: its legend name, its curve, and the epoch of each curve step (to
+    draw it on an epoch axis) or None."""
+
+    name: str
+    curve: DisplayCurve
+    epochs: Sequence[float] | None = None
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A compared schedule against the first: `name` (the pair, e.g. "C − A"), x and values."""
+
+    name: str
+    x: Sequence[float]
+    values: Sequence[float | None]
+
+
+@dataclass(frozen=True)
+class FigureOptions:
+    """How a figure is drawn. `layout`: metric panels "stacked" under the LR (sharing the x axis)
+    or "overlay" on a second y axis; `log_y` names the panels with a log axis (`learning_rate` and
+    metric names); `ignore_outliers` ranges metric axes from the 5th to 95th percentile;
+    `diff_title` titles the difference panel; `present` is for a projector."""
+
+    layout: str = "stacked"
+    log_y: Collection[str] = ()
+    ignore_outliers: bool = False
+    title: str | None = None
+    diff_title: str = "− A"
+    present: bool = False
+    labels: Labels = field(default_factory=Labels)
+
+    def __post_init__(self) -> None:
+        if self.layout not in LAYOUTS:
+            raise ValueError(f"layout={self.layout!r} must be one of: {', '.join(LAYOUTS)}")
+
+
+def curve_figure(curve: DisplayCurve, options: FigureOptions | None = None) -> go.Figure:
+    """One schedule alone, with its breakpoints (the gallery's and the lesson's charts)."""
+    return schedule_figure([Curve(LR_PANEL, curve)], options=options)
 
 
 def schedule_figure(
-    curve: DisplayCurve,
+    schedules: Sequence[Curve],
     *,
-    name: str = LR_PANEL,
-    epochs: Sequence[float] | None = None,
-    compared: Sequence[tuple[str, DisplayCurve, Sequence[float] | None]] = (),
-    differences: Sequence[tuple[str, Sequence[float], Sequence[float | None]]] = (),
-    diff_title: str = "B − A",
+    differences: Sequence[Difference] = (),
     lr_lines: Sequence[Line] = (),
     metric_lines: Sequence[Line] = (),
-    layout: str = "stacked",
-    log_y: Collection[str] = (),
-    ignore_outliers: bool = False,
-    title: str | None = None,
-    present: bool = False,
+    options: FigureOptions | None = None,
 ) -> go.Figure:
-    """The schedule's LR against step, with its breakpoints marked, and what is compared with it.
+    """The schedules' LR against step (the first with its breakpoints marked) and the logs.
 
-    `compared` schedules (name, curve, epochs) are drawn on the LR panel in their own colour and
-    dash; `differences` (name, x, values) in a panel below it titled `diff_title`.
-    `lr_lines` (logged learning rates) are drawn as markers on the LR panel; `metric_lines` on a
-    panel per metric below it sharing the x axis (`layout="stacked"`: zooming one zooms all) or
-    on a second y axis over the LR (`"overlay"`). `log_y` names the panels with a log axis
-    (`learning_rate` and metric names; in overlay the metric axis is log when every metric shown
-    is named). `epochs` (the epoch of each curve step) puts the schedule on an epoch axis to
-    match lines drawn by epoch. Hover shows the exact step and LR (Python `repr`). On a log
-    axis a step whose LR is 0 (step 1 of a warmup) cannot be drawn; plotly leaves it out.
-    `present` doubles line widths and enlarges type, for a projector.
+    Compared schedules are drawn on the LR panel in their own colour and dash; `differences` in a
+    panel below it. `lr_lines` (logged learning rates) are markers on the LR panel; `metric_lines`
+    go on a panel per metric below it or on a second y axis (`options.layout`). Hover shows the
+    exact step and LR (Python `repr`). On a log axis a step whose LR is 0 (step 1 of a warmup)
+    cannot be drawn; plotly leaves it out.
     """
-    if layout not in LAYOUTS:
-        raise ValueError(f"layout={layout!r} must be one of: {', '.join(LAYOUTS)}")
+    options = options or FigureOptions()
     metrics = list(dict.fromkeys(line.metric for line in metric_lines))
-    stacked = layout == "stacked" and bool(metrics)
+    stacked = options.layout == "stacked" and bool(metrics)
     panels = [LR_PANEL] + (["difference"] if differences else []) + (metrics if stacked else [])
+    fig = _frame(panels, overlay=bool(metrics) and not stacked)
+    for i, drawn in enumerate(schedules):
+        _schedule_trace(fig, drawn, SCHEDULE_STYLES[i % len(SCHEDULE_STYLES)], i == 0, options.labels)
+    if schedules:
+        _marks(fig, schedules[0], LR_PANEL in options.log_y, options.labels)
+    _difference_traces(fig, differences)
+    _log_traces(fig, lr_lines, metric_lines, metrics, stacked, 3 if differences else 2, options.labels)
+    by_epoch = bool(schedules) and schedules[0].epochs is not None
+    _axes(fig, panels, metrics, metric_lines, stacked, by_epoch, options)
+    _layout(fig, len(panels), options, schedules)
+    return fig
+
+
+def _frame(panels: list[str], *, overlay: bool) -> go.Figure:
     heights = [0.45 if len(panels) > 1 else 1.0] + [0.55 / max(1, len(panels) - 1)] * (len(panels) - 1)
-    specs = [[{"secondary_y": bool(metrics) and not stacked}]] + [[{}]] * (len(panels) - 1)
-    fig = make_subplots(
+    specs = [[{"secondary_y": overlay}]] + [[{}]] * (len(panels) - 1)
+    return make_subplots(
         rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.03, row_heights=heights, specs=specs
     )
-    lr_at = {"row": 1, "col": 1}
 
-    for i, (label, drawn, x) in enumerate([(name, curve, epochs), *compared]):
-        _schedule_trace(fig, label, drawn, x, SCHEDULE_STYLES[i % len(SCHEDULE_STYLES)], i == 0)
-    _marks(fig, curve, epochs, LR_PANEL in log_y)
-    for i, (label, x, values) in enumerate(differences, start=1):
+
+def _difference_traces(fig: go.Figure, differences: Sequence[Difference]) -> None:
+    for i, d in enumerate(differences, start=1):
         color, dash = SCHEDULE_STYLES[i % len(SCHEDULE_STYLES)]
-        fig.add_trace(
-            go.Scatter(
-                x=list(x),
-                y=list(values),
-                mode="lines",
-                name=f"{label} ({diff_title})",
-                legendgroup=f"schedule {i}",
-                showlegend=False,
-                line={"color": color, "dash": dash, "width": 2},
-                connectgaps=False,
-                hovertemplate=f"%{{x}}<br>{diff_title} %{{y:.6g}}<extra>{label}</extra>",
-            ),
-            row=2,
-            col=1,
+        trace = go.Scatter(
+            x=list(d.x),
+            y=list(d.values),
+            mode="lines",
+            name=d.name,
+            legendgroup=f"schedule {i}",
+            showlegend=False,
+            line={"color": color, "dash": dash, "width": 2},
+            connectgaps=False,
+            hovertemplate=f"%{{x}}<br>{d.name} %{{y:.6g}}<extra></extra>",
         )
+        fig.add_trace(trace, row=2, col=1)
 
+
+def _log_traces(fig, lr_lines, metric_lines, metrics, stacked, first_metric_row, labels: Labels) -> None:
     colors = _run_colors([*lr_lines, *metric_lines])
-    shown = set()
+    shown: set[str] = set()
     for line in lr_lines:
-        fig.add_trace(
-            _trace(line, line.y, colors[line.run], shown, mode="markers", name_suffix=" · logged LR"), **lr_at
-        )
-    first_metric_row = 3 if differences else 2
+        name = labels.logged.format(run=line.run)
+        fig.add_trace(_trace(line, line.y, colors[line.run], shown, labels, mode="markers", name=name), row=1, col=1)
     for line in metric_lines:
         color = colors[line.run]
         where = {"row": first_metric_row + metrics.index(line.metric), "col": 1} if stacked else {"secondary_y": True}
         if line.smooth_y is not None:
-            fig.add_trace(_trace(line, line.y, color, shown, opacity=0.25, raw=True), **where)
-            fig.add_trace(_trace(line, line.smooth_y, color, shown, smoothed=True), **where)
+            fig.add_trace(_trace(line, line.y, color, shown, labels, opacity=0.25, kind="raw"), **where)
+            fig.add_trace(_trace(line, line.smooth_y, color, shown, labels, kind="smoothed"), **where)
         else:
-            fig.add_trace(_trace(line, line.y, color, shown), **where)
+            fig.add_trace(_trace(line, line.y, color, shown, labels), **where)
 
-    _axes(fig, panels, metrics, metric_lines, stacked, log_y, ignore_outliers, epochs is not None, diff_title)
+
+def _layout(fig: go.Figure, panels: int, options: FigureOptions, schedules: Sequence[Curve]) -> None:
+    title = options.title
     fig.update_layout(
         # the title (for slides) at the top, the legend between it and the plot
         title={"text": title, "y": 0.995, "yanchor": "top", "x": 0.01, "xanchor": "left"} if title else None,
         hovermode="closest",
-        margin={"l": 60, "r": 20, "t": 100 if title else 20, "b": 50},
+        modebar={"orientation": "v"},  # in the right margin: the toolbar never covers a long title
+        margin={"l": 60, "r": 100, "t": 100 if title else 20, "b": 50},
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
         template="plotly_white",
-        height=None if len(panels) == 1 else 360 + 220 * (len(panels) - 1),
+        height=None if panels == 1 else 360 + 220 * (panels - 1),
     )
-    if present:
-        _for_a_projector(fig, len(panels))
-    return fig
+    if options.present:
+        _for_a_projector(fig, panels)
+        if schedules:
+            _name_peak(fig, schedules[0], options.labels)
 
 
 def _for_a_projector(fig: go.Figure, panels: int) -> None:
-    """Thick lines, large type, pure white and black: what survives a washed-out projector."""
+    """Thick lines, large dark type, pure white and black: what survives a washed-out projector.
+    One panel fits a 1280×720 screen under the page's one row of switches."""
     for trace in fig.data:
         if trace.line is not None and trace.line.width:
             trace.line.width = trace.line.width * 2
         if trace.marker is not None and isinstance(trace.marker.size, (int, float)):
             trace.marker.size = trace.marker.size * 1.6
+    dark = {"size": 18, "color": "#000000"}
+    fig.update_xaxes(tickfont=dark, title_font={"size": 20, "color": "#000000"}, linewidth=2, tickwidth=2)
+    fig.update_yaxes(tickfont=dark, title_font={"size": 20, "color": "#000000"}, linewidth=2, tickwidth=2)
+    fig.update_annotations(font={"size": 20, "color": "#000000"})
     fig.update_layout(
-        font={"size": 22, "color": "#000000"},
+        font={"size": 20, "color": "#000000"},
         template="simple_white",
-        height=560 + 260 * (panels - 1),
-        margin={"l": 90, "r": 30, "t": 120, "b": 80},
+        height=470,  # one screen holds every panel, under the page's row of switches
+        margin={"l": 110, "r": 150, "t": 96, "b": 84},
     )
 
 
-def _schedule_trace(fig, label, curve, epochs, style, first) -> None:
+def _schedule_trace(fig, drawn: Curve, style, first: bool, labels: Labels) -> None:
     color, dash = style
+    curve, epochs = drawn.curve, drawn.epochs
     x = list(curve.steps) if epochs is None else [float(e) for e in epochs]
     hover_x = "step %{customdata[1]}" if epochs is None else "epoch %{x:.4f} · step %{customdata[1]}"
+    extra = labels.configured if drawn.name == LR_PANEL else drawn.name.split(":")[0]
     fig.add_trace(
         go.Scatter(
             x=x,
             y=list(curve.lrs),
             mode="lines",
-            name=label,
-            legendgroup="schedule" if first else f"schedule {label}",
+            name=drawn.name,
+            legendgroup="schedule" if first else f"schedule {drawn.name}",
             line={"color": color, "width": 2 if first else 2.5, "dash": dash},
             customdata=[[repr(v), s] for s, v in zip(curve.steps, curve.lrs, strict=True)],
-            hovertemplate=hover_x + "<br>learning_rate %{customdata[0]}<extra>" + _extra(label) + "</extra>",
+            hovertemplate=hover_x + "<br>learning_rate %{customdata[0]}<extra>" + extra + "</extra>",
         ),
         row=1,
         col=1,
     )
 
 
-def _extra(label: str) -> str:
-    return "configured" if label == LR_PANEL else label.split(":")[0]
-
-
-def _marks(fig, curve, epochs, log_lr) -> None:
+def _marks(fig, drawn: Curve, log_lr: bool, labels: Labels) -> None:
     """The first schedule's breakpoints, phase lines (through every panel) and final LR."""
+    curve, epochs = drawn.curve, drawn.epochs
     x = list(curve.steps) if epochs is None else [float(e) for e in epochs]
     x_of = dict(zip(curve.steps, x, strict=True))
     lr_of = dict(zip(curve.steps, curve.lrs, strict=True))
@@ -181,10 +248,10 @@ def _marks(fig, curve, epochs, log_lr) -> None:
             x=[x_of[b.step] for b in marks],
             y=[lr_of[b.step] for b in marks],
             mode="markers",
-            name="breakpoints",
+            name=labels.breakpoints,
             legendgroup="schedule",
             marker={"size": 9, "color": [MARK_COLORS.get(b.kind, "#111827") for b in marks]},
-            customdata=[[b.label, repr(lr_of[b.step])] for b in marks],
+            customdata=[[labels.mark(b), repr(lr_of[b.step])] for b in marks],
             hovertemplate="%{customdata[0]}<br>learning_rate %{customdata[1]}<extra></extra>",
         ),
         row=1,
@@ -197,15 +264,42 @@ def _marks(fig, curve, epochs, log_lr) -> None:
     final = marks[-1] if marks else None
     if final is not None and (not log_lr or lr_of[final.step] > 0):
         value = lr_of[final.step]
+        # in the right margin, level with the last point: beside the curves, never on one
         fig.add_annotation(
-            x=x_of[final.step],
+            x=1,
+            xref="paper",
+            xanchor="left",
+            xshift=6,
             y=np.log10(value) if log_lr else value,  # annotations take log10 on a log axis
-            text=f"final {value:.3g}",
-            showarrow=True,
-            ax=-40,
-            ay=-30,
             yref="y",
-            xref="x",
+            text=labels.final.format(value=f"{value:.4g}"),
+            showarrow=False,
+            name="final",
+        )
+
+
+def _name_peak(fig, drawn: Curve, labels: Labels) -> None:
+    """For a projector: the warmup's end (and the peak, where it is another step) written on the chart."""
+    curve, epochs = drawn.curve, drawn.epochs
+    x_of = dict(zip(curve.steps, curve.steps if epochs is None else [float(e) for e in epochs], strict=True))
+    lr_of = dict(zip(curve.steps, curve.lrs, strict=True))
+    marks = {b.kind: b for b in curve.breakpoints if b.step in lr_of}
+    named = [marks[k] for k in ("warmup_end", "peak") if k in marks]
+    if len(named) == 2 and named[1].step - named[0].step <= 1:
+        named = named[1:]  # the peak is the step after the warmup's last: one label says both
+    for b in named:
+        fig.add_annotation(
+            x=x_of[b.step],
+            y=lr_of[b.step],
+            text=labels.mark(b),
+            showarrow=True,
+            arrowwidth=2,
+            ax=40,
+            ay=-40,
+            xanchor="left",
+            bgcolor="#ffffff",
+            font={"size": 20, "color": "#000000"},
+            name="mark",
         )
 
 
@@ -219,134 +313,54 @@ def _trace(
     y: np.ndarray,
     color: str,
     shown: set,
+    labels: Labels,
     *,
     mode: str = "lines",
     opacity: float = 1.0,
-    raw: bool = False,
-    smoothed: bool = False,
-    name_suffix: str = "",
+    kind: str | None = None,
+    name: str | None = None,
 ) -> go.Scatter:
-    """One line of a run. The legend names each run once; clicking it hides all of the run."""
-    kind = " (raw)" if raw else " (smoothed)" if smoothed else ""
-    show = not raw and line.run not in shown
+    """One line of a run. The legend names each run once; clicking it hides all of the run.
+    `kind` is "raw" or "smoothed" for the two lines of a smoothed metric."""
+    suffix = f" ({getattr(labels, kind)})" if kind else ""
+    show = kind != "raw" and line.run not in shown
     if show:
         shown.add(line.run)
     return go.Scatter(
         x=np.asarray(line.x),
         y=np.asarray(y),
         mode=mode,
-        name=line.run + name_suffix if mode == "markers" else line.run,
+        name=name or line.run,
         legendgroup=line.run,
         showlegend=show,
         opacity=opacity,
-        line={"color": color, "width": 1.5 if raw else 2},
+        line={"color": color, "width": 1.5 if kind == "raw" else 2},
         marker={"color": color, "size": 5, "symbol": "circle-open"},
-        hovertemplate=f"%{{x}}<br>{line.metric}{kind} %{{y:.10g}}<extra>%{{fullData.legendgroup}}</extra>",
+        hovertemplate=f"%{{x}}<br>{line.metric}{suffix} %{{y:.10g}}<extra>%{{fullData.legendgroup}}</extra>",
     )
 
 
-def _axes(fig, panels, metrics, metric_lines, stacked, log_y, ignore_outliers, by_epoch, diff_title) -> None:
-    x_title = "epoch" if by_epoch else STEP_TITLE
+def _axes(fig, panels, metrics, metric_lines, stacked, by_epoch, options: FigureOptions) -> None:
+    log_y = options.log_y
+    x_title = options.labels.epoch_axis if by_epoch else options.labels.step_axis
     fig.update_xaxes(title_text=x_title, row=len(panels), col=1)
     lr_axis = {"title_text": LR_PANEL, "exponentformat": "e", "type": "log" if LR_PANEL in log_y else "linear"}
     fig.update_yaxes(**lr_axis, row=1, col=1, secondary_y=False)
     if "difference" in panels:
-        fig.update_yaxes(title_text=diff_title, exponentformat="e", row=2, col=1)
+        fig.update_yaxes(title_text=options.diff_title, exponentformat="e", row=2, col=1)
     if stacked:
         for row, metric in enumerate(metrics, start=len(panels) - len(metrics) + 1):
-            log = metric in log_y
-            axis = {"title_text": metric, "type": "log" if log else "linear"}
             of_metric = [line for line in metric_lines if line.metric == metric]
-            if ignore_outliers and (span := outlier_range(of_metric, log_y=log)):
-                axis["range"] = list(span)
-            fig.update_yaxes(**axis, row=row, col=1)
+            fig.update_yaxes(**_metric_axis([metric], of_metric, log_y, options.ignore_outliers), row=row, col=1)
     elif metrics:
-        log = all(metric in log_y for metric in metrics)
-        axis = {"title_text": ", ".join(metrics), "type": "log" if log else "linear", "showgrid": False}
-        if ignore_outliers and (span := outlier_range(metric_lines, log_y=log)):
-            axis["range"] = list(span)
-        fig.update_yaxes(**axis, row=1, col=1, secondary_y=True)
+        axis = _metric_axis(metrics, metric_lines, log_y, options.ignore_outliers)
+        fig.update_yaxes(**axis, showgrid=False, row=1, col=1, secondary_y=True)
 
 
-def add_playhead(
-    fig: go.Figure, positions: Sequence[tuple[float, float, str, int]], labels: tuple[str, str, str]
-) -> None:
-    """A step slider and a play button that move a marker along the schedule, with a line through
-    every panel and a read-out (`positions` are (x, lr, read-out text, step)). It runs in the
-    browser: plotly frames, no round trip. `labels`: play button, pause button, slider prefix."""
-    if not positions:
-        return
-    base_shapes = list(fig.layout.shapes)
-    base_notes = list(fig.layout.annotations)
-    x0, y0, text0, _ = positions[0]
-    fig.add_trace(
-        go.Scatter(
-            x=[x0],
-            y=[y0],
-            mode="markers",
-            name="playhead",
-            showlegend=False,
-            marker={"size": 16, "color": "#111827", "symbol": "diamond"},
-            hoverinfo="skip",
-        ),
-        row=1,
-        col=1,
-    )
-    index = len(fig.data) - 1
-
-    def frame_layout(x: float, text: str) -> dict:
-        line = {"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1}
-        line["line"] = {"color": "#111827", "width": 2}
-        note = {"text": text, "xref": "paper", "yref": "paper", "x": 0, "y": -0.02, "showarrow": False}
-        note.update({"xanchor": "left", "yanchor": "top", "font": {"size": 14}, "bgcolor": "#ffffff"})
-        return {"shapes": [*base_shapes, line], "annotations": [*base_notes, note]}
-
-    fig.frames = [
-        go.Frame(name=str(i), data=[go.Scatter(x=[x], y=[y])], traces=[index], layout=frame_layout(x, text))
-        for i, (x, y, text, _) in enumerate(positions)
-    ]
-    fig.update_layout(**frame_layout(x0, text0))
-    step = {"duration": 60, "redraw": True}
-    fig.update_layout(
-        updatemenus=[
-            {
-                "type": "buttons",
-                "direction": "left",
-                "x": 0,
-                "y": -0.12,
-                "xanchor": "left",
-                "yanchor": "top",
-                "showactive": False,
-                "buttons": [
-                    {
-                        "label": labels[0],
-                        "method": "animate",
-                        "args": [None, {"frame": step, "transition": {"duration": 0}, "fromcurrent": True}],
-                    },
-                    {
-                        "label": labels[1],
-                        "method": "animate",
-                        "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}],
-                    },
-                ],
-            }
-        ],
-        sliders=[
-            {
-                "active": 0,
-                "x": 0.12,
-                "y": -0.1,
-                "len": 0.88,
-                "currentvalue": {"prefix": labels[2] + " "},
-                "steps": [
-                    {
-                        "label": f"{step}",
-                        "method": "animate",
-                        "args": [[str(i)], {"frame": {"duration": 0, "redraw": True}, "mode": "immediate"}],
-                    }
-                    for i, (_, _, _, step) in enumerate(positions)
-                ],
-            }
-        ],
-    )
-    fig.update_layout(margin={"b": 150})
+def _metric_axis(metrics: list[str], lines: Sequence[Line], log_y: Collection[str], ignore_outliers: bool) -> dict:
+    """A metric panel's y axis: log when every metric on it is named in `log_y`."""
+    log = all(metric in log_y for metric in metrics)
+    axis = {"title_text": ", ".join(metrics), "type": "log" if log else "linear"}
+    if ignore_outliers and (span := outlier_range(lines, log_y=log)):
+        axis["range"] = list(span)
+    return axis

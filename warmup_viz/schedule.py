@@ -24,14 +24,33 @@ DISPLAY_POINTS = 1000
 MAX_MARKED_RESTARTS = 200
 
 
+# What each kind of breakpoint is called, in English; a page says it in its own language from the
+# kind, the step and `n` (the restart's number).
+BREAKPOINTS = {
+    "start": "step {step}",
+    "warmup_end": "last warmup step ({step})",
+    "peak": "peak (step {step})",
+    "decay_start": "decay starts (step {step})",
+    "decay_end": "decay ends (step {step})",
+    "restart": "restart {n} (step {step})",
+    "cut": "LR cut (from step {step})",
+    "raise": "LR raised (from step {step})",
+    "end": "last step ({step})",
+}
+
+
 @dataclass(frozen=True)
 class Breakpoint:
-    """A step where the schedule changes character. `kind` is one of: start, warmup_end, peak,
-    decay_start, decay_end, restart, end."""
+    """A step where the schedule changes character. `kind` is one of `BREAKPOINTS`' keys; `n`
+    numbers restarts. `label` is the English name; a page names it from `kind`, `step` and `n`."""
 
     step: int
     kind: str
-    label: str
+    n: int = 0
+
+    @property
+    def label(self) -> str:
+        return BREAKPOINTS[self.kind].format(step=f"{self.step:,}", n=self.n)
 
 
 @dataclass(frozen=True)
@@ -147,22 +166,22 @@ def breakpoints(config: ScheduleConfig) -> list[Breakpoint]:
     every restart (up to `MAX_MARKED_RESTARTS`), and the last step. Sorted by step."""
     schedule = build(config)
     n, w = config.total_steps, config.num_warmup_steps if config.info.uses_warmup else 0
-    points = [Breakpoint(1, "start", "step 1")]
+    points = [Breakpoint(1, "start")]
     if w > 0:
-        points.append(Breakpoint(w, "warmup_end", f"last warmup step ({w})"))
+        points.append(Breakpoint(w, "warmup_end"))
         # the peak is the larger of the last warmup step and the first step after it
         peak = w if w == n or schedule.lr(w) >= schedule.lr(w + 1) else w + 1
-        points.append(Breakpoint(peak, "peak", f"peak (step {peak})"))
+        points.append(Breakpoint(peak, "peak"))
     name, kwargs = config.lr_scheduler_type, config.lr_scheduler_kwargs
     if name == "warmup_stable_decay":
         decay = int(kwargs["num_decay_steps"])
         stable = kwargs.get("num_stable_steps")
         stable = n - w - decay if stable is None else int(stable)
-        points.append(Breakpoint(w + stable + 1, "decay_start", f"decay starts (step {w + stable + 1})"))
-        points.append(Breakpoint(w + stable + decay + 1, "decay_end", f"decay ends (step {w + stable + decay + 1})"))
+        points.append(Breakpoint(w + stable + 1, "decay_start"))
+        points.append(Breakpoint(w + stable + decay + 1, "decay_end"))
     if name == "cosine_with_restarts":
         points += _restarts(schedule, w, n, kwargs.get("num_cycles", 1))
-    points.append(Breakpoint(n, "end", f"last step ({n})"))
+    points.append(Breakpoint(n, "end"))
     return sorted((p for p in points if 1 <= p.step <= n), key=lambda p: p.step)
 
 
@@ -182,7 +201,7 @@ def _restarts(schedule: Schedule, w: int, n: int, cycles: float) -> list[Breakpo
         best = max(range(len(candidates)), key=jumps.__getitem__)
         if jumps[best] > 0:
             step = candidates[best] + 1
-            out.append(Breakpoint(step, "restart", f"restart {k} (step {step})"))
+            out.append(Breakpoint(step, "restart", k))
     return out
 
 

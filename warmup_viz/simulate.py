@@ -92,13 +92,13 @@ def _curve(config: ScheduleConfig, changes: list[Change]) -> DisplayCurve:
     n = config.total_steps
     lr0 = config.learning_rate
     points = {1: lr0, n: None}
-    marks = [Breakpoint(1, "start", "step 1")]
+    marks = [Breakpoint(1, "start")]
     lr = lr0
     for change in changes:
         if change.step < n:
             points[change.step] = lr
             points[change.step + 1] = change.new
-            marks.append(Breakpoint(change.step + 1, "cut" if change.new < change.old else "raise", change.reason))
+            marks.append(Breakpoint(change.step + 1, "cut" if change.new < change.old else "raise"))
         lr = change.new
     points[n] = lr if points[n] is None else points[n]
     steps = sorted(s for s in points if 1 <= s <= n)
@@ -109,5 +109,5 @@ def _curve(config: ScheduleConfig, changes: list[Change]) -> DisplayCurve:
             current = change.new
             change = next(pending, None)
         values.append(current)
-    marks.append(Breakpoint(n, "end", f"last step ({n})"))
+    marks.append(Breakpoint(n, "end"))
     return DisplayCurve(steps, values, sorted(marks, key=lambda b: b.step))

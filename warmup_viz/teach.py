@@ -7,7 +7,7 @@ from transformers' own lambdas, with k = s − 1 the index the step trains at.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from . import scheduler_types
@@ -56,18 +56,30 @@ class Readout:
     percent_of_peak: float
 
 
-def readouts(config: ScheduleConfig, curve: DisplayCurve, frames: int = 120) -> list[Readout]:
-    """About `frames` evenly spaced positions along `curve` (always its first and last step)."""
-    steps = list(curve.steps)
-    if len(steps) > frames:
-        picks = {round(i * (len(steps) - 1) / (frames - 1)) for i in range(frames)}
-        steps = [steps[i] for i in sorted(picks)]
-    lr_of = dict(zip(curve.steps, curve.lrs, strict=True))
+def round_steps(max_steps: int, frames: int = 120) -> list[int]:
+    """About `frames` playhead positions on round step numbers: step 1, every multiple of the
+    smallest round stride (1, 2 or 5 × 10^k) that keeps them within `frames`, and the last step."""
+    power = 0
+    while True:
+        for factor in (1, 2, 5):
+            stride = factor * 10**power
+            if max_steps / stride <= frames:
+                return sorted({1, max_steps, *range(stride, max_steps + 1, stride)})
+        power += 1
+
+
+def readouts(
+    config: ScheduleConfig, curve: DisplayCurve, lrs: Callable[[list[int]], list[float]], frames: int = 120
+) -> list[Readout]:
+    """Playhead positions on round steps (see `round_steps`) along `curve`, whose exact LRs
+    `lrs(steps)` gives (a built schedule's, or a replay's)."""
+    steps = round_steps(curve.steps[-1], frames)
+    values = lrs(steps)
     peak = max(curve.lrs) or 1.0
     per_epoch = config.update_steps_per_epoch
     return [
-        Readout(s, s / per_epoch if per_epoch else None, phase, lr_of[s], 100 * lr_of[s] / peak)
-        for s, phase in zip(steps, phases(config, curve, steps), strict=True)
+        Readout(s, s / per_epoch if per_epoch else None, phase, lr, 100 * lr / peak)
+        for s, lr, phase in zip(steps, values, phases(config, curve, steps), strict=True)
     ]
 
 

@@ -8,7 +8,7 @@ from warmup_viz import export, schedule, snippets
 from warmup_viz.config import EXPORT_STEPS_LIMIT, ScheduleConfig
 from warmup_viz.importer import SettingsError, read_settings
 
-from . import form
+from . import form, keys
 from .strings import labels, t
 from .text import plain
 
@@ -19,7 +19,6 @@ _CODE = {
     "get_scheduler": "python",
     "flags": "bash",
 }
-_REPORT = "_import_report"
 _PERSIST = "session"  # kept while the section is not drawn (a bad setting elsewhere hides it)
 
 
@@ -110,7 +109,7 @@ def _import(count: int) -> None:
     cols[1].file_uploader(
         t("exchange.file"), key="import_file", on_change=_apply_file, type=["json", "yaml", "yml", "txt", "py"]
     )
-    report = st.session_state.get(_REPORT)
+    report = st.session_state.get(keys.IMPORT_REPORT)
     if report:
         kind, text = report
         (st.success if kind == "ok" else st.error)(text)
@@ -134,7 +133,7 @@ def _apply(data: str | bytes, name: str) -> None:
     try:
         imported = read_settings(data, name)
     except SettingsError as e:
-        state[_REPORT] = ("error", t("exchange.failed", name=plain(name), message=plain(str(e))))
+        state[keys.IMPORT_REPORT] = ("error", t("exchange.failed", name=plain(name), message=plain(str(e))))
         return
     form.apply_settings(imported.values, prefixes[target])
     used = ", ".join(k if k == v else f"{k} (as {v})" for k, v in imported.used.items())
@@ -149,4 +148,4 @@ def _apply(data: str | bytes, name: str) -> None:
             shown = t("exchange.more", shown=shown, count=len(others) - 8)
         lines.append(t("exchange.ignored", items=shown))
     lines += imported.notes
-    state[_REPORT] = ("ok", plain(" ".join(lines)))  # names from the user's text: escaped
+    state[keys.IMPORT_REPORT] = ("ok", plain(" ".join(lines)))  # names from the user's text: escaped

@@ -16,12 +16,14 @@ from warmup_viz.config import DEFAULTS, EPOCH_FIELDS, FROM_EPOCHS, ConfigError, 
 from warmup_viz.registry import REQUIRED
 from warmup_viz.share import View
 
+from . import keys
 from .strings import kwarg_line, labels, scheduler_line, t
 from .text import plain
 
 _PERSIST = "session"
-_SLOTS = "_schedule_slots"
 LETTERS = "ABCDEF"
+# what a bare address opens on: the rule-of-thumb warmup (scripts/make_example.py trains with it)
+FIRST_VISIT = {"warmup_steps": "0.1"}
 _STEPS_FROM = "steps_from"
 
 
@@ -31,10 +33,6 @@ class FormResult:
 
     config: ScheduleConfig | None
     errors: dict[str, str] = field(default_factory=dict)
-
-
-def kwarg_key(scheduler: str, name: str, prefix: str = "") -> str:
-    return f"{prefix}lr_scheduler_kwargs.{scheduler}.{name}"
 
 
 def _default_text(spec: registry.KwargSpec, suggested: Mapping[str, object]) -> object:
@@ -52,16 +50,18 @@ def _default_text(spec: registry.KwargSpec, suggested: Mapping[str, object]) -> 
 def load_from_url() -> list[str]:
     """Once per session: put the link's schedules and view into the widgets. Returns the link's warnings."""
     state = st.session_state
-    if "_loaded_from_url" in state:
-        return state["_url_warnings"]
-    link, warnings = share.decode_link(st.query_params.to_dict())
-    state[_SLOTS] = [""] + [f"s{i}." for i in range(1, len(link.configs))]
-    state["_next_slot"] = len(link.configs)
-    for prefix, config in zip(state[_SLOTS], link.configs, strict=True):
+    if keys.LOADED_FROM_URL in state:
+        return state[keys.URL_WARNINGS]
+    # a bare address opens on a schedule with a warmup (the tool is about warmup); a parameter a
+    # link leaves out still means TrainingArguments' default, so shared links keep their meaning
+    link, warnings = share.decode_link(st.query_params.to_dict() or FIRST_VISIT)
+    state[keys.SLOTS] = [keys.slot_prefix(i) for i in range(len(link.configs))]
+    state[keys.NEXT_SLOT] = len(link.configs)
+    for prefix, config in zip(state[keys.SLOTS], link.configs, strict=True):
         put_config(config, prefix)
     put_view(link.view)
-    state["_loaded_from_url"] = True
-    state["_url_warnings"] = warnings
+    state[keys.LOADED_FROM_URL] = True
+    state[keys.URL_WARNINGS] = warnings
     return warnings
 
 
@@ -82,7 +82,7 @@ def put_config(config: ScheduleConfig, prefix: str = "") -> None:
 def _put_kwargs(scheduler: str, kwargs: Mapping[str, object], prefix: str) -> None:
     state = st.session_state
     for spec in registry.info(scheduler).kwargs:
-        key = kwarg_key(scheduler, spec.name, prefix)
+        key = keys.kwarg(scheduler, spec.name, prefix)
         if spec.name in kwargs:
             value = kwargs[spec.name]
             state[key] = value if spec.kind == "bool" or spec.choices else share.to_text(spec.name, value)
@@ -103,7 +103,7 @@ def put_view(view: View) -> None:
 
 def slots() -> list[str]:
     """The key prefixes of the schedules on the page, in order; the first is "" (schedule A)."""
-    return st.session_state.setdefault(_SLOTS, [""])
+    return st.session_state.setdefault(keys.SLOTS, [keys.slot_prefix(0)])
 
 
 def add_slot(copy_of: ScheduleConfig | None) -> None:
@@ -111,17 +111,17 @@ def add_slot(copy_of: ScheduleConfig | None) -> None:
     state = st.session_state
     if len(slots()) >= share.MAX_SCHEDULES:
         return
-    number = state.get("_next_slot", len(slots()))
-    state["_next_slot"] = number + 1
-    prefix = f"s{number}."
+    number = state.get(keys.NEXT_SLOT, len(slots()))
+    state[keys.NEXT_SLOT] = number + 1
+    prefix = keys.slot_prefix(number)
     put_config(copy_of or DEFAULTS, prefix)
-    state[_SLOTS] = [*slots(), prefix]
+    state[keys.SLOTS] = [*slots(), prefix]
 
 
 def remove_slot(prefix: str) -> None:
     """Take a compared schedule off the page. For button callbacks."""
     state = st.session_state
-    state[_SLOTS] = [p for p in slots() if p != prefix]
+    state[keys.SLOTS] = [p for p in slots() if p != prefix]
     for key in [k for k in state if isinstance(k, str) and k.startswith(prefix)]:
         del state[key]
 
@@ -149,11 +149,27 @@ def apply_settings(settings: Mapping[str, object], prefix: str = "") -> None:
                 state[prefix + _STEPS_FROM] = "max_steps"
 
 
-def _text(name: str, slots: dict, prefix: str) -> str:
-    # the label is the TrainingArguments name, in every language
-    value = st.text_input(name, key=prefix + name, help=t(f"form.{name}_help"), persist_state=_PERSIST)
-    slots[name] = st.empty()
-    return value
+@dataclass
+class _Entries:
+    """One schedule's entries while its form is drawn: parsed values, errors by setting, and a
+    place under each input for its message."""
+
+    prefix: str
+    values: dict[str, object] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    slots: dict[str, object] = field(default_factory=dict)
+
+    def text(self, name: str) -> str:
+        # the label is the TrainingArguments name, in every language
+        value = st.text_input(name, key=self.prefix + name, help=t(f"form.{name}_help"), persist_state=_PERSIST)
+        self.slots[name] = st.empty()
+        return value
+
+    def read(self, name: str, text: str) -> None:
+        try:
+            self.values[name] = parse_field(name, text)
+        except ConfigError as e:
+            self.errors[name] = str(e)
 
 
 def render_all() -> list[FormResult]:
@@ -168,17 +184,7 @@ def render_all() -> list[FormResult]:
             for i, (tab, prefix) in enumerate(zip(st.tabs(list(LETTERS[: len(prefixes)])), prefixes, strict=True)):
                 with tab:
                     results.append(render(prefix))
-                    cols = st.columns(2)
-                    cols[0].button(
-                        t("form.duplicate"),
-                        key=f"duplicate.{prefix}",
-                        on_click=add_slot,
-                        args=(results[-1].config,),
-                        disabled=results[-1].config is None or len(prefixes) >= share.MAX_SCHEDULES,
-                        help=t("form.duplicate_help"),
-                    )
-                    if i:
-                        cols[1].button(t("form.remove"), key=f"remove.{prefix}", on_click=remove_slot, args=(prefix,))
+                    _slot_buttons(prefix, results[-1].config, removable=i > 0)
         st.button(
             t("form.add"),
             key="add_schedule",
@@ -190,74 +196,81 @@ def render_all() -> list[FormResult]:
     return results
 
 
+def _slot_buttons(prefix: str, config: ScheduleConfig | None, *, removable: bool) -> None:
+    cols = st.columns(2)
+    cols[0].button(
+        t("form.duplicate"),
+        key=f"duplicate.{prefix}",
+        on_click=add_slot,
+        args=(config,),
+        disabled=config is None or len(slots()) >= share.MAX_SCHEDULES,
+        help=t("form.duplicate_help"),
+    )
+    if removable:
+        cols[1].button(t("form.remove"), key=f"remove.{prefix}", on_click=remove_slot, args=(prefix,))
+
+
 def render(prefix: str = "") -> FormResult:
     """Draw one schedule's settings (widget keys start with `prefix`) and return its config."""
-    slots: dict[str, object] = {}
-    errors: dict[str, str] = {}
-    values: dict[str, object] = {}
-
-    def read(name: str, text: str) -> None:
-        try:
-            values[name] = parse_field(name, text)
-        except ConfigError as e:
-            errors[name] = str(e)
-
-    names = registry.scheduler_names()
+    entries = _Entries(prefix)
     scheduler = st.selectbox(
         "lr_scheduler_type",  # setting names are labels in every language
-        names,
+        registry.scheduler_names(),
         key=prefix + "lr_scheduler_type",
         persist_state=_PERSIST,
         help=t("form.type_help"),
     )
-    slots["lr_scheduler_type"] = st.empty()
-    values["lr_scheduler_type"] = scheduler
+    entries.slots["lr_scheduler_type"] = st.empty()
+    entries.values["lr_scheduler_type"] = scheduler
     info = registry.info(scheduler)
     st.caption(scheduler_line(scheduler, plain(info.summary)))
-    read("learning_rate", _text("learning_rate", slots, prefix))
-    read("warmup_steps", _text("warmup_steps", slots, prefix))
+    entries.read("learning_rate", entries.text("learning_rate"))
+    entries.read("warmup_steps", entries.text("warmup_steps"))
+    _steps(entries)
+    max_steps = entries.values.get("max_steps")
+    entries.values["lr_scheduler_kwargs"] = _kwargs(info, max_steps, entries.slots, entries.errors, prefix)
+    config = None
+    if not entries.errors:
+        try:
+            config = ScheduleConfig(**entries.values)
+        except ConfigError as e:
+            entries.errors[e.field] = str(e)
+    for name, message in entries.errors.items():
+        slot = entries.slots.get(name) or entries.slots["lr_scheduler_type"]
+        slot.error(plain(message))
+    return FormResult(config, entries.errors)
 
+
+def _steps(entries: _Entries) -> None:
+    """max_steps, or the epochs calculator that derives it (its inputs are drawn either way)."""
     mode = st.radio(
         t("form.steps_from"),
         ["max_steps", "epochs"],
-        key=prefix + _STEPS_FROM,
+        key=entries.prefix + _STEPS_FROM,
         format_func=labels("form.mode_"),
         horizontal=True,
         persist_state=_PERSIST,
         help=t("form.steps_from_help"),
     )
     if mode == "max_steps":
-        read("max_steps", _text("max_steps", slots, prefix))
+        entries.read("max_steps", entries.text("max_steps"))
     else:
-        values["max_steps"] = FROM_EPOCHS
+        entries.values["max_steps"] = FROM_EPOCHS
     with st.expander(t("form.epochs_calculator"), expanded=mode == "epochs"):
         for name in EPOCH_FIELDS[:-1]:
-            text = _text(name, slots, prefix)
+            text = entries.text(name)
             # the calculator feeds max_steps only in epochs mode; an empty dataset_size is "not given"
             if mode == "epochs" and (text.strip() or name != "dataset_size"):
-                read(name, text)
+                entries.read(name, text)
         drop_last = st.checkbox(
             "dataloader_drop_last",
-            key=prefix + "dataloader_drop_last",
+            key=entries.prefix + "dataloader_drop_last",
             persist_state=_PERSIST,
             help=t("form.drop_last_help"),
         )
         if mode == "epochs":
-            values["dataloader_drop_last"] = drop_last
-        slots["dataloader_drop_last"] = st.empty()
-
-    values["lr_scheduler_kwargs"] = _kwargs(info, values.get("max_steps"), slots, errors, prefix)
-
-    config = None
-    if not errors:
-        try:
-            config = ScheduleConfig(**values)
-        except ConfigError as e:
-            errors[e.field] = str(e)
-    for name, message in errors.items():
-        slot = slots.get(name) or slots["lr_scheduler_type"]
-        slot.error(plain(message))
-    return FormResult(config, errors)
+            entries.values["dataloader_drop_last"] = drop_last
+        entries.slots["dataloader_drop_last"] = st.empty()
 
 
 def _kwargs(
@@ -270,7 +283,7 @@ def _kwargs(
     steps_hint = max_steps if isinstance(max_steps, int) and max_steps > 0 else DEFAULTS.max_steps
     suggested = scheduler_types.of(info.name).suggested(steps_hint, DEFAULTS.learning_rate)
     for spec in info.kwargs:
-        key = kwarg_key(info.name, spec.name, prefix)
+        key = keys.kwarg(info.name, spec.name, prefix)
         default = _default_text(spec, suggested)
         st.session_state.setdefault(key, default)
         required = spec.default is REQUIRED or spec.name in info.one_of

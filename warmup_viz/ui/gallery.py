@@ -7,8 +7,8 @@ import streamlit as st
 from warmup_viz import figures, registry, schedule, scheduler_types
 from warmup_viz.config import ConfigError, ScheduleConfig, parse_field
 
-from . import form
-from .strings import scheduler_line, t
+from . import form, keys
+from .strings import figure_labels, scheduler_line, t
 from .text import plain
 
 COLUMNS = 3
@@ -56,13 +56,13 @@ def _open(config: ScheduleConfig) -> None:
     for prefix in form.slots()[1:]:
         form.remove_slot(prefix)
     form.put_config(config)
-    st.session_state["_open_main"] = True
+    st.session_state[keys.OPEN_MAIN] = True
 
 
 def render_gallery_page() -> None:
     st.title(t("gallery.title"))
     st.caption(t("gallery.intro"))
-    if st.session_state.pop("_open_main", False):
+    if st.session_state.pop(keys.OPEN_MAIN, False):
         from .pages import main_page  # pages imports this module's page script, not this module
 
         st.switch_page(main_page())
@@ -78,18 +78,32 @@ def render_gallery_page() -> None:
 
 def _card(name: str, base: ScheduleConfig) -> None:
     info = registry.info(name)
-    st.subheader(name)
+    st.subheader(name.replace("_", "_\u200b"))  # a narrow card wraps the name at underscores, never mid-word
     st.caption(scheduler_line(name, plain(info.summary)))
     if info.metric_driven:
         st.info(t("gallery.metric_driven"))
         return
-    config = gallery_config(name, base)
-    curve = schedule.display_curve(config, points=GALLERY_POINTS)
-    figure = figures.schedule_figure(curve)
-    figure.update_layout(height=220, showlegend=False, margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    figure.update_xaxes(title_text=None)
-    figure.update_yaxes(title_text=None)
-    st.plotly_chart(figure, key=f"gallery.chart.{name}", width="stretch", config={"displayModeBar": False})
+    try:
+        config = gallery_config(name, base)
+        curve = schedule.display_curve(config, points=GALLERY_POINTS)
+    except ConfigError as e:
+        st.error(plain(str(e)))
+        return
+    st.plotly_chart(_figure(curve), key=f"gallery.chart.{name}", width="stretch", config={"displayModeBar": False})
     st.button(t("gallery.open", name=name), key=f"gallery.open.{name}", on_click=_open, args=(config,))
-    if config.lr_scheduler_kwargs:
-        st.caption(", ".join(f"{k}={v}" for k, v in config.lr_scheduler_kwargs.items()))
+    if config.lr_scheduler_kwargs:  # what gives the card its character, as the main form would take it
+        st.caption(", ".join(f"{k}={_short(v)}" for k, v in config.lr_scheduler_kwargs.items()))
+
+
+def _figure(curve: schedule.DisplayCurve):
+    """A small multiple: no legend, titles or final label; the y axis from 0 on every card, so a
+    constant schedule reads as its LR, not as a line in the middle of nowhere."""
+    figure = figures.curve_figure(curve, figures.FigureOptions(labels=figure_labels()))
+    figure.update_layout(height=220, showlegend=False, margin={"l": 10, "r": 10, "t": 10, "b": 10}, annotations=[])
+    figure.update_xaxes(title_text=None)
+    figure.update_yaxes(title_text=None, range=[0, max(curve.lrs) * 1.1 or 1.0], row=1, col=1)
+    return figure
+
+
+def _short(value: object) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)

@@ -9,7 +9,7 @@ from warmup_viz import figures, registry, schedule, scheduler_types, snippets, s
 from warmup_viz.config import ConfigError, ScheduleConfig
 from warmup_viz.registry import REQUIRED
 
-from .strings import kwarg_line, scheduler_line, t
+from .strings import figure_labels, kwarg_line, scheduler_line, t
 from .text import plain
 
 LESSON_STEPS = 1000
@@ -18,35 +18,53 @@ LESSON_LR = 3e-4
 WARMUP_EXAMPLES = (0.05, 0.07, 0.1, 5.9, 10, 100)
 
 
-def _chart(config: ScheduleConfig, key: str) -> None:
-    figure = figures.schedule_figure(schedule.display_curve(config))
-    figure.update_layout(height=300)
+def _chart(config: ScheduleConfig, key: str, *, title: str) -> None:
+    """A lesson chart: titled, its y axis from 0 to just above the lesson's learning_rate, so
+    charts side by side compare at a glance."""
+    options = figures.FigureOptions(title=title, labels=figure_labels())
+    figure = figures.curve_figure(schedule.display_curve(config), options)
+    figure.update_layout(height=320)
+    figure.update_yaxes(range=[0, LESSON_LR * 1.08], row=1, col=1)
     st.plotly_chart(figure, key=key, width="stretch")
 
 
 def render_learn_page() -> None:
     st.title(t("learn.title"))
     st.caption(t("learn.intro"))
+    ratio = _what()
+    st.header(t("learn.why.title"))
+    st.markdown(t("learn.why.body"))
+    _choose()
+    _quirk()
+    st.header(t("learn.args.title"))
+    st.markdown(t("learn.args.body"))
+    example = ScheduleConfig(learning_rate=LESSON_LR, warmup_steps=ratio, max_steps=LESSON_STEPS)
+    cols = st.columns(2)
+    cols[0].code(snippets.training_arguments(example), language="python")
+    cols[1].code(snippets.sft_config(example), language="python")
+    _formulas(ratio)
 
+
+def _what() -> float:
+    """What warmup does: the same warmup on two types, side by side, titled, on one y range."""
     st.header(t("learn.what.title"))
     st.markdown(t("learn.what.body"))
     ratio = st.slider(t("learn.what.slider"), 0.0, 0.5, 0.1, 0.01, key="learn.warmup")
-    cols = st.columns(2)
-    with cols[0]:
-        _chart(ScheduleConfig(learning_rate=LESSON_LR, warmup_steps=ratio, max_steps=LESSON_STEPS), "learn.what.linear")
-    with cols[1]:
-        wsd = ScheduleConfig(
-            lr_scheduler_type="warmup_stable_decay",
-            learning_rate=LESSON_LR,
-            warmup_steps=ratio,
-            max_steps=LESSON_STEPS,
-            lr_scheduler_kwargs={"num_decay_steps": 200, "min_lr_ratio": 0.1},
-        )
-        _chart(wsd, "learn.what.wsd")
+    linear = ScheduleConfig(learning_rate=LESSON_LR, warmup_steps=ratio, max_steps=LESSON_STEPS)
+    wsd = ScheduleConfig(
+        lr_scheduler_type="warmup_stable_decay",
+        learning_rate=LESSON_LR,
+        warmup_steps=ratio,
+        max_steps=LESSON_STEPS,
+        lr_scheduler_kwargs={"num_decay_steps": 200, "min_lr_ratio": 0.1},
+    )
+    for col, config, key in zip(st.columns(2), (linear, wsd), ("learn.what.linear", "learn.what.wsd"), strict=True):
+        with col:
+            _chart(config, key, title=config.lr_scheduler_type)
+    return ratio
 
-    st.header(t("learn.why.title"))
-    st.markdown(t("learn.why.body"))
 
+def _choose() -> None:
     st.header(t("learn.choose.title"))
     st.markdown(t("learn.choose.body"))
     max_steps = st.number_input("max_steps", 1, 10**9, 100, key="learn.max_steps")
@@ -56,19 +74,17 @@ def render_learn_page() -> None:
         | {"num_warmup_steps": [steps.num_warmup_steps(w, int(max_steps)) for w in WARMUP_EXAMPLES]}
     )
 
+
+def _quirk() -> None:
     st.header(t("learn.quirk.title"))
     st.markdown(t("learn.quirk.body"))
     quirk = ScheduleConfig(learning_rate=LESSON_LR, warmup_steps=10, max_steps=100)
     first, second = schedule.build(quirk).lrs([1, 2])
     st.markdown(t("learn.quirk.first", first=repr(first), second=repr(second)))
 
-    st.header(t("learn.args.title"))
-    st.markdown(t("learn.args.body"))
-    example = ScheduleConfig(learning_rate=LESSON_LR, warmup_steps=ratio, max_steps=LESSON_STEPS)
-    cols = st.columns(2)
-    cols[0].code(snippets.training_arguments(example), language="python")
-    cols[1].code(snippets.sft_config(example), language="python")
 
+def _formulas(ratio: float) -> None:
+    """Each type's formula, every branch with its condition, and sliders for its kwargs."""
     st.header(t("learn.formulas.title"))
     st.markdown(t("learn.formulas.body"))
     names = [n for n in registry.scheduler_names() if teach.formula(n)]
@@ -87,7 +103,7 @@ def render_learn_page() -> None:
     except ConfigError as e:
         st.error(plain(str(e)))
         return
-    _chart(config, "learn.formula.chart")
+    _chart(config, "learn.formula.chart", title=name)
 
 
 def _kwarg_controls(name: str) -> dict[str, object]:

@@ -6,7 +6,7 @@ import pathlib
 
 import streamlit as st
 
-from . import form
+from . import form, keys
 from .strings import DEFAULT_LANGUAGE, LANGUAGES, t
 from .view import render_schedule_page
 
@@ -19,7 +19,7 @@ _NAVIGATED = "_navigated"
 def run() -> None:
     """Route to the page the address names; every page gets the sidebar's language picker."""
     form.load_from_url()  # once per session, whichever page the link opens
-    if st.session_state.get("present"):  # presentation mode: the slide, not the controls
+    if st.session_state.get(keys.PRESENT):  # presentation mode: the slide, not the controls
         st.set_page_config(initial_sidebar_state="collapsed")
     _language_picker()
     st.session_state[_ROUTED] = True
@@ -60,12 +60,12 @@ def main_page() -> st.Page:
 
 
 def _language_picker() -> None:
-    st.session_state.setdefault("lang", DEFAULT_LANGUAGE)
+    st.session_state.setdefault(keys.LANG, DEFAULT_LANGUAGE)
     st.sidebar.radio(
         t("app.language"),
         list(LANGUAGES),
         format_func=LANGUAGES.get,
-        key="lang",
+        key=keys.LANG,
         horizontal=True,
         persist_state="session",
     )

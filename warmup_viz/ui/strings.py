@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from warmup_viz import scheduler_types
-from warmup_viz.schedule import NOTES
+from warmup_viz import figures, scheduler_types
+from warmup_viz.schedule import BREAKPOINTS, NOTES
 
 LANGUAGES = {"en": "English", "zh": "中文"}
 DEFAULT_LANGUAGE = "en"
@@ -27,6 +27,24 @@ EN: dict[str, str] = {
     ),
     "sim.change": "After step {step}: {reason}",
     "sim.no_change": "The LR never changed over {count} values of {metric}.",
+    # words inside the charts
+    "fig.step_axis": "step (the update that used this LR, as Trainer logs it)",
+    "fig.epoch_axis": "epoch",
+    "fig.breakpoints": "breakpoints",
+    "fig.configured": "configured",
+    "fig.logged": "{run} · logged LR",
+    "fig.final": "final {value}",
+    "fig.raw": "raw",
+    "fig.smoothed": "smoothed",
+    "mark.start": "step {step}",
+    "mark.warmup_end": "last warmup step ({step})",
+    "mark.peak": "peak (step {step})",
+    "mark.decay_start": "decay starts (step {step})",
+    "mark.decay_end": "decay ends (step {step})",
+    "mark.restart": "restart {n} (step {step})",
+    "mark.cut": "LR cut (from step {step})",
+    "mark.raise": "LR raised (from step {step})",
+    "mark.end": "last step ({step})",
     # navigation
     "nav.schedule": "Schedule",
     "nav.gallery": "Gallery",
@@ -182,6 +200,8 @@ EN: dict[str, str] = {
     "view.diff_off": "off",
     "view.diff_difference": "B − A",
     "view.diff_ratio": "B / A",
+    "view.diff_axis_difference": "difference to A",
+    "view.diff_axis_ratio": "ratio to A",
     "view.diff_help": "Each compared schedule against A, at every step either draws.",
     "view.metrics": "Metrics",
     "view.layout": "Layout",
@@ -304,6 +324,24 @@ EN: dict[str, str] = {
 }
 
 ZH: dict[str, str] = {
+    # words inside the charts
+    "fig.step_axis": "步（使用该学习率的那次更新，与 Trainer 日志一致）",
+    "fig.epoch_axis": "轮次（epoch）",
+    "fig.breakpoints": "关键点",
+    "fig.configured": "配置值",
+    "fig.logged": "{run} · 记录的学习率",
+    "fig.final": "最终 {value}",
+    "fig.raw": "原始",
+    "fig.smoothed": "平滑",
+    "mark.start": "第 {step} 步",
+    "mark.warmup_end": "预热最后一步（{step}）",
+    "mark.peak": "峰值（第 {step} 步）",
+    "mark.decay_start": "开始衰减（第 {step} 步）",
+    "mark.decay_end": "衰减结束（第 {step} 步）",
+    "mark.restart": "第 {n} 次重启（第 {step} 步）",
+    "mark.cut": "学习率下调（自第 {step} 步）",
+    "mark.raise": "学习率上调（自第 {step} 步）",
+    "mark.end": "最后一步（{step}）",
     "note.epochs": "max_steps = ceil(num_train_epochs × 每个 epoch 的更新次数) = ceil({epochs} × {per_epoch}) = {max_steps}。",
     "note.no_warmup": "{name} 没有预热：warmup_steps={warmup} 会被忽略。",
     "note.ratio": "warmup_steps={warmup} 是比例：ceil({max_steps} × {warmup}) = ceil({product}) = {count} 个预热步。",
@@ -459,6 +497,8 @@ ZH: dict[str, str] = {
     "view.diff_off": "关闭",
     "view.diff_difference": "B − A",
     "view.diff_ratio": "B / A",
+    "view.diff_axis_difference": "与 A 之差",
+    "view.diff_axis_ratio": "与 A 之比",
     "view.diff_help": "每个对比调度与 A 相比，取两者绘制的每一步。",
     "view.metrics": "指标",
     "view.layout": "布局",
@@ -597,6 +637,15 @@ def kwarg_line(scheduler: str, kwarg: str, fallback: str) -> str:
     `fallback` (already safe to show: transformers' docstring) for a kwarg newer than the catalogue."""
     key = scheduler_types.of(scheduler).kwarg_text_key(kwarg)
     return t(key) if has(key) else fallback
+
+
+def figure_labels() -> figures.Labels:
+    """Every word a chart shows, in the page's language."""
+    marks = {kind: t(f"mark.{kind}") for kind in BREAKPOINTS}
+    words = {
+        name: t(f"fig.{name}") for name in ("step_axis", "epoch_axis", "breakpoints", "configured", "raw", "smoothed")
+    }
+    return figures.Labels(**words, logged=t("fig.logged"), final=t("fig.final"), marks=marks)
 
 
 def has(key: str) -> bool:

@@ -2,82 +2,120 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
+import numpy as np
 import streamlit as st
 
-from warmup_viz import compare, figures, logview, registry, schedule, share, teach
+from warmup_viz import compare, figures, logview, playhead, registry, schedule, share, teach
 from warmup_viz.config import ConfigError, ScheduleConfig
+from warmup_viz.simulate import Simulation
 
-from . import exchange, form, logs_panel, metric_panel
-from .strings import t
+from . import chart_options, exchange, form, keys, metric_panel, uploads, verdicts
+from .strings import figure_labels, t
 from .text import plain
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A schedule that can be drawn: its letter, settings, curve, and (for a metric-driven type)
+    the replay of a log's metric that made the curve."""
+
+    letter: str
+    config: ScheduleConfig
+    curve: schedule.DisplayCurve
+    replay: Simulation | None = None
 
 
 def render_schedule_page() -> None:
     """The whole schedule page: sidebar form(s), then the chart and summary of schedule A."""
-    warnings = form.load_from_url()
-    head = st.columns([3, 1], vertical_alignment="center")
-    head[0].title(t("app.title"))
-    present = head[1].toggle(t("form.present"), key="present", help=t("form.present_help"), persist_state="session")
-    if present:
-        st.html(PRESENTATION_CSS)
-        st.info(t("present.on"))
-    st.caption(t("app.tagline"))
-    for message in warnings:
-        st.warning(t("app.link_warning", message=plain(message)))
+    playing = _header(form.load_from_url())
     results = form.render_all()
     chart, below = st.container(), st.container()
     # the log section and the view options are drawn on every run, even when the settings are
     # invalid: a widget that is not drawn loses its value (and an upload its files)
-    logs = logs_panel.uploads()
+    logs = uploads.uploads()
     with below:
-        view = logs_panel.options(logs, compared=len(results) > 1)
+        view = chart_options.options(logs, compared=len(results) > 1)
     with chart:
         drawn = _drawable(results, logs)
-    if drawn is None:
+    if not drawn:
         return
-    configs, curves, simulations = drawn
-    link = share.Link(tuple(configs), view)
-    if len(configs) == len(results):  # a schedule with an invalid entry keeps the last good link
+    link = share.Link(tuple(d.config for d in drawn), view)
+    if len(drawn) == len(results):  # a schedule with an invalid entry keeps the last good link
         _sync_url(link)
-    config, curve = configs[0], curves[0]
-    names = compare.names(configs)
+    names = compare.names([d.config for d in drawn])
     with below:
-        lr_lines, metric_lines = logs_panel.lines(logs, view)
-        logs_panel.verdicts(config, logs, simulations.get(0))
-        _summary(schedule.summarize(config, curve))
-        image_format = exchange.render(configs, names)
-    epochs = _epochs(view, config, curve, logs)
-    title = names[0] if len(configs) == 1 else " vs ".join(names)
-    figure = figures.schedule_figure(
-        curve,
-        name="learning_rate" if len(configs) == 1 else names[0],
-        epochs=epochs,
-        compared=[
-            (n, c, _epochs(view, cfg, c, logs)) for n, c, cfg in zip(names[1:], curves[1:], configs[1:], strict=True)
-        ],
-        differences=_differences(view, configs, curves, simulations),
-        diff_title="B / A" if view.diff == "ratio" else "B − A",
-        lr_lines=lr_lines,
-        metric_lines=metric_lines,
-        layout=view.layout,
-        log_y=view.log_y,
-        ignore_outliers=view.ignore_outliers,
-        title=title,
-        present=view.present,
-    )
-    if chart.toggle(t("view.playhead"), key="playhead", help=t("view.playhead_help"), persist_state="session"):
-        figures.add_playhead(
-            figure,
-            _playhead(config, curve, epochs),
-            (t("playhead.play"), t("playhead.pause"), t("playhead.step")),
+        lr_lines, metric_lines = chart_options.lines(logs, view)
+        verdicts.verdicts(drawn[0].config, logs, drawn[0].replay)
+        _summary(schedule.summarize(drawn[0].config, drawn[0].curve))
+        image_format = exchange.render([d.config for d in drawn], names)
+    title = names[0] if len(drawn) == 1 else " vs ".join(names)
+    figure = _figure(drawn, names, view, logs, lr_lines, metric_lines, title)
+    if playing is None:
+        playing = chart.toggle(
+            t("view.playhead"), key=keys.PLAYHEAD, help=t("view.playhead_help"), persist_state="session"
         )
+    if playing:
+        epochs = _epochs(view, drawn[0], logs)
+        labels = (t("playhead.play"), t("playhead.pause"))
+        playhead.add_playhead(figure, _playhead(drawn[0], epochs, metric_lines), labels, present=view.present)
     image = {"format": image_format, "filename": "learning_rate", "scale": 2}
     chart.plotly_chart(
         figure, key="lr_chart", width="stretch", config={"displaylogo": False, "toImageButtonOptions": image}
     )
     chart.caption(t("app.step_convention"))
+    _share(chart, link, title)
+
+
+def _header(warnings: list[str]) -> bool | None:
+    """Title, presentation switch, tagline and the link's warnings. In presentation mode, one
+    compact row instead (the switches and a short note), so the chart fills the first screen;
+    returns the playhead switch then (it sits in that row), else None."""
+    if st.session_state.get(keys.PRESENT):
+        st.html(PRESENTATION_CSS)
+        row = st.columns([1, 1, 3], vertical_alignment="center")
+        row[0].toggle(t("form.present"), key=keys.PRESENT, help=t("form.present_help"), persist_state="session")
+        playing = row[1].toggle(
+            t("view.playhead"), key=keys.PLAYHEAD, help=t("view.playhead_help"), persist_state="session"
+        )
+        row[2].caption(t("present.on"))
+        for message in warnings:
+            st.warning(t("app.link_warning", message=plain(message)))
+        return playing
+    head = st.columns([3, 1], vertical_alignment="center")
+    head[0].title(t("app.title"))
+    head[1].toggle(t("form.present"), key=keys.PRESENT, help=t("form.present_help"), persist_state="session")
+    st.caption(t("app.tagline"))
+    for message in warnings:
+        st.warning(t("app.link_warning", message=plain(message)))
+    return None
+
+
+def _figure(drawn: list[Drawn], names, view: share.View, logs, lr_lines, metric_lines, title: str):
+    curves = [figures.Curve(name, d.curve, _epochs(view, d, logs)) for name, d in zip(names, drawn, strict=True)]
+    if len(drawn) == 1:
+        curves[0] = figures.Curve(figures.LR_PANEL, drawn[0].curve, curves[0].epochs)
+    options = figures.FigureOptions(
+        layout=view.layout,
+        log_y=view.log_y,
+        ignore_outliers=view.ignore_outliers,
+        title=title,
+        diff_title=t(f"view.diff_axis_{view.diff}") if view.diff != "off" else "",
+        present=view.present,
+        labels=figure_labels(),
+    )
+    return figures.schedule_figure(
+        curves,
+        differences=_differences(view, drawn),
+        lr_lines=lr_lines,
+        metric_lines=metric_lines,
+        options=options,
+    )
+
+
+def _share(chart, link: share.Link, title: str) -> None:
     with chart.expander(t("app.share")):
         st.caption(t("app.share_help"))
         st.code(_full_link(share.encode_link(link)), language=None, wrap_lines=True)
@@ -86,53 +124,54 @@ def render_schedule_page() -> None:
 
 
 # our own constant stylesheet (never user text): larger type everywhere for a projector
-PRESENTATION_CSS = "<style>html { font-size: 22px; } section[data-testid='stSidebar'] { font-size: 18px; }</style>"
+PRESENTATION_CSS = (
+    "<style>html { font-size: 20px; } section[data-testid='stSidebar'] { font-size: 18px; }"
+    " [data-testid='stMainBlockContainer'] { padding-top: 3.6rem; padding-bottom: 1rem; }</style>"
+)
 
 
-def _drawable(results: list[form.FormResult], logs: list) -> tuple[list[ScheduleConfig], list, dict] | None:
-    """The schedules that can be drawn, their curves, and the simulations of metric-driven ones
-    (by index); None (after saying why) when schedule A cannot be drawn."""
-    configs, curves, simulations = [], [], {}
+def _drawable(results: list[form.FormResult], logs: list) -> list[Drawn]:
+    """The schedules that can be drawn; empty (after saying why) when schedule A cannot be drawn."""
+    drawn: list[Drawn] = []
     for i, result in enumerate(results):
         letter = form.LETTERS[i]
-        if result.config is None:
-            errors = plain(" ".join(result.errors.values()))
-            if i == 0:
-                st.error(t("app.fix_setting", errors=errors))
-                return None
-            st.warning(t("app.left_out_invalid", letter=letter, message=errors))
+        item, problem = _one(letter, result, logs)
+        if item is not None:
+            drawn.append(item)
             continue
-        info = registry.info(result.config.lr_scheduler_type)
-        if info.metric_driven:
-            simulation = metric_panel.simulation(result.config, logs, letter)
-            if simulation is None:
-                text = t("app.metric_driven", name=info.name)
-                if i == 0:
-                    st.info(text)
-                    return None
-                st.info(t("app.left_out", letter=letter, message=text))
-                continue
-            simulations[len(configs)] = simulation
-            curves.append(simulation.curve)
-            configs.append(result.config)
-            continue
-        try:
-            curves.append(schedule.display_curve(result.config))
-        except ConfigError as e:
-            if i == 0:
-                st.error(plain(str(e)))
-                return None
-            st.warning(t("app.left_out", letter=letter, message=plain(str(e))))
-            continue
-        configs.append(result.config)
-    return configs, curves, simulations
+        if i == 0:
+            (st.info if problem[0] == "info" else st.error)(problem[1])
+            return []
+        message = t("app.left_out", letter=letter, message=problem[1])
+        (st.info if problem[0] == "info" else st.warning)(message)
+    return drawn
 
 
-def _playhead(config: ScheduleConfig, curve: schedule.DisplayCurve, epochs: list | None) -> list:
-    """(x, lr, read-out, step) along the curve, the read-out in the page's language."""
-    x_of = dict(zip(curve.steps, epochs or curve.steps, strict=True))
+def _one(letter: str, result: form.FormResult, logs: list) -> tuple[Drawn | None, tuple[str, str]]:
+    """Schedule `letter` ready to draw, or None and (severity, why not)."""
+    if result.config is None:
+        return None, ("error", t("app.fix_setting", errors=plain(" ".join(result.errors.values()))))
+    config = result.config
+    info = registry.info(config.lr_scheduler_type)
+    if info.metric_driven:
+        simulation = metric_panel.simulation(config, logs, letter)
+        if simulation is None:
+            return None, ("info", t("app.metric_driven", name=info.name))
+        return Drawn(letter, config, simulation.curve, simulation), ("", "")
+    try:
+        return Drawn(letter, config, schedule.display_curve(config)), ("", "")
+    except ConfigError as e:
+        return None, ("error", plain(str(e)))
+
+
+def _playhead(drawn: Drawn, epochs: list | None, metric_lines: list) -> list[playhead.Position]:
+    """Playhead positions on round steps along schedule A, the read-out in the page's language,
+    with each shown metric's last logged value at or before that point."""
+    curve = drawn.curve
+    lrs = drawn.replay.lrs if drawn.replay else schedule.build(drawn.config).lrs
     out = []
-    for r in teach.readouts(config, curve):
+    for r in teach.readouts(drawn.config, curve, lrs):
+        x = float(np.interp(r.step, curve.steps, epochs)) if epochs else r.step
         phase = t(f"phase.{r.phase.kind}", n=r.phase.n)
         values = dict(step=f"{r.step:,}", phase=phase, lr=f"{r.lr:.4g}", percent=f"{r.percent_of_peak:.1f}%")
         text = (
@@ -140,8 +179,17 @@ def _playhead(config: ScheduleConfig, curve: schedule.DisplayCurve, epochs: list
             if r.epoch is not None
             else t("playhead.readout_no_epoch", **values)
         )
-        out.append((x_of[r.step], r.lr, text, r.step))
+        shown = [f"{plain(line.metric)} {value:.4g}" for line in metric_lines if (value := _at(line, x)) is not None]
+        out.append(playhead.Position(x, r.lr, " · ".join([text, *shown[:4]]), r.step))
     return out
+
+
+def _at(line, x: float) -> float | None:
+    """A metric line's last value at or before `x` (smoothed where it is smoothed)."""
+    i = int(np.searchsorted(line.x, x, side="right")) - 1
+    if i < 0:
+        return None
+    return float((line.smooth_y if line.smooth_y is not None else line.y)[i])
 
 
 def _sync_url(link: share.Link) -> None:
@@ -155,21 +203,23 @@ def _full_link(params: dict[str, str]) -> str:
     return base + ("?" + urlencode(params) if params else "")
 
 
-def _epochs(view: share.View, config: ScheduleConfig, curve: schedule.DisplayCurve, logs) -> list | None:
+def _epochs(view: share.View, drawn: Drawn, logs) -> list | None:
     if view.x_axis != "epoch" or not any(logview.has_epochs(item.log) for item in logs):
         return None
-    epochs = logview.steps_to_epochs(curve.steps, config, [item.log for item in logs])
+    epochs = logview.steps_to_epochs(drawn.curve.steps, drawn.config, [item.log for item in logs])
     return None if epochs is None else epochs.tolist()
 
 
-def _differences(view: share.View, configs: list[ScheduleConfig], curves: list, simulations: dict) -> list:
-    if view.diff == "off" or len(configs) < 2 or simulations:
+def _differences(view: share.View, drawn: list[Drawn]) -> list[figures.Difference]:
+    """Each compared schedule against A, named by its own pair (C − A, C / A)."""
+    if view.diff == "off" or len(drawn) < 2 or any(d.replay for d in drawn):
         return []  # (metric-driven schedules are replayed, not functions of the step: no difference panel)
-    names = compare.names(configs)
+    first = drawn[0]
+    sign = "/" if view.diff == "ratio" else "−"
     out = []
-    for name, config, curve in zip(names[1:], configs[1:], curves[1:], strict=True):
-        d = compare.difference(curves[0], configs[0], curve, config, view.diff)
-        out.append((name, d.steps, d.values))
+    for d in drawn[1:]:
+        diff = compare.difference(first.curve, first.config, d.curve, d.config, view.diff)
+        out.append(figures.Difference(f"{d.letter} {sign} {first.letter}", diff.steps, diff.values))
     return out
 
 

@@ -1,0 +1,133 @@
+"""The chart's options (metrics, layout, axes, smoothing, difference panel) and the log lines they pick."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from warmup_viz import logview, share
+from warmup_viz.logs import Log, learning_rate_metric
+
+from .strings import labels, language, t
+
+_PERSIST = "session"  # keep a choice while its widget is not drawn
+LOSS_NAMES = ("loss", "train/loss", "train_loss_step")
+
+
+def options(logs: list, *, compared: bool = False) -> share.View:
+    """Draw the chart's options; returns the view they describe."""
+    metric_names = _metric_names(logs)
+    defaults = default_metrics(metric_names)
+    _keep_chosen_metrics(metric_names, defaults)
+    if compared:
+        st.radio(
+            t("view.diff"),
+            list(logview.DIFFS),
+            key="diff",
+            horizontal=True,
+            persist_state=_PERSIST,
+            format_func=labels("view.diff_"),
+            help=t("view.diff_help"),
+        )
+    chosen, layout, x_axis, smoothing = _first_row(metric_names, logs)
+    cols = st.columns([3, 2])
+    log_y = cols[0].pills(
+        t("view.log_y"), ["learning_rate", *chosen], selection_mode="multi", key="log_y", persist_state=_PERSIST
+    )
+    outliers = cols[1].checkbox(
+        t("view.outliers"), key="ignore_outliers", persist_state=_PERSIST, help=t("view.outliers_help")
+    )
+    state = st.session_state
+    return share.View(
+        metrics=None if chosen == defaults else tuple(chosen),
+        layout=layout,
+        smoothing=smoothing,
+        x_axis=x_axis,
+        log_y=tuple(log_y or ()),
+        ignore_outliers=outliers,
+        example=state.get("example", True),
+        diff=state.get("diff", "off") if compared else "off",
+        lang=language(),
+        present=bool(state.get("present", False)),
+        playhead=bool(state.get("playhead", False)),
+    )
+
+
+def _keep_chosen_metrics(metric_names: list[str], defaults: list[str]) -> None:
+    """Widget defaults live in the session state, where a link (or a button) can set them. A
+    chosen metric no loaded log has any more is dropped; when none is left, the defaults return."""
+    state = st.session_state
+    state.setdefault("smoothing", share.View.smoothing)
+    if "metrics" in state:
+        kept = [m for m in state["metrics"] if m in metric_names]
+        if kept or not state["metrics"]:
+            state["metrics"] = kept
+        else:
+            del state["metrics"]
+    if metric_names:
+        state.setdefault("metrics", defaults)
+
+
+def _first_row(metric_names: list[str], logs: list) -> tuple[list[str], str, str, float]:
+    cols = st.columns([3, 2, 2, 2])
+    chosen = (
+        cols[0].multiselect(t("view.metrics"), metric_names, key="metrics", persist_state=_PERSIST)
+        if metric_names
+        else []
+    )
+    layout = _choice(cols[1], "layout", logview.LAYOUTS, "view.layout_")
+    has_epochs = any(logview.has_epochs(item.log) for item in logs)
+    x_axis = _choice(cols[2], "x_axis", logview.X_AXES, "view.x_", disabled=not has_epochs)
+    smoothing = cols[3].slider(
+        t("view.smoothing"),
+        0.0,
+        logview.MAX_SMOOTHING,
+        step=0.01,
+        key="smoothing",
+        persist_state=_PERSIST,
+        help=t("view.smoothing_help"),
+    )
+    return chosen, layout, x_axis, smoothing
+
+
+def _choice(col, name: str, options: tuple[str, ...], prefix: str, *, disabled: bool = False) -> str:
+    """A horizontal radio of a view option; its key is the option's name in the link."""
+    return col.radio(
+        t(f"view.{name}"),
+        list(options),
+        format_func=labels(prefix),
+        key=name,
+        persist_state=_PERSIST,
+        horizontal=True,
+        disabled=disabled,
+        help=t(f"view.{name}_help"),
+    )
+
+
+def default_metrics(metric_names: list[str]) -> list[str]:
+    """The metric shown when none is chosen: the training loss, else the first metric."""
+    return [m for m in metric_names if m in LOSS_NAMES][:1] or metric_names[:1]
+
+
+def _lr_metrics(logs: list) -> set[str]:
+    return {name for item in logs if (name := learning_rate_metric(item.log.metrics))}
+
+
+def _metric_names(logs: list) -> list[str]:
+    """Every metric of the loaded logs but their learning rates."""
+    return sorted({m for item in logs for m in item.log.metrics} - _lr_metrics(logs))
+
+
+def lines(logs: list, view: share.View) -> tuple[list[logview.Line], list[logview.Line]]:
+    """(logged-LR lines, metric lines) for the chart. Cached: a million-point log is smoothed
+    and downsampled once per choice of metrics, smoothing and axis, not on every rerun."""
+    x_axis = view.x_axis if any(logview.has_epochs(item.log) for item in logs) else "step"
+    chosen = default_metrics(_metric_names(logs)) if view.metrics is None else list(view.metrics)
+    keys = tuple(item.key for item in logs)
+    read = [item.log for item in logs]
+    lr = _lines(read, keys, tuple(sorted(_lr_metrics(logs))), 0.0, x_axis)
+    return lr, _lines(read, keys, tuple(chosen), view.smoothing, x_axis)
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def _lines(_logs: list[Log], keys: tuple[str, ...], metrics: tuple[str, ...], smoothing: float, x_axis: str) -> list:
+    return logview.lines(_logs, metrics, smoothing=smoothing, x_axis=x_axis)

@@ -1,0 +1,44 @@
+"""Session-state keys that more than one module reads: made here, in one place.
+
+Widgets whose value travels in a link are keyed by the link's own name (`learning_rate`,
+`layout`, ...); a compared schedule's widgets carry its slot's prefix. Everything else a module
+keeps for another lives under the keys below.
+"""
+
+from __future__ import annotations
+
+SLOTS = "_schedule_slots"  # the prefixes of the schedules on the page, in order
+NEXT_SLOT = "_next_slot"
+LOADED_FROM_URL = "_loaded_from_url"
+URL_WARNINGS = "_url_warnings"
+OPEN_MAIN = "_open_main"  # the gallery's "Open" asks for the schedule page
+IMPORT_REPORT = "_import_report"
+EXAMPLE = "example"
+PLAYHEAD = "playhead"
+PRESENT = "present"
+LANG = "lang"
+
+
+def slot_prefix(number: int) -> str:
+    """The widget-key prefix of the `number`-th schedule slot ever made (0 is schedule A: none)."""
+    return "" if number == 0 else f"s{number}."
+
+
+def kwarg(scheduler: str, name: str, prefix: str = "") -> str:
+    """The widget of one scheduler kwarg of one schedule."""
+    return f"{prefix}lr_scheduler_kwargs.{scheduler}.{name}"
+
+
+def recovered(log_key: str) -> str:
+    """What recovering a log's schedule found, for the status line under that log."""
+    return f"_recovered.{log_key}"
+
+
+def step_column(file_id: str) -> str:
+    """The step column picked for an uploaded CSV."""
+    return f"step_column.{file_id}"
+
+
+def sim_metric(letter: str) -> str:
+    """The metric chosen to step schedule `letter`'s metric-driven scheduler."""
+    return f"sim_metric.{letter}"

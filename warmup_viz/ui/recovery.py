@@ -1,0 +1,48 @@
+"""Recover a run's schedule from its logged learning rate: the button under a log, and its report."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from warmup_viz import share
+from warmup_viz.errors import UsageError
+from warmup_viz.infer import NoFit, infer
+from warmup_viz.logs import Log, learning_rate_metric, runs, series
+
+from . import form, keys
+from .strings import t
+from .text import plain
+
+
+def render(log_key: str, log: Log) -> None:
+    """One button per run that logged its LR, and what the last recovery found."""
+    names = runs(log, learning_rate_metric(log.metrics))
+    for run in names:
+        several = len(names) > 1
+        st.button(
+            f"{t('logs.recover')} · {plain(run)}" if several else t("logs.recover"),
+            key=f"recover.{log_key}.{run}" if several else f"recover.{log_key}",
+            on_click=_recover,
+            args=(log_key, log, run),
+            help=t("logs.recover_help"),
+        )
+    report = st.session_state.get(keys.recovered(log_key))
+    if report:
+        (st.success if report[0] == "ok" else st.warning)(report[1])
+
+
+def _recover(log_key: str, log: Log, run: str) -> None:
+    """Callback: recover `run`'s schedule from its logged LR and put it into schedule A."""
+    key = keys.recovered(log_key)
+    try:
+        logged = series(log, learning_rate_metric(log.metrics), run)
+        fit = infer(logged.steps, logged.values, max_steps=log.facts.get("max_steps"))
+    except (NoFit, UsageError) as e:
+        st.session_state[key] = ("none", t("logs.recover_none", reason=plain(str(e))))
+        return
+    form.apply_settings(fit.settings())
+    shown = plain(", ".join(f"{k}={share.to_text(k, v)}" for k, v in fit.settings().items()))
+    if fit.exact:
+        st.session_state[key] = ("ok", t("logs.recover_exact", settings=shown, points=fit.points))
+    else:
+        st.session_state[key] = ("fit", t("logs.recover_fit", settings=shown, error=f"{fit.max_relative_error:.3g}"))
