@@ -26,6 +26,7 @@ MAX_GRID = 2000  # kwargs grids searched jointly up to this many combinations
 MAX_WARMUP_CANDIDATES = 256
 GOLDEN = (math.sqrt(5) - 1) / 2
 
+
 @dataclass(frozen=True)
 class Fit:
     """The recovered settings, the largest relative error over the logged steps, and whether

@@ -26,6 +26,7 @@ _FILLED_BY_GET_SCHEDULER = frozenset({"optimizer", "num_warmup_steps", "num_trai
 # Metric-driven types take `**kwargs` and hand them to a class; its signature is the real one.
 _KWARGS_CLASS = {"reduce_lr_on_plateau": ReduceLROnPlateau, "greedy": GreedyLR}
 
+
 class Required:
     """Marker default of a kwarg that has no default and must be given."""
 

@@ -172,8 +172,10 @@ RECORDS: Mapping[str, TypeRecord] = MappingProxyType(
                 "cosine_with_restarts",
                 formula=(
                     _WARMUP,
-                    Branch(r"\max\!\left(0,\ \tfrac12\left(1 + \cos\left(\pi\,((c \rho) \bmod 1)\right)\right)\right)",
-                           r"k \ge w,\ \rho < 1"),
+                    Branch(
+                        r"\max\!\left(0,\ \tfrac12\left(1 + \cos\left(\pi\,((c \rho) \bmod 1)\right)\right)\right)",
+                        r"k \ge w,\ \rho < 1",
+                    ),
                     Branch("0", r"\rho \ge 1"),
                 ),
                 where=(_RHO,),
