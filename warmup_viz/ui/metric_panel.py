@@ -8,6 +8,7 @@ from warmup_viz import simulate as replay
 from warmup_viz.config import ConfigError, ScheduleConfig
 from warmup_viz.logs import series, stepping_metrics
 
+from . import keys
 from .strings import t
 from .text import plain
 
@@ -23,7 +24,7 @@ def simulation(config: ScheduleConfig, logs: list, letter: str) -> replay.Simula
     if not sources:
         return None
     default = next((k for k, s in enumerate(sources) if s[2] == replay.DEFAULT_METRIC), 0)
-    key = f"sim_metric.{letter}"
+    key = keys.sim_metric(letter)
     if st.session_state.get(key, -1) not in range(len(sources)):
         st.session_state[key] = default
     index = st.selectbox(
