@@ -127,7 +127,7 @@ def test_bad_input_shows_a_message_keeps_the_entry_and_no_traceback():
         ({"learning_rate": "abc"}, "learning_rate='abc' is not a number"),
         ({"lr_scheduler_type": "nope"}, "lr_scheduler_type='nope' is not one of"),
         ({"lr_scheduler_kwargs": "{oops"}, "JSON"),
-        ({"max_steps": str(10**15)}, "max_steps=1000000000000000 must be"),
+        ({"max_steps": str(10**15)}, "max_steps=1,000,000,000,000,000 must be"),
         ({"learning_rate": "nan"}, "finite"),
         ({"lr_scheduler_type": "<script>alert(1)</script>"}, "<script>alert(1)</script>"),
     ],

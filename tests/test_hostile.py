@@ -34,7 +34,7 @@ LINKS = [
     ({"learning_rate": "0"}, "learning_rate"),
     ({"warmup_steps": "inf"}, "warmup_steps"),
     ({"warmup_steps": "-1"}, "warmup_steps"),
-    ({"warmup_steps": "5000"}, "warmup_steps"),
+    ({"warmup_steps": "-5000"}, "warmup_steps"),
     ({"lr_scheduler_type": "nope"}, "lr_scheduler_type"),
     ({"lr_scheduler_type": SCRIPT}, "lr_scheduler_type"),
     ({"lr_scheduler_kwargs": "{x"}, "lr_scheduler_kwargs"),

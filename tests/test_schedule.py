@@ -165,7 +165,25 @@ def test_step_one_of_a_linear_warmup_trains_at_zero_and_the_summary_says_why():
 def test_ratio_rounding_note_shows_the_float_trap():
     summary = schedule.summarize(ScheduleConfig(warmup_steps=0.07, max_steps=100))
     assert summary.num_warmup_steps == 8
-    assert any("7.000000000000001" in str(note) for note in summary.notes)
+    assert any("7.000000000000001" in str(note) for note in summary.notes)  # the trap stays visible
+
+
+def test_notes_show_numbers_as_people_read_them():
+    (note,) = [
+        n
+        for n in schedule.summarize(ScheduleConfig(warmup_steps=0.0564, max_steps=1000)).notes
+        if n.key == "note.ratio"
+    ]
+    assert "ceil(56.4) = 57" in str(note)  # not ceil(56.400000000000006)
+
+
+def test_a_warmup_longer_than_the_run_is_drawn_and_flagged():
+    """transformers accepts it (warmup only has to be >= 0); the summary says the peak is never reached."""
+    config = ScheduleConfig(warmup_steps=1250, max_steps=1000, learning_rate=1e-3)
+    _, lrs = schedule.full_table(config)
+    assert lrs[-1] == pytest.approx(1e-3 * 999 / 1250)
+    (note,) = [n for n in schedule.summarize(config).notes if n.key == "note.peak_never_reached"]
+    assert note.values["count"] == 1250 and "79.92%" in str(note)
 
 
 def test_full_export_is_capped_with_a_clear_message():

@@ -86,7 +86,7 @@ def test_bad_link_values_warn_and_fall_back_to_defaults():
 
 
 def test_a_bad_value_does_not_lose_the_good_ones():
-    config, warnings = share.decode({"lr_scheduler_type": "cosine", "warmup_steps": "5000", "max_steps": "100"})
+    config, warnings = share.decode({"lr_scheduler_type": "cosine", "warmup_steps": "-5", "max_steps": "100"})
     assert config.lr_scheduler_type == "cosine" and config.max_steps == 100 and config.warmup_steps == 0
     assert len(warnings) == 1 and "warmup_steps" in warnings[0]
 

@@ -88,11 +88,13 @@ def test_catalogue_languages():
     assert set(CATALOGUE) == {"en", "zh"}
 
 
-def test_every_library_note_has_a_translation():
-    from warmup_viz.schedule import NOTES
+def test_every_library_message_has_a_translation():
+    """Everything the library says by key (notes, verdicts, setting errors, ...) is in both languages."""
+    from warmup_viz.messages import ENGLISH
 
-    for key in NOTES:
-        assert fields(ZH[f"note.{key}"]) == fields(NOTES[key]), key
+    for key, text in ENGLISH.items():
+        assert EN[key] == text, key
+        assert fields(ZH[key]) == fields(text), key
 
 
 def test_every_scheduler_type_and_kwarg_has_both_languages():

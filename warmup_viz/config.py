@@ -11,6 +11,47 @@ from typing import TYPE_CHECKING, get_args, get_origin, get_type_hints
 
 from . import parse, steps
 from .errors import ConfigError
+from .messages import Note, english
+
+english(
+    {
+        "config.not_mapping": "lr_scheduler_kwargs must be a mapping of names to values",
+        "config.not_number": "{name}={value} must be a number",
+        "config.not_whole": "{name}={value} must be a whole number",
+        "config.not_finite": "{name}={value} must be a finite number",
+        "config.range": "{name}={value} must be at least {low} and at most {high}",
+        "config.range_open": "{name}={value} must be greater than {low} and at most {high}",
+        "config.type_not_name": "lr_scheduler_type={value} must be a name",
+        "config.unknown_type": "lr_scheduler_type={value} is not one of: {types}",
+        "config.max_steps_low": "max_steps={value} must be at least 1, or -1 to derive it from num_train_epochs",
+        "config.epochs_too_many": "these epochs give max_steps={total}, more than {limit}",
+        "config.needs_dataset": "max_steps=-1 derives it from epochs, which needs dataset_size",
+        "config.not_bool": "{name}={value} must be true or false",
+        "config.no_full_batch": (
+            "dataset_size={dataset_size} with dataloader_drop_last leaves no full batch of {batch} "
+            "for each of {world} process(es)"
+        ),
+        "config.kwarg_unknown": "{scheduler} does not take {key}; the kwargs it takes: {accepted}",
+        "config.kwarg_missing": "{scheduler} needs {names} in lr_scheduler_kwargs",
+        "config.kwarg_both": "{scheduler} takes {options} in lr_scheduler_kwargs (not both)",
+        "config.kwarg_neither": "{scheduler} takes {options} in lr_scheduler_kwargs (one is required)",
+        "config.kwarg_bool": "{scheduler}'s {kwarg}={value} must be true or false",
+        "config.kwarg_str": "{scheduler}'s {kwarg}={value} must be a string",
+        "config.kwarg_choice": "{scheduler}'s {kwarg}={value} must be one of: {choices}",
+        "config.kwarg_number": "{scheduler}'s {kwarg}={value} must be a finite number",
+        "config.kwarg_large": "{scheduler}'s {kwarg}={value} is too large (at most {limit} in size)",
+        "config.not_setting": "{name} is not a setting; settings are: {settings}",
+        "config.parse_bool": "{name}={value} must be true or false",
+        "config.parse_count": "{name}={value} is not a whole number",
+        "config.parse_number": "{name}={value} is not a number",
+        "config.kwargs_long": "lr_scheduler_kwargs is {length} characters long; at most {limit} are read",
+        "config.kwargs_json": "lr_scheduler_kwargs is not valid JSON ({problem})",
+        "config.kwargs_object": 'lr_scheduler_kwargs must be a JSON object like {{"num_cycles": 2}}, not {text}',
+        "config.kwargs_item": "lr_scheduler_kwargs[{key}] must be a number, string, true/false or null",
+        "config.ratio_both": "give warmup_steps or the legacy warmup_ratio, not both",
+        "config.ratio_range": "warmup_ratio={value} must be at least 0 and below 1",
+    }
+)
 
 if TYPE_CHECKING:  # registry reads transformers (and so torch): imported when a config is validated
     from . import registry
@@ -51,7 +92,7 @@ class ScheduleConfig:
 
     def __post_init__(self) -> None:
         if not isinstance(self.lr_scheduler_kwargs, Mapping):
-            raise ConfigError("lr_scheduler_kwargs", "lr_scheduler_kwargs must be a mapping of names to values")
+            raise ConfigError("lr_scheduler_kwargs", Note("config.not_mapping"))
         object.__setattr__(self, "lr_scheduler_kwargs", MappingProxyType(dict(self.lr_scheduler_kwargs)))
         _validate(self)
 
@@ -117,16 +158,16 @@ class ScheduleConfig:
 def _number(name: str, value: object, *, integer: bool = False) -> None:
     ok = int if integer else (int, float)
     if isinstance(value, bool) or not isinstance(value, ok):
-        what = "a whole number" if integer else "a number"
-        raise ConfigError(name, f"{name}={value!r} must be {what}")
+        key = "config.not_whole" if integer else "config.not_number"
+        raise ConfigError(name, Note(key, {"name": name, "value": repr(value)}))
     if not math.isfinite(value):
-        raise ConfigError(name, f"{name}={value!r} must be a finite number")
+        raise ConfigError(name, Note("config.not_finite", {"name": name, "value": repr(value)}))
 
 
 def _in_range(name: str, value: float, low: float, high: float, *, low_open: bool = False) -> None:
     if value < low or (low_open and value == low) or value > high:
-        low_text = f"greater than {low:g}" if low_open else f"at least {low:g}"
-        raise ConfigError(name, f"{name}={value!r} must be {low_text} and at most {high:g}")
+        key = "config.range_open" if low_open else "config.range"
+        raise ConfigError(name, Note(key, {"name": name, "value": value, "low": low, "high": high}))
 
 
 def _validate(c: ScheduleConfig) -> None:
@@ -135,37 +176,33 @@ def _validate(c: ScheduleConfig) -> None:
     _number("learning_rate", c.learning_rate)
     _in_range("learning_rate", c.learning_rate, 0, MAX_LEARNING_RATE, low_open=True)
     if not isinstance(c.lr_scheduler_type, str):
-        raise ConfigError("lr_scheduler_type", f"lr_scheduler_type={c.lr_scheduler_type!r} must be a name")
+        raise ConfigError("lr_scheduler_type", Note("config.type_not_name", {"value": repr(c.lr_scheduler_type)}))
     try:
         info = registry.info(c.lr_scheduler_type)
-    except ValueError as e:
-        raise ConfigError("lr_scheduler_type", str(e)) from None
+    except ValueError:
+        values = {"value": repr(c.lr_scheduler_type), "types": ", ".join(registry.scheduler_names())}
+        raise ConfigError("lr_scheduler_type", Note("config.unknown_type", values)) from None
     _number("warmup_steps", c.warmup_steps)
     _in_range("warmup_steps", c.warmup_steps, 0, MAX_STEPS_LIMIT)
     _number("max_steps", c.max_steps, integer=True)
     if c.max_steps != FROM_EPOCHS:
         if c.max_steps < 1:
-            raise ConfigError(
-                "max_steps",
-                f"max_steps={c.max_steps} must be at least 1, or -1 to derive it from num_train_epochs",
-            )
+            raise ConfigError("max_steps", Note("config.max_steps_low", {"value": c.max_steps}))
         _in_range("max_steps", c.max_steps, 1, MAX_STEPS_LIMIT)
     _validate_epochs(c)
     total = c.total_steps
     if total > MAX_STEPS_LIMIT:
-        raise ConfigError("num_train_epochs", f"these epochs give max_steps={total}, more than {MAX_STEPS_LIMIT}")
-    if info.uses_warmup and c.num_warmup_steps > total:
         raise ConfigError(
-            "warmup_steps",
-            f"warmup_steps={c.warmup_steps!r} gives {c.num_warmup_steps} warmup steps, more than max_steps={total}",
+            "num_train_epochs", Note("config.epochs_too_many", {"total": total, "limit": MAX_STEPS_LIMIT})
         )
+    # a warmup longer than the run is accepted, as transformers accepts it (the summary warns)
     _validate_kwargs(info, c.lr_scheduler_kwargs)
 
 
 def _validate_epochs(c: ScheduleConfig) -> None:
     if c.dataset_size is None:
         if c.max_steps == FROM_EPOCHS:
-            raise ConfigError("dataset_size", "max_steps=-1 derives it from epochs, which needs dataset_size")
+            raise ConfigError("dataset_size", Note("config.needs_dataset"))
         return
     _number("num_train_epochs", c.num_train_epochs)
     _in_range("num_train_epochs", c.num_train_epochs, 0, MAX_EPOCHS, low_open=True)
@@ -178,18 +215,16 @@ def _validate_epochs(c: ScheduleConfig) -> None:
         _number(name, getattr(c, name), integer=True)
         _in_range(name, getattr(c, name), 1, high)
     if not isinstance(c.dataloader_drop_last, bool):
+        value = repr(c.dataloader_drop_last)
         raise ConfigError(
-            "dataloader_drop_last", f"dataloader_drop_last={c.dataloader_drop_last!r} must be true or false"
+            "dataloader_drop_last", Note("config.not_bool", {"name": "dataloader_drop_last", "value": value})
         )
     if (
         c.dataloader_drop_last
         and steps.batches_per_process(c.dataset_size, c.per_device_train_batch_size, c.world_size, True) == 0
     ):
-        raise ConfigError(
-            "dataset_size",
-            f"dataset_size={c.dataset_size} with dataloader_drop_last leaves no full batch of "
-            f"{c.per_device_train_batch_size} for each of {c.world_size} process(es)",
-        )
+        values = {"dataset_size": c.dataset_size, "batch": c.per_device_train_batch_size, "world": c.world_size}
+        raise ConfigError("dataset_size", Note("config.no_full_batch", values))
 
 
 def _validate_kwargs(info: registry.SchedulerInfo, kwargs: Mapping[str, object]) -> None:
@@ -198,37 +233,39 @@ def _validate_kwargs(info: registry.SchedulerInfo, kwargs: Mapping[str, object])
     for key, value in kwargs.items():
         spec = info.kwarg(key) if isinstance(key, str) else None
         if spec is None:
-            raise ConfigError(name, f"{info.name} does not take {key!r}; the kwargs it takes: {accepted}")
+            raise ConfigError(
+                name, Note("config.kwarg_unknown", {"scheduler": info.name, "key": repr(key), "accepted": accepted})
+            )
         _validate_kwarg(info, spec, value)
     missing = [k for k in info.required if k not in kwargs]
     if missing:
-        raise ConfigError(name, f"{info.name} needs {' and '.join(missing)} in lr_scheduler_kwargs")
+        raise ConfigError(name, Note("config.kwarg_missing", {"scheduler": info.name, "names": ", ".join(missing)}))
     if info.one_of:
         given = [k for k in info.one_of if kwargs.get(k) is not None]
         if len(given) != 1:
             options = " or ".join(info.one_of)
-            problem = "not both" if given else "one is required"
-            raise ConfigError(name, f"{info.name} takes {options} in lr_scheduler_kwargs ({problem})")
+            key = "config.kwarg_both" if given else "config.kwarg_neither"
+            raise ConfigError(name, Note(key, {"scheduler": info.name, "options": options}))
 
 
 def _validate_kwarg(info: registry.SchedulerInfo, spec: registry.KwargSpec, value: object) -> None:
     name = "lr_scheduler_kwargs"
-    where = f"{info.name}'s {spec.name}={value!r}"
+    where = {"scheduler": info.name, "kwarg": spec.name, "value": repr(value)}
     if value is None and spec.default is None:
         return
     if spec.kind == "bool":
         if not isinstance(value, bool):
-            raise ConfigError(name, f"{where} must be true or false")
+            raise ConfigError(name, Note("config.kwarg_bool", where))
     elif spec.kind == "str":
         if not isinstance(value, str):
-            raise ConfigError(name, f"{where} must be a string")
+            raise ConfigError(name, Note("config.kwarg_str", where))
         if spec.choices and value not in spec.choices:
-            raise ConfigError(name, f"{where} must be one of: {', '.join(spec.choices)}")
+            raise ConfigError(name, Note("config.kwarg_choice", {**where, "choices": ", ".join(spec.choices)}))
     else:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ConfigError(name, f"{where} must be a finite number")
+            raise ConfigError(name, Note("config.kwarg_number", where))
         if abs(value) > MAX_COUNT:
-            raise ConfigError(name, f"{where} is too large (at most {MAX_COUNT:g} in size)")
+            raise ConfigError(name, Note("config.kwarg_large", {**where, "limit": float(MAX_COUNT)}))
 
 
 FIELD_NAMES = tuple(f.name for f in fields(ScheduleConfig))
@@ -267,13 +304,14 @@ def parse_field(name: str, text: str) -> object:
     """
     parser = _PARSERS.get(name)
     if parser is None:
-        raise ConfigError(name, f"{name!r} is not a setting")
+        raise ConfigError(name, Note("config.not_setting", {"name": repr(name), "settings": ", ".join(FIELD_NAMES)}))
     try:
         return parser(text)
     except ConfigError:  # parse_kwargs names its own problem
         raise
-    except ValueError as e:
-        raise ConfigError(name, f"{name}={_short(text.strip())} {e}") from None
+    except ValueError:
+        key = _PARSE_KEYS.get(parser, "config.parse_number")
+        raise ConfigError(name, Note(key, {"name": name, "value": _short(text.strip())})) from None
 
 
 def _parser_for(annotation: object) -> Callable[[str], object]:
@@ -300,16 +338,16 @@ def parse_kwargs(text: str) -> dict[str, object]:
     if not text.strip():
         return {}
     if len(text) > MAX_KWARGS_CHARS:
-        raise ConfigError(name, f"{name} is {len(text)} characters long; at most {MAX_KWARGS_CHARS} are read")
+        raise ConfigError(name, Note("config.kwargs_long", {"length": len(text), "limit": MAX_KWARGS_CHARS}))
     try:
         value = json.loads(text)
     except (ValueError, RecursionError) as e:
-        raise ConfigError(name, f"{name} is not valid JSON ({_short(str(e))})") from None
+        raise ConfigError(name, Note("config.kwargs_json", {"problem": _short(str(e))})) from None
     if not isinstance(value, dict):
-        raise ConfigError(name, f'{name} must be a JSON object like {{"num_cycles": 2}}, not {_short(text)}')
+        raise ConfigError(name, Note("config.kwargs_object", {"text": _short(text)}))
     for key, item in value.items():
         if item is not None and not isinstance(item, (bool, int, float, str)):
-            raise ConfigError(name, f"{name}[{key!r}] must be a number, string, true/false or null")
+            raise ConfigError(name, Note("config.kwargs_item", {"key": repr(key)}))
     return value
 
 
@@ -320,6 +358,11 @@ def _short(text: str, limit: int = 60) -> str:
 _HINTS = get_type_hints(ScheduleConfig)
 _PARSERS: dict[str, Callable[[str], object]] = {f.name: _parser_for(_HINTS[f.name]) for f in fields(ScheduleConfig)}
 _PARSERS["warmup_ratio"] = parse.number  # the legacy alias of a fractional warmup_steps
+_PARSE_KEYS = {
+    parse.boolean: "config.parse_bool",
+    parse.count: "config.parse_count",
+    parse.number: "config.parse_number",
+}
 
 
 def from_mapping(values: Mapping[str, object]) -> ScheduleConfig:
@@ -331,14 +374,14 @@ def from_mapping(values: Mapping[str, object]) -> ScheduleConfig:
     parsed: dict[str, object] = {}
     for key, value in values.items():
         if key not in FIELD_NAMES and key != "warmup_ratio":
-            raise ConfigError(key, f"{key!r} is not a setting; settings are: {', '.join(FIELD_NAMES)}")
+            raise ConfigError(key, Note("config.not_setting", {"name": repr(key), "settings": ", ".join(FIELD_NAMES)}))
         parsed[key] = parse_field(key, value) if isinstance(value, str) else value
     if "warmup_ratio" in parsed:
         ratio = parsed.pop("warmup_ratio")
         _number("warmup_ratio", ratio)
         if parsed.get("warmup_steps", 0) not in (0, None):
-            raise ConfigError("warmup_ratio", "give warmup_steps or the legacy warmup_ratio, not both")
+            raise ConfigError("warmup_ratio", Note("config.ratio_both"))
         if not 0 <= ratio < 1:
-            raise ConfigError("warmup_ratio", f"warmup_ratio={ratio!r} must be at least 0 and below 1")
+            raise ConfigError("warmup_ratio", Note("config.ratio_range", {"value": repr(ratio)}))
         parsed["warmup_steps"] = ratio
     return ScheduleConfig(**parsed)

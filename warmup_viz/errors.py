@@ -7,7 +7,9 @@
 - `UsageError`: the request itself is incomplete or contradictory — a run not chosen in a log
   that holds several, `--log` for a schedule that follows the step count.
 
-All three are `ValueError`s, so a caller that only needs "bad input" catches that.
+All three are `ValueError`s, so a caller that only needs "bad input" catches that. Each takes its
+message as English text or as a `messages.Note` (a key and values), which a page says in its own
+language; `str(error)` is always the English.
 """
 
 from __future__ import annotations
@@ -15,20 +17,30 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from .messages import Note
 
-class ConfigError(ValueError):
+
+class _Said(ValueError):
+    """A `ValueError` whose message may be a `Note`: `note` is it (None for plain English text)."""
+
+    def __init__(self, message: str | Note):
+        super().__init__(str(message))
+        self.note = message if isinstance(message, Note) else None
+
+
+class ConfigError(_Said):
     """An invalid setting. `field` names the setting (a TrainingArguments name)."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str | Note):
         super().__init__(message)
         self.field = field
 
 
-class InputError(ValueError):
+class InputError(_Said):
     """A file that cannot be read (or written), or lacks what is asked of it (a log without the
     metric asked for). `name` is the file's name or path, '' for pasted text."""
 
-    def __init__(self, message: str, name: str = ""):
+    def __init__(self, message: str | Note, name: str = ""):
         super().__init__(message)
         self.name = name
 
@@ -43,10 +55,10 @@ def reading(name: str) -> Iterator[None]:
         raise
 
 
-class UsageError(ValueError):
+class UsageError(_Said):
     """A request that cannot be carried out as asked. `choices`, when not empty, lists what the
     caller may choose from (the runs of a log, say)."""
 
-    def __init__(self, message: str, choices: tuple[str, ...] = ()):
+    def __init__(self, message: str | Note, choices: tuple[str, ...] = ()):
         super().__init__(message)
         self.choices = choices

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,6 +19,7 @@ import torch
 from transformers.optimization import get_scheduler
 
 from .config import EXPORT_STEPS_LIMIT, ConfigError, ScheduleConfig
+from .messages import Note, english, human
 
 DISPLAY_POINTS = 1000
 MAX_MARKED_RESTARTS = 200
@@ -277,49 +278,54 @@ def summarize(config: ScheduleConfig, curve: DisplayCurve | None = None) -> Summ
     )
 
 
-NOTES = {
-    "epochs": "max_steps = ceil(num_train_epochs × updates per epoch) = ceil({epochs} × {per_epoch}) = {max_steps}.",
-    "no_warmup": "{name} has no warmup: warmup_steps={warmup} is ignored.",
-    "ratio": "warmup_steps={warmup} is a ratio: ceil({max_steps} × {warmup}) = ceil({product}) = {count} warmup steps.",
-    "truncated": "warmup_steps={warmup} is a count and int() truncates it to {count}.",
-    "step_one": (
-        "Step 1 trains at LR 0: the warmup starts at lambda(0) = 0, and Trainer logs the LR each update "
-        "used, so that first update changes nothing but the optimizer state."
-    ),
-    "no_max_steps": "{name} does not use max_steps: it keeps decaying after the last step shown.",
-}
-
-
-@dataclass(frozen=True)
-class Note:
-    """A plain-language note: `key` (one of NOTES) and its values, so a page can say it in its own
-    language; `str(note)` is the English text."""
-
-    key: str
-    values: Mapping[str, str]
-
-    def __str__(self) -> str:
-        return NOTES[self.key].format(**self.values)
+NOTES = english(
+    {
+        "note.epochs": "max_steps = ceil(num_train_epochs × updates per epoch) = ceil({epochs} × {per_epoch}) = {max_steps}.",
+        "note.no_warmup": "{name} has no warmup: warmup_steps={warmup} is ignored.",
+        "note.ratio": (
+            "warmup_steps={warmup} is a ratio: ceil({max_steps} × {warmup}) = ceil({product}) = {count} warmup steps."
+        ),
+        "note.truncated": "warmup_steps={warmup} is a count and int() truncates it to {count}.",
+        "note.step_one": (
+            "Step 1 trains at LR 0: the warmup starts at lambda(0) = 0, and Trainer logs the LR each update "
+            "used, so that first update changes nothing but the optimizer state."
+        ),
+        "note.no_max_steps": "{name} does not use max_steps: it keeps decaying after the last step shown.",
+        "note.peak_never_reached": (
+            "The peak is never reached: {count} warmup steps for a run of max_steps={max_steps}, so the last "
+            "step trains at {percent}% of learning_rate. transformers accepts this; it is usually a mistake."
+        ),
+    }
+)
 
 
 def _notes(config: ScheduleConfig, first_lr: float) -> list[Note]:
     info, w, n = config.info, config.warmup_steps, config.total_steps
     notes = []
     if config.uses_epochs:
-        values = dict(
-            epochs=f"{config.num_train_epochs:g}", per_epoch=str(config.update_steps_per_epoch), max_steps=str(n)
-        )
-        notes.append(Note("epochs", values))
+        values = dict(epochs=config.num_train_epochs, per_epoch=config.update_steps_per_epoch, max_steps=n)
+        notes.append(Note("note.epochs", values))
     if not info.uses_warmup:
         if w:
-            notes.append(Note("no_warmup", dict(name=info.name, warmup=f"{w:g}")))
+            notes.append(Note("note.no_warmup", dict(name=info.name, warmup=w)))
     elif 0 < w < 1:
-        values = dict(warmup=repr(w), max_steps=str(n), product=repr(n * w), count=str(config.num_warmup_steps))
-        notes.append(Note("ratio", values))
+        values = dict(warmup=repr(w), max_steps=n, product=_product(n * w), count=config.num_warmup_steps)
+        notes.append(Note("note.ratio", values))
     elif w >= 1 and w != int(w):
-        notes.append(Note("truncated", dict(warmup=repr(w), count=str(int(w)))))
+        notes.append(Note("note.truncated", dict(warmup=repr(w), count=int(w))))
     if first_lr == 0:
-        notes.append(Note("step_one", {}))
+        notes.append(Note("note.step_one", {}))
     if info.uses_warmup and not info.uses_max_steps:
-        notes.append(Note("no_max_steps", dict(name=info.name)))
+        notes.append(Note("note.no_max_steps", dict(name=info.name)))
+    if info.uses_warmup and config.num_warmup_steps > n:
+        percent = 100 * build(config).lr(n) / config.learning_rate
+        values = dict(count=config.num_warmup_steps, max_steps=n, percent=percent)
+        notes.append(Note("note.peak_never_reached", values))
     return notes
+
+
+def _product(x: float) -> str:
+    """max_steps × ratio for a person: 4 significant digits (`56.4`, not 56.400000000000006),
+    unless rounding would hide why ceil gives what it gives (0.07 × 100 = 7.000000000000001 -> 8)."""
+    short = human(x)
+    return short if math.ceil(float(short.replace(",", ""))) == math.ceil(x) else repr(x)

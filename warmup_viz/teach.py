@@ -29,7 +29,7 @@ def phases(config: ScheduleConfig, curve: DisplayCurve, steps: Sequence[int]) ->
     """The phase of each of `steps` (1-based, as everywhere)."""
     marks = {b.kind: b.step for b in curve.breakpoints}
     restarts = sorted(b.step for b in curve.breakpoints if b.kind == "restart")
-    warmup_end = marks.get("warmup_end", 0) if config.info.uses_warmup else 0
+    warmup_end = config.num_warmup_steps if config.info.uses_warmup else 0  # may lie past the last step
     out = []
     for s in steps:
         if s <= warmup_end:

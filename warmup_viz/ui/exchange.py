@@ -9,7 +9,7 @@ from warmup_viz.config import EXPORT_STEPS_LIMIT, ScheduleConfig
 from warmup_viz.importer import SettingsError, read_settings
 
 from . import form, keys
-from .strings import labels, t
+from .strings import labels, say, t
 from .text import plain
 
 _MIME = {"csv": "text/csv", "json": "application/json", "parquet": "application/vnd.apache.parquet"}
@@ -133,7 +133,7 @@ def _apply(data: str | bytes, name: str) -> None:
     try:
         imported = read_settings(data, name)
     except SettingsError as e:
-        state[keys.IMPORT_REPORT] = ("error", t("exchange.failed", name=plain(name), message=plain(str(e))))
+        state[keys.IMPORT_REPORT] = ("error", t("exchange.failed", name=plain(name), message=say(e)))
         return
     form.apply_settings(imported.values, prefixes[target])
     used = ", ".join(k if k == v else f"{k} (as {v})" for k, v in imported.used.items())

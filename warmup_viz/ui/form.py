@@ -17,7 +17,7 @@ from warmup_viz.registry import REQUIRED
 from warmup_viz.share import View
 
 from . import keys
-from .strings import kwarg_line, labels, scheduler_line, t
+from .strings import kwarg_line, labels, say, scheduler_line, t
 from .text import plain
 
 _PERSIST = "session"
@@ -169,7 +169,7 @@ class _Entries:
         try:
             self.values[name] = parse_field(name, text)
         except ConfigError as e:
-            self.errors[name] = str(e)
+            self.errors[name] = say(e)
 
 
 def render_all() -> list[FormResult]:
@@ -234,10 +234,10 @@ def render(prefix: str = "") -> FormResult:
         try:
             config = ScheduleConfig(**entries.values)
         except ConfigError as e:
-            entries.errors[e.field] = str(e)
+            entries.errors[e.field] = say(e)
     for name, message in entries.errors.items():
         slot = entries.slots.get(name) or entries.slots["lr_scheduler_type"]
-        slot.error(plain(message))
+        slot.error(message)  # already safe: said by the catalogue, user text escaped
     return FormResult(config, entries.errors)
 
 
@@ -303,7 +303,7 @@ def _kwargs(
             try:
                 value = _kwarg_value(spec, value)
             except ValueError:
-                errors["lr_scheduler_kwargs"] = t("form.not_a_number", name=spec.name, text=repr(value.strip()))
+                errors["lr_scheduler_kwargs"] = t("form.not_a_number", name=spec.name, text=plain(repr(value.strip())))
                 continue
         if value != spec.default or required:
             kwargs[spec.name] = value

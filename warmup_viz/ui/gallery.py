@@ -8,7 +8,7 @@ from warmup_viz import figures, registry, schedule, scheduler_types
 from warmup_viz.config import ConfigError, ScheduleConfig, parse_field
 
 from . import form, keys
-from .strings import figure_labels, scheduler_line, t
+from .strings import figure_labels, say, scheduler_line, t
 from .text import plain
 
 COLUMNS = 3
@@ -41,13 +41,13 @@ def _base() -> ScheduleConfig | None:
         try:
             values[name] = parse_field(name, text)
         except ConfigError as e:
-            errors.append(str(e))
+            errors.append(say(e))
     try:
         return None if errors else ScheduleConfig(**values)
     except ConfigError as e:
-        errors.append(str(e))
+        errors.append(say(e))
     for message in errors:
-        st.error(plain(message))
+        st.error(message)
     return None
 
 
@@ -87,7 +87,7 @@ def _card(name: str, base: ScheduleConfig) -> None:
         config = gallery_config(name, base)
         curve = schedule.display_curve(config, points=GALLERY_POINTS)
     except ConfigError as e:
-        st.error(plain(str(e)))
+        st.error(say(e))
         return
     st.plotly_chart(_figure(curve), key=f"gallery.chart.{name}", width="stretch", config={"displayModeBar": False})
     st.button(t("gallery.open", name=name), key=f"gallery.open.{name}", on_click=_open, args=(config,))

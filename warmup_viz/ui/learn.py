@@ -9,7 +9,7 @@ from warmup_viz import figures, registry, schedule, scheduler_types, snippets, s
 from warmup_viz.config import ConfigError, ScheduleConfig
 from warmup_viz.registry import REQUIRED
 
-from .strings import figure_labels, kwarg_line, scheduler_line, t
+from .strings import figure_labels, kwarg_line, say, scheduler_line, t
 from .text import plain
 
 LESSON_STEPS = 1000
@@ -101,7 +101,7 @@ def _formulas(ratio: float) -> None:
             lr_scheduler_kwargs=kwargs,
         )
     except ConfigError as e:
-        st.error(plain(str(e)))
+        st.error(say(e))
         return
     _chart(config, "learn.formula.chart", title=name)
 

@@ -9,7 +9,7 @@ from warmup_viz.config import ConfigError, ScheduleConfig
 from warmup_viz.logs import series, stepping_metrics
 
 from . import keys
-from .strings import t
+from .strings import say, t
 from .text import plain
 
 
@@ -39,7 +39,7 @@ def simulation(config: ScheduleConfig, logs: list, letter: str) -> replay.Simula
     try:
         result = replay.simulate(config, observed.steps, observed.values)
     except ConfigError as e:
-        st.error(plain(str(e)))
+        st.error(say(e))
         return None
     if result.changes:
         for change in result.changes:

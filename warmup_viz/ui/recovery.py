@@ -10,7 +10,7 @@ from warmup_viz.infer import NoFit, infer
 from warmup_viz.logs import Log, learning_rate_metric, runs, series
 
 from . import form, keys
-from .strings import t
+from .strings import say, t
 from .text import plain
 
 
@@ -38,7 +38,7 @@ def _recover(log_key: str, log: Log, run: str) -> None:
         logged = series(log, learning_rate_metric(log.metrics), run)
         fit = infer(logged.steps, logged.values, max_steps=log.facts.get("max_steps"))
     except (NoFit, UsageError) as e:
-        st.session_state[key] = ("none", t("logs.recover_none", reason=plain(str(e))))
+        st.session_state[key] = ("none", t("logs.recover_none", reason=say(e)))
         return
     form.apply_settings(fit.settings())
     shown = plain(", ".join(f"{k}={share.to_text(k, v)}" for k, v in fit.settings().items()))

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from warmup_viz import figures, scheduler_types
-from warmup_viz.schedule import BREAKPOINTS, NOTES
+from warmup_viz import check, figures, importer, scheduler_types, simulate  # noqa: F401 (their messages)
+from warmup_viz.messages import ENGLISH, Note, human
+from warmup_viz.schedule import BREAKPOINTS
+
+from .text import plain
 
 LANGUAGES = {"en": "English", "zh": "中文"}
 DEFAULT_LANGUAGE = "en"
 
 EN: dict[str, str] = {
-    # summary notes: the library's English, under "note." keys
-    **{f"note.{key}": text for key, text in NOTES.items()},
+    # what the library says (summary notes, verdicts, setting errors, ...): its own English
+    **ENGLISH,
     # metric-driven replay
     "sim.metric": "Schedule {letter} is stepped with",
     "sim.metric_help": (
@@ -324,6 +327,40 @@ EN: dict[str, str] = {
 }
 
 ZH: dict[str, str] = {
+    # setting errors (the library's keys)
+    "config.not_mapping": "lr_scheduler_kwargs 必须是名称到取值的映射",
+    "config.not_number": "{name}={value} 必须是数字",
+    "config.not_whole": "{name}={value} 必须是整数",
+    "config.not_finite": "{name}={value} 必须是有限的数字",
+    "config.range": "{name}={value} 必须不小于 {low} 且不大于 {high}",
+    "config.range_open": "{name}={value} 必须大于 {low} 且不大于 {high}",
+    "config.type_not_name": "lr_scheduler_type={value} 必须是一个名称",
+    "config.unknown_type": "lr_scheduler_type={value} 不是以下之一：{types}",
+    "config.max_steps_low": "max_steps={value} 必须至少为 1，或设为 -1 以由 num_train_epochs 推算",
+    "config.epochs_too_many": "这些 epoch 设置得到 max_steps={total}，超过上限 {limit}",
+    "config.needs_dataset": "max_steps=-1 表示由 epoch 推算步数，这需要 dataset_size",
+    "config.not_bool": "{name}={value} 必须是 true 或 false",
+    "config.no_full_batch": "dataset_size={dataset_size} 在 dataloader_drop_last 下，{world} 个进程各自凑不满一个 {batch} 的批次",
+    "config.kwarg_unknown": "{scheduler} 不接受 {key}；它接受的参数：{accepted}",
+    "config.kwarg_missing": "{scheduler} 需要在 lr_scheduler_kwargs 中给出 {names}",
+    "config.kwarg_both": "{scheduler} 在 lr_scheduler_kwargs 中只接受 {options} 其中之一（不能同时给出）",
+    "config.kwarg_neither": "{scheduler} 在 lr_scheduler_kwargs 中需要 {options} 其中之一（必须给出一个）",
+    "config.kwarg_bool": "{scheduler} 的 {kwarg}={value} 必须是 true 或 false",
+    "config.kwarg_str": "{scheduler} 的 {kwarg}={value} 必须是字符串",
+    "config.kwarg_choice": "{scheduler} 的 {kwarg}={value} 必须是以下之一：{choices}",
+    "config.kwarg_number": "{scheduler} 的 {kwarg}={value} 必须是有限的数字",
+    "config.kwarg_large": "{scheduler} 的 {kwarg}={value} 太大（绝对值至多 {limit}）",
+    "config.not_setting": "{name} 不是一个设置；可用的设置：{settings}",
+    "config.parse_bool": "{name}={value} 必须是 true 或 false",
+    "config.parse_count": "{name}={value} 不是整数",
+    "config.parse_number": "{name}={value} 不是数字",
+    "config.kwargs_long": "lr_scheduler_kwargs 长 {length} 个字符；最多读取 {limit} 个",
+    "config.kwargs_json": "lr_scheduler_kwargs 不是有效的 JSON（{problem}）",
+    "config.kwargs_object": 'lr_scheduler_kwargs 必须是形如 {{"num_cycles": 2}} 的 JSON 对象，而不是 {text}',
+    "config.kwargs_item": "lr_scheduler_kwargs[{key}] 必须是数字、字符串、true/false 或 null",
+    "config.ratio_both": "warmup_steps 与旧的 warmup_ratio 只能给出一个",
+    "config.ratio_range": "warmup_ratio={value} 必须不小于 0 且小于 1",
+    "note.peak_never_reached": "永远达不到峰值：max_steps={max_steps} 的训练却有 {count} 步预热，最后一步的学习率只有 learning_rate 的 {percent}%。transformers 接受这种设置，但它通常是个错误。",
     # words inside the charts
     "fig.step_axis": "步（使用该学习率的那次更新，与 Trainer 日志一致）",
     "fig.epoch_axis": "轮次（epoch）",
@@ -646,6 +683,15 @@ def figure_labels() -> figures.Labels:
         name: t(f"fig.{name}") for name in ("step_axis", "epoch_axis", "breakpoints", "configured", "raw", "smoothed")
     }
     return figures.Labels(**words, logged=t("fig.logged"), final=t("fig.final"), marks=marks)
+
+
+def say(item: object) -> str:
+    """A library `Note`, or an error that carries one, in the page's language, safe to show as
+    markdown (the values it quotes may be user text). Plain English for one that has no note."""
+    note = item if isinstance(item, Note) else getattr(item, "note", None)
+    if note is None or not has(note.key):
+        return plain(str(item))
+    return t(note.key, **{k: plain(human(v)) for k, v in note.values.items()})
 
 
 def has(key: str) -> bool:

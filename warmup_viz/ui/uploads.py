@@ -11,7 +11,7 @@ from warmup_viz import share
 from warmup_viz.logs import Log, LogError, learning_rate_metric, read_log
 
 from . import form, keys, recovery
-from .strings import t
+from .strings import say, t
 from .text import plain
 
 EXAMPLE = pathlib.Path(__file__).resolve().parents[2] / "examples" / "trainer_state.json"
@@ -60,7 +60,7 @@ def _one_file(file) -> Loaded | None:
         with st.spinner(t("logs.reading")):
             log = _read(file.getvalue(), file.file_id, file.name, st.session_state.get(key))
     except LogError as e:
-        st.error(t("logs.file_error", name=name, message=plain(str(e))), icon="⚠️")
+        st.error(t("logs.file_error", name=name, message=say(e)), icon="⚠️")
         if e.step_columns:
             st.selectbox(
                 t("logs.step_column", name=name),

@@ -13,7 +13,7 @@ from warmup_viz.config import ConfigError, ScheduleConfig
 from warmup_viz.simulate import Simulation
 
 from . import chart_options, exchange, form, keys, metric_panel, uploads, verdicts
-from .strings import figure_labels, t
+from .strings import figure_labels, say, t
 from .text import plain
 
 
@@ -150,7 +150,7 @@ def _drawable(results: list[form.FormResult], logs: list) -> list[Drawn]:
 def _one(letter: str, result: form.FormResult, logs: list) -> tuple[Drawn | None, tuple[str, str]]:
     """Schedule `letter` ready to draw, or None and (severity, why not)."""
     if result.config is None:
-        return None, ("error", t("app.fix_setting", errors=plain(" ".join(result.errors.values()))))
+        return None, ("error", t("app.fix_setting", errors=" ".join(result.errors.values())))
     config = result.config
     info = registry.info(config.lr_scheduler_type)
     if info.metric_driven:
@@ -161,7 +161,7 @@ def _one(letter: str, result: form.FormResult, logs: list) -> tuple[Drawn | None
     try:
         return Drawn(letter, config, schedule.display_curve(config)), ("", "")
     except ConfigError as e:
-        return None, ("error", plain(str(e)))
+        return None, ("error", say(e))
 
 
 def _playhead(drawn: Drawn, epochs: list | None, metric_lines: list) -> list[playhead.Position]:
@@ -240,4 +240,4 @@ def _summary(s: schedule.Summary) -> None:
     cols[2].metric(t("summary.steps_per_epoch"), per_epoch)
     cols[3].metric(t("summary.global_batch"), f"{s.global_batch_size:,}", help=t("summary.global_batch_help"))
     for note in s.notes:
-        st.markdown("- " + t(f"note.{note.key}", **{k: plain(v) for k, v in note.values.items()}))
+        st.markdown("- " + say(note))
