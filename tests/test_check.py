@@ -1,15 +1,18 @@
 """The verdict on real Trainer logs: matching, shifted by one step, warmup off by one, other peak."""
 
 import json
+import pathlib
 
 import pytest
 
 from warmup_viz.check import compare
 from warmup_viz.cli import main
 from warmup_viz.config import ScheduleConfig
+from warmup_viz.logs import read_log
 
 from .test_trainer import run_trainer
 
+DATA = pathlib.Path(__file__).parent / "data"
 SETTINGS = dict(lr_scheduler_type="linear", warmup_steps=0.07, max_steps=40, learning_rate=1e-3)
 
 
@@ -28,27 +31,88 @@ def test_real_run_matches(real_run):
     assert verdict.matches and verdict.message == "matches at all 40 logged steps"
 
 
+def causes(verdict):
+    return [str(c.note) for c in verdict.causes]
+
+
 def test_shifted_log_is_recognised(real_run):
     _, logged = real_run
     steps = sorted(logged)[:-1]
     shifted = [logged[s + 1] for s in steps]  # what transformers < 4.51 logged at step s
     verdict = compare(ScheduleConfig(**SETTINGS), steps, shifted)
     assert not verdict.matches and verdict.step == 1
-    assert "shifted one step" in verdict.cause
+    assert [c.code for c in verdict.causes] == ["convention"] and "before 4.51" in verdict.cause
 
 
-def test_warmup_off_by_one_is_recognised(real_run):
+def test_a_real_transformers_4_50_log_is_recognised_as_the_old_convention():
+    log = read_log((DATA / "transformers-4.50-linear.json").read_bytes(), "old.json")
+    rows = log.table[log.table.metric == "learning_rate"]
+    config = ScheduleConfig(lr_scheduler_type="linear", warmup_steps=0.1, max_steps=30, learning_rate=5e-4)
+    verdict = compare(config, rows.step.tolist(), rows.value.tolist(), facts=log.facts)
+    assert [c.code for c in verdict.causes] == ["convention"]
+
+
+def test_warmup_length_names_the_runs_warmup(real_run):
     _, logged = real_run
     # the run warmed up for ceil(40 × 0.07) = 3 steps; a config with 0.05 gives 2
     verdict = compare(ScheduleConfig(**{**SETTINGS, "warmup_steps": 0.05}), list(logged), list(logged.values()))
-    assert not verdict.matches and "warmup is one step off" in verdict.cause
-    assert f"logged {verdict.logged!r}" in verdict.message
+    assert causes(verdict) == ["warmup_steps: the run warmed up for 3 steps (you have 2)"]
+    assert f"logged {verdict.logged:.4g}" in verdict.message
+    fixed = ScheduleConfig(**{**SETTINGS, **verdict.causes[0].settings})
+    assert compare(fixed, list(logged), list(logged.values())).matches  # what it proposes matches
+
+
+def test_a_count_where_the_run_used_a_ratio(real_run):
+    _, logged = real_run
+    verdict = compare(ScheduleConfig(**{**SETTINGS, "warmup_steps": 7}), list(logged), list(logged.values()))
+    (cause,) = verdict.causes
+    assert cause.code == "warmup_steps" and cause.note.key == "cause.warmup_ratio"
+    assert str(cause.note).startswith("warmup_steps: the run warmed up for 3 steps (you have 7) — warmup_steps=0.06")
+    assert compare(ScheduleConfig(**{**SETTINGS, **cause.settings}), list(logged), list(logged.values())).matches
+
+
+def test_another_scheduler_type_is_named(real_run):
+    _, logged = real_run
+    verdict = compare(
+        ScheduleConfig(**{**SETTINGS, "lr_scheduler_type": "cosine"}), list(logged), list(logged.values())
+    )
+    assert causes(verdict) == ["lr_scheduler_type: the run is linear (you have cosine)"]
 
 
 def test_other_peak_is_recognised(real_run):
     _, logged = real_run
     verdict = compare(ScheduleConfig(**{**SETTINGS, "learning_rate": 5e-4}), list(logged), list(logged.values()))
-    assert "different peak" in verdict.cause and "0.001" in verdict.cause
+    assert causes(verdict) == ["learning_rate: the run peaked at 0.001 (you have 0.0005)"]
+    assert verdict.causes[0].settings == {"learning_rate": 0.001}
+
+
+def test_a_kwarg_is_named(tmp_path):
+    run = dict(lr_scheduler_type="cosine_with_restarts", warmup_steps=3, max_steps=36, learning_rate=1e-3)
+    _, logged = run_trainer(tmp_path, **run, lr_scheduler_kwargs={"num_cycles": 3})
+    config = ScheduleConfig(**run, lr_scheduler_kwargs={"num_cycles": 2})
+    verdict = compare(config, list(logged), list(logged.values()))
+    assert causes(verdict) == ["num_cycles: the run has 3 (you have 2)"]
+
+
+@pytest.mark.parametrize(
+    "run_changes, yours, expected",
+    [
+        ({"dataloader_drop_last": True}, {}, "dataloader_drop_last=True gives 22"),
+        ({"gradient_accumulation_steps": 2}, {}, "gradient_accumulation_steps=2 / world_size=2 gives 12"),
+        ({}, {"dataloader_drop_last": True}, "dataloader_drop_last=False gives 24"),
+    ],
+)
+def test_epochs_arithmetic_names_the_setting(tmp_path, run_changes, yours, expected):
+    """The log's own max_steps (trainer_state.json) first: drop_last or accumulation forgotten."""
+    epochs = dict(num_train_epochs=2, per_device_train_batch_size=4, learning_rate=1e-3, warmup_steps=0.1)
+    trainer, logged = run_trainer(tmp_path, dataset_size=45, **epochs, **run_changes)
+    trainer.state.save_to_json(str(tmp_path / "trainer_state.json"))
+    log = read_log((tmp_path / "trainer_state.json").read_bytes(), "trainer_state.json")
+    config = ScheduleConfig(max_steps=-1, dataset_size=45, **epochs, **yours)
+    verdict = compare(config, list(logged), list(logged.values()), facts=log.facts)
+    assert verdict.causes[0].code == "max_steps" and expected in str(verdict.causes[0].note)
+    fixed = config.replace(**verdict.causes[0].settings)
+    assert compare(fixed, list(logged), list(logged.values())).matches
 
 
 def test_longer_run_than_max_steps(real_run):
@@ -58,8 +122,17 @@ def test_longer_run_than_max_steps(real_run):
     steps = [*sorted(logged), 41, 42, 43]
     lrs = [*(logged[s] for s in sorted(logged)), 0.0, 0.0, 0.0]
     verdict = compare(ScheduleConfig(**SETTINGS), steps, lrs)
-    assert not verdict.matches and verdict.cause == "max_steps" and verdict.step == 41
+    assert not verdict.matches and [c.code for c in verdict.causes] == ["max_steps"] and verdict.step == 41
     assert "reaches step 43, past max_steps=40" in verdict.message
+
+
+def test_the_logs_own_max_steps_comes_first(real_run):
+    path, logged = real_run
+    log = read_log(path.read_bytes(), path.name)
+    verdict = compare(
+        ScheduleConfig(**{**SETTINGS, "max_steps": 30}), list(logged), list(logged.values()), facts=log.facts
+    )
+    assert causes(verdict) == ["max_steps: the run had 40 (you have 30)"]
 
 
 def test_cli_check_exit_codes(real_run, capfd):

@@ -1,31 +1,117 @@
-"""Logged LR against the configured schedule -> a verdict, naming the likely cause of a mismatch."""
+"""Logged LR against the configured schedule -> a verdict; when they differ, the settings that
+would match and what differs, named by setting.
+
+The search for the cause starts from what the log itself states (trainer_state.json's
+`max_steps`, `num_train_epochs`, `train_batch_size`), then tries one setting at a time
+(the logging convention of transformers < 4.51, the warmup, the scheduler type, the peak), and
+last recovers the whole schedule from the logged values (`infer`) and names every setting that
+differs. Every cause is checked: its settings reproduce every logged LR.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
+from . import registry, scheduler_types
 from .config import ConfigError, ScheduleConfig
-from .schedule import build
+from .messages import Note, english, human
+from .schedule import REL_TOL, build
 
-# TensorBoard stores float32 and CSV exports may round: compare to ~7 significant digits.
-REL_TOL = 1e-6
+_MAX_STEPS_FACTS = ("max_steps",)
+_WORLD_SIZES = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 128, 256)
+_ACCUMULATIONS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64, 128)
+# ratios a person writes, roundest first: 0.01 … 0.99, then halves of those, then thousandths
+_RATIOS = tuple(
+    dict.fromkeys(
+        [round(i / 100, 2) for i in range(1, 100)]
+        + [round(i / 200, 3) for i in range(1, 200)]
+        + [round(i / 1000, 3) for i in range(1, 1000)]
+    )
+)
+
+english(
+    {
+        "verdict.no_values": "the log has no learning_rate values to check",
+        "verdict.matches": "matches at all {count} logged steps",
+        "verdict.past_max_steps": "the log reaches step {last}, past max_steps={max_steps}",
+        "verdict.differs": "differs from step {step}: logged {logged}, configured {configured}",
+        "verdict.likely": "likely cause",
+        "cause.convention": (
+            "every value is shifted one step: transformers before 4.51 logged the LR of the next update "
+            "(view these logs with the old convention)"
+        ),
+        "cause.max_steps": "max_steps: the run had {run} (you have {yours})",
+        "cause.max_steps_epochs": "max_steps: the run had {run} (you get {yours}) — {settings} gives {run}",
+        "cause.max_steps_past": (
+            "max_steps: the log reaches step {last}, past your max_steps={yours} — check the epochs arithmetic "
+            "(batches are sharded per process before accumulation)"
+        ),
+        "cause.warmup": "warmup_steps: the run warmed up for {run} steps (you have {yours})",
+        "cause.warmup_ratio": (
+            "warmup_steps: the run warmed up for {run} steps (you have {yours}) — warmup_steps={ratio} "
+            "is a ratio that gives ceil({max_steps} × {ratio}) = {run}"
+        ),
+        "cause.type": "lr_scheduler_type: the run is {run} (you have {yours})",
+        "cause.learning_rate": "learning_rate: the run peaked at {run} (you have {yours})",
+        "cause.setting": "{name}: the run has {run} (you have {yours})",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Cause:
+    """One reason a log differs: `code` names what differs (a setting name, or `convention`),
+    `note` says it, and `settings` are the TrainingArguments-named values that reproduce the log."""
+
+    code: str
+    note: Note
+    settings: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Verdict:
     """`matches` when every logged LR equals the configured one at its step (step `s` logs
-    `learning_rate * lambda(s - 1)`). Otherwise the first differing step, both values, and the
-    likely cause when it is recognisable."""
+    `learning_rate * lambda(s - 1)`). Otherwise the first differing step, both values (exact),
+    and the causes found, each checked against every logged value."""
 
     matches: bool
     checked: int
-    message: str
+    note: Note
     step: int | None = None
     logged: float | None = None
     configured: float | None = None
-    cause: str | None = None
+    causes: tuple[Cause, ...] = ()
+
+    @property
+    def message(self) -> str:
+        """The verdict in English (numbers as people read them)."""
+        text = str(self.note)
+        if self.causes:
+            text += f". {Note('verdict.likely')}: " + "; ".join(str(c.note) for c in self.causes)
+        return text
+
+    @property
+    def cause(self) -> str | None:
+        """The causes in English, or None."""
+        return "; ".join(str(c.note) for c in self.causes) or None
+
+    def to_dict(self) -> dict[str, object]:
+        """The verdict as data (exact values), for `check --json`."""
+        matching: dict[str, object] = {}
+        for c in self.causes:
+            matching.update(c.settings)
+        return {
+            "matches": self.matches,
+            "checked": self.checked,
+            "message": self.message,
+            "first_differing_step": self.step,
+            "logged": self.logged,
+            "configured": self.configured,
+            "causes": [c.code for c in self.causes],
+            "matching_settings": matching,
+        }
 
 
 def _close(a: float, b: float, scale: float) -> bool:
@@ -42,56 +128,207 @@ def _first_mismatch(config: ScheduleConfig, steps: Sequence[int], lrs: Sequence[
     return None
 
 
-def compare(config: ScheduleConfig, steps: Sequence[int], lrs: Sequence[float], lr_of=None) -> Verdict:
+def compare(
+    config: ScheduleConfig,
+    steps: Sequence[int],
+    lrs: Sequence[float],
+    lr_of: Callable[[Sequence[int]], list[float]] | None = None,
+    facts: Mapping[str, object] | None = None,
+) -> Verdict:
     """Compare a log's `(step, learning_rate)` pairs with `config`'s schedule. `lr_of` (steps ->
-    LRs) stands in for the schedule when it is not a function of the step (a simulated
-    metric-driven one); causes are then not guessed."""
+    LRs) stands in for the schedule when it is not a function of the step (a replayed
+    metric-driven one); causes are then not searched. `facts`: what the log states about its run
+    (a trainer_state.json's `max_steps`, `num_train_epochs`, `train_batch_size`)."""
     if not steps:
-        return Verdict(False, 0, "the log has no learning_rate values to check")
+        return Verdict(False, 0, Note("verdict.no_values"))
     n = config.total_steps
     beyond = [s for s in steps if s > n or s < 1]
     bad = _first_mismatch(config, steps, lrs, lr_of)
     if bad is None and not beyond:
-        return Verdict(True, len(steps), f"matches at all {len(steps)} logged steps")
+        return Verdict(True, len(steps), Note("verdict.matches", {"count": len(steps)}))
+    causes = () if lr_of else tuple(_causes(config, list(steps), list(lrs), dict(facts or {})))
     if bad is None:
-        return Verdict(
-            False,
-            len(steps),
-            f"the log reaches step {max(steps)}, past max_steps={n}: a different max_steps "
-            "(check the epochs arithmetic: batches are sharded per process before accumulation)",
-            step=min(beyond),
-            cause="max_steps",
-        )
+        note = Note("verdict.past_max_steps", {"last": max(steps), "max_steps": n})
+        return Verdict(False, len(steps), note, step=min(beyond), causes=causes)
     logged = lrs[list(steps).index(bad)]
     configured = (lr_of or build(config).lrs)([bad])[0]
-    cause = None if lr_of else _cause(config, steps, lrs)
-    message = f"differs from step {bad}: logged {logged!r}, configured {configured!r}"
-    if cause:
-        message += f". Likely cause: {cause}"
-    return Verdict(False, len(steps), message, bad, logged, configured, cause)
+    note = Note("verdict.differs", {"step": bad, "logged": logged, "configured": configured})
+    return Verdict(False, len(steps), note, bad, logged, configured, causes)
 
 
-def _cause(config: ScheduleConfig, steps: Sequence[int], lrs: Sequence[float]) -> str | None:
-    n, lam = config.total_steps, build(config).lr_lambda
-    # transformers before 4.51 logged the LR of the next update: lambda(s) at step s
+# -- causes -------------------------------------------------------------------------------------
+
+
+def _causes(config: ScheduleConfig, steps: list[int], lrs: list[float], facts: dict) -> list[Cause]:
+    """The settings that reproduce the log, as few changes from `config` as are found."""
+    if _shifted(config, steps, lrs):
+        return [Cause("convention", Note("cause.convention"), {"logging_convention": "before_4.51"})]
+    found: list[Cause] = []
+    base = config
+    length = _run_length(config, steps, facts)
+    if length is not None:
+        cause, base = length
+        found.append(cause)
+        if _reproduces(base, steps, lrs):
+            return found
+    for search in (_warmup, _type, _peak):
+        cause = search(base, steps, lrs)
+        if cause is not None:
+            return [*found, cause]
+    return found + _recovered(base, steps, lrs, facts)
+
+
+def _reproduces(config: ScheduleConfig | None, steps, lrs) -> bool:
+    if config is None:
+        return False
+    try:
+        return _first_mismatch(config, steps, lrs) is None and max(steps) <= config.total_steps
+    except ConfigError:  # a variant transformers rejects is not the cause
+        return False
+
+
+def _variant(config: ScheduleConfig, **changes) -> ScheduleConfig | None:
+    try:
+        return config.replace(**changes)
+    except ConfigError:
+        return None
+
+
+def _shifted(config: ScheduleConfig, steps, lrs) -> bool:
+    """transformers before 4.51 logged the LR of the next update: lambda(s) at step s."""
+    n, lam, lr = config.total_steps, build(config).lr_lambda, config.learning_rate
     pairs = [(s, v) for s, v in zip(steps, lrs, strict=True) if 1 <= s < n]
-    if pairs and all(_close(v, config.learning_rate * lam(s), config.learning_rate) for s, v in pairs):
-        return "every value is shifted one step (transformers before 4.51 logged the next step's LR)"
-    for delta in (-1, 1):
-        w = config.num_warmup_steps + delta
-        if w >= 0 and _matches(config, steps, lrs, warmup_steps=float(w) if w >= 1 else 0):
-            return f"warmup is one step off: the run warmed up for {w} steps (ratio rounding: ceil(max_steps × ratio))"
-    peak_logged, peak_ours = max(lrs), max(build(config).lrs([s for s, _ in pairs] or [1]))
-    if peak_ours > 0 and not _close(peak_logged, peak_ours, config.learning_rate):
-        ratio = peak_logged / peak_ours
-        if _matches(config, steps, lrs, learning_rate=config.learning_rate * ratio):
-            return f"a different peak: the run used learning_rate ≈ {config.learning_rate * ratio:.6g}"
+    return bool(pairs) and all(_close(v, lr * lam(s), lr) for s, v in pairs)
+
+
+def _run_length(config: ScheduleConfig, steps, facts) -> tuple[Cause, ScheduleConfig] | None:
+    """The run's own max_steps (from the log's facts) where it differs from `config`'s, with the
+    epoch setting that explains it; or, without facts, a log that runs past max_steps."""
+    n = config.total_steps
+    stated = facts.get("max_steps")
+    if isinstance(stated, int) and stated > 0 and stated != n:
+        explained = _epochs_explaining(config, stated, facts) if config.uses_epochs else []
+        if explained:
+            name, value, variant = explained[0]
+            shown = " / ".join(f"{k}={human(v)}" for k, v, _ in explained)
+            values = {"run": stated, "yours": n, "settings": shown}
+            return Cause("max_steps", Note("cause.max_steps_epochs", values), {name: value}), variant
+        variant = _variant(config, max_steps=stated)
+        if variant is not None:
+            cause = Cause("max_steps", Note("cause.max_steps", {"run": stated, "yours": n}), {"max_steps": stated})
+            return cause, variant
+    if max(steps) > n:
+        note = Note("cause.max_steps_past", {"last": max(steps), "yours": n})
+        return Cause("max_steps", note, {}), _variant(config, max_steps=max(steps)) or config
     return None
 
 
-def _matches(config: ScheduleConfig, steps, lrs, **changes) -> bool:
+def _epochs_explaining(config: ScheduleConfig, stated: int, facts) -> list[tuple[str, object, ScheduleConfig]]:
+    """The epoch settings whose change (one at a time) gives the run's max_steps:
+    dataloader_drop_last, the per-device batch or epochs the log states, gradient accumulation,
+    world_size. Several can: each is an explanation (the log cannot tell them apart)."""
+    trials: list[tuple[str, object]] = [("dataloader_drop_last", not config.dataloader_drop_last)]
+    if isinstance(facts.get("train_batch_size"), int):
+        trials.append(("per_device_train_batch_size", facts["train_batch_size"]))
+    if isinstance(facts.get("num_train_epochs"), (int, float)):
+        trials.append(("num_train_epochs", float(facts["num_train_epochs"])))
+    trials += [("gradient_accumulation_steps", g) for g in _ACCUMULATIONS if g != config.gradient_accumulation_steps]
+    trials += [("world_size", w) for w in _WORLD_SIZES if w != config.world_size]
+    found = []
+    for name, value in trials:
+        if getattr(config, name) == value or any(name == f[0] for f in found):
+            continue
+        variant = _variant(config, **{name: value})
+        if variant is not None and variant.total_steps == stated:
+            found.append((name, value, variant))
+    return found
+
+
+def _warmup(config: ScheduleConfig, steps, lrs) -> Cause | None:
+    """Another warmup length that reproduces the log, read off the rising part of a linear
+    warmup (LR(s) = learning_rate × (s − 1) / w) and tried with its neighbours."""
+    if not config.info.uses_warmup:
+        return None
+    yours, n = config.num_warmup_steps, config.total_steps
+    candidates = {yours - 1, yours + 1, 0}
+    for s, v in zip(steps, lrs, strict=True):
+        if s > 1 and 0 < v < config.learning_rate * (1 - 1e-9):
+            estimate = config.learning_rate * (s - 1) / v
+            candidates |= {math.floor(estimate), math.ceil(estimate), round(estimate)}
+            break
+    for w in sorted(c for c in candidates if c >= 0 and c != yours):
+        if not _reproduces(_variant(config, warmup_steps=float(w) if w >= 1 else 0.0), steps, lrs):
+            continue
+        values = {"run": w, "yours": yours}
+        ratio = next((r for r in _RATIOS if math.ceil(n * r) == w), None) if w else None
+        if ratio is not None and config.warmup_steps >= 1:  # a count where the run used a ratio
+            values |= {"ratio": ratio, "max_steps": n}
+            return Cause("warmup_steps", Note("cause.warmup_ratio", values), {"warmup_steps": ratio})
+        setting = ratio if ratio is not None and 0 < config.warmup_steps < 1 else w
+        return Cause("warmup_steps", Note("cause.warmup", values), {"warmup_steps": setting})
+    return None
+
+
+def _type(config: ScheduleConfig, steps, lrs) -> Cause | None:
+    """Another step-based scheduler type, at its defaults (and what it needs to be drawn)."""
+    for name in registry.scheduler_names():
+        if name == config.lr_scheduler_type or registry.info(name).metric_driven:
+            continue
+        kwargs = scheduler_types.of(name).suggested(config.total_steps, config.learning_rate)
+        variant = _variant(config, lr_scheduler_type=name, lr_scheduler_kwargs=kwargs)
+        if _reproduces(variant, steps, lrs):
+            note = Note("cause.type", {"run": name, "yours": config.lr_scheduler_type})
+            return Cause("lr_scheduler_type", note, {"lr_scheduler_type": name, **_kwargs_setting(kwargs)})
+    return None
+
+
+def _kwargs_setting(kwargs: Mapping[str, object]) -> dict[str, object]:
+    return {"lr_scheduler_kwargs": dict(kwargs)} if kwargs else {}
+
+
+def _peak(config: ScheduleConfig, steps, lrs) -> Cause | None:
+    """Another learning_rate: the logged peak over ours, where that scales every value alike."""
+    ours = build(config).lrs([s for s in steps if 1 <= s <= config.total_steps] or [1])
+    peak_logged, peak_ours = max(lrs), max(ours)
+    if peak_ours <= 0 or _close(peak_logged, peak_ours, config.learning_rate):
+        return None
+    run = float(f"{config.learning_rate * peak_logged / peak_ours:.12g}")
+    if not _reproduces(_variant(config, learning_rate=run), steps, lrs):
+        return None
+    note = Note("cause.learning_rate", {"run": run, "yours": config.learning_rate})
+    return Cause("learning_rate", note, {"learning_rate": run})
+
+
+def _recovered(config: ScheduleConfig, steps, lrs, facts) -> list[Cause]:
+    """Last: recover the whole schedule from the log and name every setting that differs."""
+    from .infer import NoFit, infer  # the search is costly; only when nothing simpler explains the log
+
+    stated = facts.get("max_steps")
     try:
-        other = config.replace(**changes)
-        return _first_mismatch(other, steps, lrs) is None and max(steps) <= other.total_steps
-    except ConfigError:  # the variant is not a schedule transformers accepts: not the cause
-        return False
+        fit = infer(steps, lrs, max_steps=stated if isinstance(stated, int) else config.total_steps)
+    except NoFit:
+        return []
+    if not fit.exact:
+        return []
+    found = fit.config
+    theirs, yours = (
+        fit.settings(),
+        {
+            "lr_scheduler_type": config.lr_scheduler_type,
+            "learning_rate": config.learning_rate,
+            "warmup_steps": config.num_warmup_steps,
+            "max_steps": config.total_steps,
+        },
+    )
+    causes = []
+    for name in ("lr_scheduler_type", "learning_rate", "warmup_steps", "max_steps"):
+        run = found.num_warmup_steps if name == "warmup_steps" else theirs[name]
+        if run != yours[name] and not (isinstance(run, float) and _close(run, yours[name], abs(run))):
+            note = Note("cause.setting", {"name": name, "run": run, "yours": yours[name]})
+            causes.append(Cause(name, note, {name: theirs[name]}))
+    ours_kwargs, their_kwargs = dict(config.lr_scheduler_kwargs), dict(found.lr_scheduler_kwargs)
+    for key in sorted(set(ours_kwargs) | set(their_kwargs)):
+        if config.lr_scheduler_type == found.lr_scheduler_type and ours_kwargs.get(key) != their_kwargs.get(key):
+            values = {"name": key, "run": their_kwargs.get(key, "—"), "yours": ours_kwargs.get(key, "—")}
+            causes.append(Cause("lr_scheduler_kwargs", Note("cause.setting", values), _kwargs_setting(their_kwargs)))
+    return causes

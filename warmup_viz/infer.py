@@ -5,7 +5,7 @@ it) or its last step; the warmup end is read off where the LR first peaks; the s
 (`learning_rate`) is read off the best-conditioned point; kwargs are searched from transformers'
 defaults outward (a grid, then golden-section refinement for floats). Every candidate is judged
 by the largest relative error over the logged steps, `|logged − ours| / learning_rate`; an HF
-Trainer run is reproduced exactly (within `check.REL_TOL`), anything else gets its best fit.
+Trainer run is reproduced exactly (within `schedule.REL_TOL`), anything else gets its best fit.
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from itertools import product
 
 from . import registry, scheduler_types
-from .check import REL_TOL
 from .config import ConfigError, ScheduleConfig
-from .schedule import build
+from .schedule import REL_TOL, build
 
 SAMPLE = 64  # points used while searching; the winner is checked on every point
 LR_DEPENDENT = ("polynomial",)
@@ -30,7 +29,7 @@ GOLDEN = (math.sqrt(5) - 1) / 2
 @dataclass(frozen=True)
 class Fit:
     """The recovered settings, the largest relative error over the logged steps, and whether
-    that is exact (every logged LR reproduced within `check.REL_TOL`)."""
+    that is exact (every logged LR reproduced within `schedule.REL_TOL`)."""
 
     config: ScheduleConfig
     max_relative_error: float

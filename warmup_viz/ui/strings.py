@@ -197,7 +197,7 @@ EN: dict[str, str] = {
         "No type reproduces it exactly; the best fit is {settings}, off by up to {error} of the peak LR."
     ),
     "logs.recover_none": "No scheduler type fits: {reason}.",
-    "logs.verdict_example": "{text} (the example was trained with the default settings)",
+    "logs.verdict_example": "{text} (the example was trained with the settings a first visit opens on)",
     # view options
     "view.diff": "Difference panel",
     "view.diff_off": "off",
@@ -327,6 +327,21 @@ EN: dict[str, str] = {
 }
 
 ZH: dict[str, str] = {
+    # verdicts and their causes (the library's keys)
+    "verdict.no_values": "日志里没有可核对的 learning_rate 值",
+    "verdict.matches": "全部 {count} 个记录步都一致",
+    "verdict.past_max_steps": "日志到达第 {last} 步，超过了 max_steps={max_steps}",
+    "verdict.differs": "从第 {step} 步起不一致：记录值 {logged}，配置值 {configured}",
+    "verdict.likely": "可能的原因",
+    "cause.convention": "每个值都错开了一步：transformers 4.51 之前记录的是下一次更新的学习率（请用旧的记录约定查看这些日志）",
+    "cause.max_steps": "max_steps：这次训练是 {run}（你的是 {yours}）",
+    "cause.max_steps_epochs": "max_steps：这次训练是 {run}（你算出的是 {yours}）—— {settings} 可得到 {run}",
+    "cause.max_steps_past": "max_steps：日志到达第 {last} 步，超过了你的 max_steps={yours} —— 请检查 epoch 的算法（批次先按进程切分，再做梯度累积）",
+    "cause.warmup": "warmup_steps：这次训练预热了 {run} 步（你的是 {yours}）",
+    "cause.warmup_ratio": "warmup_steps：这次训练预热了 {run} 步（你的是 {yours}）—— warmup_steps={ratio} 是比例，ceil({max_steps} × {ratio}) = {run}",
+    "cause.type": "lr_scheduler_type：这次训练用的是 {run}（你的是 {yours}）",
+    "cause.learning_rate": "learning_rate：这次训练的峰值是 {run}（你的是 {yours}）",
+    "cause.setting": "{name}：这次训练是 {run}（你的是 {yours}）",
     # setting errors (the library's keys)
     "config.not_mapping": "lr_scheduler_kwargs 必须是名称到取值的映射",
     "config.not_number": "{name}={value} 必须是数字",
@@ -529,7 +544,7 @@ ZH: dict[str, str] = {
     "logs.recover_exact": "已精确还原（全部 {points} 个记录值）：{settings}。",
     "logs.recover_fit": "没有类型能精确重现；最佳拟合为 {settings}，最大偏差为峰值学习率的 {error}。",
     "logs.recover_none": "没有调度器类型能拟合：{reason}。",
-    "logs.verdict_example": "{text}（示例是用默认设置训练的）",
+    "logs.verdict_example": "{text}（示例是用首次打开时的设置训练的）",
     "view.diff": "差异面板",
     "view.diff_off": "关闭",
     "view.diff_difference": "B − A",

@@ -10,14 +10,14 @@ from warmup_viz import check, logview, share
 from warmup_viz.config import ScheduleConfig
 from warmup_viz.logs import Log, learning_rate_metric, runs, series
 
-from .strings import t
+from .strings import say, t
 from .text import plain
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
 def _verdict(_config: ScheduleConfig, config_key: str, _log: Log, log_key: str, run: str, _sim) -> check.Verdict:
     logged = series(_log, learning_rate_metric(_log.metrics), run)
-    return check.compare(_config, logged.steps, logged.values, _sim.lrs if _sim else None)
+    return check.compare(_config, logged.steps, logged.values, _sim.lrs if _sim else None, facts=_log.facts)
 
 
 def verdicts(config: ScheduleConfig, logs: list, simulation=None) -> None:
@@ -37,7 +37,10 @@ def verdicts(config: ScheduleConfig, logs: list, simulation=None) -> None:
 
 
 def _show(verdict: check.Verdict, label: str, *, example: bool) -> None:
-    text = t("logs.verdict", run=plain(label), message=plain(verdict.message))
+    message = say(verdict.note)
+    if verdict.causes:
+        message += f". {t('verdict.likely')}: " + "; ".join(say(c.note) for c in verdict.causes)
+    text = t("logs.verdict", run=plain(label), message=message)
     if verdict.matches:
         st.success(text)
     elif example:  # expected once the settings move away from the defaults
