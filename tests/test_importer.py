@@ -24,7 +24,12 @@ def test_our_own_snippets_read_back_to_the_same_config(config):
     if config.uses_epochs:  # the run's size is not a TrainingArguments field
         values.update(dataset_size=config.dataset_size, world_size=config.world_size)
     assert from_mapping(values) == config
-    assert imported.ignored == {"output_dir": "not a schedule setting"}
+    assert english(imported.ignored) == {"output_dir": "not a schedule setting"}
+
+
+def english(ignored):
+    """What the importer says of each ignored key, in English."""
+    return {key: str(why) for key, why in ignored.items()}
 
 
 def test_a_real_training_args_json(tmp_path):
@@ -70,7 +75,7 @@ def test_axolotl_and_llama_factory_yaml():
         "lr_scheduler_type: cosine\nwarmup_ratio: 0.1\nbf16: true\n"
     )
     assert factory.values["learning_rate"] == 1e-4 and factory.values["warmup_steps"] == 0.1
-    assert factory.ignored == {"bf16": "not a schedule setting"}
+    assert english(factory.ignored) == {"bf16": "not a schedule setting"}
 
 
 def test_python_call_reads_only_literals():
@@ -78,7 +83,7 @@ def test_python_call_reads_only_literals():
         'SFTConfig(output_dir=out, learning_rate=2e-5, max_steps=n * 2, warmup_steps=100, lr_scheduler_type="linear")'
     )
     assert imported.values == {"learning_rate": 2e-5, "warmup_steps": 100.0, "lr_scheduler_type": "linear"}
-    assert "not a literal" in imported.ignored["max_steps"] and imported.source == "SFTConfig(...)"
+    assert "not a literal" in str(imported.ignored["max_steps"]) and imported.source == "SFTConfig(...)"
 
 
 def test_nested_training_section_and_warmup_precedence():
@@ -86,7 +91,7 @@ def test_nested_training_section_and_warmup_precedence():
         json.dumps({"model": "x", "training": {"warmup_steps": 50, "warmup_ratio": 0.1, "max_steps": 900}})
     )
     assert imported.values == {"warmup_steps": 50.0, "max_steps": 900}
-    assert imported.ignored == {"warmup_ratio": "warmup_steps is given and wins"}
+    assert english(imported.ignored) == {"warmup_ratio": "warmup_steps is given and wins"}
 
 
 @pytest.mark.parametrize(

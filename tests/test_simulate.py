@@ -54,7 +54,7 @@ def test_cut_reasons_name_the_patience():
     sim = simulate(config, [10, 20, 30, 40, 50], [1.0, 1.0, 1.0, 1.0, 0.5])
     (cut,) = sim.changes
     assert cut.step == 40 and cut.new == pytest.approx(0.01)
-    assert "patience exhausted" in cut.reason and "patience=2" in cut.reason
+    assert "patience exhausted" in str(cut.reason) and "patience=2" in str(cut.reason)
     assert [b.kind for b in sim.curve.breakpoints] == ["start", "cut", "end"]
     assert sim.lr(40) == 0.1 and sim.lr(41) == pytest.approx(0.01) and sim.curve.lrs[-1] == pytest.approx(0.01)
 

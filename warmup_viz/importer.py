@@ -15,6 +15,7 @@ import yaml
 from . import registry
 from .config import FIELD_NAMES, FROM_EPOCHS, ConfigError, parse_field, parse_kwargs
 from .errors import InputError, reading
+from .messages import Note, english
 from .parse import looks_like_pickle
 
 MAX_CHARS = 200_000
@@ -25,6 +26,36 @@ ALIASES = {
     "micro_batch_size": "per_device_train_batch_size",
 }
 ACCEPTED = (*FIELD_NAMES, "warmup_ratio")
+
+
+english(
+    {
+        "import.pickle": (
+            "{name} looks like a pickle (training_args.bin is one): not read, because unpickling runs code. "
+            "Use training_args.json, a YAML config, or paste the TrainingArguments call."
+        ),
+        "import.not_utf8": "{name} is not UTF-8 text",
+        "import.empty": "nothing to read: paste a TrainingArguments(...) call, a dict, JSON or YAML",
+        "import.too_long": "the text is {length} characters long; at most {limit} are read",
+        "import.unreadable": "not a TrainingArguments call, dict, JSON or YAML ({problem})",
+        "import.not_mapping": "not a TrainingArguments call, dict, JSON or YAML mapping of settings",
+        "import.nothing_found": "no schedule settings found in this {source}; looked for: {accepted} (and {aliases})",
+        "import.not_a_setting": "not a schedule setting",
+        "import.already_given": "{name} is already given",
+        "import.not_literal": "not a literal value ({source}); nothing is evaluated",
+        "import.invalid": "{problem}",
+        "import.warmup_wins": "warmup_steps is given and wins",
+        "import.no_warmup": "0: no warmup",
+        "import.epochs_need_dataset": (
+            "max_steps is not given, so Trainer derives it from num_train_epochs: give dataset_size too."
+        ),
+        "import.kwargs_type": "{name} must be a mapping or JSON text",
+        "import.unknown_type": "{name}={value} is not a scheduler type of transformers",
+        "import.not_number": "{name}={value} is not a number",
+        "import.not_single": "{name}={value} is not a single value",
+    }
+)
+NOT_A_SETTING = Note("import.not_a_setting")
 
 
 class SettingsError(InputError):
@@ -38,9 +69,9 @@ class Imported:
 
     values: dict[str, object]
     used: dict[str, str] = field(default_factory=dict)
-    ignored: dict[str, str] = field(default_factory=dict)
+    ignored: dict[str, Note] = field(default_factory=dict)
     source: str = ""
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
 
 
 def read_settings(data: bytes | str, name: str = "") -> Imported:
@@ -52,19 +83,16 @@ def read_settings(data: bytes | str, name: str = "") -> Imported:
 def _read_settings(data: bytes | str, name: str) -> Imported:
     if isinstance(data, bytes):
         if looks_like_pickle(data, name):
-            raise SettingsError(
-                f"{name or 'this file'} looks like a pickle (training_args.bin is one): not read, because "
-                "unpickling runs code. Use training_args.json, a YAML config, or paste the TrainingArguments call."
-            )
+            raise SettingsError(Note("import.pickle", {"name": name or "—"}))
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise SettingsError(f"{name or 'this file'} is not UTF-8 text") from None
+            raise SettingsError(Note("import.not_utf8", {"name": name or "—"})) from None
     text = data.strip()
     if not text:
-        raise SettingsError("nothing to read: paste a TrainingArguments(...) call, a dict, JSON or YAML")
+        raise SettingsError(Note("import.empty"))
     if len(text) > MAX_CHARS:
-        raise SettingsError(f"the text is {len(text):,} characters long; at most {MAX_CHARS:,} are read")
+        raise SettingsError(Note("import.too_long", {"length": len(text), "limit": MAX_CHARS}))
     mapping, source = _mapping(text)
     return _settings(mapping, source)
 
@@ -82,9 +110,9 @@ def _mapping(text: str) -> tuple[Mapping, str]:
     try:
         value = yaml.safe_load(text)
     except (yaml.YAMLError, RecursionError) as e:
-        raise SettingsError(f"not a TrainingArguments call, dict, JSON or YAML ({str(e).splitlines()[0]})") from None
+        raise SettingsError(Note("import.unreadable", {"problem": str(e).splitlines()[0]})) from None
     if not isinstance(value, dict):
-        raise SettingsError("not a TrainingArguments call, dict, JSON or YAML mapping of settings")
+        raise SettingsError(Note("import.not_mapping"))
     return value, "YAML"
 
 
@@ -129,33 +157,32 @@ def _settings(mapping: Mapping, source: str) -> Imported:
             mapping = nested[0]
     values: dict[str, object] = {}
     used: dict[str, str] = {}
-    ignored: dict[str, str] = {}
+    ignored: dict[str, Note] = {}
     for key, raw in mapping.items():
         key = str(key)
         name = _name(key)
         if name not in ACCEPTED:
-            ignored[key] = "not a schedule setting"
+            ignored[key] = NOT_A_SETTING
             continue
         if name in values:
-            ignored[key] = f"{name} is already given"
+            ignored[key] = Note("import.already_given", {"name": name})
             continue
         if isinstance(raw, _NotLiteral):
-            ignored[key] = f"not a literal value ({raw.source}); nothing is evaluated"
+            ignored[key] = Note("import.not_literal", {"source": raw.source})
             continue
         try:
             values[name] = _value(name, raw)
         except ConfigError as e:
-            ignored[key] = str(e)
+            ignored[key] = e.note or Note("import.invalid", {"problem": str(e)})
             continue
         used[key] = name
     if not values:
-        raise SettingsError(
-            f"no schedule settings found in this {source}; looked for: {', '.join(ACCEPTED)} (and {', '.join(ALIASES)})"
-        )
+        values = {"source": source, "accepted": ", ".join(ACCEPTED), "aliases": ", ".join(ALIASES)}
+        raise SettingsError(Note("import.nothing_found", values))
     if values.get("warmup_ratio") and values.get("warmup_steps"):
         # TrainingArguments before 5.0: warmup_steps > 0 overrides warmup_ratio
         values.pop("warmup_ratio")
-        ignored[next(k for k, v in used.items() if v == "warmup_ratio")] = "warmup_steps is given and wins"
+        ignored[next(k for k, v in used.items() if v == "warmup_ratio")] = Note("import.warmup_wins")
     elif "warmup_ratio" in values:
         ratio = values.pop("warmup_ratio")
         key = next(k for k, v in used.items() if v == "warmup_ratio")
@@ -164,12 +191,12 @@ def _settings(mapping: Mapping, source: str) -> Imported:
             used[key] = "warmup_steps"
         else:
             del used[key]
-            ignored[key] = "0: no warmup"
+            ignored[key] = Note("import.no_warmup")
     notes = ()
     if "num_train_epochs" in values and "max_steps" not in values:
         # TrainingArguments' max_steps defaults to -1: the run's length comes from the epochs
         values["max_steps"] = FROM_EPOCHS
-        notes = ("max_steps is not given, so Trainer derives it from num_train_epochs: give dataset_size too.",)
+        notes = (Note("import.epochs_need_dataset"),)
     return Imported(values, used, ignored, source, notes)
 
 
@@ -187,15 +214,15 @@ def _value(name: str, raw: object) -> object:
             return parse_kwargs(raw)
         if isinstance(raw, dict):
             return parse_kwargs(json.dumps(raw))
-        raise ConfigError(name, f"{name} must be a mapping or JSON text")
+        raise ConfigError(name, Note("import.kwargs_type", {"name": name}))
     if name == "lr_scheduler_type" and isinstance(raw, str):
         value = raw.strip().removeprefix("SchedulerType.").lower()
         if value not in registry.scheduler_names():
-            raise ConfigError(name, f"{name}={raw!r} is not a scheduler type of transformers")
+            raise ConfigError(name, Note("import.unknown_type", {"name": name, "value": repr(raw)}))
         return value
     if isinstance(raw, bool) and name != "dataloader_drop_last":
-        raise ConfigError(name, f"{name}={raw!r} is not a number")
+        raise ConfigError(name, Note("import.not_number", {"name": name, "value": repr(raw)}))
     if raw is None or isinstance(raw, (list, dict, tuple, set)):
-        raise ConfigError(name, f"{name}={raw!r} is not a single value")
+        raise ConfigError(name, Note("import.not_single", {"name": name, "value": repr(raw)[:60]}))
     text = "true" if raw is True else "false" if raw is False else str(raw)
     return parse_field(name, text)

@@ -15,8 +15,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .config import ScheduleConfig
+from .messages import Note, english
 from .schedule import Breakpoint, DisplayCurve, metric_scheduler
 
+english(
+    {
+        "replay.cut": (
+            "patience exhausted: no improvement on {best} for {count} evaluations (patience={patience}); "
+            "LR {old} → {new}"
+        ),
+        "replay.raise": "improving ({value}): LR {old} → {new}",
+    }
+)
 DEFAULT_METRIC = "eval_loss"  # Trainer's metric_for_best_model defaults to "loss", i.e. eval_loss
 
 
@@ -28,7 +38,7 @@ class Change:
     metric: float
     old: float
     new: float
-    reason: str
+    reason: Note
 
 
 @dataclass(frozen=True)
@@ -77,15 +87,12 @@ def _state(scheduler) -> dict:
     return {"best": getattr(scheduler, "best", None), "bad": getattr(scheduler, "num_bad_epochs", 0)}
 
 
-def _reason(config, scheduler, before, old, new, value) -> str:
-    kwargs = config.lr_scheduler_kwargs
+def _reason(config, scheduler, before, old, new, value) -> Note:
     if new < old:
-        patience = kwargs.get("patience", getattr(scheduler, "patience", None))
-        return (
-            f"patience exhausted: no improvement on {before['best']:.6g} for {before['bad'] + 1} evaluations "
-            f"(patience={patience}); LR {old:.4g} → {new:.4g}"
-        )
-    return f"improving ({value:.6g}): LR {old:.4g} → {new:.4g}"
+        patience = config.lr_scheduler_kwargs.get("patience", getattr(scheduler, "patience", None))
+        values = {"best": before["best"], "count": before["bad"] + 1, "patience": patience, "old": old, "new": new}
+        return Note("replay.cut", values)
+    return Note("replay.raise", {"value": value, "old": old, "new": new})
 
 
 def _curve(config: ScheduleConfig, changes: list[Change]) -> DisplayCurve:

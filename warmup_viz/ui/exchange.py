@@ -6,7 +6,7 @@ import streamlit as st
 
 from warmup_viz import export, schedule, snippets
 from warmup_viz.config import EXPORT_STEPS_LIMIT, ScheduleConfig
-from warmup_viz.importer import SettingsError, read_settings
+from warmup_viz.importer import NOT_A_SETTING, SettingsError, read_settings
 
 from . import form, keys
 from .strings import labels, say, t
@@ -136,10 +136,15 @@ def _apply(data: str | bytes, name: str) -> None:
         state[keys.IMPORT_REPORT] = ("error", t("exchange.failed", name=plain(name), message=say(e)))
         return
     form.apply_settings(imported.values, prefixes[target])
-    used = ", ".join(k if k == v else f"{k} (as {v})" for k, v in imported.used.items())
-    lines = [t("exchange.imported", letter=form.LETTERS[target], source=imported.source, used=used)]
-    others = [k for k, why in imported.ignored.items() if why == "not a schedule setting"]
-    reasons = [f"{k} ({why})" for k, why in imported.ignored.items() if why != "not a schedule setting"]
+    state[keys.IMPORT_REPORT] = ("ok", _report(imported, form.LETTERS[target]))
+
+
+def _report(imported, letter: str) -> str:
+    """What was imported into which schedule, what was not used and why (user text escaped)."""
+    used = ", ".join(plain(k) if k == v else t("exchange.as", given=plain(k), name=v) for k, v in imported.used.items())
+    lines = [t("exchange.imported", letter=letter, source=plain(imported.source), used=used)]
+    others = [plain(k) for k, why in imported.ignored.items() if why == NOT_A_SETTING]
+    reasons = [f"{plain(k)} ({say(why)})" for k, why in imported.ignored.items() if why != NOT_A_SETTING]
     if reasons:
         lines.append(t("exchange.not_used", items="; ".join(reasons)))
     if others:
@@ -147,5 +152,5 @@ def _apply(data: str | bytes, name: str) -> None:
         if len(others) > 8:
             shown = t("exchange.more", shown=shown, count=len(others) - 8)
         lines.append(t("exchange.ignored", items=shown))
-    lines += imported.notes
-    state[keys.IMPORT_REPORT] = ("ok", plain(" ".join(lines)))  # names from the user's text: escaped
+    lines += [say(note) for note in imported.notes]
+    return " ".join(lines)

@@ -43,7 +43,7 @@ def simulation(config: ScheduleConfig, logs: list, letter: str) -> replay.Simula
         return None
     if result.changes:
         for change in result.changes:
-            st.caption(t("sim.change", step=f"{change.step:,}", reason=plain(change.reason)))
+            st.caption(t("sim.change", step=f"{change.step:,}", reason=say(change.reason)))
     else:
         st.caption(t("sim.no_change", count=result.steps_used, metric=plain(metric)))
     return result

@@ -249,6 +249,7 @@ EN: dict[str, str] = {
     "exchange.file": "or a file",
     "exchange.pasted": "the pasted text",
     "exchange.failed": "{name}: {message}",
+    "exchange.as": "{given} (as {name})",
     "exchange.imported": "Imported into {letter} from {source}: {used}.",
     "exchange.not_used": "Not used: {items}.",
     "exchange.ignored": "Ignored as not schedule settings: {items}.",
@@ -327,6 +328,26 @@ EN: dict[str, str] = {
 }
 
 ZH: dict[str, str] = {
+    "import.pickle": "{name} 看起来是 pickle 文件（training_args.bin 就是）：不读取，因为反序列化会执行代码。请使用 training_args.json、YAML 配置，或粘贴 TrainingArguments 调用。",
+    "import.not_utf8": "{name} 不是 UTF-8 文本",
+    "import.empty": "没有可读的内容：请粘贴 TrainingArguments(...) 调用、dict、JSON 或 YAML",
+    "import.too_long": "文本长 {length} 个字符；最多读取 {limit} 个",
+    "import.unreadable": "不是 TrainingArguments 调用、dict、JSON 或 YAML（{problem}）",
+    "import.not_mapping": "不是 TrainingArguments 调用、dict、JSON 或 YAML 形式的设置映射",
+    "import.nothing_found": "在这段 {source} 中没有找到调度设置；查找的是：{accepted}（以及 {aliases}）",
+    "import.not_a_setting": "不是调度设置",
+    "import.already_given": "{name} 已经给出",
+    "import.not_literal": "不是字面量（{source}）；不会求值任何代码",
+    "import.invalid": "{problem}",
+    "import.warmup_wins": "已给出 warmup_steps，以它为准",
+    "import.no_warmup": "0：没有预热",
+    "import.epochs_need_dataset": "没有给出 max_steps，Trainer 会由 num_train_epochs 推算：请同时给出 dataset_size。",
+    "import.kwargs_type": "{name} 必须是映射或 JSON 文本",
+    "import.unknown_type": "{name}={value} 不是 transformers 的调度器类型",
+    "import.not_number": "{name}={value} 不是数字",
+    "import.not_single": "{name}={value} 不是单个值",
+    "replay.cut": "耐心耗尽：连续 {count} 次评估都没有超过 {best}（patience={patience}）；学习率 {old} → {new}",
+    "replay.raise": "在改善（{value}）：学习率 {old} → {new}",
     # verdicts and their causes (the library's keys)
     "verdict.no_values": "日志里没有可核对的 learning_rate 值",
     "verdict.matches": "全部 {count} 个记录步都一致",
@@ -592,6 +613,7 @@ ZH: dict[str, str] = {
     "exchange.file": "或上传文件",
     "exchange.pasted": "粘贴的文本",
     "exchange.failed": "{name}：{message}",
+    "exchange.as": "{given}（作为 {name}）",
     "exchange.imported": "已从 {source} 导入到 {letter}：{used}。",
     "exchange.not_used": "未使用：{items}。",
     "exchange.ignored": "非调度设置，已忽略：{items}。",
@@ -665,7 +687,7 @@ def language() -> str:
     return lang if lang in CATALOGUE else DEFAULT_LANGUAGE
 
 
-def t(key: str, **values: object) -> str:
+def t(key: str, /, **values: object) -> str:
     """The current language's text for `key`, formatted with `values`."""
     text = CATALOGUE[language()].get(key) or EN[key]
     return text.format(**values) if values else text
