@@ -1,11 +1,16 @@
-"""One real Trainer + DeepSpeed run on CPU, in its own process: `python -m tests.deepspeed_run SPEC.json`.
+"""One real Trainer + DeepSpeed run on CPU, in a process of its own:
 
-SPEC is `{"args": {TrainingArguments...}, "ds_config": {...}, "dataset_size": N}`; prints
-`{"logged": {step: learning_rate}, "max_steps": n, "warmup": w}` as JSON on the last line of stdout.
-The parent sets DS_ACCELERATOR=cpu, RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR and MASTER_PORT.
+    DS_ACCELERATOR=cpu RANK=0 WORLD_SIZE=1 LOCAL_RANK=0 MASTER_ADDR=127.0.0.1 MASTER_PORT=PORT \\
+        python -m tests.deepspeed_run SPEC.json
+
+SPEC is `{"args": {TrainingArguments}, "ds_config": {...}, "dataset_size": N, "output": DIR}`.
+The run writes DIR/trainer_state.json and DIR/ds_config.json (the config as given). The model is
+tests/test_trainer.py's tiny GPT-2, built from a config; nothing is downloaded.
 """
 
+import importlib
 import json
+import pathlib
 import sys
 import tempfile
 
@@ -14,28 +19,32 @@ from transformers import GPT2Config, GPT2LMHeadModel, Trainer, TrainingArguments
 
 from tests.test_trainer import ByteDataset
 
+# DeepSpeed compiles a shared-memory all-reduce kernel for CPU at start-up (minutes, and a C++
+# compiler); one process never reduces across processes, and the LR does not depend on it.
+# (`deepspeed.comm.torch` as an attribute is torch itself, re-exported: take the module.)
+importlib.import_module("deepspeed.comm.torch").build_shm_op = lambda: None
+
 
 def main(spec_path: str) -> None:
-    with open(spec_path) as f:
-        spec = json.load(f)
+    spec = json.loads(pathlib.Path(spec_path).read_text())
+    out = pathlib.Path(spec["output"])
+    (out / "ds_config.json").write_text(json.dumps(spec["ds_config"]))
     torch.manual_seed(0)
     model = GPT2LMHeadModel(GPT2Config(n_layer=1, n_head=2, n_embd=32, vocab_size=256, n_positions=32))
-    with tempfile.TemporaryDirectory() as out:
+    with tempfile.TemporaryDirectory() as scratch:
         args = TrainingArguments(
-            output_dir=out,
+            output_dir=scratch,
             logging_steps=1,
             report_to="none",
             save_strategy="no",
             disable_tqdm=True,
             dataloader_num_workers=0,
-            deepspeed=spec["ds_config"],
+            deepspeed=str(out / "ds_config.json"),
             **spec["args"],
         )
         trainer = Trainer(model=model, args=args, train_dataset=ByteDataset(spec.get("dataset_size", 32)))
         trainer.train()
-    logged = {e["step"]: e["learning_rate"] for e in trainer.state.log_history if "learning_rate" in e}
-    result = {"logged": logged, "max_steps": trainer.state.max_steps, "warmup": args.get_warmup_steps(trainer.state.max_steps)}
-    print(json.dumps(result))
+    trainer.state.save_to_json(str(out / "trainer_state.json"))
 
 
 if __name__ == "__main__":

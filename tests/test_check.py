@@ -146,3 +146,13 @@ def test_cli_check_exit_codes(real_run, capfd):
     bad.write_text(json.dumps({"log_history": [{"step": 1, "loss": 1.0}]}))
     assert main(["check", str(bad), *flags]) == 2
     assert "no learning_rate values" in capfd.readouterr().err
+
+
+def test_check_json_gives_the_same_as_data(real_run, capfd):
+    path, _ = real_run
+    flags = ["--lr_scheduler_type", "linear", "--warmup_steps", "0.05", "--max_steps", "40", "--learning_rate", "1e-3"]
+    assert main(["check", str(path), *flags, "--json"]) == 1
+    (line,) = capfd.readouterr().out.splitlines()
+    out = json.loads(line)
+    assert out["matches"] is False and out["first_differing_step"] == 2 and out["causes"] == ["warmup_steps"]
+    assert out["matching_settings"] == {"warmup_steps": 0.06} and out["logged"] == pytest.approx(1e-3 / 3)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from . import registry, scheduler_types
 from .config import ConfigError, ScheduleConfig
 from .messages import Note, english, human
+from .resume import detect_resume
 from .schedule import REL_TOL, build
 
 _MAX_STEPS_FACTS = ("max_steps",)
@@ -56,6 +57,10 @@ english(
         "cause.type": "lr_scheduler_type: the run is {run} (you have {yours})",
         "cause.learning_rate": "learning_rate: the run peaked at {run} (you have {yours})",
         "cause.setting": "{name}: the run has {run} (you have {yours})",
+        "cause.resume": (
+            "the run was resumed from a checkpoint at about step {step}: from there on it follows these settings "
+            "at the first run's learning_rate={learning_rate} (a learning_rate changed on resume is ignored)"
+        ),
     }
 )
 
@@ -163,6 +168,10 @@ def _causes(config: ScheduleConfig, steps: list[int], lrs: list[float], facts: d
     """The settings that reproduce the log, as few changes from `config` as are found."""
     if _shifted(config, steps, lrs):
         return [Cause("convention", Note("cause.convention"), {"logging_convention": "before_4.51"})]
+    resumed = detect_resume(config, steps, lrs)
+    if resumed is not None:
+        values = {"step": resumed.global_step, "learning_rate": resumed.learning_rate}
+        return [Cause("resume", Note("cause.resume", values), {"learning_rate": resumed.learning_rate})]
     found: list[Cause] = []
     base = config
     length = _run_length(config, steps, facts)

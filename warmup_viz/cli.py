@@ -9,6 +9,7 @@ neither torch nor transformers.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -30,6 +31,14 @@ _SETTINGS = (
     ("world_size", "number of processes (default 1)"),
 )
 _RUN_HELP = "the run to read, when the log holds several"
+_DEEPSPEED_HELP = (
+    "TrainingArguments' deepspeed: a ds_config JSON file; its scheduler block, if any, replaces "
+    "lr_scheduler_type, and the values are what Trainer logs under DeepSpeed"
+)
+_CONVENTION_HELP = (
+    "how the run logged its LR: since_4.51 (default: step s logs the LR update s trained with) or "
+    "before_4.51 (step s logs the LR of update s + 1, as transformers before 4.51 did)"
+)
 
 MAX_LOG_BYTES = 512 * 2**20
 
@@ -56,11 +65,22 @@ def _parser() -> argparse.ArgumentParser:
     sched.add_argument("--log", help="for reduce_lr_on_plateau and greedy: the training log whose metric steps them")
     sched.add_argument("--metric", help="the log's metric that steps them (default eval_loss, as Trainer)")
     sched.add_argument("--run", help=_RUN_HELP)
+    sched.add_argument(
+        "--resume_from_checkpoint",
+        metavar="DIR",
+        help="the checkpoint these settings resume (its trainer_state.json and scheduler.pt): "
+        "print the resumed run's LR, the first run's logged steps before it included",
+    )
+    _add_run_kind(sched)
     check = commands.add_parser("check", help="does a log's learning rate match the configured schedule?")
     check.add_argument("log", help="a training log with learning_rate values")
     _add_settings(check)
     check.add_argument("--metric", help="for reduce_lr_on_plateau and greedy: the metric that steps them (eval_loss)")
     check.add_argument("--run", help="the run to check (default: every run in the log)")
+    check.add_argument(
+        "--json", action="store_true", help="print one JSON object per run: matches, causes, the settings that match"
+    )
+    _add_run_kind(check)
     infer = commands.add_parser("infer", help="recover the settings whose schedule reproduces a log's learning rate")
     infer.add_argument("log", help="a training log with learning_rate values")
     infer.add_argument("--run", help=_RUN_HELP)
@@ -69,6 +89,13 @@ def _parser() -> argparse.ArgumentParser:
     log.add_argument("--format", choices=("csv", "json"), default="csv")
     log.add_argument("--output", default="-", help="file to write, or - for standard output (default)")
     return parser
+
+
+def _add_run_kind(parser: argparse.ArgumentParser) -> None:
+    from .logged import CONVENTIONS, DEFAULT
+
+    parser.add_argument("--deepspeed", metavar="DS_CONFIG", help=_DEEPSPEED_HELP)
+    parser.add_argument("--logging_convention", choices=CONVENTIONS, default=DEFAULT, help=_CONVENTION_HELP)
 
 
 def settings_from_args(args: argparse.Namespace) -> dict[str, object]:
@@ -100,7 +127,10 @@ def _schedule(args: argparse.Namespace) -> int:
     from . import schedule
 
     config = _config(args, ("log", "metric", "run"))
-    if config.info.metric_driven:
+    special = _run_kind(args, config)
+    if special is not None:
+        steps, lrs = special.table()
+    elif config.info.metric_driven:
         if not args.log:
             raise UsageError(f"{config.lr_scheduler_type} follows a metric: give --log LOG (and --metric NAME)")
         if config.total_steps > schedule.EXPORT_STEPS_LIMIT:
@@ -119,14 +149,18 @@ def _check(args: argparse.Namespace) -> int:
     from .logs import runs
 
     config = _config(args, ("metric",))
+    special = _run_kind(args, config)
     log = _read(args.log)
     metric = _learning_rate(log)
     worst = 0
     for run in [args.run] if args.run else runs(log, metric):
         logged = _series(log, metric, run)
-        replayed = _replay(config, log, args.metric, run).lrs if config.info.metric_driven else None
-        verdict = compare(config, logged.steps, logged.values, replayed)
-        print(f"{run}: {verdict.message}")
+        if special is not None:
+            replayed = special.lrs
+        else:
+            replayed = _replay(config, log, args.metric, run).lrs if config.info.metric_driven else None
+        verdict = compare(config, logged.steps, logged.values, replayed, facts=log.facts)
+        print(json.dumps({"run": run, **verdict.to_dict()}) if args.json else f"{run}: {verdict.message}")
         worst = max(worst, 0 if verdict.matches else 1)
     return worst
 
@@ -168,18 +202,57 @@ def _log(args: argparse.Namespace) -> int:
 # -- shared by the subcommands ------------------------------------------------------------------
 
 
+def _run_kind(args: argparse.Namespace, config):
+    """The run that is not plain, when a flag says so: resumed (`--resume_from_checkpoint`), under
+    DeepSpeed (`--deepspeed`) or logged by an older transformers (`--logging_convention before_4.51`).
+    Each has `lrs(steps)` and `table()`; None for a plain run."""
+    from .logged import DEFAULT
+
+    resumed = getattr(args, "resume_from_checkpoint", None)
+    given = [f for f, on in (("--resume_from_checkpoint", resumed), ("--deepspeed", args.deepspeed)) if on]
+    if args.logging_convention != DEFAULT:
+        given.append(f"--logging_convention {args.logging_convention}")
+    if len(given) > 1:
+        raise UsageError(f"{' and '.join(given)} describe different runs: give one of them")
+    if resumed:
+        from .resume import read_checkpoint, resume
+
+        return resume(config, read_checkpoint(resumed))
+    if args.deepspeed:
+        from .ds_schedule import MAX_CONFIG_BYTES, read_ds_config, resolve
+
+        data = _read_bytes(args.deepspeed, MAX_CONFIG_BYTES)
+        return resolve(config, read_ds_config(data, args.deepspeed), args.deepspeed)
+    if args.logging_convention != DEFAULT:
+        if config.info.metric_driven:
+            raise UsageError(
+                f"--logging_convention {args.logging_convention} is for types that follow the step count, "
+                f"not {config.lr_scheduler_type}"
+            )
+        from .logged import LoggedSchedule
+
+        return LoggedSchedule(config, args.logging_convention)
+    return None
+
+
 def _read(path: str):
     """The log at `path`; `InputError` naming it when it cannot be read."""
     from .logs import read_log
 
+    return read_log(_read_bytes(path, MAX_LOG_BYTES), path)  # its LogError is an InputError naming `path`
+
+
+def _read_bytes(path: str, limit: int) -> bytes:
+    """The bytes of the file at `path`; `InputError` naming it when it cannot be read or is over
+    `limit` bytes."""
     try:
         with open(path, "rb") as f:
-            data = f.read(MAX_LOG_BYTES + 1)
+            data = f.read(limit + 1)
     except OSError as e:
         raise InputError(f"cannot read {path}: {e.strerror or e}", path) from None
-    if len(data) > MAX_LOG_BYTES:
-        raise InputError(f"{path} is larger than {MAX_LOG_BYTES // 2**20} MB; not read", path)
-    return read_log(data, path)  # its LogError is an InputError naming `path`
+    if len(data) > limit:
+        raise InputError(f"{path} is larger than {limit // 2**20} MB; not read", path)
+    return data
 
 
 def _learning_rate(log) -> str:

@@ -1,0 +1,70 @@
+"""Logs written by transformers before 4.51, which logged the LR of the next update at each step:
+`--logging_convention before_4.51` lines them up with the schedule, bit for bit.
+
+The logs under tests/data/ are real: scripts/make_old_log.py trained them with transformers 4.50.0.
+"""
+
+import json
+import pathlib
+
+import pytest
+
+from warmup_viz import schedule
+from warmup_viz.check import compare
+from warmup_viz.cli import main
+from warmup_viz.config import from_mapping
+from warmup_viz.errors import ConfigError
+from warmup_viz.logged import CONVENTIONS, LoggedSchedule, logged_lrs
+
+DATA = pathlib.Path(__file__).parent / "data"
+LOGS = sorted(DATA.glob("transformers-4.50-*.json"))
+
+
+def read(path):
+    state = json.loads(path.read_text())
+    logged = {e["step"]: e["learning_rate"] for e in state["log_history"] if "learning_rate" in e}
+    return state, logged
+
+
+def test_the_logs_are_from_transformers_4_50():
+    assert len(LOGS) == 2
+    for path in LOGS:
+        assert read(path)[0]["transformers_version"] == "4.50.0"
+
+
+@pytest.mark.parametrize("path", LOGS, ids=lambda p: p.stem)
+def test_before_4_51_equals_the_old_log_at_every_step(path):
+    state, logged = read(path)
+    config = from_mapping(state["training_arguments"])
+    assert sorted(logged) == list(range(1, config.total_steps + 1))
+    ours = logged_lrs(config, sorted(logged), "before_4.51")
+    assert [logged[s] for s in sorted(logged)] == ours
+    # what 4.50 logged at step s is what update s + 1 trains with: the schedule shifted by one
+    plain = schedule.full_table(config)[1]
+    assert all(logged[s] == plain[s] for s in range(1, config.total_steps))
+    assert not compare(config, list(logged), list(logged.values())).matches
+    shifted = LoggedSchedule(config, "before_4.51").lrs
+    assert compare(config, list(logged), list(logged.values()), shifted).matches
+
+
+@pytest.mark.parametrize("path", LOGS, ids=lambda p: p.stem)
+def test_cli_schedule_and_check(path, capfd):
+    state, logged = read(path)
+    flags = [x for k, v in state["training_arguments"].items() for x in (f"--{k}", str(v))]
+    assert main(["schedule", *flags, "--logging_convention", "before_4.51"]) == 0
+    rows = capfd.readouterr().out.splitlines()
+    assert rows[1:] == [f"{s},{logged[s]!r}" for s in sorted(logged)]
+    assert main(["check", str(path), *flags]) == 1
+    assert "shifted one step" in capfd.readouterr().out
+    assert main(["check", str(path), *flags, "--logging_convention", "before_4.51"]) == 0
+    assert f"matches at all {len(logged)} logged steps" in capfd.readouterr().out
+
+
+def test_conventions_are_named():
+    assert CONVENTIONS == ("since_4.51", "before_4.51")
+    config = from_mapping(dict(max_steps=10, warmup_steps=2))
+    assert logged_lrs(config, [1, 2, 3]) == schedule.build(config).lrs([1, 2, 3])
+    with pytest.raises(ConfigError, match="logging_convention='previous'"):
+        logged_lrs(config, [1], "previous")
+    with pytest.raises(ConfigError, match="follows a metric"):
+        LoggedSchedule(config.replace(lr_scheduler_type="reduce_lr_on_plateau"), "before_4.51")

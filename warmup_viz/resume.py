@@ -1,0 +1,216 @@
+"""A run resumed from a checkpoint (`trainer.train(resume_from_checkpoint=DIR)`) -> its per-step LR.
+
+Measured on real Trainer runs (tests/test_resume.py), the checkpoint at global step `k` and the
+resumed run's settings give:
+
+- steps `<= k`: the first run's, as its trainer_state.json logged them;
+- step `k + 1`: the first run's LR for update `k + 1` (the scheduler's restored `_last_lr`: the
+  optimizer state is restored with it);
+- steps `s >= k + 2`: `base_lr * lambda_new(s - 1)`, where `base_lr` is the **first** run's
+  `learning_rate` (the restored `base_lrs`) and `lambda_new` the resumed settings' lambda. A
+  changed `learning_rate` is ignored; a changed `max_steps`, epochs, warmup or type acts through
+  `lambda_new`, usually as a jump at `k + 2`.
+
+scheduler.pt is read with `torch.load(..., weights_only=True)` only; anything that needs more is
+refused.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .config import EXPORT_STEPS_LIMIT, ScheduleConfig
+from .errors import ConfigError, InputError
+from .schedule import REL_TOL, build
+
+MAX_STATE_BYTES = 512 * 2**20
+MAX_SCHEDULER_BYTES = 16 * 2**20
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """What a resumed run takes from its checkpoint: `global_step` (k), the first run's
+    `learning_rate` (scheduler.pt's `base_lrs[0]`), the LR update k + 1 trains with
+    (`_last_lr[0]`), and the first run's logged LR at steps `<= k`."""
+
+    global_step: int
+    learning_rate: float
+    next_lr: float
+    logged_steps: tuple[int, ...] = ()
+    logged_lrs: tuple[float, ...] = ()
+
+
+def read_checkpoint(directory: str) -> Checkpoint:
+    """The checkpoint in `directory` (`trainer_state.json` and `scheduler.pt`); `InputError`
+    naming the file that is missing, unreadable or not what Trainer writes."""
+    files = {}
+    for name, limit in (("trainer_state.json", MAX_STATE_BYTES), ("scheduler.pt", MAX_SCHEDULER_BYTES)):
+        path = os.path.join(directory, name)
+        try:
+            with open(path, "rb") as f:
+                files[name] = f.read(limit + 1)
+        except OSError as e:
+            raise InputError(f"cannot read {path}: {e.strerror or e}", path) from None
+        if len(files[name]) > limit:
+            raise InputError(f"{path} is larger than {limit // 2**20} MB; not read", path)
+    return checkpoint_from(
+        files["trainer_state.json"],
+        files["scheduler.pt"],
+        os.path.join(directory, "trainer_state.json"),
+        os.path.join(directory, "scheduler.pt"),
+    )
+
+
+def checkpoint_from(
+    trainer_state: bytes,
+    scheduler_pt: bytes,
+    state_name: str = "trainer_state.json",
+    scheduler_name: str = "scheduler.pt",
+) -> Checkpoint:
+    """A `Checkpoint` from the bytes of its trainer_state.json and scheduler.pt (an upload, say)."""
+    from .logs import learning_rate_metric, read_log, series
+
+    log = read_log(trainer_state, state_name)
+    k = log.facts.get("global_step")
+    if not isinstance(k, (int, float)) or k != int(k) or k < 1:
+        raise InputError(f"{state_name} has no global_step of a checkpoint (got {k!r})", state_name)
+    k = int(k)
+    base_lr, last_lr, last_epoch = _scheduler_state(scheduler_pt, scheduler_name)
+    if last_epoch != k:
+        raise InputError(
+            f"{scheduler_name} was saved at scheduler step {last_epoch}, but {state_name} at global_step {k}: "
+            "not the same checkpoint",
+            scheduler_name,
+        )
+    metric = learning_rate_metric(log.metrics)
+    steps, lrs = [], []
+    if metric is not None:
+        logged = series(log, metric, None)
+        pairs = [(s, v) for s, v in zip(logged.steps, logged.values, strict=True) if 1 <= s <= k]
+        steps, lrs = [s for s, _ in pairs], [v for _, v in pairs]
+    return Checkpoint(k, base_lr, last_lr, tuple(steps), tuple(lrs))
+
+
+def _scheduler_state(data: bytes, name: str) -> tuple[float, float, int]:
+    """`(base_lrs[0], _last_lr[0], last_epoch)` of a LambdaLR's saved state."""
+    import torch
+
+    try:
+        state = torch.load(io.BytesIO(data), weights_only=True, map_location="cpu")
+    except Exception as e:  # noqa: BLE001 - torch raises many kinds for a file that is not its format
+        # weights_only refuses a file that needs arbitrary classes with pickle's UnpicklingError
+        if type(e).__name__ == "UnpicklingError":
+            first = (str(e).strip().splitlines() or [""])[0][:200]
+            raise InputError(
+                f"{name} needs more than torch.load(weights_only=True) to read; refused ({first})", name
+            ) from None
+        raise InputError(
+            f"{name} is not a scheduler state saved by torch ({type(e).__name__}: {str(e)[:200]})", name
+        ) from None
+    base, last, epoch = (
+        state.get(k) if isinstance(state, dict) else None for k in ("base_lrs", "_last_lr", "last_epoch")
+    )
+    if not (_numbers(base) and _numbers(last) and isinstance(epoch, int) and not isinstance(epoch, bool)):
+        raise InputError(
+            f"{name} is not a step-driven scheduler's state (base_lrs, _last_lr, last_epoch): "
+            "resuming is computed for the types that follow the step count",
+            name,
+        )
+    return float(base[0]), float(last[0]), epoch
+
+
+def _numbers(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) > 0
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value)
+    )
+
+
+@dataclass(frozen=True)
+class ResumedRun:
+    """A run with settings `config` resumed from `checkpoint`. `lrs` gives what it trains with and
+    logs at each step (step convention as everywhere: update `s`, `1..max_steps`)."""
+
+    config: ScheduleConfig
+    checkpoint: Checkpoint
+
+    @property
+    def learning_rate_ignored(self) -> bool:
+        """The resumed settings' `learning_rate` differs from the checkpoint's, which wins."""
+        return self.config.learning_rate != self.checkpoint.learning_rate
+
+    def lrs(self, steps: Iterable[int]) -> list[float]:
+        """The LR at each of `steps` after the checkpoint (`> k`): k + 1 the restored one, then
+        `base_lr * lambda_new(s - 1)`. Steps `<= k` are the first run's: see `table`."""
+        k, lam, base = self.checkpoint.global_step, build(self.config).lr_lambda, self.checkpoint.learning_rate
+        out = []
+        for s in steps:
+            if s <= k:
+                raise ValueError(f"step {s} is before the resume (global_step {k}): read it from the first run's log")
+            out.append(self.checkpoint.next_lr if s == k + 1 else base * lam(s - 1))
+        return out
+
+    def table(self) -> tuple[list[int], list[float]]:
+        """The first run's logged steps `<= k`, then every step `k + 1..max_steps`."""
+        k = self.checkpoint.global_step
+        after = range(k + 1, self.config.total_steps + 1)
+        return [*self.checkpoint.logged_steps, *after], [*self.checkpoint.logged_lrs, *self.lrs(after)]
+
+
+def resume(config: ScheduleConfig, checkpoint: Checkpoint) -> ResumedRun:
+    """The resumed run; `ConfigError` when `config` gives it nothing to do after the checkpoint or
+    is not a step-driven schedule."""
+    k, n = checkpoint.global_step, config.total_steps
+    if n <= k:
+        raise ConfigError("max_steps", f"max_steps={n} is not past the checkpoint's global_step={k}: nothing to resume")
+    if n - k > EXPORT_STEPS_LIMIT:
+        raise ConfigError(
+            "max_steps", f"{n - k} steps after the checkpoint are too many to export (at most {EXPORT_STEPS_LIMIT:,})"
+        )
+    build(config)  # a metric-driven type or settings transformers rejects: ConfigError here
+    return ResumedRun(config, checkpoint)
+
+
+@dataclass(frozen=True)
+class DetectedResume:
+    """A log that looks resumed: from step `global_step + 2` on it follows `learning_rate *
+    lambda(s - 1)` of the given settings, and before that it does not. `exact` is False when the
+    log skips steps, so that the checkpoint could be as early as `earliest`."""
+
+    global_step: int
+    learning_rate: float
+    earliest: int
+
+    @property
+    def exact(self) -> bool:
+        return self.earliest == self.global_step
+
+
+def detect_resume(config: ScheduleConfig, steps: Sequence[int], lrs: Sequence[float]) -> DetectedResume | None:
+    """Whether a log of `(step, learning_rate)` looks like a run with settings `config` resumed from
+    a checkpoint: its last steps (3 or more, where lambda is not 0) equal `c * lambda(s - 1)` for
+    one `c` (the first run's learning_rate), while an earlier step does not. None otherwise,
+    including when the whole log matches (a resume with the same settings looks like no resume)."""
+    lam = build(config).lr_lambda
+    n = config.total_steps
+    pairs = sorted((s, v) for s, v in zip(steps, lrs, strict=True) if 1 <= s <= n)
+    c, start, counted = None, len(pairs), 0
+    for i in range(len(pairs) - 1, -1, -1):
+        s, v = pairs[i]
+        x = lam(s - 1)
+        if c is None and x != 0:
+            c = v / x
+        if c is not None and not math.isclose(v, c * x, rel_tol=REL_TOL, abs_tol=abs(c) * 1e-12):
+            break
+        if c is None and v != 0:
+            break
+        start, counted = i, counted + (x != 0)
+    if c is None or c <= 0 or counted < 3 or start == 0:
+        return None
+    first_fit, last_off = pairs[start][0], pairs[start - 1][0]
+    return DetectedResume(global_step=first_fit - 2, learning_rate=c, earliest=max(last_off - 1, 0))
