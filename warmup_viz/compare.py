@@ -7,46 +7,66 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .config import FIELD_NAMES, ScheduleConfig
+from .messages import Note, english
 from .schedule import DisplayCurve, build
 
 LETTERS = "ABCDEF"
 # the settings a name mentions, in this order, when they tell the schedules apart
 _NAMED = ("lr_scheduler_type", "learning_rate", "warmup_steps", "max_steps", "lr_scheduler_kwargs")
-_SHORT = {"learning_rate": "lr", "warmup_steps": "warmup", "max_steps": "steps"}
 
 
-def describe(config: ScheduleConfig, fields: Sequence[str] = _NAMED) -> str:
-    """A one-line description of `config` from `fields`, for legends and slide titles:
-    `cosine · lr 3e-4 · warmup 5% · 20,000 steps · num_cycles=3`."""
+english(
+    {
+        "describe.type": "{name}",
+        "describe.lr": "lr {value}",
+        "describe.no_warmup": "no warmup",
+        "describe.warmup_ratio": "warmup {percent}%",
+        "describe.warmup_count": "warmup {count}",
+        "describe.steps": "{count} steps",
+        "describe.steps_epochs": "{count} steps (from epochs)",
+        "describe.kwarg": "{name}={value}",
+        "describe.setting": "{name} {value}",
+        "describe.letter": "{letter}: {text}",
+    }
+)
+
+
+def describe(config: ScheduleConfig, fields: Sequence[str] = _NAMED) -> list[Note]:
+    """A one-line description of `config` from `fields`, for legends and slide titles, as notes a
+    page says in its language (`" · ".join(map(str, ...))` is the English:
+    `cosine · lr 0.0003 · warmup 5% · 20,000 steps · num_cycles=3`)."""
     parts = []
     for name in fields:
         value = getattr(config, name)
         if name == "lr_scheduler_type":
-            parts.append(value)
+            parts.append(Note("describe.type", {"name": value}))
         elif name == "learning_rate":
-            parts.append(f"lr {value:g}")
+            parts.append(Note("describe.lr", {"value": value}))
         elif name == "warmup_steps":
             parts.append(_warmup(value))
         elif name == "max_steps":
-            parts.append(f"{config.total_steps:,} steps" + (" (from epochs)" if config.uses_epochs else ""))
+            key = "describe.steps_epochs" if config.uses_epochs else "describe.steps"
+            parts.append(Note(key, {"count": config.total_steps}))
         elif name == "lr_scheduler_kwargs":
-            parts.extend(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in value.items())
+            parts.extend(Note("describe.kwarg", {"name": k, "value": v}) for k, v in value.items())
         else:
-            parts.append(f"{_SHORT.get(name, name)} {value}")
-    return " · ".join(parts)
+            parts.append(Note("describe.setting", {"name": name, "value": value}))
+    return parts
 
 
-def _warmup(value: float) -> str:
+def _warmup(value: float) -> Note:
     if value == 0:
-        return "no warmup"
-    return f"warmup {value * 100:.4g}%" if value < 1 else f"warmup {int(value):,}"
+        return Note("describe.no_warmup")
+    if value < 1:
+        return Note("describe.warmup_ratio", {"percent": value * 100})
+    return Note("describe.warmup_count", {"count": int(value)})
 
 
-def names(configs: Sequence[ScheduleConfig]) -> list[str]:
-    """Legend names: a letter and the settings that differ between the schedules (the type always).
-    A single schedule gets its full description."""
+def names(configs: Sequence[ScheduleConfig]) -> list[tuple[str, list[Note]]]:
+    """Legend names: a letter and the settings that differ between the schedules (the type
+    always), as (letter, notes); a single schedule gets its full description and no letter."""
     if len(configs) == 1:
-        return [describe(configs[0])]
+        return [("", describe(configs[0]))]
     differing = [
         name
         for name in FIELD_NAMES
@@ -55,7 +75,13 @@ def names(configs: Sequence[ScheduleConfig]) -> list[str]:
     if any(c.total_steps != configs[0].total_steps for c in configs) and "max_steps" not in differing:
         differing.append("max_steps")  # derived from epochs, the step counts still differ
     ordered = [n for n in _NAMED if n in differing] + [n for n in differing if n not in _NAMED]
-    return [f"{LETTERS[i]}: {describe(c, ordered)}" for i, c in enumerate(configs)]
+    return [(LETTERS[i], describe(c, ordered)) for i, c in enumerate(configs)]
+
+
+def english_name(letter: str, parts: Sequence[Note]) -> str:
+    """A name from `names` in English."""
+    text = " · ".join(map(str, parts))
+    return f"{letter}: {text}" if letter else text
 
 
 def _key(value: object) -> str:

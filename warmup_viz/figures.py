@@ -66,6 +66,7 @@ class Curve:
     name: str
     curve: DisplayCurve
     epochs: Sequence[float] | None = None
+    short: str = ""  # in the hover box (a letter); the first schedule alone says `Labels.configured`
 
 
 @dataclass(frozen=True)
@@ -219,7 +220,7 @@ def _schedule_trace(fig, drawn: Curve, style, first: bool, labels: Labels) -> No
     curve, epochs = drawn.curve, drawn.epochs
     x = list(curve.steps) if epochs is None else [float(e) for e in epochs]
     hover_x = "step %{customdata[1]}" if epochs is None else "epoch %{x:.4f} · step %{customdata[1]}"
-    extra = labels.configured if drawn.name == LR_PANEL else drawn.name.split(":")[0]
+    extra = drawn.short or labels.configured
     fig.add_trace(
         go.Scatter(
             x=x,

@@ -17,6 +17,7 @@ from itertools import product
 
 from . import registry, scheduler_types
 from .config import ConfigError, ScheduleConfig
+from .messages import Note, english
 from .schedule import REL_TOL, build
 
 SAMPLE = 64  # points used while searching; the winner is checked on every point
@@ -50,8 +51,21 @@ class Fit:
         return out
 
 
+english(
+    {
+        "infer.too_few": "at least two logged learning rates are needed to recover a schedule",
+        "infer.all_zero": "every logged learning rate is 0: no schedule to recover",
+        "infer.none": "no scheduler type of transformers fits these learning rates",
+    }
+)
+
+
 class NoFit(ValueError):
-    """No scheduler type fits the logged values at all."""
+    """No scheduler type fits the logged values at all; `note` says why."""
+
+    def __init__(self, note: Note):
+        super().__init__(str(note))
+        self.note = note
 
 
 def infer(steps: Sequence[int], lrs: Sequence[float], max_steps: int | None = None) -> Fit:
@@ -60,9 +74,9 @@ def infer(steps: Sequence[int], lrs: Sequence[float], max_steps: int | None = No
     pairs = sorted((int(s), float(v)) for s, v in zip(steps, lrs, strict=True) if s >= 1 and math.isfinite(v))
     pairs = list(dict(pairs).items())
     if len(pairs) < 2:
-        raise NoFit("at least two logged learning rates are needed to recover a schedule")
+        raise NoFit(Note("infer.too_few"))
     if max(v for _, v in pairs) <= 0:
-        raise NoFit("every logged learning rate is 0: no schedule to recover")
+        raise NoFit(Note("infer.all_zero"))
     n = max_steps if max_steps and max_steps >= pairs[-1][0] else pairs[-1][0]
     sample = _sample(pairs)
     best: Fit | None = None
@@ -78,7 +92,7 @@ def infer(steps: Sequence[int], lrs: Sequence[float], max_steps: int | None = No
                 if polished.exact:  # the first type (in transformers' order) that reproduces the log
                     return polished
     if best is None:
-        raise NoFit("no scheduler type of transformers fits these learning rates")
+        raise NoFit(Note("infer.none"))
     return _polish(best, pairs)
 
 

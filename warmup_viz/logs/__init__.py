@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import reading
+from ..messages import Note
 from ..parse import looks_like_pickle
 from ._tables import COLUMNS, STEP_COLUMNS, LogError, tidy
 from .delimited import read_delimited
@@ -81,14 +82,11 @@ def read_log(data: bytes, name: str, step_column: str | None = None) -> Log:
 
 def _read_log(data: bytes, name: str, step_column: str | None) -> Log:
     if not data:
-        raise LogError(f"{name} is empty")
+        raise LogError(Note("log.empty", {"name": name}))
     if data[:2] == b"\x1f\x8b":
         return _read_log(_gunzip(data, name), name.removesuffix(".gz"), step_column)
     if looks_like_pickle(data, name):
-        raise LogError(
-            f"{name} looks like a pickle (training_args.bin and other torch.save files are): it is not read, "
-            "because unpickling runs code. Upload the run's trainer_state.json instead."
-        )
+        raise LogError(Note("log.pickle", {"name": name}))
     run = _run_name(name)
     if _is_event_file(data, name):
         from .tensorboard import read_events  # the only module that imports tensorboard
@@ -101,13 +99,13 @@ def _read_log(data: bytes, name: str, step_column: str | None) -> Log:
         if stripped.startswith("{") and json_error is None:
             fmt, (frame, facts) = "trainer_state", read_json(value, run, name)
         elif json_error is None and not stripped.startswith("["):
-            raise LogError(f"{name} is a single JSON value, not a training log")
+            raise LogError(Note("log.json_value", {"name": name}))
         elif stripped.startswith("{") and (name.lower().endswith(".json") or "\n" not in stripped.rstrip()):
-            raise LogError(f"{name} is not valid JSON ({json_error}): is the file cut off?")
+            raise LogError(Note("log.json_invalid", {"name": name, "problem": json_error}))
         elif stripped.startswith("{"):
             fmt, (frame, facts) = "jsonl", read_jsonl(text, run, name)
         elif stripped.startswith("["):
-            raise LogError(f"{name} is a JSON list, not a training log (expected trainer_state.json or JSON Lines)")
+            raise LogError(Note("log.json_list", {"name": name}))
         else:
             fmt, (frame, facts) = "csv", read_delimited(text, run, name, step_column)
     table, replaced, non_finite = tidy(frame, name)
@@ -120,11 +118,11 @@ def _gunzip(data: bytes, name: str) -> bytes:
     try:
         result = out.decompress(data, MAX_DECOMPRESSED_BYTES + 1)
     except zlib.error as e:
-        raise LogError(f"{name} is not a readable gzip file ({e})") from None
+        raise LogError(Note("log.gzip", {"name": name, "problem": str(e)})) from None
     if len(result) > MAX_DECOMPRESSED_BYTES:
-        raise LogError(f"{name} decompresses to more than {MAX_DECOMPRESSED_BYTES // 2**20} MB; not read")
+        raise LogError(Note("log.gzip_bomb", {"name": name, "limit": MAX_DECOMPRESSED_BYTES // 2**20}))
     if not out.eof:
-        raise LogError(f"{name} is a cut-off gzip file")
+        raise LogError(Note("log.gzip_cut", {"name": name}))
     return result
 
 
@@ -139,7 +137,7 @@ def _decode(data: bytes, name: str) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if b"\x00" in data[:4096]:
-        raise LogError(f"{name} is binary data, not a training log this tool reads")
+        raise LogError(Note("log.binary", {"name": name}))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -147,7 +145,7 @@ def _decode(data: bytes, name: str) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError:
-        raise LogError(f"{name} is not text in UTF-8, UTF-16 or GB18030") from None
+        raise LogError(Note("log.encoding", {"name": name})) from None
 
 
 def _parse_json(text: str) -> tuple[object, str | None]:
@@ -157,7 +155,7 @@ def _parse_json(text: str) -> tuple[object, str | None]:
     except ValueError as e:
         return None, str(e)
     except RecursionError:
-        raise LogError("the JSON is nested too deeply to read") from None
+        raise LogError(Note("log.nested")) from None
 
 
 def _run_name(name: str) -> str:

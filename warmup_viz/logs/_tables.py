@@ -6,11 +6,51 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..messages import Note, english
 
 COLUMNS = ["run", "step", "metric", "value", "epoch", "wall_time"]
 MAX_ROWS = 20_000_000
 # the names a step column (CSV/TSV) or key (JSON Lines) goes by, the likeliest first
 STEP_COLUMNS = ("step", "global_step", "_step", "trainer/global_step", "iteration", "iter")
+
+
+english(
+    {
+        "log.empty": "{name} is empty",
+        "log.pickle": (
+            "{name} looks like a pickle (training_args.bin and other torch.save files are): it is not read, "
+            "because unpickling runs code. Upload the run's trainer_state.json instead."
+        ),
+        "log.json_value": "{name} is a single JSON value, not a training log",
+        "log.json_invalid": "{name} is not valid JSON ({problem}): is the file cut off?",
+        "log.json_list": "{name} is a JSON list, not a training log (expected trainer_state.json or JSON Lines)",
+        "log.gzip": "{name} is not a readable gzip file ({problem})",
+        "log.gzip_bomb": "{name} decompresses to more than {limit} MB; not read",
+        "log.gzip_cut": "{name} is a cut-off gzip file",
+        "log.binary": "{name} is binary data, not a training log this tool reads",
+        "log.encoding": "{name} is not text in UTF-8, UTF-16 or GB18030",
+        "log.nested": "the JSON is nested too deeply to read",
+        "log.no_values": "{name} has no numeric values with a step",
+        "log.too_many": "{name} has {count} values; at most {limit} are read",
+        "log.no_finite": "{name} has no finite numeric values with a step",
+        "log.columns": "{name} has more than {limit} columns; not read",
+        "log.csv": "{name} is not a readable CSV/TSV table ({problem})",
+        "log.no_column": "{name} has no column {column}",
+        "log.no_step": "{name} has no column named like a step ({names})",
+        "log.no_step_pick": "{name} has no column named like a step ({names}); pick the step column: {candidates}",
+        "log.no_metric": "{name} has no numeric metric column besides {step}",
+        "log.json_not_object": "{name} is JSON but not an object",
+        "log.no_history": "{name} is JSON without a log_history list: not a trainer_state.json",
+        "log.line_json": "{name} line {line} is not valid JSON",
+        "log.line_object": "{name} line {line} is not a JSON object",
+        "log.no_step_key": "{name}: no line has a step key (one of {names})",
+        "log.no_metric_values": "{name} has no {metric} values (its metrics: {metrics})",
+        "log.choose_run": "{name} holds {count} runs with {metric} ({runs}): choose one",
+        "log.no_run": "{name} has no run {run} with {metric} (its runs: {runs})",
+        "log.events": "{name}: not a readable TensorBoard event file ({problem})",
+        "log.events_empty": "{name}: the event file has no scalar values",
+    }
+)
 
 
 class LogError(InputError):
@@ -20,7 +60,7 @@ class LogError(InputError):
     `step_columns` lists the columns that could hold the step when the reader could not tell
     which one does, so a person can pick one and read the file again."""
 
-    def __init__(self, message: str, step_columns: tuple[str, ...] = (), name: str = ""):
+    def __init__(self, message: str | Note, step_columns: tuple[str, ...] = (), name: str = ""):
         super().__init__(message, name)
         self.step_columns = step_columns
 
@@ -34,9 +74,9 @@ def tidy(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, int, int]:
             frame[column] = np.nan
     frame = frame[COLUMNS]
     if frame.empty:
-        raise LogError(f"{name} has no numeric values with a step")
+        raise LogError(Note("log.no_values", {"name": name}))
     if len(frame) > MAX_ROWS:
-        raise LogError(f"{name} has {len(frame):,} values; at most {MAX_ROWS:,} are read")
+        raise LogError(Note("log.too_many", {"name": name, "count": len(frame), "limit": MAX_ROWS}))
     step, value = floats(frame["step"]), floats(frame["value"])
     has_step = np.abs(step) < 2**53  # finite, and exact as an integer
     finite = np.isfinite(value)
@@ -53,7 +93,7 @@ def tidy(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, int, int]:
         }
     )
     if frame.empty:
-        raise LogError(f"{name} has no finite numeric values with a step")
+        raise LogError(Note("log.no_finite", {"name": name}))
     runs, metrics, steps = (
         frame["run"].cat.codes.to_numpy(),
         frame["metric"].cat.codes.to_numpy(),

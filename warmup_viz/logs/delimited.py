@@ -9,6 +9,7 @@ import io
 import numpy as np
 import pandas as pd
 
+from ..messages import Note
 from ._tables import STEP_COLUMNS, LogError, floats
 
 MAX_COLUMNS = 10_000
@@ -41,7 +42,7 @@ def _parse(text: str, name: str) -> pd.DataFrame:
     end = text.find("\n")
     first = text if end < 0 else text[:end]
     if len(first) > 1_000_000 or first.count(",") > MAX_COLUMNS or first.count("\t") > MAX_COLUMNS:
-        raise LogError(f"{name} has more than {MAX_COLUMNS:,} columns; not read")
+        raise LogError(Note("log.columns", {"name": name, "limit": MAX_COLUMNS}))
     sep = "\t" if first.count("\t") > first.count(",") else ","
     try:
         # only an empty cell is missing; a written "nan" is a logged NaN, counted as such
@@ -49,7 +50,7 @@ def _parse(text: str, name: str) -> pd.DataFrame:
             io.BytesIO(text.encode()), sep=sep, engine="c", on_bad_lines="error", keep_default_na=False, na_values=[""]
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as e:
-        raise LogError(f"{name} is not a readable CSV/TSV table ({str(e).splitlines()[0][:120]})") from None
+        raise LogError(Note("log.csv", {"name": name, "problem": str(e).splitlines()[0][:120]})) from None
     frame.columns = [str(c) for c in frame.columns]
     return frame
 
@@ -57,12 +58,12 @@ def _parse(text: str, name: str) -> pd.DataFrame:
 def _choose_step(name: str, columns: list[str], candidates: list[str], step_column: str | None) -> str:
     """The step column: the one asked for, else the first candidate named like a step."""
     if step_column is not None and step_column not in columns:
-        raise LogError(f"{name} has no column {step_column!r}", tuple(candidates))
+        raise LogError(Note("log.no_column", {"name": name, "column": repr(step_column)}), tuple(candidates))
     step = step_column or next((c for c in candidates if c.lower() in STEP_COLUMNS), None)
     if step is None:
+        values = {"name": name, "names": ", ".join(STEP_COLUMNS), "candidates": ", ".join(candidates)}
         raise LogError(
-            f"{name} has no column named like a step ({', '.join(STEP_COLUMNS)})"
-            + (f"; pick the step column: {', '.join(candidates)}" if candidates else ""),
+            Note("log.no_step_pick" if candidates else "log.no_step", values),
             tuple(candidates),
         )
     return step
@@ -86,7 +87,7 @@ def _long(frame: pd.DataFrame, step: str, run: str, name: str) -> pd.DataFrame:
         metrics.append(metric)
         parts.append((numbers[present], step_values[present], epochs[present]))
     if not parts:
-        raise LogError(f"{name} has no numeric metric column besides {step!r}")
+        raise LogError(Note("log.no_metric", {"name": name, "step": repr(step)}))
     # one long table built from arrays (no per-row strings): each metric column's rows in turn
     counts = [len(values) for values, _, _ in parts]
     out = pd.DataFrame(

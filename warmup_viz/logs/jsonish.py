@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..messages import Note
 from ._tables import STEP_COLUMNS, LogError
 
 # trainer_state.json's top-level facts, under TrainingArguments' names where they differ
@@ -33,10 +34,10 @@ def _number(value: object) -> bool:
 def read_json(data: object, run: str, name: str) -> tuple[pd.DataFrame, dict]:
     """A parsed trainer_state.json: its log_history entries and its facts."""
     if not isinstance(data, dict):
-        raise LogError(f"{name} is JSON but not an object")
+        raise LogError(Note("log.json_not_object", {"name": name}))
     history = data.get("log_history")
     if not isinstance(history, list):
-        raise LogError(f"{name} is JSON without a log_history list: not a trainer_state.json")
+        raise LogError(Note("log.no_history", {"name": name}))
     steps, metrics, values, epochs = [], [], [], []
     for entry in history:
         # type() rather than isinstance: JSON numbers are exactly int or float, and bool is not one
@@ -72,9 +73,9 @@ def read_jsonl(text: str, run: str, name: str) -> tuple[pd.DataFrame, dict]:
         try:
             entry = json.loads(line)
         except (ValueError, RecursionError):
-            raise LogError(f"{name} line {number} is not valid JSON") from None
+            raise LogError(Note("log.line_json", {"name": name, "line": number})) from None
         if not isinstance(entry, dict):
-            raise LogError(f"{name} line {number} is not a JSON object")
+            raise LogError(Note("log.line_object", {"name": name, "line": number}))
         if step_key is None:
             step_key = next((k for k in STEP_COLUMNS if _number(entry.get(k))), None)
         if step_key is None or not _number(entry.get(step_key)):
@@ -89,7 +90,7 @@ def read_jsonl(text: str, run: str, name: str) -> tuple[pd.DataFrame, dict]:
             if _number(value):
                 rows.append((entry[step_key], key, value, epoch, wall))
     if step_key is None:
-        raise LogError(f"{name}: no line has a step key (one of {', '.join(STEP_COLUMNS)})")
+        raise LogError(Note("log.no_step_key", {"name": name, "names": ", ".join(STEP_COLUMNS)}))
     steps, metrics, values, epochs, walls = zip(*rows, strict=True) if rows else ((),) * 5
     return _frame(run, steps, metrics, values, epochs, walls), {}
 

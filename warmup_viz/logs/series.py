@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import InputError, UsageError
+from ..messages import Note
 
 if TYPE_CHECKING:
     from . import Log
@@ -69,13 +70,18 @@ def series(log: Log, metric: str, run: str | None = None) -> Series:
     rows = table[table["metric"] == metric]
     if rows.empty:
         shown = ", ".join(log.metrics[:_SHOWN]) + (", …" if len(log.metrics) > _SHOWN else "")
-        raise InputError(f"{log.name} has no {metric} values (its metrics: {shown})", log.name)
+        raise InputError(Note("log.no_metric_values", {"name": log.name, "metric": metric, "metrics": shown}), log.name)
     names = runs(log, metric)
     listed = ", ".join(names[:_SHOWN]) + (", …" if len(names) > _SHOWN else "")
     if run is None and len(names) > 1:
-        raise UsageError(f"{log.name} holds {len(names)} runs with {metric} ({listed}): choose one", tuple(names))
+        raise UsageError(
+            Note("log.choose_run", {"name": log.name, "count": len(names), "metric": metric, "runs": listed}),
+            tuple(names),
+        )
     if run is not None and run not in names:
-        raise UsageError(f"{log.name} has no run {run!r} with {metric} (its runs: {listed})", tuple(names))
+        raise UsageError(
+            Note("log.no_run", {"name": log.name, "run": repr(run), "metric": metric, "runs": listed}), tuple(names)
+        )
     chosen = names[0] if run is None else run
     rows = rows[rows["run"] == chosen]
     return Series(chosen, metric, rows["step"].tolist(), rows["value"].tolist())

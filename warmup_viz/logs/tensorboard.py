@@ -10,6 +10,7 @@ import pandas as pd
 from tensorboard.backend.event_processing.event_file_loader import EventFileLoader
 from tensorboard.util import tensor_util
 
+from ..messages import Note
 from ._tables import LogError
 
 
@@ -27,9 +28,9 @@ def read_events(data: bytes, run: str) -> tuple[pd.DataFrame, dict]:
                         rows.append((run, event.step, value.tag, number, math.nan, event.wall_time))
         except Exception as e:  # the reader raises many types on damaged files
             if not rows:
-                raise LogError(f"{run}: not a readable TensorBoard event file ({type(e).__name__})") from None
+                raise LogError(Note("log.events", {"name": run, "problem": type(e).__name__})) from None
     if not rows:
-        raise LogError(f"{run}: the event file has no scalar values")
+        raise LogError(Note("log.events_empty", {"name": run}))
     return pd.DataFrame(rows, columns=["run", "step", "metric", "value", "epoch", "wall_time"]), {}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from warmup_viz import export, schedule, snippets
+from warmup_viz import compare, export, schedule, snippets
 from warmup_viz.config import EXPORT_STEPS_LIMIT, ScheduleConfig
 from warmup_viz.importer import NOT_A_SETTING, SettingsError, read_settings
 
@@ -55,7 +55,8 @@ def _downloads(configs: list[ScheduleConfig], names: list[str]) -> str:
     if too_long:
         st.info(t("exchange.too_many", steps=f"{too_long[0].total_steps:,}", limit=f"{EXPORT_STEPS_LIMIT:,}"))
     else:
-        pairs = list(zip(names, chosen, strict=False))
+        files = [compare.english_name(letter, parts) for letter, parts in compare.names(configs)]
+        pairs = list(zip(files, chosen, strict=False))  # files keep English names
         st.download_button(
             t("exchange.download_button", rows=f"{sum(c.total_steps for c in chosen):,}", format=fmt),
             data=lambda: _table(pairs, fmt),

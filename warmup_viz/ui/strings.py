@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from warmup_viz import check, figures, importer, scheduler_types, simulate  # noqa: F401 (their messages)
+from warmup_viz import check, compare, figures, importer, infer, logs, scheduler_types, simulate  # noqa: F401 (their messages)
 from warmup_viz.messages import ENGLISH, Note, human
 from warmup_viz.schedule import BREAKPOINTS
 
@@ -101,6 +101,7 @@ EN: dict[str, str] = {
     "kwarg.greedy.window_size": "How many values the rolling average spans (with smooth).",
     "kwarg.greedy.reset_start": "Evaluations after which the scheduler's counters start over.",
     # page
+    "app.versus": " vs ",
     "app.title": "warmup-viz",
     "app.tagline": "The learning-rate schedule your Hugging Face Trainer run will really get, computed by transformers.",
     "app.language": "Language",
@@ -328,6 +329,51 @@ EN: dict[str, str] = {
 }
 
 ZH: dict[str, str] = {
+    "describe.type": "{name}",
+    "describe.lr": "学习率 {value}",
+    "describe.no_warmup": "无预热",
+    "describe.warmup_ratio": "预热 {percent}%",
+    "describe.warmup_count": "预热 {count} 步",
+    "describe.steps": "{count} 步",
+    "describe.steps_epochs": "{count} 步（由 epoch 推算）",
+    "describe.kwarg": "{name}={value}",
+    "describe.setting": "{name} {value}",
+    "describe.letter": "{letter}：{text}",
+    "cause.resume": "这次训练在约第 {step} 步从检查点恢复：此后按这些设置、以第一次训练的 learning_rate={learning_rate} 进行（恢复时改动的 learning_rate 会被忽略）",
+    "infer.too_few": "至少需要两个记录的学习率才能还原调度",
+    "infer.all_zero": "记录的学习率全是 0：没有可还原的调度",
+    "infer.none": "transformers 没有任何调度器类型能拟合这些学习率",
+    # log files that cannot be read (the library's keys)
+    "log.empty": "{name} 是空文件",
+    "log.pickle": "{name} 看起来是 pickle 文件（training_args.bin 和其他 torch.save 文件都是）：不读取，因为反序列化会执行代码。请上传这次训练的 trainer_state.json。",
+    "log.json_value": "{name} 只是单个 JSON 值，不是训练日志",
+    "log.json_invalid": "{name} 不是有效的 JSON（{problem}）：文件是否被截断了？",
+    "log.json_list": "{name} 是 JSON 列表，不是训练日志（应为 trainer_state.json 或 JSON Lines）",
+    "log.gzip": "{name} 不是可读的 gzip 文件（{problem}）",
+    "log.gzip_bomb": "{name} 解压后超过 {limit} MB；不读取",
+    "log.gzip_cut": "{name} 是被截断的 gzip 文件",
+    "log.binary": "{name} 是二进制数据，不是本工具能读的训练日志",
+    "log.encoding": "{name} 不是 UTF-8、UTF-16 或 GB18030 编码的文本",
+    "log.nested": "JSON 嵌套太深，无法读取",
+    "log.no_values": "{name} 没有带步数的数值",
+    "log.too_many": "{name} 有 {count} 个值；最多读取 {limit} 个",
+    "log.no_finite": "{name} 没有带步数的有限数值",
+    "log.columns": "{name} 的列数超过 {limit}；不读取",
+    "log.csv": "{name} 不是可读的 CSV/TSV 表格（{problem}）",
+    "log.no_column": "{name} 没有列 {column}",
+    "log.no_step": "{name} 没有名称像步数的列（{names}）",
+    "log.no_step_pick": "{name} 没有名称像步数的列（{names}）；请选择步数列：{candidates}",
+    "log.no_metric": "{name} 除 {step} 外没有数值指标列",
+    "log.json_not_object": "{name} 是 JSON，但不是对象",
+    "log.no_history": "{name} 是 JSON，但没有 log_history 列表：不是 trainer_state.json",
+    "log.line_json": "{name} 第 {line} 行不是有效的 JSON",
+    "log.line_object": "{name} 第 {line} 行不是 JSON 对象",
+    "log.no_step_key": "{name}：没有任何一行含步数键（{names} 之一）",
+    "log.no_metric_values": "{name} 没有 {metric} 的值（它的指标：{metrics}）",
+    "log.choose_run": "{name} 含 {count} 个记录了 {metric} 的运行（{runs}）：请选择一个",
+    "log.no_run": "{name} 没有记录了 {metric} 的运行 {run}（它的运行：{runs}）",
+    "log.events": "{name}：不是可读的 TensorBoard 事件文件（{problem}）",
+    "log.events_empty": "{name}：事件文件里没有标量值",
     "import.pickle": "{name} 看起来是 pickle 文件（training_args.bin 就是）：不读取，因为反序列化会执行代码。请使用 training_args.json、YAML 配置，或粘贴 TrainingArguments 调用。",
     "import.not_utf8": "{name} 不是 UTF-8 文本",
     "import.empty": "没有可读的内容：请粘贴 TrainingArguments(...) 调用、dict、JSON 或 YAML",
@@ -477,6 +523,7 @@ ZH: dict[str, str] = {
     "kwarg.greedy.smooth": "按指标的滑动平均而不是每个值来判断。",
     "kwarg.greedy.window_size": "滑动平均覆盖多少个值（配合 smooth）。",
     "kwarg.greedy.reset_start": "经过多少次评估后调度器的计数器重新开始。",
+    "app.versus": " 对比 ",
     "app.title": "warmup-viz",
     "app.tagline": "你的 Hugging Face Trainer 训练真正会用到的学习率调度，由 transformers 本身计算。",
     "app.language": "语言",
@@ -722,13 +769,21 @@ def figure_labels() -> figures.Labels:
     return figures.Labels(**words, logged=t("fig.logged"), final=t("fig.final"), marks=marks)
 
 
-def say(item: object) -> str:
-    """A library `Note`, or an error that carries one, in the page's language, safe to show as
-    markdown (the values it quotes may be user text). Plain English for one that has no note."""
+def say(item: object, *, markdown: bool = True) -> str:
+    """A library `Note`, or an error that carries one, in the page's language; escaped for
+    markdown (the values it quotes may be user text) unless `markdown=False` (chart text).
+    Plain English for one that has no note."""
+    escape = plain if markdown else str
     note = item if isinstance(item, Note) else getattr(item, "note", None)
     if note is None or not has(note.key):
-        return plain(str(item))
-    return t(note.key, **{k: plain(human(v)) for k, v in note.values.items()})
+        return escape(str(item))
+    return t(note.key, **{k: escape(human(v)) for k, v in note.values.items()})
+
+
+def schedule_name(letter: str, parts: list) -> str:
+    """A schedule's legend name from `compare.names`, in the page's language (chart text)."""
+    text = " · ".join(say(p, markdown=False) for p in parts)
+    return t("describe.letter", letter=letter, text=text) if letter else text
 
 
 def has(key: str) -> bool:

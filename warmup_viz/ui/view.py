@@ -13,7 +13,7 @@ from warmup_viz.config import ConfigError, ScheduleConfig
 from warmup_viz.simulate import Simulation
 
 from . import chart_options, exchange, form, keys, metric_panel, uploads, verdicts
-from .strings import figure_labels, say, t
+from .strings import figure_labels, say, schedule_name, t
 from .text import plain
 
 
@@ -45,13 +45,13 @@ def render_schedule_page() -> None:
     link = share.Link(tuple(d.config for d in drawn), view)
     if len(drawn) == len(results):  # a schedule with an invalid entry keeps the last good link
         _sync_url(link)
-    names = compare.names([d.config for d in drawn])
+    names = [schedule_name(letter, parts) for letter, parts in compare.names([d.config for d in drawn])]
     with below:
         lr_lines, metric_lines = chart_options.lines(logs, view)
         verdicts.verdicts(drawn[0].config, logs, drawn[0].replay)
         _summary(schedule.summarize(drawn[0].config, drawn[0].curve))
         image_format = exchange.render([d.config for d in drawn], names)
-    title = names[0] if len(drawn) == 1 else " vs ".join(names)
+    title = names[0] if len(drawn) == 1 else t("app.versus").join(names)
     figure = _figure(drawn, names, view, logs, lr_lines, metric_lines, title)
     if playing is None:
         playing = chart.toggle(
@@ -94,7 +94,10 @@ def _header(warnings: list[str]) -> bool | None:
 
 
 def _figure(drawn: list[Drawn], names, view: share.View, logs, lr_lines, metric_lines, title: str):
-    curves = [figures.Curve(name, d.curve, _epochs(view, d, logs)) for name, d in zip(names, drawn, strict=True)]
+    curves = [
+        figures.Curve(name, d.curve, _epochs(view, d, logs), d.letter if len(drawn) > 1 else "")
+        for name, d in zip(names, drawn, strict=True)
+    ]
     if len(drawn) == 1:
         curves[0] = figures.Curve(figures.LR_PANEL, drawn[0].curve, curves[0].epochs)
     options = figures.FigureOptions(
