@@ -84,11 +84,11 @@ def test_lesson_every_scheduler_draws():
 def test_chinese_by_link():
     at = app(lang="zh")
     assert not at.exception
-    assert at.radio(key="lang").value == "zh"
+    assert at.radio(key="language_picker").value == "zh"
     assert "由 transformers 本身计算" in at.caption[0].value
     assert at.query_params["lang"] == "zh"
     at = page("pages/learn.py")
-    at.radio(key="lang").set_value("zh").run()
+    at.radio(key="language_picker").set_value("zh").run()
     assert at.title[0].value == "学习：预热（warmup）"
     # (a link straight to /learn?lang=zh is checked in a real browser: tests/test_browser.py)
 

@@ -16,7 +16,8 @@ IMPORT_REPORT = "_import_report"
 EXAMPLE = "example"
 PLAYHEAD = "playhead"
 PRESENT = "present"
-LANG = "lang"
+LANG = "lang"  # the page's language (from the link, or the picker)
+LANG_PICKER = "language_picker"
 
 
 def slot_prefix(number: int) -> str:
