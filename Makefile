@@ -46,4 +46,4 @@ bench: $(VENV)/.dev chromium
 	$(PY) -m bench.bench_load
 
 screenshot: $(VENV)/.dev chromium
-	$(PY) scripts/screenshot.py docs/screenshot.png
+	$(PY) scripts/screenshot.py docs

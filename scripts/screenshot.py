@@ -1,4 +1,6 @@
-"""Take the README's screenshot: the dashboard in Debian's Chromium, at a link with settings."""
+"""Take the README's screenshots in Debian's Chromium (install fonts-noto-cjk and
+fonts-noto-color-emoji first, so no glyph is missing): the first visit, and a 中文 presentation
+at a projector's 1280×720 with the playhead on."""
 
 import pathlib
 import sys
@@ -8,14 +10,23 @@ sys.path.insert(0, str(ROOT))
 
 from tests.browser import chart_data, chromium, streamlit_server  # noqa: E402
 
-LINK = "/"  # the first visit: default settings and the example run beside them
+SHOTS = [
+    # (file, link, viewport): the first visit (the example run beside the first schedule)
+    ("screenshot.png", "/", (1400, 1100)),
+    ("presentation_zh.png", "/?lang=zh&present=1&playhead=1&warmup_steps=0.1&example=false", (1280, 720)),
+]
+DONE_JS = "Array.from(document.querySelectorAll('[data-testid=stPlotlyChart]')).every(c => c.querySelector('.main-svg'))"
 
 if __name__ == "__main__":
-    out = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshot.png")
+    out = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "docs")
+    out.mkdir(exist_ok=True)
     with streamlit_server() as url, chromium() as browser:
-        page = browser.new_page(viewport={"width": 1400, "height": 1100})
-        page.goto(url + LINK)
-        chart_data(page)
-        page.wait_for_timeout(1500)
-        page.screenshot(path=str(out))
-    print(out)
+        for name, link, (width, height) in SHOTS:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(url + link)
+            chart_data(page)
+            page.wait_for_function(DONE_JS)
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(out / name))
+            page.close()
+            print(out / name)

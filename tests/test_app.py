@@ -167,3 +167,33 @@ def test_log_scale_switch():
     at.button_group(key="log_y").set_value(["learning_rate"]).run()
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert figure["layout"]["yaxis"]["type"] == "log"
+
+
+def test_a_link_with_eleven_bad_parameters_shows_one_box_and_the_chart():
+    bad = {
+        "learning_rate": "abc",
+        "warmup_steps": "-1",
+        "max_steps": "0",
+        "lr_scheduler_type": "nope",
+        "lr_scheduler_kwargs": "{x",
+        "layout": "grid",
+        "x_axis": "time",
+        "smoothing": "5",
+        "example": "maybe",
+        "present": "perhaps",
+        "zzz": "1",
+    }
+    at = app(**bad)
+    assert not at.exception and not at.error
+    (box,) = at.warning
+    for name in bad:
+        assert name in box.value.replace("\\", "")
+    assert box.value.count("using the default") == 10
+    x, _ = chart_data(at)
+    assert x == list(range(1, 1001))  # the defaults, drawn
+
+
+def test_link_warnings_in_chinese():
+    at = app(lang="zh", max_steps="abc")
+    (box,) = at.warning
+    assert "这个链接有无法使用的参数" in box.value and "改用默认值" in box.value and "不是整数" in box.value

@@ -74,15 +74,19 @@ def test_cli_infer_prints_settings_that_schedule_takes(tmp_path, capfd):
     assert json.loads(capfd.readouterr().out)["exact"] is False
 
 
-def test_page_recovers_the_example_run_into_schedule_a():
+def test_page_proposes_the_recovered_schedule_beside_a():
+    """Recover proposes, it does not overwrite: the recovered settings arrive as schedule B."""
     from .test_app import app, shown
 
     at = app(lr_scheduler_type="cosine", max_steps="300", warmup_steps="0.1")
     at.button(key="recover.example").click().run()
     assert not at.exception
-    assert at.selectbox(key="lr_scheduler_type").value == "linear"
-    assert at.text_input(key="max_steps").value == "1000" and at.text_input(key="learning_rate").value == "5e-05"
-    assert any(s.startswith("Recovered exactly (every one of 100 logged values)") for s in shown(at.success))
-    assert any("matches at all 100 logged steps" in s for s in shown(at.success))
-    assert at.text_input(key="warmup_steps").value == "100"  # the example warmed up for 10 % of 1000 steps
-    assert at.query_params.get("lr_scheduler_type") is None  # back to the linear type the example used
+    assert at.selectbox(key="lr_scheduler_type").value == "cosine"  # A is as it was
+    assert at.text_input(key="max_steps").value == "300" and at.text_input(key="warmup_steps").value == "0.1"
+    assert at.selectbox(key="s1.lr_scheduler_type").value == "linear"
+    assert at.text_input(key="s1.max_steps").value == "1000" and at.text_input(key="s1.learning_rate").value == "5e-05"
+    assert at.text_input(key="s1.warmup_steps").value == "100"  # the example warmed up for 10 % of 1000 steps
+    assert any(
+        s.startswith("Recovered exactly (every one of 100 logged values) as schedule B") for s in shown(at.success)
+    )
+    assert at.query_params["b.lr_scheduler_type"] == "linear" and at.query_params["lr_scheduler_type"] == "cosine"

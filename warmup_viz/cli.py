@@ -84,6 +84,11 @@ def _parser() -> argparse.ArgumentParser:
     infer = commands.add_parser("infer", help="recover the settings whose schedule reproduces a log's learning rate")
     infer.add_argument("log", help="a training log with learning_rate values")
     infer.add_argument("--run", help=_RUN_HELP)
+    infer.add_argument(
+        "--metric",
+        help="the evaluated metric that steps reduce_lr_on_plateau and greedy, to recover their settings "
+        "when the LR changes in discrete steps (default eval_loss, as Trainer; used when the log has it)",
+    )
     log = commands.add_parser("log", help="print a training log as a tidy table (run,step,metric,value,...)")
     log.add_argument("file", help="trainer_state.json, CSV/TSV, JSON Lines or a TensorBoard event file (or .gz)")
     log.add_argument("--format", choices=("csv", "json"), default="csv")
@@ -167,19 +172,26 @@ def _check(args: argparse.Namespace) -> int:
 
 def _infer(args: argparse.Namespace) -> int:
     """Print the recovered settings as JSON; exit 0 when they reproduce every logged LR, 1 when
-    only a best fit (or none) exists."""
-    import json
-
+    only a best fit (or none) exists. A metric-driven run is recovered by replaying the log's
+    metric (`--metric`, default eval_loss when the log has it); a hint goes to stderr."""
     from .infer import NoFit, infer
+    from .logs import runs
+    from .simulate import DEFAULT_METRIC
 
     log = _read(args.log)
     logged = _series(log, _learning_rate(log), args.run)
+    metric = None
+    if args.metric or logged.run in runs(log, DEFAULT_METRIC):
+        observed = _series(log, args.metric or DEFAULT_METRIC, logged.run)
+        metric = (observed.steps, observed.values)
     try:
-        fit = infer(logged.steps, logged.values, max_steps=log.facts.get("max_steps"))
+        fit = infer(logged.steps, logged.values, max_steps=log.facts.get("max_steps"), metric=metric)
     except NoFit as e:
         print(f"no fit: {e}", file=sys.stderr)
         return 1
     print(json.dumps({**fit.settings(), "max_relative_error": fit.max_relative_error, "exact": fit.exact}))
+    if fit.hint is not None:
+        print(f"note: {fit.hint}", file=sys.stderr)
     return 0 if fit.exact else 1
 
 

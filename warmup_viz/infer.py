@@ -6,84 +6,82 @@ it) or its last step; the warmup end is read off where the LR first peaks; the s
 defaults outward (a grid, then golden-section refinement for floats). Every candidate is judged
 by the largest relative error over the logged steps, `|logged − ours| / learning_rate`; an HF
 Trainer run is reproduced exactly (within `schedule.REL_TOL`), anything else gets its best fit.
+
+An LR that changes in discrete steps by one factor is metric-driven (`reduce_lr_on_plateau`,
+`greedy`): given the run's evaluated metric, their settings are searched by replaying it with
+transformers' own scheduler until the replay reproduces every logged LR (`infer_metric_driven`);
+without it, the best step-based fit carries a `hint` saying so.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from itertools import product
 
 from . import registry, scheduler_types
 from .config import ConfigError, ScheduleConfig
-from .messages import Note, english
+from .fit import Fit, NoFit, logged_pairs, run_length
+from .infer_metric import _drops, _evaluations, _fit_metric_driven
+from .messages import Note
 from .schedule import REL_TOL, build
 
 SAMPLE = 64  # points used while searching; the winner is checked on every point
 LR_DEPENDENT = ("polynomial",)
 MAX_GRID = 2000  # kwargs grids searched jointly up to this many combinations
 MAX_WARMUP_CANDIDATES = 256
+CLOSEST_WARMUP_CANDIDATES = 4  # for the closest curve to a metric-driven LR, no type of which fits
 GOLDEN = (math.sqrt(5) - 1) / 2
 
 
-@dataclass(frozen=True)
-class Fit:
-    """The recovered settings, the largest relative error over the logged steps, and whether
-    that is exact (every logged LR reproduced within `schedule.REL_TOL`)."""
-
-    config: ScheduleConfig
-    max_relative_error: float
-    exact: bool
-    points: int
-
-    def settings(self) -> dict[str, object]:
-        """The recovered settings under TrainingArguments' names (the keys `schedule` takes)."""
-        c = self.config
-        out = {
-            "lr_scheduler_type": c.lr_scheduler_type,
-            "learning_rate": c.learning_rate,
-            "warmup_steps": c.warmup_steps,
-            "max_steps": c.max_steps,
-        }
-        if c.lr_scheduler_kwargs:
-            out["lr_scheduler_kwargs"] = dict(c.lr_scheduler_kwargs)
-        return out
-
-
-english(
-    {
-        "infer.too_few": "at least two logged learning rates are needed to recover a schedule",
-        "infer.all_zero": "every logged learning rate is 0: no schedule to recover",
-        "infer.none": "no scheduler type of transformers fits these learning rates",
-    }
-)
-
-
-class NoFit(ValueError):
-    """No scheduler type fits the logged values at all; `note` says why."""
-
-    def __init__(self, note: Note):
-        super().__init__(str(note))
-        self.note = note
-
-
-def infer(steps: Sequence[int], lrs: Sequence[float], max_steps: int | None = None) -> Fit:
+def infer(
+    steps: Sequence[int],
+    lrs: Sequence[float],
+    max_steps: int | None = None,
+    metric: tuple[Sequence[int], Sequence[float]] | None = None,
+) -> Fit:
     """The best-fitting schedule for logged `(step, learning_rate)` pairs (step `s` logs the LR
-    update `s` used). `max_steps`: the run's, when the log records it. Raises `NoFit`."""
-    pairs = sorted((int(s), float(v)) for s, v in zip(steps, lrs, strict=True) if s >= 1 and math.isfinite(v))
-    pairs = list(dict(pairs).items())
-    if len(pairs) < 2:
-        raise NoFit(Note("infer.too_few"))
-    if max(v for _, v in pairs) <= 0:
-        raise NoFit(Note("infer.all_zero"))
-    n = max_steps if max_steps and max_steps >= pairs[-1][0] else pairs[-1][0]
+    update `s` used). `max_steps`: the run's, when the log records it. `metric`: the run's
+    evaluated metric as `(steps, values)` (eval_loss), which steps `reduce_lr_on_plateau` and
+    `greedy`.
+
+    An LR that changes in discrete steps by one factor is metric-driven: with `metric`, the
+    settings whose replay reproduces it (`infer_metric_driven`); without it (or when no replay
+    does), the best step-based fit with a `hint` saying so. Raises `NoFit`."""
+    pairs = logged_pairs(steps, lrs)
+    n = run_length(pairs, max_steps)
+    drops = _drops(pairs)
+    replayed = None
+    if drops is not None and metric is not None:
+        replayed = _fit_metric_driven(pairs, drops, _evaluations(*metric, n), n)
+        if replayed is not None and replayed.exact:
+            return replayed
+    try:
+        # a metric-driven LR gets a step-based fit only as the closest curve: a shorter search
+        fit = _fit_step_based(pairs, n, MAX_WARMUP_CANDIDATES if drops is None else CLOSEST_WARMUP_CANDIDATES)
+    except NoFit:
+        if replayed is None:
+            raise
+        fit = replayed
+    if drops is None:
+        return fit
+    if replayed is not None and replayed.max_relative_error < fit.max_relative_error:
+        fit = replayed
+    if metric is None:
+        return replace(fit, hint=Note("infer.needs_metric", {"factor": drops.factor, "types": drops.types}))
+    return replace(fit, hint=Note("infer.no_replay", {"factor": drops.factor, "types": drops.types}))
+
+
+def _fit_step_based(pairs: list[tuple[int, float]], n: int, warmups: int = MAX_WARMUP_CANDIDATES) -> Fit:
+    """The best step-based type: the first (in transformers' order) that reproduces `pairs`, else
+    the one with the smallest error. `warmups`: at most this many warmup lengths per type."""
     sample = _sample(pairs)
     best: Fit | None = None
     for name in registry.scheduler_names():
         if registry.info(name).metric_driven:
             continue
-        for warmup in _warmup_candidates(pairs, name):
+        for warmup in _warmup_candidates(pairs, name, warmups):
             fit = _fit_type(name, warmup, n, sample, pairs)
             if fit is not None and (best is None or fit.max_relative_error < best.max_relative_error):
                 best = fit
@@ -105,7 +103,7 @@ def _sample(pairs: list[tuple[int, float]]) -> list[tuple[int, float]]:
     return [pairs[i] for i in sorted(keep)]
 
 
-def _warmup_candidates(pairs: list[tuple[int, float]], name: str) -> list[int]:
+def _warmup_candidates(pairs: list[tuple[int, float]], name: str, limit: int = MAX_WARMUP_CANDIDATES) -> list[int]:
     """Warmup lengths consistent with where the LR first peaks: around the first local maximum
     (restarts can log a higher value later) and around the first global maximum."""
     if not registry.info(name).uses_warmup:
@@ -126,9 +124,9 @@ def _warmup_candidates(pairs: list[tuple[int, float]], name: str) -> list[int]:
         floor = math.floor(top / slope * (1 - 1e-9))
         candidates = {w for w in candidates if w >= floor} or candidates
     ordered = sorted(candidates)
-    if len(ordered) > MAX_WARMUP_CANDIDATES:
-        stride = len(ordered) / MAX_WARMUP_CANDIDATES
-        ordered = sorted({ordered[int(i * stride)] for i in range(MAX_WARMUP_CANDIDATES)} | {ordered[0], ordered[-1]})
+    if len(ordered) > limit:
+        stride = len(ordered) / limit
+        ordered = sorted({ordered[int(i * stride)] for i in range(limit)} | {ordered[0], ordered[-1]})
     return ordered
 
 
@@ -299,3 +297,12 @@ def _polish(fit: Fit, pairs) -> Fit:
 def _max_error(config: ScheduleConfig, pairs) -> float:
     ours = build(config).lrs([s for s, _ in pairs])
     return max(abs(v - x) for (_, v), x in zip(pairs, ours, strict=True)) / config.learning_rate
+
+
+# -- metric-driven types: reduce_lr_on_plateau and greedy ----------------------------------------
+#
+# Trainer steps them with the eval metric after each evaluation: an evaluation at step e sets the
+# LR of updates e + 1 onwards (see simulate). So the LR is constant between evaluations, and each
+# candidate is judged by replaying the metric with transformers' own scheduler object, evaluation
+# by evaluation, against the logged LRs between them; it stops at the first that differs. The
+# winner is checked with `simulate` on every logged step.

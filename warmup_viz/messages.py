@@ -30,6 +30,8 @@ def english(templates: Mapping[str, str]) -> Mapping[str, str]:
 def human(value: object) -> str:
     """A value in prose: floats to 4 significant digits (`2.5e-05`, `56.4`), counts with
     thousands separators (`4,878`), everything else as `str`."""
+    if isinstance(value, Note):
+        return str(value)
     if isinstance(value, bool) or value is None:
         return str(value)
     if isinstance(value, int):

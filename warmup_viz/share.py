@@ -15,13 +15,34 @@ from dataclasses import dataclass, field, fields
 
 from . import logview, parse
 from .config import DEFAULTS, EPOCH_FIELDS, FIELD_NAMES, ConfigError, ScheduleConfig, from_mapping, parse_field
+from .messages import Note, english
 
 LANGUAGES = ("en", "zh")
+english(
+    {
+        "link.bad": "{param}: {problem}; using the default",
+        "link.not_text": "{param} is too long or not text; using the default",
+        "link.unknown": "ignored unknown parameters: {params}",
+        "link.unknown_more": "ignored unknown parameters: {params} and {more} more",
+        "link.one_of": "{name}={value} must be one of: {allowed}",
+        "link.smoothing": "smoothing={value} must be a number from 0 to {high}",
+        "link.not_bool": "{name}={value} must be true or false",
+        "link.not_number": "{name}={value} is not a number",
+    }
+)
 MAX_PARAM_CHARS = 10_000
 PREFIXES = ("", "b.", "c.", "d.", "e.", "f.")
 MAX_SCHEDULES = len(PREFIXES)
 _LISTS = ("metrics", "log_y")
 _SHOWN_UNKNOWN = 5
+
+
+class ViewError(ValueError):
+    """An invalid view option; `note` says why."""
+
+    def __init__(self, note: Note):
+        super().__init__(str(note))
+        self.note = note
 
 
 @dataclass(frozen=True)
@@ -49,18 +70,22 @@ class View:
     def __post_init__(self) -> None:
         for name, value, allowed in (("layout", self.layout, logview.LAYOUTS), ("x_axis", self.x_axis, logview.X_AXES)):
             if value not in allowed:
-                raise ValueError(f"{name}={value!r} must be one of: {', '.join(allowed)}")
+                raise ViewError(
+                    Note("link.one_of", {"name": name, "value": repr(value), "allowed": ", ".join(allowed)})
+                )
         if self.lang not in LANGUAGES:
-            raise ValueError(f"lang={self.lang!r} must be one of: {', '.join(LANGUAGES)}")
+            values = {"name": "lang", "value": repr(self.lang), "allowed": ", ".join(LANGUAGES)}
+            raise ViewError(Note("link.one_of", values))
         if self.diff not in logview.DIFFS:
-            raise ValueError(f"diff={self.diff!r} must be one of: {', '.join(logview.DIFFS)}")
+            values = {"name": "diff", "value": repr(self.diff), "allowed": ", ".join(logview.DIFFS)}
+            raise ViewError(Note("link.one_of", values))
         smoothing = self.smoothing
         if (
             isinstance(smoothing, bool)
             or not isinstance(smoothing, (int, float))
             or not 0 <= smoothing <= logview.MAX_SMOOTHING
         ):
-            raise ValueError(f"smoothing={smoothing!r} must be a number from 0 to {logview.MAX_SMOOTHING}")
+            raise ViewError(Note("link.smoothing", {"value": repr(smoothing), "high": logview.MAX_SMOOTHING}))
 
 
 VIEW_KEYS = tuple(f.name for f in fields(View))
@@ -102,10 +127,10 @@ def encode(config: ScheduleConfig) -> dict[str, str]:
     return out
 
 
-def decode(params: Mapping[str, object], prefix: str = "") -> tuple[ScheduleConfig, list[str]]:
+def decode(params: Mapping[str, object], prefix: str = "") -> tuple[ScheduleConfig, list[Note]]:
     """The config a link describes, and a warning for each parameter that could not be used.
     `prefix` only names the parameters in the warnings (`b.learning_rate`)."""
-    warnings: list[str] = []
+    warnings: list[Note] = []
     values: dict[str, object] = {}
     unknown = []
     for key, raw in params.items():
@@ -114,12 +139,12 @@ def decode(params: Mapping[str, object], prefix: str = "") -> tuple[ScheduleConf
             unknown.append(prefix + key)
             continue
         if text is None:
-            warnings.append(f"Link parameter {prefix}{key} is too long or not text; using the default.")
+            warnings.append(Note("link.not_text", {"param": prefix + key}))
             continue
         try:
             values[key] = parse_field(key, text)
         except ConfigError as e:
-            warnings.append(f"Link parameter {prefix}{key}: {e}; using the default.")
+            warnings.append(_bad(prefix + key, e))
     if unknown:
         warnings.append(_unknown(unknown))
     for _ in range(len(values) + 1):
@@ -130,7 +155,7 @@ def decode(params: Mapping[str, object], prefix: str = "") -> tuple[ScheduleConf
             if field is None:
                 break
             values.pop(field)
-            warnings.append(f"Link parameter {prefix}{field}: {e}; using the default.")
+            warnings.append(_bad(prefix + field, e))
     return DEFAULTS, warnings
 
 
@@ -151,7 +176,7 @@ def encode_link(link: Link) -> dict[str, str]:
     return out
 
 
-def decode_link(params: Mapping[str, object]) -> tuple[Link, list[str]]:
+def decode_link(params: Mapping[str, object]) -> tuple[Link, list[Note]]:
     """The page a link describes, and a warning for each parameter that could not be used."""
     groups: dict[str, dict[str, object]] = {prefix: {} for prefix in PREFIXES}
     view_params, unknown = {}, []
@@ -175,19 +200,20 @@ def decode_link(params: Mapping[str, object]) -> tuple[Link, list[str]]:
     return Link(tuple(configs), view), warnings + more
 
 
-def _decode_view(params: Mapping[str, object]) -> tuple[View, list[str]]:
+def _decode_view(params: Mapping[str, object]) -> tuple[View, list[Note]]:
     values: dict[str, object] = {}
     warnings = []
     for key, raw in params.items():
         text = _text(raw)
         try:
             if text is None:
-                raise ValueError("too long or not text")
+                warnings.append(Note("link.not_text", {"param": key}))
+                continue
             values[key] = _view_value(key, text.strip())
             View(**{key: values[key]})
         except ValueError as e:
             values.pop(key, None)
-            warnings.append(f"Link parameter {key}: {e}; using the default.")
+            warnings.append(_bad(key, e))
     return View(**values), warnings
 
 
@@ -204,8 +230,9 @@ def _view_value(key: str, text: str) -> object:
 def _parsed(key: str, text: str, parser):
     try:
         return parser(text)
-    except ValueError as e:
-        raise ValueError(f"{key}={_shown(text)} {e}") from None
+    except ValueError:
+        kind = "link.not_bool" if parser is parse.boolean else "link.not_number"
+        raise ViewError(Note(kind, {"name": key, "value": _shown(text)})) from None
 
 
 def _text(raw: object) -> str | None:
@@ -214,10 +241,17 @@ def _text(raw: object) -> str | None:
     return text if isinstance(text, str) and len(text) <= MAX_PARAM_CHARS else None
 
 
-def _unknown(keys: list[str]) -> str:
+def _unknown(keys: list[str]) -> Note:
     shown = ", ".join(_shown(k) for k in keys[:_SHOWN_UNKNOWN])
-    more = f" and {len(keys) - _SHOWN_UNKNOWN} more" if len(keys) > _SHOWN_UNKNOWN else ""
-    return f"Ignored unknown link parameter{'s' if len(keys) > 1 else ''} {shown}{more}."
+    if len(keys) > _SHOWN_UNKNOWN:
+        return Note("link.unknown_more", {"params": shown, "more": len(keys) - _SHOWN_UNKNOWN})
+    return Note("link.unknown", {"params": shown})
+
+
+def _bad(param: str, error: ValueError) -> Note:
+    """A parameter that could not be used, why (the error's own note when it has one), and that
+    its default is used instead."""
+    return Note("link.bad", {"param": param, "problem": getattr(error, "note", None) or str(error)})
 
 
 def _shown(text: str, limit: int = 40) -> str:

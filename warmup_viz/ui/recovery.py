@@ -8,6 +8,7 @@ from warmup_viz import share
 from warmup_viz.errors import UsageError
 from warmup_viz.infer import NoFit, infer
 from warmup_viz.logs import Log, learning_rate_metric, runs, series
+from warmup_viz.simulate import DEFAULT_METRIC
 
 from . import form, keys
 from .strings import say, t
@@ -32,17 +33,33 @@ def render(log_key: str, log: Log) -> None:
 
 
 def _recover(log_key: str, log: Log, run: str) -> None:
-    """Callback: recover `run`'s schedule from its logged LR and put it into schedule A."""
+    """Callback: recover `run`'s schedule from its logged LR (and its eval metric, which steps a
+    metric-driven scheduler) and propose it as a new compared schedule: A stays as it was."""
     key = keys.recovered(log_key)
+    if len(form.slots()) >= share.MAX_SCHEDULES:
+        st.session_state[key] = ("none", t("logs.recover_full"))
+        return
     try:
         logged = series(log, learning_rate_metric(log.metrics), run)
-        fit = infer(logged.steps, logged.values, max_steps=log.facts.get("max_steps"))
+        fit = infer(logged.steps, logged.values, max_steps=log.facts.get("max_steps"), metric=_metric(log, run))
     except (NoFit, UsageError) as e:
         st.session_state[key] = ("none", t("logs.recover_none", reason=say(e)))
         return
-    form.apply_settings(fit.settings())
+    letter = form.LETTERS[len(form.slots())]
+    form.add_slot(fit.config)
     shown = plain(", ".join(f"{k}={share.to_text(k, v)}" for k, v in fit.settings().items()))
     if fit.exact:
-        st.session_state[key] = ("ok", t("logs.recover_exact", settings=shown, points=fit.points))
+        report = ("ok", t("logs.recover_exact", settings=shown, points=fit.points, letter=letter))
     else:
-        st.session_state[key] = ("fit", t("logs.recover_fit", settings=shown, error=f"{fit.max_relative_error:.3g}"))
+        report = ("fit", t("logs.recover_fit", settings=shown, error=f"{fit.max_relative_error:.3g}", letter=letter))
+    if fit.hint is not None:
+        report = (report[0], f"{report[1]} {say(fit.hint)}")
+    st.session_state[key] = report
+
+
+def _metric(log: Log, run: str) -> tuple[list[int], list[float]] | None:
+    """The run's evaluated metric (eval_loss, Trainer's default metric_for_best_model), if it has one."""
+    if DEFAULT_METRIC not in log.metrics or run not in runs(log, DEFAULT_METRIC):
+        return None
+    evaluated = series(log, DEFAULT_METRIC, run)
+    return evaluated.steps, evaluated.values

@@ -120,7 +120,7 @@ EN: dict[str, str] = {
     "app.share": "Share this view",
     "app.share_help": "Every setting and view option is in the link (uploaded logs are not). Copy it with the icon.",
     "app.slide_title": "Title for a slide:",
-    "app.link_warning": "{message}",
+    "app.link_warnings": "This link has parameters that could not be used:",
     # summary
     "summary.max_steps": "max_steps",
     "summary.num_warmup_steps": "num_warmup_steps",
@@ -173,7 +173,7 @@ EN: dict[str, str] = {
         "they cannot travel in a link."
     ),
     "logs.example": (
-        "Example run: a tiny GPT-2 trained by `transformers.Trainer` with the default settings "
+        "Example run: a tiny GPT-2 trained by `transformers.Trainer` with the settings a first visit opens on "
         "(examples/trainer_state.json, written by scripts/make_example.py)"
     ),
     "logs.upload": "Upload training logs",
@@ -182,7 +182,12 @@ EN: dict[str, str] = {
     "logs.step_column": "Step column of {name}",
     "logs.step_column_pick": "pick one",
     "logs.step_column_help": "More than one column could hold the step; the chart uses this one.",
-    "logs.status": "**{name}** ({format}): {values} values of {metrics} metrics",
+    "logs.status": "**{name}** ({format}): {values} of {metrics}",
+    "logs.values_one": "{count} value",
+    "logs.values_other": "{count} values",
+    "logs.metrics_one": "{count} metric",
+    "logs.metrics_other": "{count} metrics",
+    "logs.summary": "end-of-run summary of {run}: {values}",
     "logs.replaced": "{count} repeated steps replaced by their last value (a resumed run)",
     "logs.non_finite": "{count} NaN/inf values left out",
     "logs.use_settings": "Use this run's settings ({settings})",
@@ -191,12 +196,14 @@ EN: dict[str, str] = {
     "logs.recover": "Recover the schedule from this run's learning rate",
     "logs.recover_help": (
         "Finds the lr_scheduler_type, learning_rate, warmup_steps, max_steps and kwargs whose schedule reproduces "
-        "the logged values, and puts them into schedule A (and so into the link)."
+        "the logged values, and adds them as a new compared schedule beside A: nothing you set is overwritten."
     ),
-    "logs.recover_exact": "Recovered exactly (every one of {points} logged values): {settings}.",
+    "logs.recover_exact": "Recovered exactly (every one of {points} logged values) as schedule {letter}: {settings}.",
     "logs.recover_fit": (
-        "No type reproduces it exactly; the best fit is {settings}, off by up to {error} of the peak LR."
+        "No type reproduces it exactly; the best fit, added as schedule {letter}, is {settings}, off by up to "
+        "{error} of the peak LR."
     ),
+    "logs.recover_full": "Six schedules are on the page already: remove one to make room for the recovered one.",
     "logs.recover_none": "No scheduler type fits: {reason}.",
     "logs.verdict_example": "{text} (the example was trained with the settings a first visit opens on)",
     # view options
@@ -329,6 +336,16 @@ EN: dict[str, str] = {
 }
 
 ZH: dict[str, str] = {
+    "infer.needs_metric": "学习率按 {factor} 倍阶梯式变化，这是由指标驱动的调度器（{types}）的特征：请提供带评估指标（eval_loss）的日志来还原它的设置；这个按步数的拟合只是最接近的曲线",
+    "infer.no_replay": "学习率按 {factor} 倍阶梯式变化，这是由指标驱动的调度器（{types}）的特征，但用这个指标以任何设置重放都无法重现每个记录值；这是最接近的拟合",
+    "link.bad": "{param}：{problem}；改用默认值",
+    "link.not_text": "{param} 太长或不是文本；改用默认值",
+    "link.unknown": "忽略了未知参数：{params}",
+    "link.unknown_more": "忽略了未知参数：{params} 等另外 {more} 个",
+    "link.one_of": "{name}={value} 必须是以下之一：{allowed}",
+    "link.smoothing": "smoothing={value} 必须是 0 到 {high} 之间的数字",
+    "link.not_bool": "{name}={value} 必须是 true 或 false",
+    "link.not_number": "{name}={value} 不是数字",
     "describe.type": "{name}",
     "describe.lr": "学习率 {value}",
     "describe.no_warmup": "无预热",
@@ -541,7 +558,7 @@ ZH: dict[str, str] = {
     "app.share": "分享此视图",
     "app.share_help": "所有设置和视图选项都在链接里（上传的日志除外）。点图标即可复制。",
     "app.slide_title": "幻灯片标题：",
-    "app.link_warning": "{message}",
+    "app.link_warnings": "这个链接有无法使用的参数：",
     "summary.max_steps": "max_steps",
     "summary.num_warmup_steps": "num_warmup_steps",
     "summary.peak": "峰值学习率",
@@ -550,7 +567,7 @@ ZH: dict[str, str] = {
     "summary.first": "第 1 步的学习率",
     "summary.peak_step": "峰值所在步",
     "summary.steps_per_epoch": "每个 epoch 的步数",
-    "summary.global_batch": "全局 batch 大小",
+    "summary.global_batch": "全局批量大小",
     "summary.global_batch_help": "per_device_train_batch_size × gradient_accumulation_steps × world_size",
     "form.schedule": "调度",
     "form.schedules": "调度",
@@ -589,7 +606,7 @@ ZH: dict[str, str] = {
         "不会进入链接。"
     ),
     "logs.example": (
-        "示例运行：用 `transformers.Trainer` 以默认设置训练的微型 GPT-2"
+        "示例运行：用 `transformers.Trainer` 以首次打开时的设置训练的微型 GPT-2"
         "（examples/trainer_state.json，由 scripts/make_example.py 生成）"
     ),
     "logs.upload": "上传训练日志",
@@ -598,7 +615,12 @@ ZH: dict[str, str] = {
     "logs.step_column": "{name} 的步数列",
     "logs.step_column_pick": "请选择",
     "logs.step_column_help": "有不止一列可能表示步数；图表使用这一列。",
-    "logs.status": "**{name}**（{format}）：{metrics} 个指标共 {values} 个数值",
+    "logs.status": "**{name}**（{format}）：{metrics}共 {values}",
+    "logs.values_one": "{count} 个数值",
+    "logs.values_other": "{count} 个数值",
+    "logs.metrics_one": "{count} 个指标",
+    "logs.metrics_other": "{count} 个指标",
+    "logs.summary": "{run} 训练结束时的汇总：{values}",
     "logs.replaced": "{count} 个重复步被其最后一次的值替换（续训）",
     "logs.non_finite": "{count} 个 NaN/inf 值已略去",
     "logs.use_settings": "采用这次运行的设置（{settings}）",
@@ -607,10 +629,11 @@ ZH: dict[str, str] = {
     "logs.recover": "从这次运行的学习率还原调度",
     "logs.recover_help": (
         "找出能重现日志数值的 lr_scheduler_type、learning_rate、warmup_steps、max_steps 和参数，"
-        "并填入调度 A（也就进入了链接）。"
+        "并作为新的对比调度加在 A 旁边：不会覆盖你设置的任何内容。"
     ),
-    "logs.recover_exact": "已精确还原（全部 {points} 个记录值）：{settings}。",
-    "logs.recover_fit": "没有类型能精确重现；最佳拟合为 {settings}，最大偏差为峰值学习率的 {error}。",
+    "logs.recover_exact": "已精确还原（全部 {points} 个记录值），作为调度 {letter}：{settings}。",
+    "logs.recover_fit": "没有类型能精确重现；最佳拟合（已作为调度 {letter} 加入）为 {settings}，最大偏差为峰值学习率的 {error}。",
+    "logs.recover_full": "页面上已有六个调度：请先移除一个，给还原出的调度腾出位置。",
     "logs.recover_none": "没有调度器类型能拟合：{reason}。",
     "logs.verdict_example": "{text}（示例是用首次打开时的设置训练的）",
     "view.diff": "差异面板",
@@ -777,7 +800,10 @@ def say(item: object, *, markdown: bool = True) -> str:
     note = item if isinstance(item, Note) else getattr(item, "note", None)
     if note is None or not has(note.key):
         return escape(str(item))
-    return t(note.key, **{k: escape(human(v)) for k, v in note.values.items()})
+    return t(
+        note.key,
+        **{k: say(v, markdown=markdown) if isinstance(v, Note) else escape(human(v)) for k, v in note.values.items()},
+    )
 
 
 def schedule_name(letter: str, parts: list) -> str:

@@ -81,16 +81,20 @@ def _header(warnings: list[str]) -> bool | None:
             t("view.playhead"), key=keys.PLAYHEAD, help=t("view.playhead_help"), persist_state="session"
         )
         row[2].caption(t("present.on"))
-        for message in warnings:
-            st.warning(t("app.link_warning", message=plain(message)))
+        _link_warnings(warnings)
         return playing
     head = st.columns([3, 1], vertical_alignment="center")
     head[0].title(t("app.title"))
     head[1].toggle(t("form.present"), key=keys.PRESENT, help=t("form.present_help"), persist_state="session")
     st.caption(t("app.tagline"))
-    for message in warnings:
-        st.warning(t("app.link_warning", message=plain(message)))
+    _link_warnings(warnings)
     return None
+
+
+def _link_warnings(warnings: list) -> None:
+    """One box for everything the link got wrong, each parameter and what was used instead."""
+    if warnings:
+        st.warning("\n".join([t("app.link_warnings", count=len(warnings)), *(f"- {say(w)}" for w in warnings)]))
 
 
 def _figure(drawn: list[Drawn], names, view: share.View, logs, lr_lines, metric_lines, title: str):
