@@ -108,3 +108,28 @@ def test_every_scheduler_type_and_kwarg_has_both_languages():
         keys = [record.text_key] + [record.kwarg_text_key(spec.name) for spec in registry.info(name).kwargs]
         missing += [key for key in keys if key not in EN or key not in ZH]
     assert missing == []
+
+
+def test_library_text_reaches_the_page_only_through_the_catalogue():
+    """Page code says a library message with say() (its key in the page's language), never by
+    showing an error's or a verdict's English text itself."""
+    offenders = []
+    for path in UI_FILES:
+        if path.name == "strings.py":
+            continue  # say() itself, and its fallback for a message without a key
+        tree = ast.parse(path.read_text())
+        said = {
+            id(a)
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "say"
+            for a in n.args
+        }
+        for node in ast.walk(tree):
+            if id(node) in said:
+                continue
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "str" and node.args:
+                if isinstance(node.args[0], ast.Name) and node.args[0].id in ("e", "error", "exc", "note", "verdict"):
+                    offenders.append(f"{path.name}:{node.lineno} str({node.args[0].id})")
+            if isinstance(node, ast.Attribute) and node.attr in ("message", "cause", "reason"):
+                offenders.append(f"{path.name}:{node.lineno} .{node.attr}")
+    assert offenders == []
