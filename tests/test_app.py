@@ -197,3 +197,19 @@ def test_link_warnings_in_chinese():
     at = app(lang="zh", max_steps="abc")
     (box,) = at.warning
     assert "这个链接有无法使用的参数" in box.value and "改用默认值" in box.value and "不是整数" in box.value
+
+
+def test_an_epochs_link_without_max_steps_equals_the_cli_step_for_step(capfd):
+    """One rule for what settings mean: a dataset_size and no max_steps derive it from epochs."""
+    from warmup_viz.cli import main
+
+    params = dict(num_train_epochs="3", dataset_size="13000", per_device_train_batch_size="8", warmup_steps="0.1")
+    at = app(**params)
+    assert not at.exception and not at.error and not at.warning
+    assert main(["schedule", *(x for k, v in params.items() for x in (f"--{k}", v))]) == 0
+    rows = capfd.readouterr().out.splitlines()[1:]
+    cli = {int(s): float(v) for s, v in (r.split(",") for r in rows)}
+    assert len(cli) == 4_875  # ceil(13000 / 8) = 1625 updates per epoch, × 3
+    x, y = chart_data(at)
+    assert x[-1] == 4_875 and all(cli[s] == v for s, v in zip(x, y, strict=True))
+    assert at.query_params["dataset_size"] == "13000" and "max_steps" not in at.query_params  # as given

@@ -108,9 +108,7 @@ def settings_from_args(args: argparse.Namespace) -> dict[str, object]:
     values: dict[str, object] = {n: getattr(args, n) for n, _ in _SETTINGS if getattr(args, n) is not None}
     if args.dataloader_drop_last:
         values["dataloader_drop_last"] = True
-    if "dataset_size" in values and "max_steps" not in values:
-        values["max_steps"] = "-1"  # epochs given, steps not: derive them as Trainer does
-    return values
+    return values  # from_mapping derives max_steps from epochs when a dataset_size is given
 
 
 def _config(args: argparse.Namespace, metric_flags: tuple[str, ...]):

@@ -365,14 +365,25 @@ _PARSE_KEYS = {
 }
 
 
+def derive_max_steps(values: Mapping[str, object]) -> dict[str, object]:
+    """What a set of settings means for the run's length, one rule for links, the CLI and imports:
+    settings that give a `dataset_size` and no `max_steps` derive it from the epochs, as
+    TrainingArguments' `max_steps=-1` default does. Other settings are returned as they are."""
+    out = dict(values)
+    if out.get("dataset_size") not in (None, "") and "max_steps" not in out:
+        out["max_steps"] = FROM_EPOCHS
+    return out
+
+
 def from_mapping(values: Mapping[str, object]) -> ScheduleConfig:
-    """A config from TrainingArguments-named values (text or already parsed).
+    """A config from TrainingArguments-named values (text or already parsed), `max_steps`
+    derived as `derive_max_steps` says.
 
     Accepts the legacy `warmup_ratio` as an alias of a fractional `warmup_steps`. Unknown names
     raise `ConfigError`; so does any invalid value.
     """
     parsed: dict[str, object] = {}
-    for key, value in values.items():
+    for key, value in derive_max_steps(values).items():
         if key not in FIELD_NAMES and key != "warmup_ratio":
             raise ConfigError(key, Note("config.not_setting", {"name": repr(key), "settings": ", ".join(FIELD_NAMES)}))
         parsed[key] = parse_field(key, value) if isinstance(value, str) else value

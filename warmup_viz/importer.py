@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from . import registry
-from .config import FIELD_NAMES, FROM_EPOCHS, ConfigError, parse_field, parse_kwargs
+from .config import FIELD_NAMES, FROM_EPOCHS, ConfigError, derive_max_steps, parse_field, parse_kwargs
 from .errors import InputError, reading
 from .messages import Note, english
 from .parse import looks_like_pickle
@@ -192,9 +192,11 @@ def _settings(mapping: Mapping, source: str) -> Imported:
         else:
             del used[key]
             ignored[key] = Note("import.no_warmup")
+    values = derive_max_steps(values)
     notes = ()
     if "num_train_epochs" in values and "max_steps" not in values:
-        # TrainingArguments' max_steps defaults to -1: the run's length comes from the epochs
+        # TrainingArguments' max_steps defaults to -1: the run's length comes from the epochs, and
+        # from the dataset's size, which the settings do not say
         values["max_steps"] = FROM_EPOCHS
         notes = (Note("import.epochs_need_dataset"),)
     return Imported(values, used, ignored, source, notes)

@@ -114,10 +114,13 @@ def to_text(name: str, value: object) -> str:
 
 def encode(config: ScheduleConfig) -> dict[str, str]:
     """The query parameters of `config`: only settings that differ from the defaults; the epoch
-    settings only when `max_steps` is derived from them."""
+    settings only when `max_steps` is derived from them (then `max_steps` itself is left out: a
+    dataset_size without max_steps means exactly that, as `config.derive_max_steps` says)."""
     out = {}
     for name in FIELD_NAMES:
         if name in EPOCH_FIELDS and not config.uses_epochs:
+            continue
+        if name == "max_steps" and config.uses_epochs and config.dataset_size is not None:
             continue
         value = getattr(config, name)
         default = getattr(DEFAULTS, name)
