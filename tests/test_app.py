@@ -115,7 +115,7 @@ def test_bad_input_shows_a_message_keeps_the_entry_and_no_traceback():
     assert not at.exception
     assert at.text_input(key="learning_rate").value == "abc"
     assert any("learning_rate='abc' is not a number" in t for t in shown(at.error))
-    assert not at.get("plotly_chart")
+    assert any("last valid" in c.value for c in at.caption)  # the chart stays, marked as the last valid one
     at.text_input(key="learning_rate").set_value("1e-3").run()
     assert not at.error and at.get("plotly_chart")
 
@@ -213,3 +213,24 @@ def test_an_epochs_link_without_max_steps_equals_the_cli_step_for_step(capfd):
     x, y = chart_data(at)
     assert x[-1] == 4_875 and all(cli[s] == v for s, v in zip(x, y, strict=True))
     assert at.query_params["dataset_size"] == "13000" and "max_steps" not in at.query_params  # as given
+
+
+def test_an_invalid_setting_keeps_the_last_valid_chart_and_the_rest():
+    at = app(max_steps="200", warmup_steps="0.1")
+    at.text_input(key="learning_rate").set_value("abc").run()
+    assert not at.exception
+    assert any("learning_rate" in e for e in shown(at.error))  # marked where it is entered
+    x, y = chart_data(at)
+    assert x[-1] == 200 and y == schedule.full_table(ScheduleConfig(max_steps=200, warmup_steps=0.1))[1]
+    assert any("last valid" in c.value for c in at.caption)
+    assert at.text_area(key="import_text") is not None  # export and import stay
+    assert at.text_input(key="learning_rate").value == "abc"  # nothing typed is lost
+
+
+def test_choosing_epochs_asks_for_the_dataset_size_without_an_error():
+    at = app(max_steps="200")
+    at.radio(key="steps_from").set_value("epochs").run()
+    assert not at.exception and not at.error
+    assert any("dataset_size" in i.value for i in at.info)
+    at.text_input(key="dataset_size").set_value("1,000").run()  # as people write it
+    assert not at.error and chart_data(at)[0][-1] == 375  # ceil(1000 / 8) × 3

@@ -81,11 +81,11 @@ def test_at_most_six_schedules():
     assert len(at.sidebar.tabs) == 6 and at.button(key="add_schedule").disabled
 
 
-def test_an_invalid_compared_schedule_is_left_out_with_a_message():
+def test_an_invalid_compared_schedule_shows_its_last_valid_settings():
     at = app(**{"b.lr_scheduler_type": "cosine"})
     at.text_input(key="s1.learning_rate").set_value("abc").run()
-    assert not at.exception and any("Schedule B is left out" in w for w in shown(at.warning))
-    assert len(schedule_traces(at)) == 1
+    assert not at.exception and any("Schedule B shows its last valid settings" in c.value for c in at.caption)
+    assert len(schedule_traces(at)) == 2
     assert at.query_params["b.lr_scheduler_type"] == "cosine"  # the link keeps B
 
 

@@ -49,7 +49,8 @@ def test_import_with_epochs_asks_for_the_dataset_size():
     assert not at.exception
     assert at.radio(key="steps_from").value == "epochs"
     assert at.text_input(key="per_device_train_batch_size").value == "4"
-    assert any("dataset_size" in e for e in shown(at.error))  # the form asks for it
+    assert any("dataset_size" in i for i in shown(at.info))  # the form asks for it, where it is entered
+    assert at.get("plotly_chart") and any("Imported into A" in s for s in shown(at.success))  # the rest stays
 
 
 def test_bad_import_is_named_and_changes_nothing():

@@ -235,9 +235,14 @@ def render(prefix: str = "") -> FormResult:
             config = ScheduleConfig(**entries.values)
         except ConfigError as e:
             entries.errors[e.field] = say(e)
+            if e.field == "dataset_size" and entries.values.get("dataset_size") is None:
+                entries.errors[e.field] = t("form.enter_dataset_size")  # not yet typed: asked, not an error
     for name, message in entries.errors.items():
         slot = entries.slots.get(name) or entries.slots["lr_scheduler_type"]
-        slot.error(message)  # already safe: said by the catalogue, user text escaped
+        # already safe: said by the catalogue, user text escaped
+        (slot.info if message == t("form.enter_dataset_size") else slot.error)(message)
+    if config is not None:
+        st.session_state[keys.last_valid(prefix)] = config
     return FormResult(config, entries.errors)
 
 

@@ -43,3 +43,8 @@ def step_column(file_id: str) -> str:
 def sim_metric(letter: str) -> str:
     """The metric chosen to step schedule `letter`'s metric-driven scheduler."""
     return f"sim_metric.{letter}"
+
+
+def last_valid(prefix: str) -> str:
+    """The last valid settings of the schedule whose widget keys start with `prefix`."""
+    return f"_last_valid.{prefix}"

@@ -111,6 +111,7 @@ EN: dict[str, str] = {
     ),
     "app.fix_setting": "Fix the setting marked in the sidebar to see the schedule. {errors}",
     "app.left_out_invalid": "Schedule {letter} is left out until its setting is fixed: {message}",
+    "app.last_valid": "Schedule {letter} shows its last valid settings until the one marked in the sidebar is fixed.",
     "app.left_out": "Schedule {letter} is left out: {message}",
     "app.metric_driven": (
         "**{name}** has no step function: it lowers (or raises) the LR when a watched metric stops "
@@ -133,6 +134,7 @@ EN: dict[str, str] = {
     "summary.global_batch": "global batch size",
     "summary.global_batch_help": "per_device_train_batch_size × gradient_accumulation_steps × world_size",
     # form
+    "form.enter_dataset_size": "Enter dataset_size: with it, max_steps comes from the epochs.",
     "form.schedule": "Schedule",
     "form.schedules": "Schedules",
     "form.type_help": "transformers' SchedulerType values of the installed version.",
@@ -550,6 +552,7 @@ ZH: dict[str, str] = {
     ),
     "app.fix_setting": "请先修正侧栏中标出的设置，才能显示调度曲线。{errors}",
     "app.left_out_invalid": "调度 {letter} 的设置有误，修正前暂不显示：{message}",
+    "app.last_valid": "在侧栏标出的设置改好之前，调度 {letter} 显示它上一次有效的设置。",
     "app.left_out": "调度 {letter} 未显示：{message}",
     "app.metric_driven": (
         "**{name}** 没有按步数的函数：当被监控的指标不再改善时，它会降低（或提高）学习率，"
@@ -569,6 +572,7 @@ ZH: dict[str, str] = {
     "summary.steps_per_epoch": "每个 epoch 的步数",
     "summary.global_batch": "全局批量大小",
     "summary.global_batch_help": "per_device_train_batch_size × gradient_accumulation_steps × world_size",
+    "form.enter_dataset_size": "请填写 dataset_size：有了它，max_steps 才能由 epoch 推算。",
     "form.schedule": "调度",
     "form.schedules": "调度",
     "form.type_help": "所安装 transformers 版本中的 SchedulerType 取值。",

@@ -158,9 +158,12 @@ def _drawable(results: list[form.FormResult], logs: list) -> list[Drawn]:
 
 def _one(letter: str, result: form.FormResult, logs: list) -> tuple[Drawn | None, tuple[str, str]]:
     """Schedule `letter` ready to draw, or None and (severity, why not)."""
-    if result.config is None:
-        return None, ("error", t("app.fix_setting", errors=" ".join(result.errors.values())))
     config = result.config
+    if config is None:
+        config = st.session_state.get(keys.last_valid(form.slots()[form.LETTERS.index(letter)]))
+        if config is None:
+            return None, ("error", t("app.fix_setting", errors=" ".join(result.errors.values())))
+        st.caption(t("app.last_valid", letter=letter))
     info = registry.info(config.lr_scheduler_type)
     if info.metric_driven:
         simulation = metric_panel.simulation(config, logs, letter)
