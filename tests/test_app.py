@@ -90,7 +90,7 @@ def test_changing_an_input_updates_chart_and_url():
     at.text_input(key="warmup_steps").set_value("0.1").run()
     assert chart_data(at)[0] == list(range(1, 51))
     assert chart_data(at)[1][0] == 0.0
-    assert at.query_params == {"max_steps": "50", "warmup_steps": "0.1"}
+    assert at.query_params == {"max_steps": "50", "warmup_steps": "0.1", "example": "false"}  # example retired
     assert any("Step 1 trains at LR 0" in m.value for m in at.markdown)
 
 

@@ -69,7 +69,8 @@ def test_a_bad_file_gets_its_own_message_and_the_rest_keeps_working():
     errors = shown(at.error)
     assert any("training_args.bin" in e and "unpickling runs code" in e for e in errors)
     assert any("<b>x</b>.csv" in e for e in errors)
-    assert {t["legendgroup"] for t in figure(at)["data"]} >= {"schedule", "example", "mine"}
+    assert {t["legendgroup"] for t in figure(at)["data"]} >= {"schedule", "mine"}
+    assert at.checkbox(key="example").value is False  # an upload retires the example run
 
 
 def test_ambiguous_step_column_is_picked_on_the_page():
@@ -128,7 +129,7 @@ def test_log_y_per_panel():
 
 def test_a_bad_setting_keeps_the_uploads_and_view_options():
     at = app()
-    at.file_uploader(key="log_files").upload("mine.csv", CSV)
+    at.file_uploader(key="log_files").upload("mine.csv", CSV).run()
     at.multiselect(key="metrics").set_value(["loss", "grad_norm"]).run()
     at.text_input(key="max_steps").set_value("-3").run()
     assert not at.exception and at.error and at.get("plotly_chart")  # the last valid schedule, marked
@@ -136,3 +137,22 @@ def test_a_bad_setting_keeps_the_uploads_and_view_options():
     at.text_input(key="max_steps").set_value("1000").run()
     assert not at.exception and panels(at) == ["learning_rate", "loss", "grad_norm"]
     assert "mine" in {t.get("legendgroup") for t in figure(at)["data"]}
+
+
+def test_the_example_gets_out_of_the_way_once_the_settings_change():
+    at = app()
+    assert at.checkbox(key="example").value is True
+    at.text_input(key="max_steps").set_value("300").run()
+    assert not at.exception and at.checkbox(key="example").value is False
+    assert "example" not in {t.get("legendgroup") for t in figure(at)["data"]}
+    assert not at.info and not at.warning  # no verdict about a run that isn't theirs
+    assert any("tick it to bring it back" in c.value for c in at.caption)
+    at.checkbox(key="example").check().run()  # one click brings it back, and it stays
+    at.text_input(key="max_steps").set_value("400").run()
+    assert at.checkbox(key="example").value is True
+
+
+def test_the_example_gets_out_of_the_way_once_a_log_is_uploaded():
+    at = app()
+    at.file_uploader(key="log_files").upload("mine.csv", CSV).run()
+    assert not at.exception and at.checkbox(key="example").value is False

@@ -226,3 +226,47 @@ def test_presentation_fits_a_projector_in_chinese(server, browser, link):
     assert all(_luminance(t["fill"]) < 0.2 for t in slide["ticks"])  # dark, not grey
     clashes = [(o["text"], t) for o in slide["others"] for t in slide["ticks"] if _overlap(o, t)]
     assert clashes == []
+
+
+def test_every_format_of_one_run_shows_the_same_metrics_and_the_loss_panel(server, browser, tmp_path, monkeypatch):
+    import re
+
+    from playwright.sync_api import expect
+
+    from warmup_viz.logs import read_log
+
+    from .test_metric_names import write_run
+
+    files = write_run(tmp_path, monkeypatch)  # one real Trainer run, in every format
+    state = files["trainer_state"][0]
+    loss = read_log(state.read_bytes(), state.name).table.query("metric == 'loss'")["value"].tolist()
+    seen = {}
+    for fmt, paths in files.items():
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{server}/?example=false&max_steps=6&warmup_steps=2&learning_rate=0.001")
+        chart_data(page)
+        uploader = page.locator("[data-testid=stFileUploader]", has_text="Upload training logs")
+        uploader.locator("input[type=file]").set_input_files([str(p) for p in paths])
+        expect(page.get_by_text(re.compile(r"\d values? of \d+ metrics?"))).to_have_count(len(paths), timeout=60000)
+        tags = page.locator("[data-testid=stMultiSelect] [data-tag]")  # the metrics chosen: one, by default
+        expect(tags).to_have_count(1)
+        page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")  # the page is complete
+        layout = page.evaluate("document.querySelector('.js-plotly-plot').layout")
+        panels = [layout[k]["title"]["text"] for k in sorted(layout) if k.startswith("yaxis") and "title" in layout[k]]
+        # the metric picker: every metric but the LR, chosen (tags) or offered (options)
+        chosen = [tags.nth(i).get_attribute("aria-label") for i in range(tags.count())]
+        picker = page.get_by_role("combobox", name="Metrics")
+        picker.click()
+        picker.press("ArrowDown")
+        page.get_by_role("option").first.wait_for()
+        offered = [o for o in page.get_by_role("option").all_inner_texts() if o != "Select all"]
+        seen[fmt] = (panels, chosen, sorted(chosen + offered))
+        picker.press("Escape")
+        drawn = [t["y"] for t in chart_data(page) if t["name"].endswith(" · loss")]
+        assert any(y == pytest.approx(loss, rel=1e-7) for y in drawn), fmt  # TensorBoard keeps float32
+        assert "Traceback" not in page.inner_text("body")
+        page.close()
+    first = seen["trainer_state"]
+    assert first[:2] == (["learning_rate", "loss"], ["loss"])  # the loss panel, by default
+    assert {"loss", "grad_norm", "eval_loss"} <= set(first[2]) and not {"train_loss", "epoch"} & set(first[2])
+    assert {fmt: shown for fmt, shown in seen.items() if shown != first} == {}

@@ -52,6 +52,20 @@ def test_stacked_panels_share_the_step_axis(log):
     assert values(raw["y"]) == [3 - s / 50 for s in range(1, 101)]
 
 
+def test_every_run_and_metric_has_one_legend_entry_and_panels_keep_the_chosen_order(log):
+    other = read_log(b"step,loss\n1,2.0\n2,1.5\n", "other.csv")
+    curve = figures.Curve(figures.LR_PANEL, schedule.display_curve(CONFIG))
+    lr = logview.lines([other, log], ["learning_rate"], smoothing=0)
+    metrics = logview.lines([other, log], ["grad_norm", "loss"], smoothing=0.6)
+    fig = json.loads(figures.schedule_figure([curve], lr_lines=lr, metric_lines=metrics).to_json())
+    layout = fig["layout"]
+    assert [layout[f"yaxis{i}"]["title"]["text"] for i in ("", "2", "3")] == ["learning_rate", "grad_norm", "loss"]
+    entries = [t["name"] for t in fig["data"] if t.get("showlegend", True) and t.get("legendgroup") in ("run", "other")]
+    assert sorted(entries) == ["other · loss", "run · grad_norm", "run · logged LR", "run · loss"]
+    drawn = [t for t in fig["data"] if t.get("legendgroup") in ("run", "other") and t["mode"] == "lines"]
+    assert len(drawn) == 2 * 3 and {t["name"] for t in drawn} == {"other · loss", "run · grad_norm", "run · loss"}
+
+
 def test_overlay_puts_metrics_on_a_second_axis(log):
     fig = figure(log, layout="overlay", metrics=["loss"])
     assert fig["layout"]["yaxis2"]["overlaying"] == "y" and fig["layout"]["yaxis2"]["side"] == "right"

@@ -33,7 +33,8 @@ def test_trainer_state_json_from_a_real_trainer(trainer_state):
     assert list(log.table.columns) == COLUMNS
     lr = log.table[log.table.metric == "learning_rate"]
     assert dict(zip(lr.step, lr.value, strict=True)) == logged
-    assert {"loss", "grad_norm", "learning_rate", "train_loss"} <= set(log.metrics)
+    assert {"loss", "grad_norm", "learning_rate"} <= set(log.metrics)
+    assert "train_loss" not in log.metrics and log.summary["trainer_state"]["train_loss"] > 0  # the run's summary
     assert log.facts["max_steps"] == 12 and log.facts["logging_steps"] == 1
     assert lr.epoch.notna().all()
 
@@ -47,8 +48,8 @@ def test_tensorboard_event_file_from_summary_writer(tmp_path):
     path = next(tmp_path.glob("events.out.tfevents.*"))
     log = read_log(path.read_bytes(), path.name)
     assert log.format == "tensorboard"
-    assert set(log.metrics) == {"train/learning_rate", "train/loss"}
-    loss = log.table[log.table.metric == "train/loss"]
+    assert set(log.metrics) == {"learning_rate", "loss"}  # trainer_state's names (logs.names)
+    loss = log.table[log.table.metric == "loss"]
     assert list(loss.step) == list(range(1, 21))
     assert loss.value.iloc[0] == pytest.approx(5.0) and loss.wall_time.notna().all()
     # a cut-off event file still yields what was complete, or a clear message
@@ -58,8 +59,11 @@ def test_tensorboard_event_file_from_summary_writer(tmp_path):
 
 def test_tensorboard_scalar_csv_export():
     text = "Wall time,Step,Value\n1700000000.5,1,0.5\n1700000001.5,2,0.25\n"
-    log = read_log(text.encode(), "run-exp1-tag-train_loss.csv")
-    assert log.table[["step", "metric", "value"]].values.tolist() == [[1, "train_loss", 0.5], [2, "train_loss", 0.25]]
+    log = read_log(text.encode(), "run-exp1-tag-train_loss.csv")  # the download of tag train/loss
+    assert log.table[["run", "step", "metric", "value"]].values.tolist() == [
+        ["exp1", 1, "loss", 0.5],
+        ["exp1", 2, "loss", 0.25],
+    ]
 
 
 def test_wandb_export_splits_runs_and_skips_min_max():
@@ -69,7 +73,7 @@ def test_wandb_export_splits_runs_and_skips_min_max():
     )
     log = read_log(text.encode(), "wandb_export.csv")
     assert sorted(log.table.run.unique()) == ["run-a", "run-b"]
-    assert log.metrics == ["train/loss"] and len(log.table) == 3
+    assert log.metrics == ["loss"] and len(log.table) == 3
 
 
 def test_jsonl_with_resumed_steps_keeps_the_last_and_counts_them():
@@ -198,6 +202,7 @@ TWO_RUNS = (
 
 
 def test_learning_rate_metric_names():
+    assert read_log(TWO_RUNS.encode(), "runs.csv").metrics == ["eval_loss", "learning_rate"]  # b's epoch: no metric
     assert learning_rate_metric(["loss", "train/learning_rate"]) == "train/learning_rate"
     assert learning_rate_metric(["lr", "loss"]) == "lr"
     assert learning_rate_metric(["loss", "lr_scale"]) is None
@@ -205,10 +210,10 @@ def test_learning_rate_metric_names():
 
 def test_one_runs_series_is_chosen_by_name_or_refused_with_the_runs():
     log = read_log(TWO_RUNS.encode(), "runs.csv")
-    lr = series(log, "train/learning_rate", "b")
+    lr = series(log, "learning_rate", "b")
     assert (lr.run, lr.steps, lr.values) == ("b", [1, 2], [0.2, 0.1])
-    with pytest.raises(UsageError, match=r"holds 2 runs with train/learning_rate \(a, b\)") as caught:
-        series(log, "train/learning_rate")
+    with pytest.raises(UsageError, match=r"holds 2 runs with learning_rate \(a, b\)") as caught:
+        series(log, "learning_rate")
     assert caught.value.choices == ("a", "b")
     with pytest.raises(UsageError, match="no run 'c'"):
         series(log, "eval_loss", "c")

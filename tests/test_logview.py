@@ -21,10 +21,20 @@ def test_lines_per_run_and_metric_with_unique_labels():
     out = logview.lines([a, b], ["loss", "grad_norm"], smoothing=0)
     assert [(line.run, line.metric, line.x.tolist(), line.y.tolist()) for line in out] == [
         ("run", "loss", [1, 2, 3], [3.0, 2.0, 1.5]),
-        ("run", "grad_norm", [1, 2, 3], [1.0, 0.5, 0.25]),
         ("run (2)", "loss", [1, 2], [4.0, 3.5]),
+        ("run", "grad_norm", [1, 2, 3], [1.0, 0.5, 0.25]),
     ]
     assert all(line.smooth_y is None for line in out)
+
+
+def test_lines_keep_the_chosen_order_of_metrics_whichever_log_has_them():
+    # the first log lacks the first choice: its panel must still come first
+    a = read_log(b"step,loss\n1,3.0\n2,2.0\n", "a.csv")
+    b = read_log(b"step,loss,grad_norm\n1,4.0,1.0\n2,3.5,0.5\n", "b.csv")
+    for chosen in (["grad_norm", "loss"], ["loss", "grad_norm"]):
+        out = logview.lines([a, b], chosen, smoothing=0)
+        assert list(dict.fromkeys(line.metric for line in out)) == chosen
+        assert [line.run for line in out if line.metric == "loss"] == ["a", "b"]
 
 
 def test_smoothed_line_is_tensorboards_ema_of_the_whole_series():

@@ -163,18 +163,17 @@ def _difference_traces(fig: go.Figure, differences: Sequence[Difference]) -> Non
 
 def _log_traces(fig, lr_lines, metric_lines, metrics, stacked, first_metric_row, labels: Labels) -> None:
     colors = _run_colors([*lr_lines, *metric_lines])
-    shown: set[str] = set()
     for line in lr_lines:
         name = labels.logged.format(run=line.run)
-        fig.add_trace(_trace(line, line.y, colors[line.run], shown, labels, mode="markers", name=name), row=1, col=1)
+        fig.add_trace(_trace(line, line.y, colors[line.run], labels, mode="markers", name=name), row=1, col=1)
     for line in metric_lines:
         color = colors[line.run]
         where = {"row": first_metric_row + metrics.index(line.metric), "col": 1} if stacked else {"secondary_y": True}
         if line.smooth_y is not None:
-            fig.add_trace(_trace(line, line.y, color, shown, labels, opacity=0.25, kind="raw"), **where)
-            fig.add_trace(_trace(line, line.smooth_y, color, shown, labels, kind="smoothed"), **where)
+            fig.add_trace(_trace(line, line.y, color, labels, opacity=0.25, kind="raw"), **where)
+            fig.add_trace(_trace(line, line.smooth_y, color, labels, kind="smoothed"), **where)
         else:
-            fig.add_trace(_trace(line, line.y, color, shown, labels), **where)
+            fig.add_trace(_trace(line, line.y, color, labels), **where)
 
 
 def _layout(fig: go.Figure, panels: int, options: FigureOptions, schedules: Sequence[Curve]) -> None:
@@ -313,7 +312,6 @@ def _trace(
     line: Line,
     y: np.ndarray,
     color: str,
-    shown: set,
     labels: Labels,
     *,
     mode: str = "lines",
@@ -321,19 +319,18 @@ def _trace(
     kind: str | None = None,
     name: str | None = None,
 ) -> go.Scatter:
-    """One line of a run. The legend names each run once; clicking it hides all of the run.
-    `kind` is "raw" or "smoothed" for the two lines of a smoothed metric."""
+    """One line of a run. Every (run, metric) line has its own legend entry ("example · loss"); a
+    smoothed metric's raw and smoothed lines share the smoothed one's. A run's lines are one legend
+    group: clicking an entry hides the whole run. `kind` is "raw" or "smoothed" for the two lines
+    of a smoothed metric."""
     suffix = f" ({getattr(labels, kind)})" if kind else ""
-    show = kind != "raw" and line.run not in shown
-    if show:
-        shown.add(line.run)
     return go.Scatter(
         x=np.asarray(line.x),
         y=np.asarray(y),
         mode=mode,
-        name=name or line.run,
+        name=name or f"{line.run} · {line.metric}",
         legendgroup=line.run,
-        showlegend=show,
+        showlegend=kind != "raw",
         opacity=opacity,
         line={"color": color, "width": 1.5 if kind == "raw" else 2},
         marker={"color": color, "size": 5, "symbol": "circle-open"},

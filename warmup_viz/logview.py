@@ -64,12 +64,14 @@ def lines(
     x_axis: str = "step",
     buckets: int = BUCKETS,
 ) -> list[Line]:
-    """The lines of `metrics` in every log, in the order of logs, runs, then `metrics`.
+    """The lines of `metrics` in every log: in the order of `metrics` (a figure draws a panel per
+    metric in the order its lines come), then of logs and runs.
 
     On the epoch axis, points without an epoch are left out (a run without epochs draws nothing).
     """
     if x_axis not in X_AXES:
         raise ValueError(f"x_axis={x_axis!r} must be one of: {', '.join(X_AXES)}")
+    metrics = list(dict.fromkeys(metrics))
     out = []
     for log, labels in zip(logs, run_labels(logs), strict=True):
         table = log.table[log.table["metric"].isin(metrics)]
@@ -82,7 +84,7 @@ def lines(
                 if rows.empty:
                     continue
                 out.append(_line(label, metric, rows[x_axis].to_numpy(), rows["value"].to_numpy(), smoothing, buckets))
-    return out
+    return sorted(out, key=lambda line: metrics.index(line.metric))  # stable: logs and runs keep their order
 
 
 def _line(run: str, metric: str, x: np.ndarray, y: np.ndarray, smoothing: float, buckets: int) -> Line:

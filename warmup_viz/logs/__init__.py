@@ -17,9 +17,10 @@ import pandas as pd
 from ..errors import reading
 from ..messages import Note
 from ..parse import looks_like_pickle
-from ._tables import COLUMNS, STEP_COLUMNS, LogError, tidy
+from ._tables import COLUMNS, STEP_COLUMNS, LogError, empty_table, tidy
 from .delimited import read_delimited
 from .jsonish import read_json, read_jsonl
+from .names import canonical, metric_name, training_loss
 from .series import Series, is_learning_rate, learning_rate_metric, runs, series, stepping_metrics
 
 MAX_DECOMPRESSED_BYTES = 512 * 1024 * 1024
@@ -32,10 +33,12 @@ __all__ = [
     "Series",
     "is_learning_rate",
     "learning_rate_metric",
+    "metric_name",
     "read_log",
     "runs",
     "series",
     "stepping_metrics",
+    "training_loss",
 ]
 
 
@@ -46,6 +49,8 @@ class Log:
     `facts` holds TrainingArguments-named values the log states (`max_steps`,
     `num_train_epochs`, `logging_steps`, `train_batch_size`, ...). A CSV/TSV whose step column
     could be one of several names them in `step_columns` and the one read in `step_column`.
+    Metrics go by trainer_state's names whatever the format (see `names`); Trainer's end-of-run
+    summary (`train_loss`, `train_runtime`, ...) is in `summary` (run -> name -> value), not a metric.
     """
 
     name: str
@@ -56,6 +61,7 @@ class Log:
     facts: dict[str, object] = field(default_factory=dict)
     step_column: str | None = None
     step_columns: tuple[str, ...] = ()
+    summary: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def metrics(self) -> list[str]:
@@ -108,9 +114,13 @@ def _read_log(data: bytes, name: str, step_column: str | None) -> Log:
             raise LogError(Note("log.json_list", {"name": name}))
         else:
             fmt, (frame, facts) = "csv", read_delimited(text, run, name, step_column)
-    table, replaced, non_finite = tidy(frame, name)
+    named, summary = canonical(frame)
+    if named.empty and not frame.empty:  # only a summary or the epoch (TensorBoard's CSV of train/epoch)
+        table, replaced, non_finite = empty_table(), 0, 0
+    else:
+        table, replaced, non_finite = tidy(named, name)
     step_column, step_columns = facts.pop("step_column", None), facts.pop("step_columns", ())
-    return Log(name, fmt, table, replaced, non_finite, facts, step_column, step_columns)
+    return Log(name, fmt, table, replaced, non_finite, facts, step_column, step_columns, summary)
 
 
 def _gunzip(data: bytes, name: str) -> bytes:

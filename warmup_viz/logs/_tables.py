@@ -10,8 +10,9 @@ from ..messages import Note, english
 
 COLUMNS = ["run", "step", "metric", "value", "epoch", "wall_time"]
 MAX_ROWS = 20_000_000
-# the names a step column (CSV/TSV) or key (JSON Lines) goes by, the likeliest first
-STEP_COLUMNS = ("step", "global_step", "_step", "trainer/global_step", "iteration", "iter")
+# the names a step column (CSV/TSV) or key (JSON Lines) goes by, the likeliest first: the
+# trainer's own step (Trainer's and Lightning's W&B step keys) before W&B's count of log calls
+STEP_COLUMNS = ("step", "global_step", "train/global_step", "trainer/global_step", "_step", "iteration", "iter")
 
 
 english(
@@ -105,6 +106,18 @@ def tidy(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, int, int]:
     last[:-1] = (runs[1:] != runs[:-1]) | (metrics[1:] != metrics[:-1]) | (steps[1:] != steps[:-1])
     frame = frame.take(order[last]).reset_index(drop=True)
     return frame, int((~last).sum()), non_finite
+
+
+def empty_table() -> pd.DataFrame:
+    """A table of no rows, typed as `tidy`'s are: the log of a file that holds only a run's summary."""
+    return pd.DataFrame(
+        {
+            "run": pd.Categorical([]),
+            "step": np.array([], dtype="int64"),
+            "metric": pd.Categorical([]),
+            **{column: np.array([], dtype=float) for column in ("value", "epoch", "wall_time")},
+        }
+    )
 
 
 def floats(column: pd.Series) -> np.ndarray:

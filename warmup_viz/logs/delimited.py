@@ -1,5 +1,6 @@
 """CSV/TSV logs: a step column and metric columns, including TensorBoard's scalar export
-(`Wall time,Step,Value`) and W&B's export (`Step`, `<run> - <metric>`, `...__MIN`, `...__MAX`)."""
+(`Wall time,Step,Value`, in a file named `run-<run>-tag-<tag>.csv`) and W&B's export (`Step`,
+`<run> - <metric>`, `...__MIN`, `...__MAX`). Metric names are mapped by `names.canonical` afterwards."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pandas as pd
 
 from ..messages import Note
 from ._tables import STEP_COLUMNS, LogError, floats
+from .names import download_tag
 
 MAX_COLUMNS = 10_000
 
@@ -24,11 +26,12 @@ def read_delimited(text: str, run: str, name: str, step_column: str | None = Non
     step = _choose_step(name, columns, candidates, step_column)
     facts = {"step_column": step, "step_columns": tuple(candidates)} if len(candidates) > 1 else {}
     if set(columns) >= {"Wall time", "Step", "Value"}:  # TensorBoard's scalar export
+        run, tag = _tb_download(run)
         out = pd.DataFrame(
             {
                 "run": run,
                 "step": frame["Step"],
-                "metric": _tb_metric(run),
+                "metric": download_tag(tag),
                 "value": frame["Value"],
                 "wall_time": frame["Wall time"],
             }
@@ -134,8 +137,12 @@ def _step_columns(frame: pd.DataFrame) -> list[str]:
     return named + others
 
 
-def _tb_metric(run: str) -> str:
-    # TensorBoard names its export "run-<run>-tag-<tag>.csv"
-    if "-tag-" in run:
-        return run.split("-tag-", 1)[1]
-    return "value"
+def _tb_download(name: str) -> tuple[str, str]:
+    """(run, tag) of a TensorBoard CSV download, which TensorBoard names `run-<run>-tag-<tag>.csv`
+    (the browser turns the tag's `/` into `_`); a renamed file is one run whose tag is unknown."""
+    if name.startswith("run-") and "-tag-" in name:
+        run, tag = name.removeprefix("run-").split("-tag-", 1)
+        return run or name, tag or "value"
+    if "-tag-" in name:
+        return name, name.split("-tag-", 1)[1] or "value"
+    return name, "value"

@@ -21,7 +21,7 @@ STATE_FACTS = {
     "train_batch_size": "train_batch_size",
     "global_step": "global_step",
 }
-_NOT_METRICS = {"step", "epoch", "total_flos"}
+_NOT_METRICS = {"step", "epoch"}
 
 
 _NUMBER = (int, float)
@@ -46,7 +46,7 @@ def read_json(data: object, run: str, name: str) -> tuple[pd.DataFrame, dict]:
         epoch = entry.get("epoch")
         epoch = epoch if type(epoch) in _NUMBER else math.nan
         for key, value in entry.items():
-            # the final summary entry (train_loss, train_runtime, ...) is kept under its own names
+            # the end-of-run summary (train_loss, train_runtime, ...) is set aside by names.canonical
             if type(value) in _NUMBER and key not in _NOT_METRICS:
                 steps.append(step)
                 metrics.append(key)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from warmup_viz import logview, share
-from warmup_viz.logs import Log, learning_rate_metric
+from warmup_viz.logs import Log, learning_rate_metric, training_loss
 
 from .strings import labels, language, t
 
 _PERSIST = "session"  # keep a choice while its widget is not drawn
-LOSS_NAMES = ("loss", "train/loss", "train_loss_step")
 
 
 def options(logs: list, *, compared: bool = False) -> share.View:
@@ -104,8 +103,10 @@ def _choice(col, name: str, options: tuple[str, ...], prefix: str, *, disabled: 
 
 
 def default_metrics(metric_names: list[str]) -> list[str]:
-    """The metric shown when none is chosen: the training loss, else the first metric."""
-    return [m for m in metric_names if m in LOSS_NAMES][:1] or metric_names[:1]
+    """The metric shown when none is chosen: the training loss whatever its name (`training_loss`),
+    else the first metric."""
+    loss = training_loss(metric_names)
+    return [loss] if loss is not None else metric_names[:1]
 
 
 def _lr_metrics(logs: list) -> set[str]:

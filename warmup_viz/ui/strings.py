@@ -178,6 +178,7 @@ EN: dict[str, str] = {
         "Example run: a tiny GPT-2 trained by `transformers.Trainer` with the settings a first visit opens on "
         "(examples/trainer_state.json, written by scripts/make_example.py)"
     ),
+    "logs.example_retired": "The example run is hidden now that you have settings or logs of your own: tick it to bring it back.",
     "logs.upload": "Upload training logs",
     "logs.reading": "Reading the log…",
     "logs.file_error": "{name}: {message}",
@@ -613,6 +614,7 @@ ZH: dict[str, str] = {
         "示例运行：用 `transformers.Trainer` 以首次打开时的设置训练的微型 GPT-2"
         "（examples/trainer_state.json，由 scripts/make_example.py 生成）"
     ),
+    "logs.example_retired": "你已有自己的设置或日志，示例运行已隐藏：勾选即可恢复。",
     "logs.upload": "上传训练日志",
     "logs.reading": "正在读取日志…",
     "logs.file_error": "{name}：{message}",

@@ -50,7 +50,29 @@ def uploads() -> list[Loaded]:
 
 def _example_switch() -> bool:
     st.session_state.setdefault(keys.EXAMPLE, True)  # the widget default, set where a link can override it
-    return st.checkbox(t("logs.example"), key=keys.EXAMPLE, persist_state=_PERSIST)
+    shown = st.checkbox(t("logs.example"), key=keys.EXAMPLE, persist_state=_PERSIST)
+    if st.session_state.get(keys.EXAMPLE_RETIRED) and not shown:
+        st.caption(t("logs.example_retired"))
+    return shown
+
+
+def _use_settings(settings: dict) -> None:
+    """Callback: a log's own settings into schedule A. Taking the example's settings is not
+    "settings of your own": the example run stays."""
+    form.apply_settings(settings)
+    st.session_state.pop(keys.EXAMPLE_FIRST, None)
+
+
+def retire_example(config) -> None:
+    """The example run is for a first visit: once the person changes schedule A's settings or
+    uploads a log, switch it off (once; the switch brings it back, and the page says so)."""
+    state = st.session_state
+    if state.get(keys.EXAMPLE_RETIRED) or not state.get(keys.EXAMPLE, True):
+        return
+    first = state.setdefault(keys.EXAMPLE_FIRST, config)
+    if (config is not None and config != first) or state.get("log_files"):
+        state[keys.EXAMPLE] = False
+        state[keys.EXAMPLE_RETIRED] = True
 
 
 def _one_file(file) -> Loaded | None:
@@ -83,12 +105,19 @@ def _one_file(file) -> Loaded | None:
 
 def _status(item: Loaded) -> None:
     log = item.log
-    metrics = len(log.metrics)
-    parts = [t("logs.status", name=plain(log.name), format=log.format, values=f"{len(log.table):,}", metrics=metrics)]
+
+    def count(key: str, n: int) -> str:  # "1 metric", "3 metrics"
+        return t(f"{key}_one" if n == 1 else f"{key}_other", count=f"{n:,}")
+
+    values, metrics = count("logs.values", len(log.table)), count("logs.metrics", len(log.metrics))
+    parts = [t("logs.status", name=plain(log.name), format=log.format, values=values, metrics=metrics)]
     if log.replaced:
         parts.append(t("logs.replaced", count=f"{log.replaced:,}"))
     if log.non_finite:
         parts.append(t("logs.non_finite", count=f"{log.non_finite:,}"))
+    for run, summary in log.summary.items():
+        shown = ", ".join(f"{plain(name)} {value:.6g}" for name, value in summary.items())
+        parts.append(t("logs.summary", run=plain(run), values=shown))
     st.markdown("; ".join(parts))
     if learning_rate_metric(log.metrics) is not None:
         recovery.render(item.key, log)
@@ -98,7 +127,7 @@ def _status(item: Loaded) -> None:
         st.button(
             t("logs.use_settings", settings=described),
             key=f"use_settings.{item.key}",
-            on_click=form.apply_settings,
+            on_click=_use_settings,
             args=(settings,),
             help=t("logs.use_settings_help"),
         )

@@ -35,6 +35,7 @@ def render_schedule_page() -> None:
     chart, below = st.container(), st.container()
     # the log section and the view options are drawn on every run, even when the settings are
     # invalid: a widget that is not drawn loses its value (and an upload its files)
+    uploads.retire_example(results[0].config)
     logs = uploads.uploads()
     with below:
         view = chart_options.options(logs, compared=len(results) > 1)
