@@ -156,3 +156,27 @@ def test_check_json_gives_the_same_as_data(real_run, capfd):
     out = json.loads(line)
     assert out["matches"] is False and out["first_differing_step"] == 2 and out["causes"] == ["warmup_steps"]
     assert out["matching_settings"] == {"warmup_steps": 0.06} and out["logged"] == pytest.approx(1e-3 / 3)
+
+
+@pytest.mark.parametrize("run", [dict(lr_scheduler_type="linear", warmup_steps=25, max_steps=20, learning_rate=1e-3)])
+def test_a_real_run_with_warmup_longer_than_max_steps(tmp_path, run, capfd):
+    """transformers accepts warmup > max_steps: schedule equals what the run logged at every step,
+    check says it matches, and the summary says the peak is never reached."""
+    from warmup_viz import schedule
+
+    trainer, logged = run_trainer(tmp_path, **run)
+    trainer.state.save_to_json(str(tmp_path / "trainer_state.json"))
+    config = ScheduleConfig(**run)
+    assert schedule.full_table(config)[1] == [logged[s] for s in sorted(logged)]
+    flags = [x for k, v in run.items() for x in (f"--{k}", str(v))]
+    assert main(["check", str(tmp_path / "trainer_state.json"), *flags]) == 0
+    assert "matches at all 20 logged steps" in capfd.readouterr().out
+    assert any(n.key == "note.peak_never_reached" for n in schedule.summarize(config).notes)
+
+
+def test_the_page_names_the_cause_in_chinese():
+    from .test_app import app, shown
+
+    at = app(lang="zh", warmup_steps="0.05")  # the example run warmed up for 100 steps, not 50
+    texts = shown(at.info)
+    assert any("可能的原因" in t and "warmup_steps：这次训练预热了 100 步（你的是 50）" in t for t in texts), texts

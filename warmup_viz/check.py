@@ -38,7 +38,7 @@ english(
         "verdict.matches": "matches at all {count} logged steps",
         "verdict.past_max_steps": "the log reaches step {last}, past max_steps={max_steps}",
         "verdict.differs": "differs from step {step}: logged {logged}, configured {configured}",
-        "verdict.likely": "likely cause",
+        "verdict.with_causes": "{verdict}. Likely cause: {causes}",
         "cause.convention": (
             "every value is shifted one step: transformers before 4.51 logged the LR of the next update "
             "(view these logs with the old convention)"
@@ -92,10 +92,10 @@ class Verdict:
     @property
     def message(self) -> str:
         """The verdict in English (numbers as people read them)."""
-        text = str(self.note)
-        if self.causes:
-            text += f". {Note('verdict.likely')}: " + "; ".join(str(c.note) for c in self.causes)
-        return text
+        if not self.causes:
+            return str(self.note)
+        causes = "; ".join(str(c.note) for c in self.causes)
+        return str(Note("verdict.with_causes", {"verdict": str(self.note), "causes": causes}))
 
     @property
     def cause(self) -> str | None:
@@ -168,10 +168,6 @@ def _causes(config: ScheduleConfig, steps: list[int], lrs: list[float], facts: d
     """The settings that reproduce the log, as few changes from `config` as are found."""
     if _shifted(config, steps, lrs):
         return [Cause("convention", Note("cause.convention"), {"logging_convention": "before_4.51"})]
-    resumed = detect_resume(config, steps, lrs)
-    if resumed is not None:
-        values = {"step": resumed.global_step, "learning_rate": resumed.learning_rate}
-        return [Cause("resume", Note("cause.resume", values), {"learning_rate": resumed.learning_rate})]
     found: list[Cause] = []
     base = config
     length = _run_length(config, steps, facts)
@@ -180,11 +176,21 @@ def _causes(config: ScheduleConfig, steps: list[int], lrs: list[float], facts: d
         found.append(cause)
         if _reproduces(base, steps, lrs):
             return found
-    for search in (_warmup, _type, _peak):
+    for search in (_warmup, _type, _peak, _resumed):
         cause = search(base, steps, lrs)
         if cause is not None:
             return [*found, cause]
     return found + _recovered(base, steps, lrs, facts)
+
+
+def _resumed(config: ScheduleConfig, steps, lrs) -> Cause | None:
+    """A run resumed from a checkpoint with these settings (tried after every single-setting
+    change: a resume with other settings looks like one from its first differing step on)."""
+    resumed = detect_resume(config, steps, lrs)
+    if resumed is None:
+        return None
+    values = {"step": resumed.global_step, "learning_rate": resumed.learning_rate}
+    return Cause("resume", Note("cause.resume", values), {"learning_rate": resumed.learning_rate})
 
 
 def _reproduces(config: ScheduleConfig | None, steps, lrs) -> bool:

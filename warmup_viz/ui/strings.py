@@ -419,7 +419,7 @@ ZH: dict[str, str] = {
     "verdict.matches": "全部 {count} 个记录步都一致",
     "verdict.past_max_steps": "日志到达第 {last} 步，超过了 max_steps={max_steps}",
     "verdict.differs": "从第 {step} 步起不一致：记录值 {logged}，配置值 {configured}",
-    "verdict.likely": "可能的原因",
+    "verdict.with_causes": "{verdict}。可能的原因：{causes}",
     "cause.convention": "每个值都错开了一步：transformers 4.51 之前记录的是下一次更新的学习率（请用旧的记录约定查看这些日志）",
     "cause.max_steps": "max_steps：这次训练是 {run}（你的是 {yours}）",
     "cause.max_steps_epochs": "max_steps：这次训练是 {run}（你算出的是 {yours}）—— {settings} 可得到 {run}",
