@@ -130,6 +130,7 @@ def test_log_y_per_panel():
 def test_a_bad_setting_keeps_the_uploads_and_view_options():
     at = app()
     at.file_uploader(key="log_files").upload("mine.csv", CSV).run()
+    at.checkbox(key="example").check().run()  # the upload retired the example run; bring it back
     at.multiselect(key="metrics").set_value(["loss", "grad_norm"]).run()
     at.text_input(key="max_steps").set_value("-3").run()
     assert not at.exception and at.error and at.get("plotly_chart")  # the last valid schedule, marked
