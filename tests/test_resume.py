@@ -5,6 +5,7 @@ First runs save checkpoints; each resumed run is a second `Trainer(...).train(re
 with other settings (longer, new learning_rate, more epochs, another type, the same).
 """
 
+import json
 import math
 import pathlib
 
@@ -14,7 +15,7 @@ from transformers import GPT2Config, GPT2LMHeadModel, Trainer, TrainingArguments
 
 from warmup_viz import schedule
 from warmup_viz.cli import main
-from warmup_viz.config import FIELD_NAMES, from_mapping
+from warmup_viz.config import FIELD_NAMES, ScheduleConfig, from_mapping
 from warmup_viz.errors import ConfigError, InputError
 from warmup_viz.resume import checkpoint_from, detect_resume, read_checkpoint, resume
 
@@ -248,3 +249,37 @@ def test_check_says_the_log_was_resumed(runs, name):
     verdict = compare(config, list(logged), list(logged.values()))
     assert not verdict.matches and [c.code for c in verdict.causes] == ["resume"]
     assert f"at about step {FIRST[first][2]}" in verdict.message
+
+
+@pytest.mark.parametrize("name", RESUMED)
+def test_the_pages_resumed_curve_equals_the_real_resumed_run(runs, name):
+    """ "B resumes A from step k" (no checkpoint file: A's settings make it) draws what Trainer logged."""
+    from warmup_viz.resume import resumed_curve
+
+    first, settings = RESUMED[name]
+    _, _, logged = runs[name]
+    a = config_of(FIRST[first][0], FIRST[first][1])
+    b = config_of(settings, FIRST[first][1])
+    curve = resumed_curve(a, b, FIRST[first][2])
+    assert curve.steps[-1] == b.total_steps
+    assert all(logged[s] == v for s, v in zip(curve.steps, curve.lrs, strict=True)), name
+    assert any(m.kind == "resume" and m.step == FIRST[first][2] + 2 for m in curve.breakpoints)
+
+
+def test_a_link_draws_b_resuming_a_and_explains_the_ignored_learning_rate():
+    from warmup_viz.resume import resumed_curve
+
+    from .test_app import app
+
+    params = {"lr_scheduler_type": "cosine", "warmup_steps": "4", "max_steps": "20", "learning_rate": "0.001"}
+    resumed = {"b.lr_scheduler_type": "cosine", "b.warmup_steps": "4", "b.max_steps": "30", "b.learning_rate": "0.0003"}
+    at = app(**params, **resumed, **{"b.resume_from_checkpoint": "checkpoint-8"})
+    assert not at.exception and not at.error and not at.warning
+    assert at.text_input(key="s1.resume_from_checkpoint").value == "checkpoint-8"
+    traces = [t for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"] if t["name"].startswith("B")]
+    a = ScheduleConfig(lr_scheduler_type="cosine", warmup_steps=4, max_steps=20, learning_rate=1e-3)
+    b = a.replace(max_steps=30, learning_rate=3e-4)
+    assert traces[0]["y"] == list(resumed_curve(a, b, 8).lrs)
+    captions = [c.value.replace("\\", "") for c in at.caption]
+    assert any("learning_rate=0.0003 is ignored on resume: the checkpoint keeps 0.001" in c for c in captions)
+    assert at.query_params["b.resume_from_checkpoint"] == "checkpoint-8"

@@ -33,6 +33,7 @@ MARK_COLORS = {
     "restart": "#059669",
     "cut": "#b91c1c",
     "raise": "#15803d",
+    "resume": "#b45309",
     "end": "#111827",
 }
 LR_PANEL = "learning_rate"
@@ -258,7 +259,7 @@ def _marks(fig, drawn: Curve, log_lr: bool, labels: Labels) -> None:
         col=1,
     )
     for b in marks:
-        if b.kind in ("warmup_end", "decay_start", "restart", "cut", "raise"):
+        if b.kind in ("warmup_end", "decay_start", "restart", "cut", "raise", "resume"):
             line = {"color": MARK_COLORS[b.kind], "width": 1, "dash": "dot"}
             fig.add_vline(x=x_of[b.step], line=line, row="all", col=1)
     final = marks[-1] if marks else None

@@ -25,7 +25,19 @@ from dataclasses import dataclass
 
 from .config import EXPORT_STEPS_LIMIT, ScheduleConfig
 from .errors import ConfigError, InputError
-from .schedule import REL_TOL, build
+from .messages import Note, english
+from .schedule import DISPLAY_POINTS, REL_TOL, Breakpoint, DisplayCurve, breakpoints, build, display_steps
+
+english(
+    {
+        "resume.step_range": "resume_from_checkpoint=checkpoint-{step} must lie inside the first run (steps 1 to {max_steps})",
+        "resume.lr_ignored": (
+            "learning_rate={theirs} is ignored on resume: the checkpoint keeps {kept}, so from step {step} the LR is "
+            "{kept} × the new schedule's lambda."
+        ),
+        "resume.jump": "resumed from checkpoint-{step}: steps up to {next} are the first run's, the new settings act from step {from_step}.",
+    }
+)
 
 MAX_STATE_BYTES = 512 * 2**20
 MAX_SCHEDULER_BYTES = 16 * 2**20
@@ -214,3 +226,30 @@ def detect_resume(config: ScheduleConfig, steps: Sequence[int], lrs: Sequence[fl
         return None
     first_fit, last_off = pairs[start][0], pairs[start - 1][0]
     return DetectedResume(global_step=first_fit - 2, learning_rate=c, earliest=max(last_off - 1, 0))
+
+
+def checkpoint_of(first: ScheduleConfig, step: int) -> Checkpoint:
+    """The checkpoint a run with settings `first` saves at global step `step`, as Trainer saves it
+    (for a "B resumes A from step k" comparison, when there is no checkpoint file)."""
+    if not 1 <= step < first.total_steps:
+        raise ConfigError(
+            "resume_from_checkpoint", Note("resume.step_range", {"step": step, "max_steps": first.total_steps})
+        )
+    return Checkpoint(step, first.learning_rate, build(first).lr(step + 1))
+
+
+def resumed_curve(
+    first: ScheduleConfig, resumed: ScheduleConfig, step: int, points: int = DISPLAY_POINTS
+) -> DisplayCurve:
+    """What a chart draws of a run with settings `first`, checkpointed at `step` and resumed with
+    settings `resumed`: `first`'s curve up to `step + 1`, then the resumed run, with a "resume"
+    breakpoint where the new lambda takes over (step + 2). Every value exact."""
+    run = resume(resumed, checkpoint_of(first, step))
+    before = [s for s in display_steps(first, points) if s <= step]
+    after = [s for s in display_steps(resumed, points) if s > step + 1]
+    steps = sorted({*before, step, step + 1, *after, resumed.total_steps} - {0})
+    lrs = build(first).lrs([s for s in steps if s <= step]) + run.lrs([s for s in steps if s > step])
+    marks = [b for b in breakpoints(first) if b.step <= step and b.kind != "end"]
+    marks.append(Breakpoint(step + 2, "resume"))
+    marks += [b for b in breakpoints(resumed) if b.step > step + 2]
+    return DisplayCurve(steps, lrs, sorted((b for b in marks if b.step <= resumed.total_steps), key=lambda b: b.step))

@@ -39,6 +39,7 @@ BREAKPOINTS = {
     "restart": "restart {n} (step {step})",
     "cut": "LR cut (from step {step})",
     "raise": "LR raised (from step {step})",
+    "resume": "resumed: new settings from step {step}",
     "end": "last step ({step})",
 }
 

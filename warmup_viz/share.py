@@ -28,9 +28,11 @@ english(
         "link.smoothing": "smoothing={value} must be a number from 0 to {high}",
         "link.not_bool": "{name}={value} must be true or false",
         "link.not_number": "{name}={value} is not a number",
+        "link.bad_resume": "{param}={value} must name a checkpoint (checkpoint-500, or 500); not resumed",
     }
 )
 MAX_PARAM_CHARS = 10_000
+RESUME = "resume_from_checkpoint"
 PREFIXES = ("", "b.", "c.", "d.", "e.", "f.")
 MAX_SCHEDULES = len(PREFIXES)
 _LISTS = ("metrics", "log_y")
@@ -98,6 +100,9 @@ class Link:
 
     configs: tuple[ScheduleConfig, ...] = (DEFAULTS,)
     view: View = field(default_factory=View)
+    # per compared schedule: the step of A's checkpoint it resumes from (`b.resume_from_checkpoint=
+    # checkpoint-500`, TrainingArguments' name; Trainer saves checkpoint-<step>), or None
+    resumes: tuple[int | None, ...] = ()
 
 
 def to_text(name: str, value: object) -> str:
@@ -166,10 +171,13 @@ def encode_link(link: Link) -> dict[str, str]:
     """The query parameters of a whole page: each schedule (compared ones always name their
     `lr_scheduler_type`, so a schedule of all defaults still shows), then the view's non-defaults."""
     out: dict[str, str] = {}
-    for prefix, config in zip(PREFIXES, link.configs, strict=False):
+    resumes = dict(enumerate(link.resumes))
+    for i, (prefix, config) in enumerate(zip(PREFIXES, link.configs, strict=False)):
         params = encode(config)
         if prefix:
             params = {"lr_scheduler_type": config.lr_scheduler_type, **params}
+        if prefix and resumes.get(i) is not None:
+            params[RESUME] = f"checkpoint-{resumes[i]}"
         out.update({prefix + key: value for key, value in params.items()})
     default = View()
     for name in VIEW_KEYS:
@@ -183,24 +191,45 @@ def decode_link(params: Mapping[str, object]) -> tuple[Link, list[Note]]:
     """The page a link describes, and a warning for each parameter that could not be used."""
     groups: dict[str, dict[str, object]] = {prefix: {} for prefix in PREFIXES}
     view_params, unknown = {}, []
+    resume_params = {}
     for key, raw in params.items():
         prefix = key[:2] if key[:2] in PREFIXES[1:] else ""
-        if prefix or key in FIELD_NAMES or key == "warmup_ratio":
+        if prefix and key[2:] == RESUME:
+            resume_params[prefix] = raw
+        elif prefix or key in FIELD_NAMES or key == "warmup_ratio":
             groups[prefix][key[len(prefix) :]] = raw
         elif key in VIEW_KEYS:
             view_params[key] = raw
         else:
             unknown.append(key)
     warnings = [_unknown(unknown)] if unknown else []
-    configs = []
+    configs, resumes = [], []
     for prefix, group in groups.items():
         if prefix and not group:
             continue
         config, more = decode(group, prefix)
         configs.append(config)
         warnings += more
+        step, more = _resume_step(prefix, resume_params.get(prefix))
+        resumes.append(step)
+        warnings += more
     view, more = _decode_view(view_params)
-    return Link(tuple(configs), view), warnings + more
+    resumed = tuple(resumes) if any(r is not None for r in resumes) else ()
+    return Link(tuple(configs), view, resumed), warnings + more
+
+
+def _resume_step(prefix: str, raw: object) -> tuple[int | None, list[Note]]:
+    """`checkpoint-500` or `500` -> 500; None (and a warning when something was given) otherwise."""
+    if raw is None:
+        return None, []
+    text = (_text(raw) or "").strip().removeprefix("checkpoint-")
+    try:
+        step = parse.count(text)
+        if step >= 1:
+            return step, []
+    except ValueError:
+        pass
+    return None, [Note("link.bad_resume", {"param": prefix + RESUME, "value": _shown(_text(raw) or "")})]
 
 
 def _decode_view(params: Mapping[str, object]) -> tuple[View, list[Note]]:

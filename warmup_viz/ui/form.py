@@ -13,6 +13,7 @@ import streamlit as st
 
 from warmup_viz import registry, scheduler_types, share
 from warmup_viz.config import DEFAULTS, EPOCH_FIELDS, FROM_EPOCHS, ConfigError, ScheduleConfig, parse_field
+from warmup_viz.parse import count as parse_count
 from warmup_viz.registry import REQUIRED
 from warmup_viz.share import View
 
@@ -21,6 +22,7 @@ from .strings import kwarg_line, labels, say, scheduler_line, t
 from .text import plain
 
 _PERSIST = "session"
+CHECKPOINT_EXAMPLE = "checkpoint-500"  # the name Trainer gives a checkpoint: the same in every language
 LETTERS = "ABCDEF"
 # what a bare address opens on: the rule-of-thumb warmup (scripts/make_example.py trains with it)
 FIRST_VISIT = {"warmup_steps": "0.1"}
@@ -33,6 +35,7 @@ class FormResult:
 
     config: ScheduleConfig | None
     errors: dict[str, str] = field(default_factory=dict)
+    resume: int | None = None  # a compared schedule resumes A from this checkpoint step
 
 
 def _default_text(spec: registry.KwargSpec, suggested: Mapping[str, object]) -> object:
@@ -59,6 +62,9 @@ def load_from_url() -> list[str]:
     state[keys.NEXT_SLOT] = len(link.configs)
     for prefix, config in zip(state[keys.SLOTS], link.configs, strict=True):
         put_config(config, prefix)
+    for prefix, step in zip(state[keys.SLOTS], link.resumes, strict=False):
+        if prefix and step is not None:
+            state[prefix + share.RESUME] = f"checkpoint-{step}"
     put_view(link.view)
     state[keys.LOADED_FROM_URL] = True
     state[keys.URL_WARNINGS] = warnings
@@ -229,6 +235,7 @@ def render(prefix: str = "") -> FormResult:
     _steps(entries)
     max_steps = entries.values.get("max_steps")
     entries.values["lr_scheduler_kwargs"] = _kwargs(info, max_steps, entries.slots, entries.errors, prefix)
+    resume = _resume(entries) if prefix else None
     config = None
     if not entries.errors:
         try:
@@ -243,7 +250,30 @@ def render(prefix: str = "") -> FormResult:
         (slot.info if message == t("form.enter_dataset_size") else slot.error)(message)
     if config is not None:
         st.session_state[keys.last_valid(prefix)] = config
-    return FormResult(config, entries.errors)
+    return FormResult(config, entries.errors, resume)
+
+
+def _resume(entries: _Entries) -> int | None:
+    """A compared schedule may resume A's run from one of its checkpoints (`checkpoint-500` or
+    `500`, TrainingArguments' `resume_from_checkpoint`): these settings then take over from there."""
+    text = st.text_input(
+        share.RESUME,
+        key=entries.prefix + share.RESUME,
+        help=t("form.resume_help"),
+        placeholder=CHECKPOINT_EXAMPLE,
+        persist_state=_PERSIST,
+    ).strip()
+    entries.slots[share.RESUME] = st.empty()
+    if not text:
+        return None
+    try:
+        step = parse_count(text.removeprefix("checkpoint-"))
+    except ValueError:
+        step = 0
+    if step < 1:
+        entries.slots[share.RESUME].error(t("form.resume_bad", text=plain(repr(text))))
+        return None
+    return step
 
 
 def _steps(entries: _Entries) -> None:

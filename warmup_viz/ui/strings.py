@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from warmup_viz import check, compare, figures, importer, infer, logs, scheduler_types, simulate  # noqa: F401 (their messages)
+from warmup_viz import check, compare, figures, importer, infer, logs, resume, scheduler_types, simulate  # noqa: F401 (their messages)
 from warmup_viz.messages import ENGLISH, Note, human
 from warmup_viz.schedule import BREAKPOINTS
 
@@ -47,6 +47,7 @@ EN: dict[str, str] = {
     "mark.restart": "restart {n} (step {step})",
     "mark.cut": "LR cut (from step {step})",
     "mark.raise": "LR raised (from step {step})",
+    "mark.resume": "resumed: new settings from step {step}",
     "mark.end": "last step ({step})",
     # navigation
     "nav.schedule": "Schedule",
@@ -135,6 +136,11 @@ EN: dict[str, str] = {
     "summary.global_batch_help": "per_device_train_batch_size × gradient_accumulation_steps × world_size",
     # form
     "form.enter_dataset_size": "Enter dataset_size: with it, max_steps comes from the epochs.",
+    "form.resume_help": (
+        "This schedule resumes schedule A's run from one of its checkpoints (Trainer saves checkpoint-<step>): "
+        "A's LR up to that step and the next, then these settings at A's learning_rate."
+    ),
+    "form.resume_bad": "{text} does not name a checkpoint: write checkpoint-500 or 500.",
     "form.schedule": "Schedule",
     "form.schedules": "Schedules",
     "form.type_help": "transformers' SchedulerType values of the installed version.",
@@ -339,6 +345,10 @@ EN: dict[str, str] = {
 }
 
 ZH: dict[str, str] = {
+    "link.bad_resume": "{param}={value} 必须指明检查点（checkpoint-500 或 500）；未按恢复处理",
+    "resume.step_range": "resume_from_checkpoint=checkpoint-{step} 必须位于第一次训练之内（第 1 到 {max_steps} 步）",
+    "resume.lr_ignored": "恢复时 learning_rate={theirs} 被忽略：检查点保留的是 {kept}，所以自第 {step} 步起学习率为 {kept} × 新调度的 lambda。",
+    "resume.jump": "从 checkpoint-{step} 恢复：到第 {next} 步为止是第一次训练的值，新设置自第 {from_step} 步起生效。",
     "infer.needs_metric": "学习率按 {factor} 倍阶梯式变化，这是由指标驱动的调度器（{types}）的特征：请提供带评估指标（eval_loss）的日志来还原它的设置；这个按步数的拟合只是最接近的曲线",
     "infer.no_replay": "学习率按 {factor} 倍阶梯式变化，这是由指标驱动的调度器（{types}）的特征，但用这个指标以任何设置重放都无法重现每个记录值；这是最接近的拟合",
     "link.bad": "{param}：{problem}；改用默认值",
@@ -480,6 +490,7 @@ ZH: dict[str, str] = {
     "mark.restart": "第 {n} 次重启（第 {step} 步）",
     "mark.cut": "学习率下调（自第 {step} 步）",
     "mark.raise": "学习率上调（自第 {step} 步）",
+    "mark.resume": "已恢复：自第 {step} 步起用新设置",
     "mark.end": "最后一步（{step}）",
     "note.epochs": "max_steps = ceil(num_train_epochs × 每个 epoch 的更新次数) = ceil({epochs} × {per_epoch}) = {max_steps}。",
     "note.no_warmup": "{name} 没有预热：warmup_steps={warmup} 会被忽略。",
@@ -574,6 +585,8 @@ ZH: dict[str, str] = {
     "summary.global_batch": "全局批量大小",
     "summary.global_batch_help": "per_device_train_batch_size × gradient_accumulation_steps × world_size",
     "form.enter_dataset_size": "请填写 dataset_size：有了它，max_steps 才能由 epoch 推算。",
+    "form.resume_help": "这个调度从调度 A 那次训练的某个检查点恢复（Trainer 保存为 checkpoint-<步数>）：到该步及下一步为止是 A 的学习率，之后按这些设置、以 A 的 learning_rate 进行。",
+    "form.resume_bad": "{text} 不是检查点：请写 checkpoint-500 或 500。",
     "form.schedule": "调度",
     "form.schedules": "调度",
     "form.type_help": "所安装 transformers 版本中的 SchedulerType 取值。",

@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 import numpy as np
 import streamlit as st
 
-from warmup_viz import compare, figures, logview, playhead, registry, schedule, share, teach
+from warmup_viz import compare, figures, logview, playhead, registry, resume, schedule, share, teach
 from warmup_viz.config import ConfigError, ScheduleConfig
+from warmup_viz.messages import Note
 from warmup_viz.simulate import Simulation
 
 from . import chart_options, exchange, form, keys, metric_panel, uploads, verdicts
@@ -26,6 +27,7 @@ class Drawn:
     config: ScheduleConfig
     curve: schedule.DisplayCurve
     replay: Simulation | None = None
+    resumes: int | None = None  # resumes A's run from this checkpoint step
 
 
 def render_schedule_page() -> None:
@@ -43,7 +45,8 @@ def render_schedule_page() -> None:
         drawn = _drawable(results, logs)
     if not drawn:
         return
-    link = share.Link(tuple(d.config for d in drawn), view)
+    resumes = tuple(d.resumes for d in drawn) if any(d.resumes for d in drawn) else ()
+    link = share.Link(tuple(d.config for d in drawn), view, resumes)
     if len(drawn) == len(results):  # a schedule with an invalid entry keeps the last good link
         _sync_url(link)
     names = [schedule_name(letter, parts) for letter, parts in compare.names([d.config for d in drawn])]
@@ -145,7 +148,7 @@ def _drawable(results: list[form.FormResult], logs: list) -> list[Drawn]:
     drawn: list[Drawn] = []
     for i, result in enumerate(results):
         letter = form.LETTERS[i]
-        item, problem = _one(letter, result, logs)
+        item, problem = _one(letter, result, logs, drawn[0] if drawn and i else None)
         if item is not None:
             drawn.append(item)
             continue
@@ -157,8 +160,9 @@ def _drawable(results: list[form.FormResult], logs: list) -> list[Drawn]:
     return drawn
 
 
-def _one(letter: str, result: form.FormResult, logs: list) -> tuple[Drawn | None, tuple[str, str]]:
-    """Schedule `letter` ready to draw, or None and (severity, why not)."""
+def _one(letter: str, result: form.FormResult, logs: list, first: Drawn | None) -> tuple[Drawn | None, tuple[str, str]]:
+    """Schedule `letter` ready to draw, or None and (severity, why not). A compared schedule
+    that resumes A from a checkpoint is drawn as that resumed run."""
     config = result.config
     if config is None:
         config = st.session_state.get(keys.last_valid(form.slots()[form.LETTERS.index(letter)]))
@@ -172,9 +176,24 @@ def _one(letter: str, result: form.FormResult, logs: list) -> tuple[Drawn | None
             return None, ("info", t("app.metric_driven", name=info.name))
         return Drawn(letter, config, simulation.curve, simulation), ("", "")
     try:
+        if result.resume is not None and first is not None and first.replay is None:
+            curve = resume.resumed_curve(first.config, config, result.resume)
+            _explain_resume(letter, first.config, config, result.resume)
+            return Drawn(letter, config, curve, resumes=result.resume), ("", "")
         return Drawn(letter, config, schedule.display_curve(config)), ("", "")
     except ConfigError as e:
         return None, ("error", say(e))
+
+
+def _explain_resume(letter: str, first: ScheduleConfig, resumed: ScheduleConfig, step: int) -> None:
+    """What resuming does, said under the chart: where the new settings act, and a learning_rate
+    the checkpoint overrides."""
+    values = {"step": step, "next": step + 1, "from_step": step + 2}
+    notes = [Note("resume.jump", values)]
+    if resumed.learning_rate != first.learning_rate:
+        lr_values = {"theirs": resumed.learning_rate, "kept": first.learning_rate, "step": step + 2}
+        notes.append(Note("resume.lr_ignored", lr_values))
+    st.caption(f"{letter}: " + " ".join(say(n) for n in notes))
 
 
 def _playhead(drawn: Drawn, epochs: list | None, metric_lines: list) -> list[playhead.Position]:
@@ -225,7 +244,7 @@ def _epochs(view: share.View, drawn: Drawn, logs) -> list | None:
 
 def _differences(view: share.View, drawn: list[Drawn]) -> list[figures.Difference]:
     """Each compared schedule against A, named by its own pair (C − A, C / A)."""
-    if view.diff == "off" or len(drawn) < 2 or any(d.replay for d in drawn):
+    if view.diff == "off" or len(drawn) < 2 or any(d.replay or d.resumes for d in drawn):
         return []  # (metric-driven schedules are replayed, not functions of the step: no difference panel)
     first = drawn[0]
     sign = "/" if view.diff == "ratio" else "−"
