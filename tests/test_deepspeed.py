@@ -7,6 +7,7 @@ AdamW with `torch_adam`, one process. They run two at a time, once per module.
 
 import json
 import os
+import pathlib
 import socket
 import subprocess
 import sys
@@ -350,3 +351,53 @@ def test_cli_refuses_two_kinds_of_run_at_once(tmp_path, capfd):
     assert "give one of them" in capfd.readouterr().err
     assert main(["schedule", "--max_steps", "10", "--deepspeed", str(tmp_path / "missing.json")]) == 2
     assert "missing.json" in capfd.readouterr().err
+
+
+def test_the_page_takes_a_ds_config_and_draws_what_runs():
+    """Pasted into the settings import, a ds_config is recognised; a banner says its scheduler
+    replaces lr_scheduler_type, and the chart draws that scheduler's values (the ones the real
+    runs above log); removing it brings lr_scheduler_type back."""
+    import json as _json
+
+    from warmup_viz.config import ScheduleConfig
+    from warmup_viz.ds_schedule import resolve
+
+    from .test_app import app, chart_data, shown
+
+    ds_config = ds({"type": "WarmupDecayLR", "params": {"warmup_num_steps": "auto", "total_num_steps": "auto"}})
+    at = app(lr_scheduler_type="cosine", warmup_steps="5", max_steps="40", learning_rate="0.001")
+    at.text_area(key="import_text").set_value(_json.dumps(ds_config))
+    at.button(key="import_apply").click().run()
+    assert not at.exception and not at.error
+    assert any("WarmupDecayLR replaces lr_scheduler_type=cosine" in w for w in shown(at.warning))
+    steps, lrs = chart_data(at)
+    config = ScheduleConfig(lr_scheduler_type="cosine", warmup_steps=5, max_steps=40, learning_rate=1e-3)
+    assert lrs == resolve(config, ds_config).lrs(steps)
+    at.button(key="deepspeed_remove").click().run()
+    assert not at.warning and chart_data(at)[1] != lrs
+
+
+def test_the_page_shows_old_logs_with_the_old_convention():
+    from warmup_viz.config import ScheduleConfig
+    from warmup_viz.logged import logged_lrs
+
+    from .test_app import app, chart_data
+
+    at = app(warmup_steps="0.1", max_steps="30", learning_rate="0.0005", logging_convention="before_4.51")
+    assert not at.exception and at.radio(key="logging_convention").value == "before_4.51"
+    steps, lrs = chart_data(at)
+    config = ScheduleConfig(warmup_steps=0.1, max_steps=30, learning_rate=5e-4)
+    assert lrs == logged_lrs(config, steps, "before_4.51")
+    assert at.query_params["logging_convention"] == "before_4.51"
+
+
+def test_a_real_transformers_4_50_log_matches_on_the_page_with_the_old_convention():
+    from .test_app import app, shown
+
+    log = pathlib.Path(ROOT) / "tests" / "data" / "transformers-4.50-linear.json"
+    at = app(
+        warmup_steps="0.1", max_steps="30", learning_rate="0.0005", logging_convention="before_4.51", example="false"
+    )
+    at.file_uploader(key="log_files").upload(log.name, log.read_bytes()).run()
+    assert not at.exception
+    assert any("matches at all 30 logged steps" in s for s in shown(at.success))

@@ -51,6 +51,25 @@ def read_ds_config(data: bytes, name: str) -> dict[str, object]:
     return value
 
 
+_DS_KEYS = (
+    "zero_optimization",
+    "train_micro_batch_size_per_gpu",
+    "train_batch_size",
+    "gradient_clipping",
+    "fp16",
+    "bf16",
+)
+
+
+def looks_like_ds_config(value: object) -> bool:
+    """Whether parsed settings are a DeepSpeed config (ds_config.json) rather than TrainingArguments:
+    a `scheduler` or `optimizer` block with a `type`, or DeepSpeed's own top-level keys."""
+    if not isinstance(value, dict):
+        return False
+    blocks = [value.get(k) for k in ("scheduler", "optimizer")]
+    return any(isinstance(b, dict) and "type" in b for b in blocks) or any(k in value for k in _DS_KEYS)
+
+
 @dataclass(frozen=True)
 class DeepSpeedRun:
     """A Trainer run under a ds_config. `scheduler` is DeepSpeed's scheduler type, or None when

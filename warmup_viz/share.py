@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields
 
 from . import logview, parse
 from .config import DEFAULTS, EPOCH_FIELDS, FIELD_NAMES, ConfigError, ScheduleConfig, from_mapping, parse_field
+from .logged import CONVENTIONS
 from .messages import Note, english
 
 LANGUAGES = ("en", "zh")
@@ -68,6 +69,7 @@ class View:
     lang: str = "en"
     present: bool = False
     playhead: bool = False
+    logging_convention: str = "since_4.51"
 
     def __post_init__(self) -> None:
         for name, value, allowed in (("layout", self.layout, logview.LAYOUTS), ("x_axis", self.x_axis, logview.X_AXES)):
@@ -77,6 +79,13 @@ class View:
                 )
         if self.lang not in LANGUAGES:
             values = {"name": "lang", "value": repr(self.lang), "allowed": ", ".join(LANGUAGES)}
+            raise ViewError(Note("link.one_of", values))
+        if self.logging_convention not in CONVENTIONS:
+            values = {
+                "name": "logging_convention",
+                "value": repr(self.logging_convention),
+                "allowed": ", ".join(CONVENTIONS),
+            }
             raise ViewError(Note("link.one_of", values))
         if self.diff not in logview.DIFFS:
             values = {"name": "diff", "value": repr(self.diff), "allowed": ", ".join(logview.DIFFS)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from warmup_viz import logview, share
+from warmup_viz.logged import CONVENTIONS
 from warmup_viz.logs import Log, learning_rate_metric, training_loss
 
 from .strings import labels, language, t
@@ -28,13 +29,14 @@ def options(logs: list, *, compared: bool = False) -> share.View:
             help=t("view.diff_help"),
         )
     chosen, layout, x_axis, smoothing = _first_row(metric_names, logs)
-    cols = st.columns([3, 2])
+    cols = st.columns([3, 2, 2])
     log_y = cols[0].pills(
         t("view.log_y"), ["learning_rate", *chosen], selection_mode="multi", key="log_y", persist_state=_PERSIST
     )
     outliers = cols[1].checkbox(
         t("view.outliers"), key="ignore_outliers", persist_state=_PERSIST, help=t("view.outliers_help")
     )
+    convention = _choice(cols[2], "logging_convention", CONVENTIONS, "view.convention_")
     state = st.session_state
     return share.View(
         metrics=None if chosen == defaults else tuple(chosen),
@@ -48,6 +50,7 @@ def options(logs: list, *, compared: bool = False) -> share.View:
         lang=language(),
         present=bool(state.get("present", False)),
         playhead=bool(state.get("playhead", False)),
+        logging_convention=convention,
     )
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
-from warmup_viz import compare, export, schedule, snippets
+from warmup_viz import compare, ds_schedule, export, schedule, snippets
 from warmup_viz.config import EXPORT_STEPS_LIMIT, ScheduleConfig
 from warmup_viz.importer import NOT_A_SETTING, SettingsError, read_settings
 
@@ -110,6 +112,8 @@ def _import(count: int) -> None:
     cols[1].file_uploader(
         t("exchange.file"), key="import_file", on_change=_apply_file, type=["json", "yaml", "yml", "txt", "py"]
     )
+    if st.session_state.get(keys.DEEPSPEED):
+        st.button(t("exchange.deepspeed_remove"), key="deepspeed_remove", on_click=_forget_deepspeed)
     report = st.session_state.get(keys.IMPORT_REPORT)
     if report:
         kind, text = report
@@ -131,6 +135,8 @@ def _apply(data: str | bytes, name: str) -> None:
     state = st.session_state
     prefixes = form.slots()
     target = min(state.get("import_into", 0) if len(prefixes) > 1 else 0, len(prefixes) - 1)
+    if _deepspeed(data, name):
+        return
     try:
         imported = read_settings(data, name)
     except SettingsError as e:
@@ -138,6 +144,27 @@ def _apply(data: str | bytes, name: str) -> None:
         return
     form.apply_settings(imported.values, prefixes[target])
     state[keys.IMPORT_REPORT] = ("ok", _report(imported, form.LETTERS[target]))
+
+
+def _deepspeed(data: str | bytes, name: str) -> bool:
+    """A ds_config (TrainingArguments' `deepspeed`) is kept for schedule A, whose chart then shows
+    the schedule that runs under it; True when `data` is one."""
+    raw = data.encode() if isinstance(data, str) else data
+    try:
+        value = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return False
+    if not ds_schedule.looks_like_ds_config(value):
+        return False
+    scheduler = value.get("scheduler", {}).get("type") if isinstance(value.get("scheduler"), dict) else None
+    st.session_state[keys.DEEPSPEED] = value
+    message = t("exchange.deepspeed", name=plain(name), scheduler=plain(str(scheduler or "—")))
+    st.session_state[keys.IMPORT_REPORT] = ("ok", message)
+    return True
+
+
+def _forget_deepspeed() -> None:
+    st.session_state.pop(keys.DEEPSPEED, None)
 
 
 def _report(imported, letter: str) -> str:

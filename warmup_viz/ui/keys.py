@@ -20,6 +20,7 @@ PLAYHEAD = "playhead"
 PRESENT = "present"
 LANG = "lang"  # the page's language (from the link, or the picker)
 LANG_PICKER = "language_picker"
+DEEPSPEED = "deepspeed"  # an imported ds_config (TrainingArguments' deepspeed) for schedule A
 
 
 def slot_prefix(number: int) -> str:

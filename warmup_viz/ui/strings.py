@@ -113,6 +113,14 @@ EN: dict[str, str] = {
     "app.fix_setting": "Fix the setting marked in the sidebar to see the schedule. {errors}",
     "app.left_out_invalid": "Schedule {letter} is left out until its setting is fixed: {message}",
     "app.last_valid": "Schedule {letter} shows its last valid settings until the one marked in the sidebar is fixed.",
+    "app.deepspeed_replaces": (
+        "The DeepSpeed config's scheduler {scheduler} replaces lr_scheduler_type={name}: the chart shows {scheduler}, "
+        "the schedule that runs."
+    ),
+    "app.deepspeed_keeps": (
+        "The DeepSpeed config has no scheduler block: {name} runs, and Trainer under DeepSpeed logs at step s the LR "
+        "of the next update."
+    ),
     "app.left_out": "Schedule {letter} is left out: {message}",
     "app.metric_driven": (
         "**{name}** has no step function: it lowers (or raises) the LR when a watched metric stops "
@@ -235,6 +243,13 @@ EN: dict[str, str] = {
     "view.smoothing": "Smoothing",
     "view.smoothing_help": "TensorBoard's debiased exponential moving average; the raw line stays faint behind it.",
     "view.log_y": "Log-scale y",
+    "view.logging_convention": "Logs written by",
+    "view.logging_convention_help": (
+        "transformers before 4.51 logged at step s the LR of the next update. Pick it for old logs, so they line "
+        "up with the schedule (check proposes it when a log is shifted by one step)."
+    ),
+    "view.convention_since_4.51": "transformers ≥ 4.51",
+    "view.convention_before_4.51": "transformers < 4.51",
     "view.outliers": "Ignore outliers in y range",
     "view.outliers_help": "5th to 95th percentile, as TensorBoard.",
     "view.playhead": "Playhead",
@@ -267,6 +282,8 @@ EN: dict[str, str] = {
     "exchange.pasted": "the pasted text",
     "exchange.failed": "{name}: {message}",
     "exchange.as": "{given} (as {name})",
+    "exchange.deepspeed": "DeepSpeed config read from {name} for schedule A (its scheduler: {scheduler}); the chart shows what runs under it.",
+    "exchange.deepspeed_remove": "Remove the DeepSpeed config",
     "exchange.imported": "Imported into {letter} from {source}: {used}.",
     "exchange.not_used": "Not used: {items}.",
     "exchange.ignored": "Ignored as not schedule settings: {items}.",
@@ -565,6 +582,8 @@ ZH: dict[str, str] = {
     "app.fix_setting": "请先修正侧栏中标出的设置，才能显示调度曲线。{errors}",
     "app.left_out_invalid": "调度 {letter} 的设置有误，修正前暂不显示：{message}",
     "app.last_valid": "在侧栏标出的设置改好之前，调度 {letter} 显示它上一次有效的设置。",
+    "app.deepspeed_replaces": "DeepSpeed 配置里的调度器 {scheduler} 取代了 lr_scheduler_type={name}：图中画的是实际运行的 {scheduler}。",
+    "app.deepspeed_keeps": "DeepSpeed 配置没有 scheduler 块：运行的是 {name}，而 DeepSpeed 下的 Trainer 在第 s 步记录的是下一次更新的学习率。",
     "app.left_out": "调度 {letter} 未显示：{message}",
     "app.metric_driven": (
         "**{name}** 没有按步数的函数：当被监控的指标不再改善时，它会降低（或提高）学习率，"
@@ -674,6 +693,10 @@ ZH: dict[str, str] = {
     "view.smoothing": "平滑",
     "view.smoothing_help": "TensorBoard 的去偏指数移动平均；原始曲线淡显在后面。",
     "view.log_y": "对数 y 轴",
+    "view.logging_convention": "日志写入者",
+    "view.logging_convention_help": "transformers 4.51 之前在第 s 步记录的是下一次更新的学习率。查看旧日志时选它，使其与调度对齐（日志错开一步时，核对会建议这样做）。",
+    "view.convention_since_4.51": "transformers ≥ 4.51",
+    "view.convention_before_4.51": "transformers < 4.51",
     "view.outliers": "y 轴范围忽略离群值",
     "view.outliers_help": "第 5 到第 95 百分位，与 TensorBoard 相同。",
     "view.playhead": "播放头",
@@ -703,6 +726,8 @@ ZH: dict[str, str] = {
     "exchange.pasted": "粘贴的文本",
     "exchange.failed": "{name}：{message}",
     "exchange.as": "{given}（作为 {name}）",
+    "exchange.deepspeed": "已从 {name} 读取 DeepSpeed 配置，用于调度 A（其调度器：{scheduler}）；图中显示在它之下实际运行的调度。",
+    "exchange.deepspeed_remove": "移除 DeepSpeed 配置",
     "exchange.imported": "已从 {source} 导入到 {letter}：{used}。",
     "exchange.not_used": "未使用：{items}。",
     "exchange.ignored": "非调度设置，已忽略：{items}。",

@@ -23,8 +23,9 @@ def _verdict(_config: ScheduleConfig, config_key: str, _log: Log, log_key: str, 
 def verdicts(config: ScheduleConfig, logs: list, simulation=None) -> None:
     """A verdict per run that logged its LR."""
     config_key = json.dumps(share.encode(config), sort_keys=True)
-    if simulation is not None:  # the replay depends on the metric chosen too
-        config_key += repr([(c.step, c.new) for c in simulation.changes])
+    if simulation is not None:  # a replay depends on the metric chosen; a DeepSpeed run on its config
+        changes = getattr(simulation, "changes", None)
+        config_key += repr([(c.step, c.new) for c in changes] if changes is not None else simulation)
     for item, run_names in zip(logs, logview.run_labels([item.log for item in logs]), strict=True):
         metric = learning_rate_metric(item.log.metrics)
         if metric is None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 import numpy as np
 import streamlit as st
 
-from warmup_viz import compare, figures, logview, playhead, registry, resume, schedule, share, teach
+from warmup_viz import compare, ds_schedule, figures, logview, playhead, registry, resume, schedule, share, teach
 from warmup_viz.config import ConfigError, ScheduleConfig
+from warmup_viz.logged import DEFAULT as LOGGED_DEFAULT
+from warmup_viz.logged import LoggedSchedule
 from warmup_viz.messages import Note
 from warmup_viz.simulate import Simulation
 
@@ -28,6 +30,7 @@ class Drawn:
     curve: schedule.DisplayCurve
     replay: Simulation | None = None
     resumes: int | None = None  # resumes A's run from this checkpoint step
+    runs_as: object = None  # a DeepSpeed run or an old logging convention: its `lrs(steps)` is what the log holds
 
 
 def render_schedule_page() -> None:
@@ -42,7 +45,7 @@ def render_schedule_page() -> None:
     with below:
         view = chart_options.options(logs, compared=len(results) > 1)
     with chart:
-        drawn = _drawable(results, logs)
+        drawn = _drawable(results, logs, view)
     if not drawn:
         return
     resumes = tuple(d.resumes for d in drawn) if any(d.resumes for d in drawn) else ()
@@ -52,7 +55,7 @@ def render_schedule_page() -> None:
     names = [schedule_name(letter, parts) for letter, parts in compare.names([d.config for d in drawn])]
     with below:
         lr_lines, metric_lines = chart_options.lines(logs, view)
-        verdicts.verdicts(drawn[0].config, logs, drawn[0].replay)
+        verdicts.verdicts(drawn[0].config, logs, drawn[0].replay or drawn[0].runs_as)
         _summary(schedule.summarize(drawn[0].config, drawn[0].curve))
         image_format = exchange.render([d.config for d in drawn], names)
     title = names[0] if len(drawn) == 1 else t("app.versus").join(names)
@@ -143,12 +146,14 @@ PRESENTATION_CSS = (
 )
 
 
-def _drawable(results: list[form.FormResult], logs: list) -> list[Drawn]:
+def _drawable(results: list[form.FormResult], logs: list, view: share.View) -> list[Drawn]:
     """The schedules that can be drawn; empty (after saying why) when schedule A cannot be drawn."""
     drawn: list[Drawn] = []
     for i, result in enumerate(results):
         letter = form.LETTERS[i]
         item, problem = _one(letter, result, logs, drawn[0] if drawn and i else None)
+        if item is not None and i == 0:
+            item = _as_it_runs(item, view)
         if item is not None:
             drawn.append(item)
             continue
@@ -183,6 +188,36 @@ def _one(letter: str, result: form.FormResult, logs: list, first: Drawn | None) 
         return Drawn(letter, config, schedule.display_curve(config)), ("", "")
     except ConfigError as e:
         return None, ("error", say(e))
+
+
+def _as_it_runs(first: Drawn, view: share.View) -> Drawn:
+    """Schedule A as the run logs it: under a DeepSpeed config (its scheduler may replace
+    lr_scheduler_type), or with the logging convention of transformers before 4.51."""
+    if first.replay is not None:
+        return first
+    ds_config = st.session_state.get(keys.DEEPSPEED)
+    run = None
+    try:
+        if ds_config:
+            run = ds_schedule.resolve(first.config, ds_config, keys.DEEPSPEED)
+            _deepspeed_banner(run)
+        elif view.logging_convention != LOGGED_DEFAULT:
+            run = LoggedSchedule(first.config, view.logging_convention)
+    except ConfigError as e:
+        st.error(say(e))
+        return first
+    if run is None:
+        return first
+    curve = first.curve
+    marks = curve.breakpoints if not ds_config or not run.replaces_lr_scheduler_type else ()
+    return replace(first, curve=schedule.DisplayCurve(curve.steps, run.lrs(curve.steps), marks), runs_as=run)
+
+
+def _deepspeed_banner(run) -> None:
+    if run.replaces_lr_scheduler_type:
+        st.warning(t("app.deepspeed_replaces", scheduler=run.scheduler, name=run.config.lr_scheduler_type))
+    else:
+        st.info(t("app.deepspeed_keeps", name=run.config.lr_scheduler_type))
 
 
 def _explain_resume(letter: str, first: ScheduleConfig, resumed: ScheduleConfig, step: int) -> None:
