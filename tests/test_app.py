@@ -104,7 +104,7 @@ def test_epochs_calculator():
         num_train_epochs="2.5",
     )
     assert not at.exception and not at.error
-    assert at.radio(key="steps_from").value == "epochs"
+    assert at.radio(key="steps_from@en").value == "epochs"
     m = metrics(at)
     assert m["max_steps"] == "28" and m["steps per epoch"] == "11" and m["global batch size"] == "96"
 
@@ -229,7 +229,7 @@ def test_an_invalid_setting_keeps_the_last_valid_chart_and_the_rest():
 
 def test_choosing_epochs_asks_for_the_dataset_size_without_an_error():
     at = app(max_steps="200")
-    at.radio(key="steps_from").set_value("epochs").run()
+    at.radio(key="steps_from@en").set_value("epochs").run()
     assert not at.exception and not at.error
     assert any("dataset_size" in i.value for i in at.info)
     at.text_input(key="dataset_size").set_value("1,000").run()  # as people write it

@@ -47,7 +47,7 @@ def test_a_link_restores_every_schedule_and_the_view():
     assert not at.exception and not at.warning and not at.error
     assert len(at.sidebar.tabs) == 3 and at.selectbox(key="s2.lr_scheduler_type").value == "constant"
     assert at.multiselect(key="metrics").value == ["loss", "grad_norm"]
-    assert at.slider(key="smoothing").value == 0.8 and at.radio(key="diff").value == "ratio"
+    assert at.slider(key="smoothing").value == 0.8 and at.radio(key="diff@en").value == "ratio"
     layout = figure(at)["layout"]
     assert [layout[k]["title"]["text"] for k in ("yaxis", "yaxis2", "yaxis3", "yaxis4")] == [
         "learning_rate",
@@ -91,7 +91,7 @@ def test_an_invalid_compared_schedule_shows_its_last_valid_settings():
 
 def test_view_options_travel_in_the_link():
     at = app()
-    at.radio(key="layout").set_value("overlay").run()
+    at.radio(key="layout@en").set_value("overlay").run()
     at.checkbox(key="ignore_outliers").check().run()
     at.checkbox(key="example").uncheck().run()
     view = {"layout": "overlay", "ignore_outliers": "true", "example": "false"}

@@ -47,7 +47,7 @@ def test_import_with_epochs_asks_for_the_dataset_size():
     at.text_area(key="import_text").set_value("num_epochs: 2\nmicro_batch_size: 4\nlr_scheduler: cosine\n")
     at.button(key="import_apply").click().run()
     assert not at.exception
-    assert at.radio(key="steps_from").value == "epochs"
+    assert at.radio(key="steps_from@en").value == "epochs"
     assert at.text_input(key="per_device_train_batch_size").value == "4"
     assert any("dataset_size" in i for i in shown(at.info))  # the form asks for it, where it is entered
     assert at.get("plotly_chart") and any("Imported into A" in s for s in shown(at.success))  # the rest stays

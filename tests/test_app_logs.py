@@ -93,7 +93,7 @@ def test_use_the_runs_settings_takes_max_steps_from_trainer_state():
     button.click().run()
     assert not at.exception
     assert at.text_input(key="max_steps").value == "1000"
-    assert at.radio(key="steps_from").value == "max_steps"
+    assert at.radio(key="steps_from@en").value == "max_steps"
     assert shown(at.success)[0].endswith("matches at all 100 logged steps")
 
 
@@ -115,7 +115,7 @@ def test_view_options(option, value, check):
     at = app()
     widget = {"metrics": at.multiselect, "layout": at.radio, "x_axis": at.radio, "smoothing": at.slider}.get(
         option, at.checkbox
-    )(key=option)
+    )(key=f"{option}@en" if option in ("layout", "x_axis") else option)  # radios keyed per language
     widget.set_value(value).run()
     assert not at.exception and check(at)
 

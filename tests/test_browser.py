@@ -270,3 +270,25 @@ def test_every_format_of_one_run_shows_the_same_metrics_and_the_loss_panel(serve
     assert first[:2] == (["learning_rate", "loss"], ["loss"])  # the loss panel, by default
     assert {"loss", "grad_norm", "eval_loss"} <= set(first[2]) and not {"train_loss", "epoch"} & set(first[2])
     assert {fmt: shown for fmt, shown in seen.items() if shown != first} == {}
+
+
+RADIOS_JS = """Array.from(document.querySelectorAll('[role=radiogroup]'))
+    .map(g => [g.getAttribute('aria-label'), Array.from(g.querySelectorAll('input')).findIndex(e => e.checked)])"""
+
+
+def test_a_language_switch_keeps_every_choice_shown(server, browser):
+    """Switching the language by clicking it keeps every radio's choice on screen, and the link."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    link = "/?layout=overlay&x_axis=epoch&smoothing=0.3&b.lr_scheduler_type=cosine&diff=ratio&logging_convention=before_4.51"
+    page.goto(server + link)
+    chart_data(page)
+    before = page.evaluate(RADIOS_JS)
+    label = page.locator("[data-testid=stSidebar] [role=radiogroup]").first.locator("label").nth(1)
+    box = label.bounding_box()
+    page.mouse.click(box["x"] + 8, box["y"] + box["height"] / 2)  # 中文, as a person clicks it
+    page.wait_for_function("document.body.innerText.includes('语言')")
+    page.wait_for_timeout(1500)
+    after = page.evaluate(RADIOS_JS)
+    page.close()
+    assert [i for _, i in after[1:]] == [i for _, i in before[1:]] and all(i >= 0 for _, i in after), (before, after)
+    assert after[0][1] == 1  # 中文 chosen

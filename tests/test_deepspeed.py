@@ -384,7 +384,7 @@ def test_the_page_shows_old_logs_with_the_old_convention():
     from .test_app import app, chart_data
 
     at = app(warmup_steps="0.1", max_steps="30", learning_rate="0.0005", logging_convention="before_4.51")
-    assert not at.exception and at.radio(key="logging_convention").value == "before_4.51"
+    assert not at.exception and at.radio(key="logging_convention@en").value == "before_4.51"
     steps, lrs = chart_data(at)
     config = ScheduleConfig(warmup_steps=0.1, max_steps=30, learning_rate=5e-4)
     assert lrs == logged_lrs(config, steps, "before_4.51")

@@ -8,7 +8,8 @@ from warmup_viz import logview, share
 from warmup_viz.logged import CONVENTIONS
 from warmup_viz.logs import Log, learning_rate_metric, training_loss
 
-from .strings import labels, language, t
+from . import widgets
+from .strings import language, t
 
 _PERSIST = "session"  # keep a choice while its widget is not drawn
 
@@ -19,15 +20,7 @@ def options(logs: list, *, compared: bool = False) -> share.View:
     defaults = default_metrics(metric_names)
     _keep_chosen_metrics(metric_names, defaults)
     if compared:
-        st.radio(
-            t("view.diff"),
-            list(logview.DIFFS),
-            key="diff",
-            horizontal=True,
-            persist_state=_PERSIST,
-            format_func=labels("view.diff_"),
-            help=t("view.diff_help"),
-        )
+        _choice(st, "diff", logview.DIFFS, "view.diff_")
     chosen, layout, x_axis, smoothing = _first_row(metric_names, logs)
     cols = st.columns([3, 2, 2])
     log_y = cols[0].pills(
@@ -92,17 +85,8 @@ def _first_row(metric_names: list[str], logs: list) -> tuple[list[str], str, str
 
 
 def _choice(col, name: str, options: tuple[str, ...], prefix: str, *, disabled: bool = False) -> str:
-    """A horizontal radio of a view option; its key is the option's name in the link."""
-    return col.radio(
-        t(f"view.{name}"),
-        list(options),
-        format_func=labels(prefix),
-        key=name,
-        persist_state=_PERSIST,
-        horizontal=True,
-        disabled=disabled,
-        help=t(f"view.{name}_help"),
-    )
+    """A horizontal radio of a view option; its value lives under the option's name in the link."""
+    return widgets.choice(col, name, options, t(f"view.{name}"), prefix, disabled=disabled, help=t(f"view.{name}_help"))
 
 
 def default_metrics(metric_names: list[str]) -> list[str]:

@@ -17,8 +17,8 @@ from warmup_viz.parse import count as parse_count
 from warmup_viz.registry import REQUIRED
 from warmup_viz.share import View
 
-from . import keys
-from .strings import kwarg_line, labels, say, scheduler_line, t
+from . import keys, widgets
+from .strings import kwarg_line, say, scheduler_line, t
 from .text import plain
 
 _PERSIST = "session"
@@ -278,13 +278,12 @@ def _resume(entries: _Entries) -> int | None:
 
 def _steps(entries: _Entries) -> None:
     """max_steps, or the epochs calculator that derives it (its inputs are drawn either way)."""
-    mode = st.radio(
+    mode = widgets.choice(
+        st,
+        entries.prefix + _STEPS_FROM,
+        ("max_steps", "epochs"),
         t("form.steps_from"),
-        ["max_steps", "epochs"],
-        key=entries.prefix + _STEPS_FROM,
-        format_func=labels("form.mode_"),
-        horizontal=True,
-        persist_state=_PERSIST,
+        "form.mode_",
         help=t("form.steps_from_help"),
     )
     if mode == "max_steps":

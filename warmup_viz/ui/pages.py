@@ -61,19 +61,22 @@ def main_page() -> st.Page:
 
 def _language_picker() -> None:
     """The sidebar's language choice. The page's language lives under `lang` in the session (set
-    from the link); the radio is drawn from it with `index=` and writes a change back, rather
-    than being keyed by `lang` itself: a keyed radio whose value a link set before it was drawn
-    came back as its first option on the next rerun, and the page fell back to English."""
+    from the link); the radio is drawn from it with `index=` and a change is copied back by its
+    callback, rather than the radio being keyed by `lang` itself: a keyed radio whose value a link
+    set before it was drawn came back as its first option on the next rerun, and the page fell
+    back to English."""
     current = st.session_state.setdefault(keys.LANG, DEFAULT_LANGUAGE)
     options = list(LANGUAGES)
-    chosen = st.sidebar.radio(
+    st.sidebar.radio(
         t("app.language"),
         options,
         index=options.index(current) if current in options else 0,
         format_func=LANGUAGES.get,
         horizontal=True,
         key=keys.LANG_PICKER,
+        on_change=_picked,
     )
-    if chosen != current:
-        st.session_state[keys.LANG] = chosen
-        st.rerun()
+
+
+def _picked() -> None:
+    st.session_state[keys.LANG] = st.session_state[keys.LANG_PICKER]
