@@ -147,3 +147,13 @@ def test_gallery_cards_show_each_types_character_from_zero():
     captions = [c.value for c in at.caption]
     assert "num_cycles=3" in captions and "power=2, lr_end=5e-06" in captions
     assert any(s.value == "constant_\u200bwith_\u200bwarmup" for s in at.subheader)
+
+
+def test_a_link_opens_the_playhead_at_a_step():
+    at = app(warmup_steps="0.1", max_steps="1000", playhead="500")
+    assert not at.exception and not at.warning and at.toggle(key="playhead").value is True
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    slider = figure["layout"]["sliders"][0]
+    assert figure["frames"][slider["active"]]["layout"]["annotations"][-1]["text"].startswith("step 500 ·")
+    assert figure["layout"]["annotations"][-1]["text"].startswith("step 500 ·")  # drawn there at once
+    assert at.query_params["playhead"] == "500"

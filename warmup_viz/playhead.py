@@ -27,7 +27,12 @@ _BELOW = {False: {"axis": 62, "readout": 15, "controls": 70}, True: {"axis": 80,
 
 
 def add_playhead(
-    fig: go.Figure, positions: Sequence[Position], labels: tuple[str, str], *, present: bool = False
+    fig: go.Figure,
+    positions: Sequence[Position],
+    labels: tuple[str, str],
+    *,
+    present: bool = False,
+    start_step: int | None = None,
 ) -> None:
     """A step slider and a play button that move a marker along the schedule, with a line through
     every panel and a read-out. It runs in the browser: plotly frames, no round trip.
@@ -45,7 +50,10 @@ def add_playhead(
     readout_y = -(sizes["axis"] + 4) / plot
     controls_y = -(sizes["axis"] + 2 * sizes["readout"] + 12) / plot
     base = (list(fig.layout.shapes), list(fig.layout.annotations))
-    first = positions[0]
+    start = 0
+    if start_step is not None:  # the position nearest the step asked for (a link's playhead=N)
+        start = min(range(len(positions)), key=lambda i: abs(positions[i].step - start_step))
+    first = positions[start]
     fig.add_trace(
         go.Scatter(
             x=[first.x],
@@ -68,7 +76,7 @@ def add_playhead(
     fig.update_layout(**_frame_layout(first, base, note))
     fig.update_layout(
         updatemenus=[_play_buttons(labels[0], labels[1], controls_y, present)],
-        sliders=[_slider(positions, controls_y, present)],
+        sliders=[{**_slider(positions, controls_y, present), "active": start}],
     )
 
 

@@ -55,7 +55,8 @@ class View:
     `metrics=None` means the default (the log's training loss). `log_y` names the panels with a
     log axis (`learning_rate` or metric names). `diff` adds a panel of each compared schedule
     against the first: `difference` (B − A) or `ratio` (B / A). `example` shows the example run;
-    `lang` is the page's language, `present` its presentation mode, `playhead` the step slider.
+    `lang` is the page's language, `present` its presentation mode, `playhead` the step slider
+    (`playhead_step`: the step it opens at, `playhead=500` in a link).
     """
 
     metrics: tuple[str, ...] | None = None
@@ -69,6 +70,7 @@ class View:
     lang: str = "en"
     present: bool = False
     playhead: bool = False
+    playhead_step: int | None = None
     logging_convention: str = "since_4.51"
 
     def __post_init__(self) -> None:
@@ -100,6 +102,7 @@ class View:
 
 
 VIEW_KEYS = tuple(f.name for f in fields(View))
+LINK_VIEW_KEYS = tuple(k for k in VIEW_KEYS if k != "playhead_step")  # it travels as playhead=N
 
 
 @dataclass(frozen=True)
@@ -189,9 +192,11 @@ def encode_link(link: Link) -> dict[str, str]:
             params[RESUME] = f"checkpoint-{resumes[i]}"
         out.update({prefix + key: value for key, value in params.items()})
     default = View()
-    for name in VIEW_KEYS:
+    for name in LINK_VIEW_KEYS:
         value = getattr(link.view, name)
-        if value != getattr(default, name):
+        if name == "playhead" and link.view.playhead and link.view.playhead_step:
+            out[name] = str(link.view.playhead_step)  # on, at that step
+        elif value != getattr(default, name):
             out[name] = ",".join(value) if name in _LISTS else to_text(name, value)
     return out
 
@@ -207,7 +212,7 @@ def decode_link(params: Mapping[str, object]) -> tuple[Link, list[Note]]:
             resume_params[prefix] = raw
         elif prefix or key in FIELD_NAMES or key == "warmup_ratio":
             groups[prefix][key[len(prefix) :]] = raw
-        elif key in VIEW_KEYS:
+        elif key in LINK_VIEW_KEYS:
             view_params[key] = raw
         else:
             unknown.append(key)
@@ -255,12 +260,17 @@ def _decode_view(params: Mapping[str, object]) -> tuple[View, list[Note]]:
         except ValueError as e:
             values.pop(key, None)
             warnings.append(_bad(key, e))
+    if isinstance(values.get("playhead"), int) and not isinstance(values.get("playhead"), bool):
+        step = values.pop("playhead")
+        values.update(playhead=step >= 1, playhead_step=step if step >= 1 else None)
     return View(**values), warnings
 
 
 def _view_value(key: str, text: str) -> object:
     if key in _LISTS:
         return tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    if key == "playhead" and text.strip().isdigit():
+        return int(text)  # playhead=500: on, at step 500
     if key in ("ignore_outliers", "example", "present", "playhead"):
         return _parsed(key, text, parse.boolean)
     if key == "smoothing":

@@ -43,6 +43,7 @@ def options(logs: list, *, compared: bool = False) -> share.View:
         lang=language(),
         present=bool(state.get("present", False)),
         playhead=bool(state.get("playhead", False)),
+        playhead_step=state.get("playhead_step") if state.get("playhead") else None,
         logging_convention=convention,
     )
 

@@ -67,7 +67,8 @@ def render_schedule_page() -> None:
     if playing:
         epochs = _epochs(view, drawn[0], logs)
         labels = (t("playhead.play"), t("playhead.pause"))
-        playhead.add_playhead(figure, _playhead(drawn[0], epochs, metric_lines), labels, present=view.present)
+        positions = _playhead(drawn[0], epochs, metric_lines)
+        playhead.add_playhead(figure, positions, labels, present=view.present, start_step=view.playhead_step)
     # the exported image at a fixed size that holds the whole title and legend, whatever the window
     height = figure.layout.height or (470 if view.present else 450)
     image = {"format": image_format, "filename": "learning_rate", "scale": 2, "width": 1400, "height": height}
