@@ -157,3 +157,18 @@ def test_a_link_opens_the_playhead_at_a_step():
     assert figure["frames"][slider["active"]]["layout"]["annotations"][-1]["text"].startswith("step 500 ·")
     assert figure["layout"]["annotations"][-1]["text"].startswith("step 500 ·")  # drawn there at once
     assert at.query_params["playhead"] == "500"
+
+
+def test_the_gallery_and_the_lesson_live_in_their_links():
+    at = page("pages/gallery.py", **{"gallery.max_steps": "300", "lang": "zh", "max_steps": "200"})
+    assert not at.exception and at.text_input(key="gallery.max_steps").value == "300"
+    assert at.query_params["gallery.max_steps"] == "300" and at.query_params["lang"] == "zh"
+    assert at.query_params["max_steps"] == "200"  # the schedule travels with it
+    at = page(
+        "pages/learn.py",
+        **{"learn.warmup": "0.25", "learn.scheduler": "polynomial", "learn.kwarg.polynomial.power": "2"},
+    )
+    assert not at.exception
+    assert at.slider(key="learn.warmup").value == 0.25 and at.selectbox(key="learn.scheduler").value == "polynomial"
+    assert at.slider(key="learn.kwarg.polynomial.power").value == 2.0
+    assert at.query_params["learn.warmup"] == "0.25" and at.query_params["learn.kwarg.polynomial.power"] == "2"

@@ -292,3 +292,12 @@ def test_a_language_switch_keeps_every_choice_shown(server, browser):
     page.close()
     assert [i for _, i in after[1:]] == [i for _, i in before[1:]] and all(i >= 0 for _, i in after), (before, after)
     assert after[0][1] == 1  # 中文 chosen
+
+
+def test_navigation_keeps_the_language_and_the_settings(server, page):
+    page.goto(f"{server}/?lang=zh&warmup_steps=0.1&max_steps=300")
+    chart_data(page)
+    page.locator("[data-testid=stSidebarNav] a").filter(has_text="一览").click()
+    page.wait_for_url("**/gallery?**lang=zh**")
+    assert "max_steps=300" in page.url and "gallery.max_steps" in page.url
+    assert "调度器一览" in page.inner_text("body")

@@ -34,6 +34,7 @@ english(
 )
 MAX_PARAM_CHARS = 10_000
 RESUME = "resume_from_checkpoint"
+PAGE_PREFIXES = ("gallery.", "learn.")
 PREFIXES = ("", "b.", "c.", "d.", "e.", "f.")
 MAX_SCHEDULES = len(PREFIXES)
 _LISTS = ("metrics", "log_y")
@@ -115,6 +116,8 @@ class Link:
     # per compared schedule: the step of A's checkpoint it resumes from (`b.resume_from_checkpoint=
     # checkpoint-500`, TrainingArguments' name; Trainer saves checkpoint-<step>), or None
     resumes: tuple[int | None, ...] = ()
+    # the other pages' own settings (`gallery.max_steps`, `learn.warmup`), as text
+    pages: Mapping[str, str] = field(default_factory=dict)
 
 
 def to_text(name: str, value: object) -> str:
@@ -192,6 +195,7 @@ def encode_link(link: Link) -> dict[str, str]:
             params[RESUME] = f"checkpoint-{resumes[i]}"
         out.update({prefix + key: value for key, value in params.items()})
     default = View()
+    out.update(link.pages)
     for name in LINK_VIEW_KEYS:
         value = getattr(link.view, name)
         if name == "playhead" and link.view.playhead and link.view.playhead_step:
@@ -204,7 +208,7 @@ def encode_link(link: Link) -> dict[str, str]:
 def decode_link(params: Mapping[str, object]) -> tuple[Link, list[Note]]:
     """The page a link describes, and a warning for each parameter that could not be used."""
     groups: dict[str, dict[str, object]] = {prefix: {} for prefix in PREFIXES}
-    view_params, unknown = {}, []
+    view_params, unknown, pages = {}, [], {}
     resume_params = {}
     for key, raw in params.items():
         prefix = key[:2] if key[:2] in PREFIXES[1:] else ""
@@ -214,6 +218,8 @@ def decode_link(params: Mapping[str, object]) -> tuple[Link, list[Note]]:
             groups[prefix][key[len(prefix) :]] = raw
         elif key in LINK_VIEW_KEYS:
             view_params[key] = raw
+        elif key.startswith(PAGE_PREFIXES) and (text := _text(raw)) is not None:
+            pages[key] = text  # the gallery's and the lesson's own settings: those pages read them
         else:
             unknown.append(key)
     warnings = [_unknown(unknown)] if unknown else []
@@ -229,7 +235,7 @@ def decode_link(params: Mapping[str, object]) -> tuple[Link, list[Note]]:
         warnings += more
     view, more = _decode_view(view_params)
     resumed = tuple(resumes) if any(r is not None for r in resumes) else ()
-    return Link(tuple(configs), view, resumed), warnings + more
+    return Link(tuple(configs), view, resumed, pages), warnings + more
 
 
 def _resume_step(prefix: str, raw: object) -> tuple[int | None, list[Note]]:

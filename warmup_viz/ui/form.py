@@ -66,6 +66,8 @@ def load_from_url() -> list[str]:
         if prefix and step is not None:
             state[prefix + share.RESUME] = f"checkpoint-{step}"
     put_view(link.view)
+    state[keys.PAGE_PARAMS] = dict(link.pages)
+    state[keys.LINK_PARAMS] = share.encode_link(share.Link(link.configs, link.view, link.resumes))
     state[keys.LOADED_FROM_URL] = True
     state[keys.URL_WARNINGS] = warnings
     return warnings

@@ -8,10 +8,12 @@ from warmup_viz import figures, registry, schedule, scheduler_types
 from warmup_viz.config import ConfigError, ScheduleConfig, parse_field
 
 from . import form, keys
+from .pages import linked_value, sync_page_url
 from .strings import figure_labels, say, scheduler_line, t
 from .text import plain
 
 COLUMNS = 3
+_KEYS = ("gallery.learning_rate", "gallery.warmup_steps", "gallery.max_steps")
 GALLERY_POINTS = 200
 
 
@@ -33,7 +35,8 @@ def _base() -> ScheduleConfig | None:
     state = st.session_state
     for name, default in (("learning_rate", "5e-05"), ("warmup_steps", "0.05"), ("max_steps", "1000")):
         # start from schedule A's settings (a warmup, so that every type shows one)
-        state.setdefault(f"gallery.{name}", state.get(name) or default if name != "warmup_steps" else default)
+        start = state.get(name) or default if name != "warmup_steps" else default
+        state.setdefault(f"gallery.{name}", linked_value(f"gallery.{name}", start, str.strip))
     cols = st.columns(3)
     values, errors = {}, []
     for col, name in zip(cols, ("learning_rate", "warmup_steps", "max_steps"), strict=True):
@@ -67,6 +70,7 @@ def render_gallery_page() -> None:
 
         st.switch_page(main_page())
     base = _base()
+    sync_page_url({key: str(st.session_state[key]) for key in _KEYS})  # this page's link keeps its settings
     if base is None:
         return
     names = registry.scheduler_names()

@@ -20,6 +20,8 @@ PLAYHEAD = "playhead"
 PRESENT = "present"
 LANG = "lang"  # the page's language (from the link, or the picker)
 LANG_PICKER = "language_picker"
+PAGE_PARAMS = "_page_params"  # the gallery's and the lesson's settings a link gave, as text
+LINK_PARAMS = "_link_params"  # the schedule page's link (schedules and view), for the other pages' links
 DEEPSPEED = "deepspeed"  # an imported ds_config (TrainingArguments' deepspeed) for schedule A
 
 

@@ -9,6 +9,7 @@ from warmup_viz import figures, registry, schedule, scheduler_types, snippets, s
 from warmup_viz.config import ConfigError, ScheduleConfig
 from warmup_viz.registry import REQUIRED
 
+from .pages import linked_value, sync_page_url
 from .strings import figure_labels, kwarg_line, say, scheduler_line, t
 from .text import plain
 
@@ -29,6 +30,26 @@ def _chart(config: ScheduleConfig, key: str, *, title: str) -> None:
 
 
 def render_learn_page() -> None:
+    _page()
+    sync_page_url(_own_params())  # this page's link keeps the lesson's sliders
+
+
+# the lesson's own widgets and their defaults; a link carries those that differ
+_DEFAULTS = {"learn.warmup": 0.1, "learn.max_steps": 100, "learn.scheduler": "cosine"}
+
+
+def _own_params() -> dict[str, str]:
+    state = st.session_state
+    kwargs = f"learn.kwarg.{state.get('learn.scheduler', 'cosine')}."
+    keys_ = [*_DEFAULTS, *(k for k in state if isinstance(k, str) and k.startswith(kwargs))]
+    return {k: _text(state[k]) for k in keys_ if k in state and state[k] != _DEFAULTS.get(k)}
+
+
+def _text(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _page() -> None:
     st.title(t("learn.title"))
     st.caption(t("learn.intro"))
     ratio = _what()
@@ -49,7 +70,8 @@ def _what() -> float:
     """What warmup does: the same warmup on two types, side by side, titled, on one y range."""
     st.header(t("learn.what.title"))
     st.markdown(t("learn.what.body"))
-    ratio = st.slider(t("learn.what.slider"), 0.0, 0.5, 0.1, 0.01, key="learn.warmup")
+    start = min(max(linked_value("learn.warmup", 0.1, float), 0.0), 0.5)
+    ratio = st.slider(t("learn.what.slider"), 0.0, 0.5, start, 0.01, key="learn.warmup")
     linear = ScheduleConfig(learning_rate=LESSON_LR, warmup_steps=ratio, max_steps=LESSON_STEPS)
     wsd = ScheduleConfig(
         lr_scheduler_type="warmup_stable_decay",
@@ -67,7 +89,8 @@ def _what() -> float:
 def _choose() -> None:
     st.header(t("learn.choose.title"))
     st.markdown(t("learn.choose.body"))
-    max_steps = st.number_input("max_steps", 1, 10**9, 100, key="learn.max_steps")
+    start = min(max(linked_value("learn.max_steps", 100, int), 1), 10**9)
+    max_steps = st.number_input("max_steps", 1, 10**9, start, key="learn.max_steps")
     st.caption(t("learn.choose.table", max_steps=f"{max_steps:,}"))
     st.table(
         {"warmup_steps": [repr(w) for w in WARMUP_EXAMPLES]}
@@ -88,7 +111,9 @@ def _formulas(ratio: float) -> None:
     st.header(t("learn.formulas.title"))
     st.markdown(t("learn.formulas.body"))
     names = [n for n in registry.scheduler_names() if teach.formula(n)]
-    name = st.selectbox(t("learn.formulas.pick"), names, key="learn.scheduler", index=names.index("cosine"))
+    linked = linked_value("learn.scheduler", "cosine", str)
+    index = names.index(linked if linked in names else "cosine")
+    name = st.selectbox(t("learn.formulas.pick"), names, key="learn.scheduler", index=index)
     st.caption(scheduler_line(name, plain(registry.info(name).summary)))
     st.latex(teach.formula(name))
     kwargs = _kwarg_controls(name)
@@ -121,11 +146,14 @@ def _kwarg_controls(name: str) -> dict[str, object]:
         symbol = record.symbol(spec.name)
         label = f"{spec.name} (${symbol}$)" if symbol else spec.name
         if spec.choices:
-            kwargs[spec.name] = st.radio(label, spec.choices, key=key, horizontal=True, help=explanation)
+            chosen = linked_value(key, spec.default, str)
+            index = list(spec.choices).index(chosen) if chosen in spec.choices else 0
+            kwargs[spec.name] = st.radio(label, spec.choices, key=key, index=index, horizontal=True, help=explanation)
         else:
             slider = record.slider(spec.name)
             start = spec.default if spec.default not in (None, REQUIRED) else slider.start
             start = slider.low if start is None else start
+            start = min(max(linked_value(key, start, type(slider.low)), slider.low), slider.high)
             value = st.slider(
                 label, slider.low, slider.high, type(slider.low)(start), slider.step, key=key, help=explanation
             )

@@ -7,7 +7,7 @@ import pathlib
 import streamlit as st
 
 from . import form, keys
-from .strings import DEFAULT_LANGUAGE, LANGUAGES, t
+from .strings import DEFAULT_LANGUAGE, LANGUAGES, language, t
 from .view import render_schedule_page
 
 PAGES = pathlib.Path(__file__).resolve().parents[2] / "pages"
@@ -80,3 +80,26 @@ def _language_picker() -> None:
 
 def _picked() -> None:
     st.session_state[keys.LANG] = st.session_state[keys.LANG_PICKER]
+
+
+def linked_value(key: str, default, parse):
+    """The value a link gave for a page's own widget `key` (`gallery.max_steps`, `learn.warmup`),
+    parsed; `default` when the link gave none or an unusable one."""
+    text = st.session_state.get(keys.PAGE_PARAMS, {}).get(key)
+    if text is None:
+        return default
+    try:
+        return parse(text)
+    except (TypeError, ValueError):
+        return default
+
+
+def sync_page_url(own: dict[str, str]) -> None:
+    """Write this page's link: the schedule page's settings and view (so navigation keeps them and
+    the language), plus the page's own settings `own` (those that differ from its defaults)."""
+    params = {k: v for k, v in st.session_state.get(keys.LINK_PARAMS, {}).items() if k != "lang"}
+    if language() != DEFAULT_LANGUAGE:
+        params["lang"] = language()
+    params.update(own)
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)

@@ -262,6 +262,7 @@ def _at(line, x: float) -> float | None:
 
 def _sync_url(link: share.Link) -> None:
     params = share.encode_link(link)
+    st.session_state[keys.LINK_PARAMS] = params  # the other pages' links start from it
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
 
