@@ -112,3 +112,22 @@ def test_share_box_has_the_link_and_a_title():
     link, title = [c.value for c in at.code][:2]  # the share box comes first, under the chart
     assert link.endswith("?learning_rate=0.0003&lr_scheduler_type=cosine&warmup_steps=0.05&max_steps=20000")
     assert title == "cosine · lr 0.0003 · warmup 5% · 20,000 steps"
+
+
+def test_compare_shows_every_schedule():
+    """Each compared schedule gets its breakpoints and a summary row, not only A."""
+    at = app(
+        max_steps="300",
+        warmup_steps="0.1",
+        **{
+            "b.lr_scheduler_type": "cosine",
+            "b.warmup_steps": "30",
+            "c.lr_scheduler_type": "constant_with_warmup",
+            "c.warmup_steps": "60",
+        },
+    )
+    assert not at.exception
+    marks = [t for t in figure(at)["data"] if t["name"].endswith("breakpoints") and t["name"] != "breakpoints"]
+    assert [t["name"].split(":")[0] for t in marks] == ["B", "C"]
+    table = at.table[0].value
+    assert list(table.iloc[:, 2]) == ["30", "30", "60"] and len(table) == 3

@@ -129,6 +129,8 @@ def schedule_figure(
         _schedule_trace(fig, drawn, SCHEDULE_STYLES[i % len(SCHEDULE_STYLES)], i == 0, options.labels)
     if schedules:
         _marks(fig, schedules[0], LR_PANEL in options.log_y, options.labels)
+    for i, drawn in enumerate(schedules[1:], start=1):  # every compared schedule's breakpoints too
+        _compared_marks(fig, drawn, SCHEDULE_STYLES[i % len(SCHEDULE_STYLES)][0], options.labels)
     _difference_traces(fig, differences)
     _log_traces(fig, lr_lines, metric_lines, metrics, stacked, 3 if differences else 2, options.labels)
     by_epoch = bool(schedules) and schedules[0].epochs is not None
@@ -302,6 +304,32 @@ def _name_peak(fig, drawn: Curve, labels: Labels) -> None:
             font={"size": 20, "color": "#000000"},
             name="mark",
         )
+
+
+def _compared_marks(fig, drawn: Curve, color: str, labels: Labels) -> None:
+    """A compared schedule's breakpoints, in its colour (the lines and the final LR are A's only)."""
+    curve = drawn.curve
+    x = list(curve.steps) if drawn.epochs is None else [float(e) for e in drawn.epochs]
+    x_of = dict(zip(curve.steps, x, strict=True))
+    lr_of = dict(zip(curve.steps, curve.lrs, strict=True))
+    marks = [b for b in curve.breakpoints if b.step in lr_of and b.kind not in ("start", "end")]
+    fig.add_trace(
+        go.Scatter(
+            x=[x_of[b.step] for b in marks],
+            y=[lr_of[b.step] for b in marks],
+            mode="markers",
+            name=f"{drawn.name} · {labels.breakpoints}",
+            legendgroup=f"schedule {drawn.name}",
+            showlegend=False,
+            marker={"size": 8, "color": color, "symbol": "diamond-open", "line": {"width": 2, "color": color}},
+            customdata=[[labels.mark(b), repr(lr_of[b.step])] for b in marks],
+            hovertemplate="%{customdata[0]}<br>learning_rate %{customdata[1]}<extra>"
+            + (drawn.short or "")
+            + "</extra>",
+        ),
+        row=1,
+        col=1,
+    )
 
 
 def _run_colors(lines: Sequence[Line]) -> dict[str, str]:

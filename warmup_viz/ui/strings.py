@@ -132,6 +132,7 @@ EN: dict[str, str] = {
     "app.slide_title": "Title for a slide:",
     "app.link_warnings": "This link has parameters that could not be used:",
     # summary
+    "summary.schedule": "schedule",
     "summary.max_steps": "max_steps",
     "summary.num_warmup_steps": "num_warmup_steps",
     "summary.peak": "peak LR",
@@ -593,6 +594,7 @@ ZH: dict[str, str] = {
     "app.share_help": "所有设置和视图选项都在链接里（上传的日志除外）。点图标即可复制。",
     "app.slide_title": "幻灯片标题：",
     "app.link_warnings": "这个链接有无法使用的参数：",
+    "summary.schedule": "调度",
     "summary.max_steps": "max_steps",
     "summary.num_warmup_steps": "num_warmup_steps",
     "summary.peak": "峰值学习率",

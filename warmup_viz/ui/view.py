@@ -57,6 +57,8 @@ def render_schedule_page() -> None:
         lr_lines, metric_lines = chart_options.lines(logs, view)
         verdicts.verdicts(drawn[0].config, logs, drawn[0].replay or drawn[0].runs_as)
         _summary(schedule.summarize(drawn[0].config, drawn[0].curve))
+        if len(drawn) > 1:
+            _summaries(drawn, names)
         image_format = exchange.render([d.config for d in drawn], names)
     title = names[0] if len(drawn) == 1 else t("app.versus").join(names)
     figure = _figure(drawn, names, view, logs, lr_lines, metric_lines, title)
@@ -290,6 +292,24 @@ def _differences(view: share.View, drawn: list[Drawn]) -> list[figures.Differenc
         diff = compare.difference(first.curve, first.config, d.curve, d.config, view.diff)
         out.append(figures.Difference(f"{d.letter} {sign} {first.letter}", diff.steps, diff.values))
     return out
+
+
+def _summaries(drawn: list[Drawn], names: list[str]) -> None:
+    """One row per schedule: the numbers to compare them by (exact values in the single summary)."""
+    rows = []
+    for d, name in zip(drawn, names, strict=True):
+        s = schedule.summarize(d.config, d.curve) if d.replay is None and d.resumes is None else None
+        peak, final = max(d.curve.lrs), d.curve.lrs[-1]
+        warmup = s.num_warmup_steps if s else (d.config.num_warmup_steps if d.config.info.uses_warmup else 0)
+        rows.append([name, f"{d.curve.steps[-1]:,}", f"{warmup:,}", f"{peak:.4g}", f"{final:.4g}"])
+    columns = [
+        t("summary.schedule"),
+        t("summary.max_steps"),
+        t("summary.num_warmup_steps"),
+        t("summary.peak"),
+        t("summary.final"),
+    ]
+    st.table({column: [row[i] for row in rows] for i, column in enumerate(columns)})
 
 
 def _summary(s: schedule.Summary) -> None:
