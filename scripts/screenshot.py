@@ -15,7 +15,9 @@ SHOTS = [
     ("screenshot.png", "/", (1400, 1100)),
     ("presentation_zh.png", "/?lang=zh&present=1&playhead=1&warmup_steps=0.1&example=false", (1280, 720)),
 ]
-DONE_JS = "Array.from(document.querySelectorAll('[data-testid=stPlotlyChart]')).every(c => c.querySelector('.main-svg'))"
+DONE_JS = (
+    "Array.from(document.querySelectorAll('[data-testid=stPlotlyChart]')).every(c => c.querySelector('.main-svg'))"
+)
 
 if __name__ == "__main__":
     out = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "docs")
