@@ -16,8 +16,7 @@ FORMATS = ("csv", "json", "parquet")
 def table_bytes(steps: Sequence[int], learning_rates: Sequence[float], fmt: str) -> bytes:
     """The `step,learning_rate` table as `fmt` ("csv", "json" or "parquet")."""
     if fmt == "csv":
-        body = "".join([f"{s},{v!r}\n" for s, v in zip(steps, learning_rates, strict=True)])
-        return ("step,learning_rate\n" + body).encode()
+        return ("step,learning_rate\n" + _csv_rows(_reprs(steps), _reprs(learning_rates))).encode()
     if fmt == "json":
         return json.dumps({"step": list(steps), "learning_rate": list(learning_rates)}).encode()
     if fmt == "parquet":
@@ -34,10 +33,10 @@ def table_bytes(steps: Sequence[int], learning_rates: Sequence[float], fmt: str)
 def schedules_bytes(tables: Sequence[tuple[str, Sequence[int], Sequence[float]]], fmt: str) -> bytes:
     """Several schedules as one long `schedule,step,learning_rate` table in `fmt`."""
     if fmt == "csv":
-        rows = [
-            f"{_csv_text(name)},{s},{v!r}\n" for name, steps, lrs in tables for s, v in zip(steps, lrs, strict=True)
-        ]
-        return ("schedule,step,learning_rate\n" + "".join(rows)).encode()
+        rows = "".join(
+            _csv_rows([_csv_text(name)] * len(steps), _reprs(steps), _reprs(lrs)) for name, steps, lrs in tables
+        )
+        return ("schedule,step,learning_rate\n" + rows).encode()
     if fmt == "json":
         return json.dumps(
             [{"schedule": name, "step": list(steps), "learning_rate": list(lrs)} for name, steps, lrs in tables]
@@ -57,6 +56,21 @@ def schedules_bytes(tables: Sequence[tuple[str, Sequence[int], Sequence[float]]]
         pq.write_table(table, sink)
         return sink.getvalue()
     raise ValueError(f"format={fmt!r} is not one of: {', '.join(FORMATS)}")
+
+
+def _reprs(values: Sequence[object]) -> list[str]:
+    """`[repr(v) for v in values]`, about twice as fast for a million floats: one `repr` of the
+    list (its items are written by their own `repr`) cut at the separators."""
+    values = list(values)
+    parts = repr(values)[1:-1].split(", ") if values else []
+    # an item whose repr holds ", " itself would split in two: then the slow way
+    return parts if len(parts) == len(values) else [repr(v) for v in values]
+
+
+def _csv_rows(*columns: list[str]) -> str:
+    """One `a,b,...` line (newline-terminated) per row of equally long columns of text
+    (`ValueError` if their lengths differ)."""
+    return "\n".join(map(",".join, zip(*columns, strict=True))) + "\n" if columns[0] else ""
 
 
 def _csv_text(text: str) -> str:

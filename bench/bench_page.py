@@ -1,0 +1,123 @@
+"""The page in a real Chromium against a bare Streamlit page (bench/bare_app.py: one text input,
+one 2,000-point plotly chart), side by side in one run, interleaved:
+
+(a) change a setting (max_steps) -> chart redrawn, p50 of --changes
+(b) open a link in a new browser session -> chart drawn, p50 of --links
+(c) fresh server (health check answered), first visit -> chart drawn, median of --fresh
+
+"Chart drawn" means: the page's first plotly chart holds a `.main-svg` and its `_fullData` has
+the new data (the first trace ends at x = max_steps), and the app root's
+`data-test-script-state` has left running. Times are wall clock from the action (fill + Enter,
+goto) to that state, browsers included, on this machine.
+
+Run from the repository root: .venv/bin/python -m bench.bench_page [--changes 6 --links 5 --fresh 3]
+"""
+
+import argparse
+import statistics
+import time
+
+from tests.browser import chromium, streamlit_server
+
+OURS, BARE = "app.py", "bench/bare_app.py"
+GOALS = {"change": 1.5, "link": 1.3, "fresh": 2.0}
+TIMEOUT_MS = 120_000
+
+# true once the first chart shows x ending at `n` and the script run is over
+DRAWN_JS = """(n) => {
+    const state = document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state');
+    if (!state || ['initial', 'running', 'rerunRequested'].includes(state)) return false;
+    const chart = document.querySelector('.js-plotly-plot');
+    if (!chart || !chart.querySelector('.main-svg') || !chart._fullData?.length) return false;
+    const x = chart._fullData[0].x;
+    return !!x && x.length > 0 && Number(x[x.length - 1]) === n;
+}"""
+
+
+def link(script: str, server: str, n: int) -> str:
+    """The address that opens `script` at max_steps = n (ours: a shared cosine link)."""
+    if script == BARE:
+        return f"{server}/?max_steps={n}"
+    return f"{server}/?lr_scheduler_type=cosine&learning_rate=0.0003&warmup_steps=0.05&max_steps={n}"
+
+
+def wait_drawn(page, n: int) -> None:
+    page.wait_for_function(DRAWN_JS, arg=n, timeout=TIMEOUT_MS)
+
+
+def open_page(browser, url: str, n: int):
+    """A new browser session at `url`, timed until the chart ending at `n` is drawn."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url, timeout=TIMEOUT_MS)
+    wait_drawn(page, n)
+    return context, page, time.perf_counter() - start
+
+
+def change(page, n: int) -> float:
+    field = page.get_by_role("textbox", name="max_steps", exact=True)
+    start = time.perf_counter()
+    field.fill(str(n))
+    field.press("Enter")
+    wait_drawn(page, n)
+    return time.perf_counter() - start
+
+
+def changes_and_links(browser, servers: dict[str, str], changes: int, links: int) -> dict:
+    times = {("change", s): [] for s in servers} | {("link", s): [] for s in servers}
+    pages = {}
+    for script, server in servers.items():  # warm both servers: imports, caches, first render
+        context, page, _ = open_page(browser, link(script, server, 2000), 2000)
+        change(page, 2001)
+        pages[script] = (context, page)
+    for k in range(changes):
+        for script in servers:
+            times[("change", script)].append(change(pages[script][1], 2002 + k))
+    for context, _ in pages.values():
+        context.close()
+    for k in range(links):
+        for script, server in servers.items():
+            context, _, seconds = open_page(browser, link(script, server, 3000 + k), 3000 + k)
+            times[("link", script)].append(seconds)
+            context.close()
+    return times
+
+
+def first_visits(browser, repeats: int) -> dict:
+    times = {("fresh", OURS): [], ("fresh", BARE): []}
+    for k in range(repeats):
+        for script in (OURS, BARE):
+            with streamlit_server(script) as server:
+                context, _, seconds = open_page(browser, link(script, server, 4000 + k), 4000 + k)
+                context.close()
+            times[("fresh", script)].append(seconds)
+    return times
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--changes", type=int, default=6)
+    parser.add_argument("--links", type=int, default=5)
+    parser.add_argument("--fresh", type=int, default=3)
+    args = parser.parse_args()
+    with chromium() as browser:
+        times = first_visits(browser, args.fresh)  # first, while no other server is up
+        with streamlit_server(OURS) as ours, streamlit_server(BARE) as bare:
+            times |= changes_and_links(browser, {OURS: ours, BARE: bare}, args.changes, args.links)
+    rows = (
+        ("change", f"change a setting -> chart redrawn (p50 of {args.changes})"),
+        ("link", f"open a link in a new session -> chart drawn (p50 of {args.links})"),
+        ("fresh", f"fresh server, first visit -> chart drawn (median of {args.fresh})"),
+    )
+    print("The page in a real Chromium vs a bare Streamlit page (one input, one 2,000-point chart), interleaved:")
+    print(f"    {'what':<62} {'warmup-viz':>10} {'bare':>8} {'ratio':>7}  goal")
+    for key, label in rows:
+        ours, bare = statistics.median(times[(key, OURS)]), statistics.median(times[(key, BARE)])
+        ratio, goal = ours / bare, GOALS[key]
+        verdict = "met" if ratio <= goal else "NOT met"
+        print(f"    {label:<62} {ours:9.3f}s {bare:7.3f}s {ratio:6.2f}×  ≤ {goal}× {verdict}")
+
+
+if __name__ == "__main__":
+    main()
