@@ -58,6 +58,30 @@ def schedules_bytes(tables: Sequence[tuple[str, Sequence[int], Sequence[float]]]
     raise ValueError(f"format={fmt!r} is not one of: {', '.join(FORMATS)}")
 
 
+def wide_bytes(tables: Sequence[tuple[str, Sequence[int], Sequence[float]]], fmt: str) -> bytes:
+    """Several schedules as one row per step: `step`, then a column per schedule (named by it),
+    empty (null) past a schedule's own last step. Floats as `repr` in CSV, exact elsewhere."""
+    n = max((len(steps) for _, steps, _ in tables), default=0)
+    names = [name for name, _, _ in tables]
+    columns = [list(lrs) + [None] * (n - len(lrs)) for _, _, lrs in tables]  # steps are 1..max_steps
+    if fmt == "csv":
+        head = ",".join(["step", *(_csv_text(name) for name in names)]) + "\n"
+        cells = [_reprs(range(1, n + 1)), *([("" if v is None else repr(v)) for v in c] for c in columns)]
+        return (head + "".join(",".join(row) + "\n" for row in zip(*cells, strict=True))).encode()
+    if fmt == "json":
+        return json.dumps({"step": list(range(1, n + 1)), **dict(zip(names, columns, strict=True))}).encode()
+    if fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        data = {"step": pa.array(range(1, n + 1), pa.int64())}
+        data.update({name: pa.array(c, pa.float64()) for name, c in zip(names, columns, strict=True)})
+        sink = io.BytesIO()
+        pq.write_table(pa.table(data), sink)
+        return sink.getvalue()
+    raise ValueError(f"format={fmt!r} is not one of: {', '.join(FORMATS)}")
+
+
 def _reprs(values: Sequence[object]) -> list[str]:
     """`[repr(v) for v in values]`, about twice as fast for a million floats: one `repr` of the
     list (its items are written by their own `repr`) cut at the separators."""

@@ -46,13 +46,13 @@ def _downloads(configs: list[ScheduleConfig], names: list[str]) -> str:
     if len(configs) > 1:
         which = cols[1].radio(
             t("exchange.which"),
-            ["a", "all"],
+            ["a", "all", "wide"],
             key="export_which",
             horizontal=True,
             persist_state=_PERSIST,
             format_func=labels("exchange.which_"),
         )
-    chosen = configs if which == "all" else configs[:1]
+    chosen = configs if which in ("all", "wide") else configs[:1]
     too_long = [c for c in chosen if c.total_steps > EXPORT_STEPS_LIMIT]
     if too_long:
         st.info(t("exchange.too_many", steps=f"{too_long[0].total_steps:,}", limit=f"{EXPORT_STEPS_LIMIT:,}"))
@@ -61,7 +61,7 @@ def _downloads(configs: list[ScheduleConfig], names: list[str]) -> str:
         pairs = list(zip(files, chosen, strict=False))  # files keep English names
         st.download_button(
             t("exchange.download_button", rows=f"{sum(c.total_steps for c in chosen):,}", format=fmt),
-            data=lambda: _table(pairs, fmt),
+            data=lambda: _table(pairs, fmt, wide=which == "wide"),
             file_name=f"learning_rate.{fmt}",
             mime=_MIME[fmt],
             key="download_table",
@@ -74,10 +74,11 @@ def _downloads(configs: list[ScheduleConfig], names: list[str]) -> str:
     return image
 
 
-def _table(pairs: list[tuple[str, ScheduleConfig]], fmt: str) -> bytes:
+def _table(pairs: list[tuple[str, ScheduleConfig]], fmt: str, *, wide: bool = False) -> bytes:
     if len(pairs) == 1:
         return export.table_bytes(*schedule.full_table(pairs[0][1]), fmt)
-    return export.schedules_bytes([(name, *schedule.full_table(config)) for name, config in pairs], fmt)
+    tables = [(name, *schedule.full_table(config)) for name, config in pairs]
+    return export.wide_bytes(tables, fmt) if wide else export.schedules_bytes(tables, fmt)
 
 
 def _code(configs: list[ScheduleConfig], names: list[str]) -> None:

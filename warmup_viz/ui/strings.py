@@ -264,6 +264,7 @@ EN: dict[str, str] = {
     "exchange.which": "Schedules",
     "exchange.which_a": "A",
     "exchange.which_all": "all",
+    "exchange.which_wide": "all, a column each",
     "exchange.too_many": (
         "max_steps={steps} is too many to export step by step (at most {limit}); the chart still shows it exactly."
     ),
@@ -711,6 +712,7 @@ ZH: dict[str, str] = {
     "exchange.which": "调度",
     "exchange.which_a": "A",
     "exchange.which_all": "全部",
+    "exchange.which_wide": "全部，每个一列",
     "exchange.too_many": "max_steps={steps} 太多，无法逐步导出（最多 {limit}）；图表仍精确显示。",
     "exchange.download_button": "下载每一步的学习率（{rows} 行，{format}）",
     "exchange.image": "图表图片",
