@@ -287,7 +287,16 @@ def test_a_language_switch_keeps_every_choice_shown(server, browser):
     box = label.bounding_box()
     page.mouse.click(box["x"] + 8, box["y"] + box["height"] / 2)  # 中文, as a person clicks it
     page.wait_for_function("document.body.innerText.includes('语言')")
-    page.wait_for_timeout(1500)
+    done = (
+        "document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"
+        " && Array.from(document.querySelectorAll('[role=radiogroup]'))"
+        ".every(g => Array.from(g.querySelectorAll('input')).some(e => e.checked))"
+    )
+    try:  # a slow machine may take a while to redraw; a radio left empty never satisfies this
+        page.wait_for_function(done, timeout=20_000)
+    except Exception:
+        pass
+    page.wait_for_timeout(500)
     after = page.evaluate(RADIOS_JS)
     page.close()
     assert [i for _, i in after[1:]] == [i for _, i in before[1:]] and all(i >= 0 for _, i in after), (before, after)
