@@ -144,6 +144,7 @@ def test_gallery_cards_show_each_types_character_from_zero():
     for name, figure in charts.items():
         low, high = figure["layout"]["yaxis"]["range"]
         assert low == 0 and high >= max(figure["data"][0]["y"]), name  # constant is not drawn on -1..1
+        assert not figure["layout"].get("annotations"), name  # no "final" label clipped by a small card
     captions = [c.value for c in at.caption]
     assert "num_cycles=3" in captions and "power=2, lr_end=5e-06" in captions
     assert any(s.value == "constant_\u200bwith_\u200bwarmup" for s in at.subheader)

@@ -92,6 +92,7 @@ class FigureOptions:
     title: str | None = None
     diff_title: str = "− A"
     present: bool = False
+    final: bool = True  # the final LR written beside the first schedule (small multiples leave it out)
     labels: Labels = field(default_factory=Labels)
 
     def __post_init__(self) -> None:
@@ -128,7 +129,7 @@ def schedule_figure(
     for i, drawn in enumerate(schedules):
         _schedule_trace(fig, drawn, SCHEDULE_STYLES[i % len(SCHEDULE_STYLES)], i == 0, options.labels)
     if schedules:
-        _marks(fig, schedules[0], LR_PANEL in options.log_y, options.labels)
+        _marks(fig, schedules[0], LR_PANEL in options.log_y, options.labels, final=options.final)
     for i, drawn in enumerate(schedules[1:], start=1):  # every compared schedule's breakpoints too
         _compared_marks(fig, drawn, SCHEDULE_STYLES[i % len(SCHEDULE_STYLES)][0], options.labels)
     _difference_traces(fig, differences)
@@ -239,7 +240,7 @@ def _schedule_trace(fig, drawn: Curve, style, first: bool, labels: Labels) -> No
     )
 
 
-def _marks(fig, drawn: Curve, log_lr: bool, labels: Labels) -> None:
+def _marks(fig, drawn: Curve, log_lr: bool, labels: Labels, *, final: bool = True) -> None:
     """The first schedule's breakpoints, phase lines (through every panel) and final LR."""
     curve, epochs = drawn.curve, drawn.epochs
     x = list(curve.steps) if epochs is None else [float(e) for e in epochs]
@@ -264,9 +265,9 @@ def _marks(fig, drawn: Curve, log_lr: bool, labels: Labels) -> None:
         if b.kind in ("warmup_end", "decay_start", "restart", "cut", "raise", "resume"):
             line = {"color": MARK_COLORS[b.kind], "width": 1, "dash": "dot"}
             fig.add_vline(x=x_of[b.step], line=line, row="all", col=1)
-    final = marks[-1] if marks else None
-    if final is not None and (not log_lr or lr_of[final.step] > 0):
-        value = lr_of[final.step]
+    last = marks[-1] if marks and final else None
+    if last is not None and (not log_lr or lr_of[last.step] > 0):
+        value = lr_of[last.step]
         # in the right margin, level with the last point: beside the curves, never on one
         fig.add_annotation(
             x=1,

@@ -102,8 +102,8 @@ def _card(name: str, base: ScheduleConfig) -> None:
 def _figure(curve: schedule.DisplayCurve):
     """A small multiple: no legend, titles or final label; the y axis from 0 on every card, so a
     constant schedule reads as its LR, not as a line in the middle of nowhere."""
-    figure = figures.curve_figure(curve, figures.FigureOptions(labels=figure_labels()))
-    figure.update_layout(height=220, showlegend=False, margin={"l": 10, "r": 10, "t": 10, "b": 10}, annotations=[])
+    figure = figures.curve_figure(curve, figures.FigureOptions(labels=figure_labels(), final=False))
+    figure.update_layout(height=220, showlegend=False, margin={"l": 10, "r": 10, "t": 10, "b": 10})
     figure.update_xaxes(title_text=None)
     figure.update_yaxes(title_text=None, range=[0, max(curve.lrs) * 1.1 or 1.0], row=1, col=1)
     return figure

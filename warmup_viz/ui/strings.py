@@ -294,7 +294,7 @@ EN: dict[str, str] = {
     "gallery.title": "Scheduler gallery",
     "gallery.intro": (
         "Every scheduler type of the installed transformers, with the same learning_rate, warmup_steps and "
-        "max_steps (set them in the sidebar). Open one to edit it on the main page."
+        "max_steps (set them just below). Open one to edit it on the main page."
     ),
     "gallery.open": "Open {name}",
     "gallery.metric_driven": "Follows a metric, not the step: no curve without a training log.",
@@ -739,7 +739,7 @@ ZH: dict[str, str] = {
     "gallery.title": "调度器一览",
     "gallery.intro": (
         "所安装 transformers 的全部调度器类型，使用相同的 learning_rate、warmup_steps 和 max_steps"
-        "（在侧栏设置）。打开任意一个，即可在主页面编辑。"
+        "（在下方设置）。打开任意一个，即可在主页面编辑。"
     ),
     "gallery.open": "打开 {name}",
     "gallery.metric_driven": "跟随指标而非步数：没有训练日志就没有曲线。",

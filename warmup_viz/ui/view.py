@@ -87,7 +87,7 @@ def _header(warnings: list[str]) -> bool | None:
     returns the playhead switch then (it sits in that row), else None."""
     if st.session_state.get(keys.PRESENT):
         st.html(PRESENTATION_CSS)
-        row = st.columns([1, 1, 3], vertical_alignment="center")
+        row = st.columns([1.4, 1, 3], vertical_alignment="center")  # room for the switch's whole label
         row[0].toggle(t("form.present"), key=keys.PRESENT, help=t("form.present_help"), persist_state="session")
         playing = row[1].toggle(
             t("view.playhead"), key=keys.PLAYHEAD, help=t("view.playhead_help"), persist_state="session"
