@@ -23,7 +23,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt pyproject.toml
 	touch $@
 
 run: $(VENV)/.runtime
-	HF_HUB_OFFLINE=1 $(PY) -m streamlit run app.py
+	HF_HUB_OFFLINE=1 $(PY) -m warmup_viz.ui.serve
 
 # Browser tests drive Debian's Chromium; install it when it is missing.
 chromium:

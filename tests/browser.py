@@ -38,18 +38,18 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit_server(script: str = "app.py", *options: str):
-    """Start `streamlit run script [options]` on a free port; yield its base URL (a `Server`,
-    with `.pid`); stop it by its PID."""
+    """Start `streamlit run script [options]` on a free port (app.py: through
+    `python -m warmup_viz.ui.serve`, as `make run` does); yield its base URL (a `Server`, with
+    `.pid`); stop it by its PID."""
     port = free_port()
     env = dict(os.environ, HF_HUB_OFFLINE="1")
     log = tempfile.TemporaryFile()
+    # the dashboard starts as `make run` starts it (warmed before the server answers); others bare
+    start = ["-m", "warmup_viz.ui.serve"] if script == "app.py" else ["-m", "streamlit", "run", script]
     proc = subprocess.Popen(
         [
             sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            script,
+            *start,
             "--server.headless",
             "true",
             "--browser.gatherUsageStats",
