@@ -9,6 +9,8 @@ from streamlit.testing.v1 import AppTest
 from warmup_viz import schedule
 from warmup_viz.config import ScheduleConfig
 
+from .plotly_data import values
+
 APP = str(pathlib.Path(__file__).resolve().parents[1] / "app.py")
 
 
@@ -21,7 +23,7 @@ def app(**params):
 
 def chart_data(at):
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)
-    return figure["data"][0]["x"], figure["data"][0]["y"]
+    return values(figure["data"][0]["x"]), values(figure["data"][0]["y"])
 
 
 def shown(elements):

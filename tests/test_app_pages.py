@@ -8,6 +8,7 @@ from warmup_viz import registry, schedule, teach
 from warmup_viz.config import ScheduleConfig
 from warmup_viz.ui.gallery import gallery_config
 
+from .plotly_data import values
 from .test_app import APP, app
 
 
@@ -34,7 +35,7 @@ def test_gallery_draws_every_step_based_type_and_explains_the_others():
     base = ScheduleConfig(learning_rate=5e-5, warmup_steps=0.05, max_steps=1000)
     first = json.loads(at.get("plotly_chart")[0].proto.spec)
     curve = schedule.display_curve(gallery_config(names[0], base), points=200)
-    assert first["data"][0]["y"] == list(curve.lrs)
+    assert values(first["data"][0]["y"]) == list(curve.lrs)
 
 
 def test_gallery_open_goes_to_the_main_page_with_those_settings():
@@ -54,9 +55,9 @@ def test_lesson_has_live_plots_and_formulas():
     assert not at.exception and not at.error
     assert len(at.get("plotly_chart")) == 3 and at.latex
     assert "\\cos" in at.latex[0].value
-    before = json.loads(at.get("plotly_chart")[-1].proto.spec)["data"][0]["y"]
+    before = values(json.loads(at.get("plotly_chart")[-1].proto.spec)["data"][0]["y"])
     at.slider(key="learn.kwarg.cosine.num_cycles").set_value(2.0).run()
-    after = json.loads(at.get("plotly_chart")[-1].proto.spec)["data"][0]["y"]
+    after = values(json.loads(at.get("plotly_chart")[-1].proto.spec)["data"][0]["y"])
     config = ScheduleConfig(
         lr_scheduler_type="cosine",
         learning_rate=3e-4,
@@ -143,7 +144,7 @@ def test_gallery_cards_show_each_types_character_from_zero():
     charts = {c.proto.id.split("gallery.chart.")[-1]: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
     for name, figure in charts.items():
         low, high = figure["layout"]["yaxis"]["range"]
-        assert low == 0 and high >= max(figure["data"][0]["y"]), name  # constant is not drawn on -1..1
+        assert low == 0 and high >= max(values(figure["data"][0]["y"])), name  # constant is not drawn on -1..1
         assert not figure["layout"].get("annotations"), name  # no "final" label clipped by a small card
     captions = [c.value for c in at.caption]
     assert "num_cycles=3" in captions and "power=2, lr_end=5e-06" in captions

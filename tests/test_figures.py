@@ -3,9 +3,12 @@
 import json
 
 import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
+from plotly.utils import PlotlyJSONEncoder
 
-from warmup_viz import figures, logview, schedule
+from warmup_viz import figures, logview, playhead, schedule
 from warmup_viz.config import ScheduleConfig
 from warmup_viz.logs import read_log
 
@@ -35,7 +38,7 @@ def by_name(fig, name):
 def test_without_logs_only_the_schedule():
     fig = json.loads(figures.curve_figure(schedule.display_curve(CONFIG)).to_json())
     assert [t["name"] for t in fig["data"]] == ["learning_rate", "breakpoints"]
-    assert fig["data"][0]["y"] == schedule.full_table(CONFIG)[1]
+    assert values(fig["data"][0]["y"]) == schedule.full_table(CONFIG)[1]
     assert "yaxis2" not in fig["layout"]
 
 
@@ -86,7 +89,7 @@ def test_epoch_axis_moves_the_schedule_too(log):
     curve = schedule.display_curve(CONFIG)
     epochs = [s / 50 for s in curve.steps]
     fig = json.loads(figures.schedule_figure([figures.Curve("learning_rate", curve, epochs)]).to_json())
-    assert fig["data"][0]["x"] == epochs and fig["layout"]["xaxis"]["title"]["text"] == "epoch"
+    assert values(fig["data"][0]["x"]) == epochs and fig["layout"]["xaxis"]["title"]["text"] == "epoch"
 
 
 def test_a_million_point_log_makes_a_small_figure():
@@ -97,3 +100,64 @@ def test_a_million_point_log_makes_a_small_figure():
     curve = schedule.display_curve(ScheduleConfig(max_steps=n))
     fig = figures.schedule_figure([figures.Curve("A", curve)], metric_lines=logview.lines([log], ["loss"]))
     assert len(fig.to_json()) < 1_000_000
+
+
+def _variants(log):
+    """Figures of every shape the page draws: one schedule, compared ones with a difference panel,
+    logs stacked and overlaid, log axes, epochs, a projector, a playhead."""
+    a = schedule.display_curve(CONFIG)
+    b = schedule.display_curve(
+        ScheduleConfig(
+            max_steps=100,
+            warmup_steps=5,
+            lr_scheduler_type="cosine_with_restarts",
+            lr_scheduler_kwargs={"num_cycles": 3},
+        )
+    )
+    lr = logview.lines([log], ["learning_rate"], smoothing=0)
+    metrics = logview.lines([log], ["loss", "grad_norm"], smoothing=0.6)
+    two = [figures.Curve("A", a, None, "A"), figures.Curve("B", b, None, "B")]
+    ratio = figures.Difference("B / A", [1.0, 2.0, 3.0], [None, 1.5, 2.0])
+    yield figures.curve_figure(a)
+    yield figures.curve_figure(b, figures.FigureOptions(final=False, log_y={"learning_rate"}, title="t"))
+    yield figures.schedule_figure(two, differences=[ratio], lr_lines=lr, metric_lines=metrics)
+    yield figures.schedule_figure(
+        two, metric_lines=metrics, options=figures.FigureOptions(layout="overlay", present=True)
+    )
+    options = figures.FigureOptions(log_y={"grad_norm"}, ignore_outliers=True, present=True, title="slide")
+    yield figures.schedule_figure(
+        [figures.Curve("learning_rate", a)], lr_lines=lr, metric_lines=metrics, options=options
+    )
+    yield figures.schedule_figure([figures.Curve("learning_rate", a, [s / 50 for s in a.steps])], lr_lines=lr)
+    fig = figures.schedule_figure([figures.Curve("learning_rate", a)], metric_lines=metrics)
+    positions = [playhead.Position(float(s), 1e-3 * s / 100, f"step {s}", s) for s in (1, 50, 100)]
+    playhead.add_playhead(fig, positions, ("Play", "Pause"), start_step=50)
+    yield fig
+
+
+def test_plotly_validation_changes_nothing_in_any_figure(log):
+    """Figures skip plotly's per-property validation (most of a page run's time): validating
+    each again must give the same figure, so nothing the browser gets is invalid or dropped."""
+    for fig in _variants(log):
+        validated = go.Figure(fig.to_dict())
+        assert json.loads(validated.to_json()) == json.loads(fig.to_json())
+
+
+def test_phase_lines_run_through_every_panel(log):
+    fig = figure(log, layout="stacked")  # one phase line (the warmup's end) in each of the three panels
+    lines = [(s["xref"], s["yref"]) for s in fig["layout"]["shapes"]]
+    assert lines == [("x", "y domain"), ("x2", "y2 domain"), ("x3", "y3 domain")]
+    (end,) = [b.step for b in schedule.display_curve(CONFIG).breakpoints if b.kind == "warmup_end"]
+    assert {s["x0"] for s in fig["layout"]["shapes"]} == {end}
+
+
+def test_a_figure_changed_afterwards_leaves_the_next_figures_as_they_were(log):
+    """Figures share their template and grid (built once): changing one figure changes no other."""
+    before = [json.loads(fig.to_json()) for fig in _variants(log)]
+    for fig in _variants(log):
+        fig.update_layout(template={"layout": {"font": {"size": 99}}}, yaxis={"range": [0, 1]}, xaxis={"title": "x"})
+        fig.layout.template.layout.colorway = ["#000000"]
+        fig.data[0].line.color = "#000000"
+    assert [json.loads(fig.to_json()) for fig in _variants(log)] == before
+    white = json.loads(figures.curve_figure(schedule.display_curve(CONFIG)).to_json())["layout"]["template"]
+    assert white == json.loads(json.dumps(pio.templates["plotly_white"].to_plotly_json(), cls=PlotlyJSONEncoder))

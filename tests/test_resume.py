@@ -19,6 +19,7 @@ from warmup_viz.config import FIELD_NAMES, ScheduleConfig, from_mapping
 from warmup_viz.errors import ConfigError, InputError
 from warmup_viz.resume import checkpoint_from, detect_resume, read_checkpoint, resume
 
+from .plotly_data import values
 from .test_trainer import ByteDataset
 
 pytestmark = pytest.mark.trainer
@@ -279,7 +280,7 @@ def test_a_link_draws_b_resuming_a_and_explains_the_ignored_learning_rate():
     traces = [t for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"] if t["name"].startswith("B")]
     a = ScheduleConfig(lr_scheduler_type="cosine", warmup_steps=4, max_steps=20, learning_rate=1e-3)
     b = a.replace(max_steps=30, learning_rate=3e-4)
-    assert traces[0]["y"] == list(resumed_curve(a, b, 8).lrs)
+    assert values(traces[0]["y"]) == list(resumed_curve(a, b, 8).lrs)
     captions = [c.value.replace("\\", "") for c in at.caption]
     assert any("learning_rate=0.0003 is ignored on resume: the checkpoint keeps 0.001" in c for c in captions)
     assert at.query_params["b.resume_from_checkpoint"] == "checkpoint-8"

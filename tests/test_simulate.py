@@ -6,6 +6,7 @@ from warmup_viz.config import ConfigError, ScheduleConfig
 from warmup_viz.logs import read_log
 from warmup_viz.simulate import simulate
 
+from .plotly_data import values
 from .test_trainer import run_trainer
 
 pytestmark = pytest.mark.trainer
@@ -82,7 +83,9 @@ def test_the_page_replays_the_example_runs_eval_loss():
     )
     sim = simulate(config, evals["step"].tolist(), evals["value"].tolist())
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert figure["data"][0]["x"] == list(sim.curve.steps) and figure["data"][0]["y"] == list(sim.curve.lrs)
+    assert values(figure["data"][0]["x"]) == list(sim.curve.steps) and values(figure["data"][0]["y"]) == list(
+        sim.curve.lrs
+    )
     assert sim.changes and any("patience exhausted" in c.value for c in at.caption)
     # the example was trained with linear decay: the verdict compares it with the replay
     assert any("differs from step" in i.value for i in at.info)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from .logview import LAYOUTS, Line, outlier_range
@@ -117,220 +120,280 @@ def schedule_figure(
 
     Compared schedules are drawn on the LR panel in their own colour and dash; `differences` in a
     panel below it. `lr_lines` (logged learning rates) are markers on the LR panel; `metric_lines`
-    go on a panel per metric below it or on a second y axis (`options.layout`). Hover shows the
-    exact step and LR (Python `repr`). On a log axis a step whose LR is 0 (step 1 of a warmup)
-    cannot be drawn; plotly leaves it out.
+    go on a panel per metric below it or on a second y axis (`options.layout`). The first
+    schedule's phase lines run through every panel. Hover shows the exact step and LR (Python
+    `repr`). On a log axis a step whose LR is 0 (step 1 of a warmup) cannot be drawn; plotly
+    leaves it out.
+
+    The figure is written as plain data (arrays as numpy, which plotly sends as base64) and
+    handed to plotly without its per-property validation, which took most of a page run's time
+    (a test checks that validating it changes nothing). The subplot grid comes from
+    `make_subplots`, once per shape.
     """
     options = options or FigureOptions()
     metrics = list(dict.fromkeys(line.metric for line in metric_lines))
     stacked = options.layout == "stacked" and bool(metrics)
     panels = [LR_PANEL] + (["difference"] if differences else []) + (metrics if stacked else [])
-    fig = _frame(panels, overlay=bool(metrics) and not stacked)
+    spec = _Spec.grid(len(panels), overlay=bool(metrics) and not stacked)
     for i, drawn in enumerate(schedules):
-        _schedule_trace(fig, drawn, SCHEDULE_STYLES[i % len(SCHEDULE_STYLES)], i == 0, options.labels)
+        _schedule_trace(spec, drawn, SCHEDULE_STYLES[i % len(SCHEDULE_STYLES)], i == 0, options.labels)
     if schedules:
-        _marks(fig, schedules[0], LR_PANEL in options.log_y, options.labels, final=options.final)
+        _marks(spec, schedules[0], LR_PANEL in options.log_y, options.labels, final=options.final)
     for i, drawn in enumerate(schedules[1:], start=1):  # every compared schedule's breakpoints too
-        _compared_marks(fig, drawn, SCHEDULE_STYLES[i % len(SCHEDULE_STYLES)][0], options.labels)
-    _difference_traces(fig, differences)
-    _log_traces(fig, lr_lines, metric_lines, metrics, stacked, 3 if differences else 2, options.labels)
+        _compared_marks(spec, drawn, SCHEDULE_STYLES[i % len(SCHEDULE_STYLES)][0], options.labels)
+    _difference_traces(spec, differences)
+    _log_traces(spec, lr_lines, metric_lines, metrics, stacked, 3 if differences else 2, options.labels)
     by_epoch = bool(schedules) and schedules[0].epochs is not None
-    _axes(fig, panels, metrics, metric_lines, stacked, by_epoch, options)
-    _layout(fig, len(panels), options, schedules)
-    return fig
+    _axes(spec, panels, metrics, metric_lines, stacked, by_epoch, options)
+    _layout(spec, len(panels), options, schedules)
+    return go.Figure({"data": spec.data, "layout": spec.layout}, _validate=False)
 
 
-def _frame(panels: list[str], *, overlay: bool) -> go.Figure:
-    heights = [0.45 if len(panels) > 1 else 1.0] + [0.55 / max(1, len(panels) - 1)] * (len(panels) - 1)
-    specs = [[{"secondary_y": overlay}]] + [[{}]] * (len(panels) - 1)
-    return make_subplots(
-        rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.03, row_heights=heights, specs=specs
-    )
+@dataclass
+class _Spec:
+    """A figure being written: its traces and layout as plain data, and the axes of each panel
+    (`rows[i]` for panel i + 1; `second` for the overlay's second y axis)."""
+
+    data: list[dict]
+    layout: dict
+    rows: tuple[tuple[str, str], ...]
+    second: tuple[str, str] | None
+
+    @classmethod
+    def grid(cls, panels: int, *, overlay: bool) -> _Spec:
+        layout, rows, second = _grid(panels, overlay)
+        return cls([], json.loads(layout), rows, second)
+
+    def add(self, trace: dict, row: int = 1, *, secondary: bool = False) -> None:
+        xaxis, yaxis = self.second if secondary else self.rows[row - 1]
+        self.data.append({"type": "scatter", **trace, "xaxis": xaxis, "yaxis": yaxis})
+
+    def axis(self, name: str) -> dict:
+        """The layout entry of axis `name` ("x3" -> layout["xaxis3"])."""
+        return self.layout.setdefault(f"{name[0]}axis{name[1:]}", {})
+
+    def axes(self, letter: str) -> list[dict]:
+        """Every x (or y) axis of the figure."""
+        names = {row[0 if letter == "x" else 1] for row in self.rows}
+        if self.second is not None:
+            names.add(self.second[0 if letter == "x" else 1])
+        return [self.axis(name) for name in sorted(names)]
 
 
-def _difference_traces(fig: go.Figure, differences: Sequence[Difference]) -> None:
+@functools.lru_cache(maxsize=16)
+def _grid(panels: int, overlay: bool) -> tuple[str, tuple[tuple[str, str], ...], tuple[str, str] | None]:
+    """make_subplots' layout for `panels` rows sharing the x axis (JSON, without its template),
+    each row's (x axis, y axis), and the second y axis of row 1 when `overlay`."""
+    heights = [0.45 if panels > 1 else 1.0] + [0.55 / max(1, panels - 1)] * (panels - 1)
+    specs = [[{"secondary_y": overlay}]] + [[{}]] * (panels - 1)
+    fig = make_subplots(rows=panels, cols=1, shared_xaxes=True, vertical_spacing=0.03, row_heights=heights, specs=specs)
+    rows = []
+    for row in range(1, panels + 1):  # where make_subplots puts a trace of each row
+        fig.add_trace(go.Scatter(), row=row, col=1)
+        rows.append((fig.data[-1].xaxis, fig.data[-1].yaxis))
+    second = None
+    if overlay:
+        fig.add_trace(go.Scatter(), row=1, col=1, secondary_y=True)
+        second = (fig.data[-1].xaxis, fig.data[-1].yaxis)
+    layout = fig.layout.to_plotly_json()
+    layout.pop("template", None)
+    return json.dumps(layout), tuple(rows), second
+
+
+@functools.lru_cache(maxsize=4)
+def _template(name: str) -> dict:
+    """A plotly template as data (read-only: plotly copies what a figure is given)."""
+    return pio.templates[name].to_plotly_json()
+
+
+def _difference_traces(spec: _Spec, differences: Sequence[Difference]) -> None:
     for i, d in enumerate(differences, start=1):
         color, dash = SCHEDULE_STYLES[i % len(SCHEDULE_STYLES)]
-        trace = go.Scatter(
-            x=list(d.x),
-            y=list(d.values),
-            mode="lines",
-            name=d.name,
-            legendgroup=f"schedule {i}",
-            showlegend=False,
-            line={"color": color, "dash": dash, "width": 2},
-            connectgaps=False,
-            hovertemplate=f"%{{x}}<br>{d.name} %{{y:.6g}}<extra></extra>",
-        )
-        fig.add_trace(trace, row=2, col=1)
+        trace = {
+            "x": np.asarray(d.x, dtype=float),
+            "y": np.asarray(d.values, dtype=float),  # None (no value at that step) -> NaN: a gap
+            "mode": "lines",
+            "name": d.name,
+            "legendgroup": f"schedule {i}",
+            "showlegend": False,
+            "line": {"color": color, "dash": dash, "width": 2},
+            "connectgaps": False,
+            "hovertemplate": f"%{{x}}<br>{d.name} %{{y:.6g}}<extra></extra>",
+        }
+        spec.add(trace, row=2)
 
 
-def _log_traces(fig, lr_lines, metric_lines, metrics, stacked, first_metric_row, labels: Labels) -> None:
+def _log_traces(spec: _Spec, lr_lines, metric_lines, metrics, stacked, first_metric_row, labels: Labels) -> None:
     colors = _run_colors([*lr_lines, *metric_lines])
     for line in lr_lines:
         name = labels.logged.format(run=line.run)
-        fig.add_trace(_trace(line, line.y, colors[line.run], labels, mode="markers", name=name), row=1, col=1)
+        spec.add(_trace(line, line.y, colors[line.run], labels, mode="markers", name=name))
     for line in metric_lines:
         color = colors[line.run]
-        where = {"row": first_metric_row + metrics.index(line.metric), "col": 1} if stacked else {"secondary_y": True}
+        where = {"row": first_metric_row + metrics.index(line.metric)} if stacked else {"secondary": True}
         if line.smooth_y is not None:
-            fig.add_trace(_trace(line, line.y, color, labels, opacity=0.25, kind="raw"), **where)
-            fig.add_trace(_trace(line, line.smooth_y, color, labels, kind="smoothed"), **where)
+            spec.add(_trace(line, line.y, color, labels, opacity=0.25, kind="raw"), **where)
+            spec.add(_trace(line, line.smooth_y, color, labels, kind="smoothed"), **where)
         else:
-            fig.add_trace(_trace(line, line.y, color, labels), **where)
+            spec.add(_trace(line, line.y, color, labels), **where)
 
 
-def _layout(fig: go.Figure, panels: int, options: FigureOptions, schedules: Sequence[Curve]) -> None:
+def _layout(spec: _Spec, panels: int, options: FigureOptions, schedules: Sequence[Curve]) -> None:
     title = options.title
-    fig.update_layout(
-        # the title (for slides) at the top, the legend between it and the plot
-        title={"text": title, "y": 0.995, "yanchor": "top", "x": 0.01, "xanchor": "left"} if title else None,
+    if title:  # for slides, at the top; the legend between it and the plot
+        spec.layout["title"] = {"text": title, "y": 0.995, "yanchor": "top", "x": 0.01, "xanchor": "left"}
+    spec.layout.update(
         hovermode="closest",
         modebar={"orientation": "v"},  # in the right margin: the toolbar never covers a long title
         margin={"l": 60, "r": 100, "t": 100 if title else 20, "b": 50},
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-        template="plotly_white",
-        height=None if panels == 1 else 360 + 220 * (panels - 1),
+        template=_template("plotly_white"),
     )
+    if panels > 1:
+        spec.layout["height"] = 360 + 220 * (panels - 1)
     if options.present:
-        _for_a_projector(fig, panels)
+        _for_a_projector(spec)
         if schedules:
-            _name_peak(fig, schedules[0], options.labels)
+            _name_peak(spec, schedules[0], options.labels)
 
 
-def _for_a_projector(fig: go.Figure, panels: int) -> None:
+def _for_a_projector(spec: _Spec) -> None:
     """Thick lines, large dark type, pure white and black: what survives a washed-out projector.
     One panel fits a 1280×720 screen under the page's one row of switches."""
-    for trace in fig.data:
-        if trace.line is not None and trace.line.width:
-            trace.line.width = trace.line.width * 2
-        if trace.marker is not None and isinstance(trace.marker.size, (int, float)):
-            trace.marker.size = trace.marker.size * 1.6
+    for trace in spec.data:
+        if trace.get("line", {}).get("width"):
+            trace["line"] = {**trace["line"], "width": trace["line"]["width"] * 2}
+        if isinstance(trace.get("marker", {}).get("size"), (int, float)):
+            trace["marker"] = {**trace["marker"], "size": trace["marker"]["size"] * 1.6}
     dark = {"size": 18, "color": "#000000"}
-    fig.update_xaxes(tickfont=dark, title_font={"size": 20, "color": "#000000"}, linewidth=2, tickwidth=2)
-    fig.update_yaxes(tickfont=dark, title_font={"size": 20, "color": "#000000"}, linewidth=2, tickwidth=2)
-    fig.update_annotations(font={"size": 20, "color": "#000000"})
-    fig.update_layout(
+    for axis in spec.axes("x") + spec.axes("y"):
+        axis.update(tickfont=dark, linewidth=2, tickwidth=2)
+        axis["title"] = {**axis.get("title", {}), "font": {"size": 20, "color": "#000000"}}
+    for note in spec.layout.get("annotations", []):
+        note["font"] = {"size": 20, "color": "#000000"}
+    spec.layout.update(
         font={"size": 20, "color": "#000000"},
-        template="simple_white",
+        template=_template("simple_white"),
         height=470,  # one screen holds every panel, under the page's row of switches
         margin={"l": 110, "r": 150, "t": 96, "b": 84},
     )
 
 
-def _schedule_trace(fig, drawn: Curve, style, first: bool, labels: Labels) -> None:
+def _xs(drawn: Curve) -> np.ndarray:
+    """Where a curve's points go on the x axis: its steps, or their epochs."""
+    return np.asarray(drawn.curve.steps if drawn.epochs is None else drawn.epochs, dtype=float)
+
+
+def _schedule_trace(spec: _Spec, drawn: Curve, style, first: bool, labels: Labels) -> None:
     color, dash = style
-    curve, epochs = drawn.curve, drawn.epochs
-    x = list(curve.steps) if epochs is None else [float(e) for e in epochs]
-    hover_x = "step %{customdata[1]}" if epochs is None else "epoch %{x:.4f} · step %{customdata[1]}"
+    curve = drawn.curve
+    hover_x = "step %{customdata[1]}" if drawn.epochs is None else "epoch %{x:.4f} · step %{customdata[1]}"
     extra = drawn.short or labels.configured
-    fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=list(curve.lrs),
-            mode="lines",
-            name=drawn.name,
-            legendgroup="schedule" if first else f"schedule {drawn.name}",
-            line={"color": color, "width": 2 if first else 2.5, "dash": dash},
-            customdata=[[repr(v), s] for s, v in zip(curve.steps, curve.lrs, strict=True)],
-            hovertemplate=hover_x + "<br>learning_rate %{customdata[0]}<extra>" + extra + "</extra>",
-        ),
-        row=1,
-        col=1,
-    )
+    customdata = np.empty((len(curve.steps), 2), dtype=object)  # the exact LR as Python writes it, the step
+    customdata[:, 0] = [repr(float(v)) for v in curve.lrs]
+    customdata[:, 1] = list(curve.steps)
+    trace = {
+        "x": np.asarray(curve.steps) if drawn.epochs is None else _xs(drawn),
+        "y": np.asarray(curve.lrs, dtype=float),
+        "mode": "lines",
+        "name": drawn.name,
+        "legendgroup": "schedule" if first else f"schedule {drawn.name}",
+        "line": {"color": color, "width": 2 if first else 2.5, "dash": dash},
+        "customdata": customdata,
+        "hovertemplate": hover_x + "<br>learning_rate %{customdata[0]}<extra>" + extra + "</extra>",
+    }
+    spec.add(trace)
 
 
-def _marks(fig, drawn: Curve, log_lr: bool, labels: Labels, *, final: bool = True) -> None:
-    """The first schedule's breakpoints, phase lines (through every panel) and final LR."""
-    curve, epochs = drawn.curve, drawn.epochs
-    x = list(curve.steps) if epochs is None else [float(e) for e in epochs]
-    x_of = dict(zip(curve.steps, x, strict=True))
+def _marks(spec: _Spec, drawn: Curve, log_lr: bool, labels: Labels, *, final: bool = True) -> None:
+    """The first schedule's breakpoints, its phase lines (through every panel) and final LR."""
+    curve = drawn.curve
+    x_of = dict(zip(curve.steps, _xs(drawn).tolist(), strict=True))
     lr_of = dict(zip(curve.steps, curve.lrs, strict=True))
     marks = [b for b in curve.breakpoints if b.step in lr_of]
-    fig.add_trace(
-        go.Scatter(
-            x=[x_of[b.step] for b in marks],
-            y=[lr_of[b.step] for b in marks],
-            mode="markers",
-            name=labels.breakpoints,
-            legendgroup="schedule",
-            marker={"size": 9, "color": [MARK_COLORS.get(b.kind, "#111827") for b in marks]},
-            customdata=[[labels.mark(b), repr(lr_of[b.step])] for b in marks],
-            hovertemplate="%{customdata[0]}<br>learning_rate %{customdata[1]}<extra></extra>",
-        ),
-        row=1,
-        col=1,
-    )
+    trace = {
+        "x": [x_of[b.step] for b in marks],
+        "y": [lr_of[b.step] for b in marks],
+        "mode": "markers",
+        "name": labels.breakpoints,
+        "legendgroup": "schedule",
+        "marker": {"size": 9, "color": [MARK_COLORS.get(b.kind, "#111827") for b in marks]},
+        "customdata": [[labels.mark(b), repr(lr_of[b.step])] for b in marks],
+        "hovertemplate": "%{customdata[0]}<br>learning_rate %{customdata[1]}<extra></extra>",
+    }
+    spec.add(trace)
+    shapes = spec.layout.setdefault("shapes", [])
     for b in marks:
         if b.kind in ("warmup_end", "decay_start", "restart", "cut", "raise", "resume"):
             line = {"color": MARK_COLORS[b.kind], "width": 1, "dash": "dot"}
-            fig.add_vline(x=x_of[b.step], line=line, row="all", col=1)
+            x = x_of[b.step]
+            for xaxis, yaxis in spec.rows:
+                shapes.append(
+                    {"type": "line", "x0": x, "x1": x, "xref": xaxis, "y0": 0, "y1": 1, "yref": f"{yaxis} domain"}
+                    | {"line": line}
+                )
     last = marks[-1] if marks and final else None
     if last is not None and (not log_lr or lr_of[last.step] > 0):
         value = lr_of[last.step]
         # in the right margin, level with the last point: beside the curves, never on one
-        fig.add_annotation(
-            x=1,
-            xref="paper",
-            xanchor="left",
-            xshift=6,
-            y=np.log10(value) if log_lr else value,  # annotations take log10 on a log axis
-            yref="y",
-            text=labels.final.format(value=f"{value:.4g}"),
-            showarrow=False,
-            name="final",
-        )
+        note = {
+            "x": 1,
+            "xref": "paper",
+            "xanchor": "left",
+            "xshift": 6,
+            "y": float(np.log10(value)) if log_lr else value,  # annotations take log10 on a log axis
+            "yref": "y",
+            "text": labels.final.format(value=f"{value:.4g}"),
+            "showarrow": False,
+            "name": "final",
+        }
+        spec.layout.setdefault("annotations", []).append(note)
 
 
-def _name_peak(fig, drawn: Curve, labels: Labels) -> None:
+def _name_peak(spec: _Spec, drawn: Curve, labels: Labels) -> None:
     """For a projector: the warmup's end (and the peak, where it is another step) written on the chart."""
-    curve, epochs = drawn.curve, drawn.epochs
-    x_of = dict(zip(curve.steps, curve.steps if epochs is None else [float(e) for e in epochs], strict=True))
+    curve = drawn.curve
+    x_of = dict(zip(curve.steps, _xs(drawn).tolist(), strict=True))
     lr_of = dict(zip(curve.steps, curve.lrs, strict=True))
     marks = {b.kind: b for b in curve.breakpoints if b.step in lr_of}
     named = [marks[k] for k in ("warmup_end", "peak") if k in marks]
     if len(named) == 2 and named[1].step - named[0].step <= 1:
         named = named[1:]  # the peak is the step after the warmup's last: one label says both
     for b in named:
-        fig.add_annotation(
-            x=x_of[b.step],
-            y=lr_of[b.step],
-            text=labels.mark(b),
-            showarrow=True,
-            arrowwidth=2,
-            ax=40,
-            ay=-40,
-            xanchor="left",
-            bgcolor="#ffffff",
-            font={"size": 20, "color": "#000000"},
-            name="mark",
-        )
+        note = {
+            "x": x_of[b.step],
+            "y": lr_of[b.step],
+            "text": labels.mark(b),
+            "showarrow": True,
+            "arrowwidth": 2,
+            "ax": 40,
+            "ay": -40,
+            "xanchor": "left",
+            "bgcolor": "#ffffff",
+            "font": {"size": 20, "color": "#000000"},
+            "name": "mark",
+        }
+        spec.layout.setdefault("annotations", []).append(note)
 
 
-def _compared_marks(fig, drawn: Curve, color: str, labels: Labels) -> None:
+def _compared_marks(spec: _Spec, drawn: Curve, color: str, labels: Labels) -> None:
     """A compared schedule's breakpoints, in its colour (the lines and the final LR are A's only)."""
     curve = drawn.curve
-    x = list(curve.steps) if drawn.epochs is None else [float(e) for e in drawn.epochs]
-    x_of = dict(zip(curve.steps, x, strict=True))
+    x_of = dict(zip(curve.steps, _xs(drawn).tolist(), strict=True))
     lr_of = dict(zip(curve.steps, curve.lrs, strict=True))
     marks = [b for b in curve.breakpoints if b.step in lr_of and b.kind not in ("start", "end")]
-    fig.add_trace(
-        go.Scatter(
-            x=[x_of[b.step] for b in marks],
-            y=[lr_of[b.step] for b in marks],
-            mode="markers",
-            name=f"{drawn.name} · {labels.breakpoints}",
-            legendgroup=f"schedule {drawn.name}",
-            showlegend=False,
-            marker={"size": 8, "color": color, "symbol": "diamond-open", "line": {"width": 2, "color": color}},
-            customdata=[[labels.mark(b), repr(lr_of[b.step])] for b in marks],
-            hovertemplate="%{customdata[0]}<br>learning_rate %{customdata[1]}<extra>"
-            + (drawn.short or "")
-            + "</extra>",
-        ),
-        row=1,
-        col=1,
-    )
+    trace = {
+        "x": [x_of[b.step] for b in marks],
+        "y": [lr_of[b.step] for b in marks],
+        "mode": "markers",
+        "name": f"{drawn.name} · {labels.breakpoints}",
+        "legendgroup": f"schedule {drawn.name}",
+        "showlegend": False,
+        "marker": {"size": 8, "color": color, "symbol": "diamond-open", "line": {"width": 2, "color": color}},
+        "customdata": [[labels.mark(b), repr(lr_of[b.step])] for b in marks],
+        "hovertemplate": "%{customdata[0]}<br>learning_rate %{customdata[1]}<extra>" + (drawn.short or "") + "</extra>",
+    }
+    spec.add(trace)
 
 
 def _run_colors(lines: Sequence[Line]) -> dict[str, str]:
@@ -348,47 +411,48 @@ def _trace(
     opacity: float = 1.0,
     kind: str | None = None,
     name: str | None = None,
-) -> go.Scatter:
+) -> dict:
     """One line of a run. Every (run, metric) line has its own legend entry ("example · loss"); a
     smoothed metric's raw and smoothed lines share the smoothed one's. A run's lines are one legend
     group: clicking an entry hides the whole run. `kind` is "raw" or "smoothed" for the two lines
     of a smoothed metric."""
     suffix = f" ({getattr(labels, kind)})" if kind else ""
-    return go.Scatter(
-        x=np.asarray(line.x),
-        y=np.asarray(y),
-        mode=mode,
-        name=name or f"{line.run} · {line.metric}",
-        legendgroup=line.run,
-        showlegend=kind != "raw",
-        opacity=opacity,
-        line={"color": color, "width": 1.5 if kind == "raw" else 2},
-        marker={"color": color, "size": 5, "symbol": "circle-open"},
-        hovertemplate=f"%{{x}}<br>{line.metric}{suffix} %{{y:.10g}}<extra>%{{fullData.legendgroup}}</extra>",
-    )
+    return {
+        "x": np.asarray(line.x),
+        "y": np.asarray(y),
+        "mode": mode,
+        "name": name or f"{line.run} · {line.metric}",
+        "legendgroup": line.run,
+        "showlegend": kind != "raw",
+        "opacity": opacity,
+        "line": {"color": color, "width": 1.5 if kind == "raw" else 2},
+        "marker": {"color": color, "size": 5, "symbol": "circle-open"},
+        "hovertemplate": f"%{{x}}<br>{line.metric}{suffix} %{{y:.10g}}<extra>%{{fullData.legendgroup}}</extra>",
+    }
 
 
-def _axes(fig, panels, metrics, metric_lines, stacked, by_epoch, options: FigureOptions) -> None:
+def _axes(spec: _Spec, panels, metrics, metric_lines, stacked, by_epoch, options: FigureOptions) -> None:
     log_y = options.log_y
     x_title = options.labels.epoch_axis if by_epoch else options.labels.step_axis
-    fig.update_xaxes(title_text=x_title, row=len(panels), col=1)
-    lr_axis = {"title_text": LR_PANEL, "exponentformat": "e", "type": "log" if LR_PANEL in log_y else "linear"}
-    fig.update_yaxes(**lr_axis, row=1, col=1, secondary_y=False)
+    spec.axis(spec.rows[len(panels) - 1][0])["title"] = {"text": x_title}
+    lr_type = "log" if LR_PANEL in log_y else "linear"
+    spec.axis(spec.rows[0][1]).update(title={"text": LR_PANEL}, exponentformat="e", type=lr_type)
     if "difference" in panels:
-        fig.update_yaxes(title_text=options.diff_title, exponentformat="e", row=2, col=1)
+        spec.axis(spec.rows[1][1]).update(title={"text": options.diff_title}, exponentformat="e")
     if stacked:
         for row, metric in enumerate(metrics, start=len(panels) - len(metrics) + 1):
             of_metric = [line for line in metric_lines if line.metric == metric]
-            fig.update_yaxes(**_metric_axis([metric], of_metric, log_y, options.ignore_outliers), row=row, col=1)
+            axis = _metric_axis([metric], of_metric, log_y, options.ignore_outliers)
+            spec.axis(spec.rows[row - 1][1]).update(axis)
     elif metrics:
         axis = _metric_axis(metrics, metric_lines, log_y, options.ignore_outliers)
-        fig.update_yaxes(**axis, showgrid=False, row=1, col=1, secondary_y=True)
+        spec.axis(spec.second[1]).update(axis, showgrid=False)
 
 
 def _metric_axis(metrics: list[str], lines: Sequence[Line], log_y: Collection[str], ignore_outliers: bool) -> dict:
     """A metric panel's y axis: log when every metric on it is named in `log_y`."""
     log = all(metric in log_y for metric in metrics)
-    axis = {"title_text": ", ".join(metrics), "type": "log" if log else "linear"}
+    axis = {"title": {"text": ", ".join(metrics)}, "type": "log" if log else "linear"}
     if ignore_outliers and (span := outlier_range(lines, log_y=log)):
-        axis["range"] = list(span)
+        axis["range"] = [float(v) for v in span]
     return axis

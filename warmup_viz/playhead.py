@@ -63,9 +63,9 @@ def add_playhead(
             showlegend=False,
             marker={"size": 22 if present else 16, "color": "#111827", "symbol": "diamond"},
             hoverinfo="skip",
-        ),
-        row=1,
-        col=1,
+            xaxis="x",  # the LR panel's axes
+            yaxis="y",
+        )
     )
     index = len(fig.data) - 1
     note = {"y": readout_y, "font": {"size": sizes["readout"], "color": "#000000"}}

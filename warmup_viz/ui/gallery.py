@@ -105,7 +105,7 @@ def _figure(curve: schedule.DisplayCurve):
     figure = figures.curve_figure(curve, figures.FigureOptions(labels=figure_labels(), final=False))
     figure.update_layout(height=220, showlegend=False, margin={"l": 10, "r": 10, "t": 10, "b": 10})
     figure.update_xaxes(title_text=None)
-    figure.update_yaxes(title_text=None, range=[0, max(curve.lrs) * 1.1 or 1.0], row=1, col=1)
+    figure.update_layout(yaxis={"title": {"text": None}, "range": [0, max(curve.lrs) * 1.1 or 1.0]})  # the LR panel
     return figure
 
 

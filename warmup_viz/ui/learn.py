@@ -25,7 +25,7 @@ def _chart(config: ScheduleConfig, key: str, *, title: str) -> None:
     options = figures.FigureOptions(title=title, labels=figure_labels())
     figure = figures.curve_figure(schedule.display_curve(config), options)
     figure.update_layout(height=320)
-    figure.update_yaxes(range=[0, LESSON_LR * 1.08], row=1, col=1)
+    figure.update_layout(yaxis={"range": [0, LESSON_LR * 1.08]})  # the LR panel's y axis
     st.plotly_chart(figure, key=key, width="stretch")
 
 
