@@ -60,23 +60,31 @@ def _drops(pairs: list[tuple[int, float]]) -> _Drops | None:
             levels.append(v)
     changes = list(pairwise(levels))
     sizes = sorted({min(b / a, a / b) for a, b in changes}, reverse=True)
+    bounds = (min(levels), max(levels), levels[0])
     for factor in sizes:  # the smallest change that explains every other one
-        powers = [_power(a, b, factor, levels) for a, b in changes]
-        if None not in powers and (repeated or len(set(powers) - {0}) > 1):
-            exact = [(a, b, k) for (a, b), k in zip(changes, powers, strict=True) if k]
-            return _Drops(_round_factor(exact, factor, levels[0]), any(b > a for a, b in changes), tuple(levels))
+        powers = []
+        for a, b in changes:  # (a smooth schedule fails at its first changes: stop there)
+            if (k := _power(a, b, factor, bounds)) is None:
+                break
+            powers.append(k)
+        else:
+            if repeated or len(set(powers) - {0}) > 1:
+                exact = [(a, b, k) for (a, b), k in zip(changes, powers, strict=True) if k]
+                return _Drops(_round_factor(exact, factor, levels[0]), any(b > a for a, b in changes), tuple(levels))
     return None
 
 
-def _power(a: float, b: float, factor: float, levels: list[float]) -> int | None:
+def _power(a: float, b: float, factor: float, bounds: tuple[float, float, float]) -> int | None:
     """k when a → b is a cut by factor^k (or a raise by factor^-k); 0 for a cut that stops at the
-    lowest value, a raise that stops at the highest, or a return to the first; None otherwise."""
+    lowest value, a raise that stops at the highest, or a return to the first; None otherwise.
+    `bounds`: the lowest, the highest and the first logged value."""
+    lowest, highest, first = bounds
     k = math.log(min(b / a, a / b)) / math.log(factor)
     if round(k) >= 1 and math.isclose(k, round(k), abs_tol=DROP_TOL * max(1, round(k))):
         return round(k)
-    if (b == min(levels) and b < a and b / a > factor) or (b == max(levels) and b > a and a / b > factor):
+    if (b == lowest and b < a and b / a > factor) or (b == highest and b > a and a / b > factor):
         return 0
-    return 0 if b == levels[0] and b > a else None
+    return 0 if b == first and b > a else None
 
 
 def _round_factor(changes: list[tuple[float, float, int]], factor: float, scale: float) -> float:
