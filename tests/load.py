@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .browser import CHROMIUM, CHROMIUM_ARGS
 
-X_LENGTH = "document.querySelector('.js-plotly-plot')?.data?.[0]?.x?.length"
+X_LENGTH = "document.querySelector('.js-plotly-plot')?._fullData?.[0]?.x?.length"  # decoded arrays
 TIMEOUT_MS = 180_000  # ten sessions loading at once on two cores take most of a minute
 GROUPS = "Array.from(document.querySelector('.js-plotly-plot')?.data || [], t => t.legendgroup)"
 

@@ -21,6 +21,13 @@ def app(**params):
     return at.run()
 
 
+def open_tab(at, tab: str):
+    """Open a tab of the export section ("download", "code", "import"), as a click does: only
+    the open tab is drawn."""
+    at.session_state["exchange_tab"] = tab
+    return at.run()
+
+
 def chart_data(at):
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)
     return values(figure["data"][0]["x"]), values(figure["data"][0]["y"])
@@ -225,7 +232,8 @@ def test_an_invalid_setting_keeps_the_last_valid_chart_and_the_rest():
     x, y = chart_data(at)
     assert x[-1] == 200 and y == schedule.full_table(ScheduleConfig(max_steps=200, warmup_steps=0.1))[1]
     assert any("last valid" in c.value for c in at.caption)
-    assert at.text_area(key="import_text") is not None  # export and import stay
+    assert at.get("download_button")  # export and import stay
+    assert open_tab(at, "import").text_area(key="import_text") is not None
     assert at.text_input(key="learning_rate").value == "abc"  # nothing typed is lost
 
 

@@ -3,13 +3,13 @@
 from warmup_viz import snippets
 from warmup_viz.config import ScheduleConfig
 
-from .test_app import app, shown
+from .test_app import app, open_tab, shown
 
 COSINE = dict(lr_scheduler_type="cosine", learning_rate="0.0003", warmup_steps="0.05", max_steps="20000")
 
 
 def test_code_tabs_show_each_snippet_of_the_config():
-    at = app(**COSINE)
+    at = open_tab(app(**COSINE), "code")
     config = ScheduleConfig(lr_scheduler_type="cosine", learning_rate=3e-4, warmup_steps=0.05, max_steps=20000)
     codes = [c.value for c in at.code]
     for form in snippets.FORMS:
@@ -25,7 +25,7 @@ def test_download_button_and_the_export_cap():
 
 
 def test_import_pasted_settings_into_the_form():
-    at = app()
+    at = open_tab(app(), "import")
     at.text_area(key="import_text").set_value(
         'TrainingArguments(output_dir="o", learning_rate=2e-4, lr_scheduler_type="cosine_with_restarts", '
         'lr_scheduler_kwargs={"num_cycles": 4}, warmup_ratio=0.1, max_steps=3000, seed=steps)'
@@ -43,7 +43,7 @@ def test_import_pasted_settings_into_the_form():
 
 
 def test_import_with_epochs_asks_for_the_dataset_size():
-    at = app()
+    at = open_tab(app(), "import")
     at.text_area(key="import_text").set_value("num_epochs: 2\nmicro_batch_size: 4\nlr_scheduler: cosine\n")
     at.button(key="import_apply").click().run()
     assert not at.exception
@@ -54,7 +54,7 @@ def test_import_with_epochs_asks_for_the_dataset_size():
 
 
 def test_bad_import_is_named_and_changes_nothing():
-    at = app(max_steps="500")
+    at = open_tab(app(max_steps="500"), "import")
     at.text_area(key="import_text").set_value("__import__('os').system('echo hi')")
     at.button(key="import_apply").click().run()
     assert not at.exception
@@ -63,7 +63,7 @@ def test_bad_import_is_named_and_changes_nothing():
 
 
 def test_import_a_file_into_a_compared_schedule():
-    at = app(**{"b.lr_scheduler_type": "cosine"})
+    at = open_tab(app(**{"b.lr_scheduler_type": "cosine"}), "import")
     at.selectbox(key="import_into").set_value(1)
     at.file_uploader(key="import_file").upload("training_args.json", b'{"learning_rate": 0.01, "max_steps": 77}').run()
     assert not at.exception
@@ -72,7 +72,7 @@ def test_import_a_file_into_a_compared_schedule():
 
 
 def test_pasted_settings_survive_a_bad_entry_elsewhere():
-    at = app()
+    at = open_tab(app(), "import")
     at.text_area(key="import_text").set_value("learning_rate: 0.001").run()
     at.text_input(key="max_steps").set_value("abc").run()
     at.text_input(key="max_steps").set_value("500").run()

@@ -54,7 +54,7 @@ def test_editing_an_input_redraws_the_chart_and_updates_the_address(server, page
     field = page.get_by_role("textbox", name="max_steps", exact=True)
     field.fill("40")
     field.press("Enter")
-    page.wait_for_function("document.querySelector('.js-plotly-plot')?.data?.[0]?.x.length === 40")
+    page.wait_for_function("document.querySelector('.js-plotly-plot')?._fullData?.[0]?.x?.length === 40")
     page.wait_for_url("**max_steps=40**")
     assert chart_data(page)[0]["y"] == schedule.full_table(ScheduleConfig(max_steps=40))[1]
 

@@ -362,10 +362,10 @@ def test_the_page_takes_a_ds_config_and_draws_what_runs():
     from warmup_viz.config import ScheduleConfig
     from warmup_viz.ds_schedule import resolve
 
-    from .test_app import app, chart_data, shown
+    from .test_app import app, chart_data, open_tab, shown
 
     ds_config = ds({"type": "WarmupDecayLR", "params": {"warmup_num_steps": "auto", "total_num_steps": "auto"}})
-    at = app(lr_scheduler_type="cosine", warmup_steps="5", max_steps="40", learning_rate="0.001")
+    at = open_tab(app(lr_scheduler_type="cosine", warmup_steps="5", max_steps="40", learning_rate="0.001"), "import")
     at.text_area(key="import_text").set_value(_json.dumps(ds_config))
     at.button(key="import_apply").click().run()
     assert not at.exception and not at.error

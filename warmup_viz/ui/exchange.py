@@ -10,7 +10,7 @@ from warmup_viz import compare, ds_schedule, export, schedule, snippets
 from warmup_viz.config import EXPORT_STEPS_LIMIT, ScheduleConfig
 from warmup_viz.importer import NOT_A_SETTING, SettingsError, read_settings
 
-from . import form, keys
+from . import form, keys, widgets
 from .strings import labels, say, t
 from .text import plain
 
@@ -24,20 +24,42 @@ _CODE = {
 _PERSIST = "session"  # kept while the section is not drawn (a bad setting elsewhere hides it)
 
 
-def render(configs: list[ScheduleConfig], names: list[str]) -> str:
-    """The "Export and import" section. Returns the chart image format chosen (png or svg)."""
+_TABS = ("download", "code", "import")
+_RERUN_PAGE = "_exchange_rerun_page"  # set by a callback whose change reaches beyond this section
+
+
+def render(configs: list[ScheduleConfig], names: list[str]) -> None:
+    """The "Export and import" section: only its open tab is drawn, and its own widgets rerun
+    only this section (a fragment); an import, or a new image format for the chart's camera
+    button, reruns the page."""
     st.subheader(t("exchange.title"))
-    download, code, bring_in = st.tabs([t("exchange.download"), t("exchange.code"), t("exchange.import")])
-    with download:
-        image_format = _downloads(configs, names)
-    with code:
-        _code(configs, names)
-    with bring_in:
-        _import(len(form.slots()))
-    return image_format
+    _section(configs, names)
 
 
-def _downloads(configs: list[ScheduleConfig], names: list[str]) -> str:
+def image_format() -> str:
+    """The chart image format chosen in the download tab (png or svg)."""
+    return st.session_state.get("image_format", "png")
+
+
+@st.fragment
+def _section(configs: list[ScheduleConfig], names: list[str]) -> None:
+    if st.session_state.pop(_RERUN_PAGE, False):
+        st.rerun()  # from a fragment run: the whole page, with what the callback changed
+    containers, open_tab = widgets.tabs("exchange_tab", _TABS, "exchange.")
+    with containers[_TABS.index(open_tab)]:
+        if open_tab == "download":
+            _downloads(configs, names)
+        elif open_tab == "code":
+            _code(configs, names)
+        else:
+            _import(len(form.slots()))
+
+
+def _rerun_page() -> None:
+    st.session_state[_RERUN_PAGE] = True
+
+
+def _downloads(configs: list[ScheduleConfig], names: list[str]) -> None:
     cols = st.columns(3)
     fmt = cols[0].radio(
         t("exchange.format"), list(export.FORMATS), key="export_format", horizontal=True, persist_state=_PERSIST
@@ -68,10 +90,14 @@ def _downloads(configs: list[ScheduleConfig], names: list[str]) -> str:
             on_click="ignore",
         )
     image = cols[2].radio(
-        t("exchange.image"), ["png", "svg"], key="image_format", horizontal=True, persist_state=_PERSIST
+        t("exchange.image"),
+        ["png", "svg"],
+        key="image_format",
+        horizontal=True,
+        persist_state=_PERSIST,
+        on_change=_rerun_page,  # the chart's camera button takes it
     )
     st.caption(t("exchange.image_help", format=image.upper()))
-    return image
 
 
 def _table(pairs: list[tuple[str, ScheduleConfig]], fmt: str, *, wide: bool = False) -> bytes:
@@ -134,6 +160,7 @@ def _apply_file() -> None:
 def _apply(data: str | bytes, name: str) -> None:
     """Callback: read the settings and put them into the chosen schedule's widgets."""
     state = st.session_state
+    _rerun_page()  # the form, the chart and the report under the import box
     prefixes = form.slots()
     target = min(state.get("import_into", 0) if len(prefixes) > 1 else 0, len(prefixes) - 1)
     if _deepspeed(data, name):
@@ -166,6 +193,7 @@ def _deepspeed(data: str | bytes, name: str) -> bool:
 
 def _forget_deepspeed() -> None:
     st.session_state.pop(keys.DEEPSPEED, None)
+    _rerun_page()
 
 
 def _report(imported, letter: str) -> str:

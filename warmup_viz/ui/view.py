@@ -16,7 +16,7 @@ from warmup_viz.messages import Note
 from warmup_viz.simulate import Simulation
 
 from . import chart_options, exchange, form, keys, metric_panel, uploads, verdicts
-from .strings import figure_labels, say, schedule_name, t
+from .strings import figure_labels, language, say, schedule_name, t
 from .text import plain
 
 
@@ -59,7 +59,7 @@ def render_schedule_page() -> None:
         _summary(schedule.summarize(drawn[0].config, drawn[0].curve))
         if len(drawn) > 1:
             _summaries(drawn, names)
-        image_format = exchange.render([d.config for d in drawn], names)
+        exchange.render([d.config for d in drawn], names)
     title = names[0] if len(drawn) == 1 else t("app.versus").join(names)
     figure = _figure(drawn, names, view, logs, lr_lines, metric_lines, title)
     if playing is None:
@@ -73,12 +73,19 @@ def render_schedule_page() -> None:
         playhead.add_playhead(figure, positions, labels, present=view.present, start_step=view.playhead_step)
     # the exported image at a fixed size that holds the whole title and legend, whatever the window
     height = figure.layout.height or (470 if view.present else 450)
-    image = {"format": image_format, "filename": "learning_rate", "scale": 2, "width": 1400, "height": height}
+    image = {
+        "format": exchange.image_format(),
+        "filename": "learning_rate",
+        "scale": 2,
+        "width": 1400,
+        "height": height,
+    }
     chart.plotly_chart(
         figure, key="lr_chart", width="stretch", config={"displaylogo": False, "toImageButtonOptions": image}
     )
     chart.caption(t("app.step_convention"))
-    _share(chart, link, title)
+    with chart:
+        _share(link, title)
 
 
 def _header(warnings: list[str]) -> bool | None:
@@ -134,12 +141,16 @@ def _figure(drawn: list[Drawn], names, view: share.View, logs, lr_lines, metric_
     )
 
 
-def _share(chart, link: share.Link, title: str) -> None:
-    with chart.expander(t("app.share")):
-        st.caption(t("app.share_help"))
-        st.code(_full_link(share.encode_link(link)), language=None, wrap_lines=True)
-        st.caption(t("app.slide_title"))
-        st.code(title, language=None, wrap_lines=True)
+@st.fragment
+def _share(link: share.Link, title: str) -> None:
+    """The share box: drawn when opened, and opening it reruns only this box."""
+    box = st.expander(t("app.share"), key=f"share@{language()}", on_change="rerun")
+    if box.open:
+        with box:
+            st.caption(t("app.share_help"))
+            st.code(_full_link(share.encode_link(link)), language=None, wrap_lines=True)
+            st.caption(t("app.slide_title"))
+            st.code(title, language=None, wrap_lines=True)
 
 
 # our own constant stylesheet (never user text): larger type everywhere for a projector

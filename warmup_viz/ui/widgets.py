@@ -1,4 +1,4 @@
-"""Radios whose option labels depend on the page's language, keeping their value across a switch.
+"""Radios and tabs whose labels depend on the page's language, keeping their value across a switch.
 
 A radio keyed by its setting's name keeps that key when the language changes, and the browser
 then looks for the old option label among the new ones: it finds none and shows nothing chosen
@@ -43,3 +43,26 @@ def choice(container, name: str, options: Sequence[str], label: str, label_prefi
 
 def _copy(key: str, name: str) -> None:
     st.session_state[name] = st.session_state[key]
+
+
+def tabs(name: str, options: Sequence[str], label_prefix: str) -> tuple[list, str]:
+    """Tabs that draw only the open one: `session_state[name]` holds the open option (the first at
+    first), its label the catalogue's `label_prefix + option`. Opening another reruns the app, or
+    only the fragment the tabs are in. Returns the tab containers and the open option; draw into
+    that one alone."""
+    state = st.session_state
+    key = f"{name}@{language()}"
+    label = labels(label_prefix)
+    value = state.get(name)
+    if value not in options:
+        value = options[0]
+    if key in state and state[key] != label(value):
+        del state[key]  # opened elsewhere (a test, a link): draw it from the setting
+    by_label = {label(option): option for option in options}
+    containers = st.tabs(list(by_label), key=key, default=label(value), on_change=_open_tab, args=(key, name, by_label))
+    state[name] = value
+    return list(containers), value
+
+
+def _open_tab(key: str, name: str, by_label: dict[str, str]) -> None:
+    st.session_state[name] = by_label.get(st.session_state[key], st.session_state.get(name))
