@@ -8,6 +8,7 @@ TensorBoard event files, and gzip-compressed versions of the text formats. Pickl
 
 from __future__ import annotations
 
+import codecs
 import json
 import zlib
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from .names import canonical, metric_name, training_loss
 from .series import Series, is_learning_rate, learning_rate_metric, runs, series, stepping_metrics
 
 MAX_DECOMPRESSED_BYTES = 512 * 1024 * 1024
+_JSON_START = '{[0123456789-"tfn'  # how a JSON value can start
 
 __all__ = [
     "COLUMNS",
@@ -98,10 +100,12 @@ def _read_log(data: bytes, name: str, step_column: str | None) -> Log:
         from .tensorboard import read_events  # the only module that imports tensorboard
 
         fmt, (frame, facts) = "tensorboard", read_events(data, run)
+    elif (table := _ascii_table(data)) is not None:
+        fmt, (frame, facts) = "csv", read_delimited(table, run, name, step_column)
     else:
         text = _decode(data, name)
         stripped = text.lstrip()
-        value, json_error = _parse_json(stripped) if stripped[:1] in '{[0123456789-"tfn' else (None, "not JSON")
+        value, json_error = _parse_json(stripped) if stripped[:1] in _JSON_START else (None, "not JSON")
         if stripped.startswith("{") and json_error is None:
             fmt, (frame, facts) = "trainer_state", read_json(value, run, name)
         elif json_error is None and not stripped.startswith("["):
@@ -113,7 +117,7 @@ def _read_log(data: bytes, name: str, step_column: str | None) -> Log:
         elif stripped.startswith("["):
             raise LogError(Note("log.json_list", {"name": name}))
         else:
-            fmt, (frame, facts) = "csv", read_delimited(text, run, name, step_column)
+            fmt, (frame, facts) = "csv", read_delimited(text.encode(), run, name, step_column)
     named, summary = canonical(frame)
     if named.empty and not frame.empty:  # only a summary or the epoch (TensorBoard's CSV of train/epoch)
         table, replaced, non_finite = empty_table(), 0, 0
@@ -141,6 +145,17 @@ def _is_event_file(data: bytes, name: str) -> bool:
     return "tfevents" in name or (
         len(data) > 12 and int.from_bytes(data[:8], "little") < 1024 and b"brain.Event" in data[:200]
     )
+
+
+def _ascii_table(data: bytes) -> bytes | None:
+    """A file's bytes without a UTF-8 BOM, when they are ASCII and cannot start a JSON value:
+    a CSV/TSV table whose bytes are its text's UTF-8 already, read without decoding it. None for
+    any other file, which `_decode` and `_read_log`'s checks take (as they would this one)."""
+    table = data.removeprefix(codecs.BOM_UTF8)
+    if b"\x00" in data[:4096] or not table.isascii():
+        return None
+    start = table[:4096].decode().lstrip()[:1]
+    return table if start and start not in _JSON_START else None
 
 
 def _decode(data: bytes, name: str) -> str:

@@ -86,8 +86,13 @@ def canonical(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, dict[str, fl
     position = {n: i for i, n in enumerate(dict.fromkeys(n for n in names if n is not None))}
     kept = list(position)
     index = np.array([-1 if n is None else position[n] for n in names] + [-1], dtype=np.int64)
-    codes = index[metric.codes]  # a missing name (code -1) picks the appended -1
-    frame = frame.assign(metric=pd.Categorical.from_codes(codes, categories=kept))[codes >= 0]
+    if (index[:-1] == np.arange(len(names))).all():
+        codes = metric.codes  # the names are new names for the same metrics: the codes stay
+    else:
+        codes = index[metric.codes]  # a missing name (code -1) picks the appended -1
+    frame = frame.assign(metric=pd.Categorical.from_codes(codes, categories=kept))
+    if (codes < 0).any():  # bookkeeping to drop (a copy of every row otherwise)
+        frame = frame[codes >= 0]
     summary: dict[str, dict[str, float]] = {}
     for name in (n for n in kept if is_summary(n)):
         rows = frame[frame["metric"] == name]
@@ -100,8 +105,12 @@ def canonical(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, dict[str, fl
 
 def _fold_epochs(frame: pd.DataFrame) -> pd.DataFrame:
     """The `epoch` series moved into the `epoch` column of the other rows at the same run and step."""
+    if EPOCH not in frame["metric"].cat.categories:
+        return frame
     is_epoch = (frame["metric"] == EPOCH).to_numpy()
-    if not is_epoch.any() or is_epoch.all():
+    if not is_epoch.any():
+        return frame
+    if is_epoch.all():
         return frame[~is_epoch]
     epochs, rest = frame[is_epoch], frame[~is_epoch]
     epoch = pd.to_numeric(rest["epoch"], errors="coerce").to_numpy(dtype=float, copy=True)
