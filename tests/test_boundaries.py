@@ -183,4 +183,4 @@ def test_pyproject_declares_the_pinned_requirements_and_the_command():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     pins = [line.split("#")[0].strip() for line in (ROOT / "requirements.txt").read_text().splitlines()]
     assert sorted(project["dependencies"]) == sorted(p for p in pins if p)
-    assert project["scripts"] == {"warmup-viz": "warmup_viz.cli:main"}
+    assert project["scripts"] == {"warmup-viz": "warmup_viz.cli:run"}

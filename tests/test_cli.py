@@ -10,9 +10,9 @@ import sys
 import pyarrow.parquet as pq
 import pytest
 
-from warmup_viz import schedule
+from warmup_viz import export, schedule
 from warmup_viz.cli import main
-from warmup_viz.config import ScheduleConfig
+from warmup_viz.config import ScheduleConfig, from_mapping
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "trainer_state.json"
@@ -210,17 +210,77 @@ def test_metric_driven_check_replays_each_runs_own_metric(two_runs, capfd):
 
 
 def test_log_command_imports_neither_torch_nor_transformers():
-    probe = (
-        "import runpy, sys\n"
-        "sys.argv = ['warmup_viz', 'log', 'examples/trainer_state.json', '--output', sys.argv[1]]\n"
-        "try:\n"
-        "    runpy.run_module('warmup_viz', run_name='__main__', alter_sys=True)\n"
-        "except SystemExit as e:\n"
-        "    assert e.code == 0, e.code\n"
-        "print(sorted(m for m in ('torch', 'transformers', 'tensorboard', 'yaml', 'plotly') if m in sys.modules))\n"
-    )
+    # the whole process as people run it; -X importtime lists on stderr every module it imports
     proc = subprocess.run(
-        [sys.executable, "-c", probe, os.devnull], capture_output=True, text=True, timeout=120, cwd=ROOT
+        [sys.executable, "-X", "importtime", "-m", "warmup_viz", "log", str(EXAMPLE), "--output", os.devnull],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "[]"
+    imported = {
+        line.rsplit("|", 1)[1].strip().split(".")[0] for line in proc.stderr.splitlines() if line.startswith("import")
+    }
+    assert {"warmup_viz", "pandas"} <= imported  # the probe sees what the command does import
+    assert imported & {"torch", "transformers", "tensorboard", "yaml", "plotly"} == set()
+
+
+def stepped_csv(config):
+    """The oracle: a real LambdaLR from transformers' get_scheduler, stepped, each LR by `repr`."""
+    import torch
+    from transformers.optimization import get_scheduler
+
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=config.learning_rate)
+    scheduler = get_scheduler(
+        config.lr_scheduler_type,
+        optimizer,
+        num_warmup_steps=config.num_warmup_steps,
+        num_training_steps=config.total_steps,
+        scheduler_specific_kwargs=dict(config.lr_scheduler_kwargs),
+    )
+    rows = []
+    for step in range(1, config.total_steps + 1):
+        rows.append(f"{step},{scheduler.get_last_lr()[0]!r}\n")
+        optimizer.step()
+        scheduler.step()
+    return ("step,learning_rate\n" + "".join(rows)).encode()
+
+
+@pytest.mark.parametrize("output", ["-", "file"])
+def test_real_process_csv_equals_a_stepped_lambdalr_byte_for_byte(output, tmp_path):
+    # two full CSV chunks and part of a third, written by the whole process (flushed, then ended)
+    flags = {"lr_scheduler_type": "cosine_with_restarts", "learning_rate": "3e-4", "warmup_steps": "0.05"}
+    flags |= {"max_steps": str(2 * export.CSV_CHUNK_ROWS + 123), "lr_scheduler_kwargs": '{"num_cycles": 3}'}
+    argv = [sys.executable, "-m", "warmup_viz", "schedule", *(x for k, v in flags.items() for x in (f"--{k}", v))]
+    path = tmp_path / "lr.csv"
+    argv += ["--output", "-" if output == "-" else str(path)]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as most people run it
+    proc = subprocess.run(argv, capture_output=True, timeout=300, cwd=ROOT, env=env)
+    assert proc.returncode == 0 and proc.stderr == b"", proc.stderr
+    written = proc.stdout if output == "-" else path.read_bytes()
+    assert written == stepped_csv(from_mapping(flags))
+
+
+def test_real_process_prints_text_output_in_full():
+    # check and infer print through Python's stdout, buffered when it is a pipe: the process
+    # flushes it before it ends
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "warmup_viz", "infer", str(EXAMPLE)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["exact"] is True
+    proc = subprocess.run(
+        [sys.executable, "-m", "warmup_viz", "check", str(EXAMPLE), "--max_steps", "5"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert proc.returncode == 1 and proc.stdout.startswith("trainer_state: ") and "Likely cause" in proc.stdout
+    assert proc.stdout.endswith("\n") and proc.stdout.count("\n") == 1  # the whole line, once

@@ -8,26 +8,55 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 FORMATS = ("csv", "json", "parquet")
+# CSV rows formatted at a time: enough that the per-chunk overhead vanishes, few enough that a
+# chunk's text stays in cache and a million-step table is never held as text all at once
+CSV_CHUNK_ROWS = 16384
 
 
 def table_bytes(steps: Sequence[int], learning_rates: Sequence[float], fmt: str) -> bytes:
     """The `step,learning_rate` table as `fmt` ("csv", "json" or "parquet")."""
-    if fmt == "csv":
-        return ("step,learning_rate\n" + _csv_rows(_reprs(steps), _reprs(learning_rates))).encode()
-    if fmt == "json":
-        return json.dumps({"step": list(steps), "learning_rate": list(learning_rates)}).encode()
-    if fmt == "parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+    return b"".join(table_chunks(steps, learning_rates, fmt))
 
-        table = pa.table({"step": pa.array(steps, pa.int64()), "learning_rate": pa.array(learning_rates, pa.float64())})
-        sink = io.BytesIO()
-        pq.write_table(table, sink)
-        return sink.getvalue()
-    raise ValueError(f"format={fmt!r} is not one of: {', '.join(FORMATS)}")
+
+def table_chunks(steps: Sequence[int], learning_rates: Sequence[float], fmt: str) -> Iterator[bytes]:
+    """`table_bytes` in consecutive pieces, to write as they are made: CSV `CSV_CHUNK_ROWS` rows at
+    a time after the header, the other formats whole. `ValueError` for an unknown `fmt` or columns
+    of different lengths, before the first piece."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format={fmt!r} is not one of: {', '.join(FORMATS)}")
+    if len(steps) != len(learning_rates):
+        raise ValueError(f"{len(steps)} steps but {len(learning_rates)} learning rates")
+    if fmt == "csv":
+        return _csv_chunks(steps, learning_rates)
+    return iter((_json(steps, learning_rates) if fmt == "json" else _parquet(steps, learning_rates),))
+
+
+def _csv_chunks(steps: Sequence[int], learning_rates: Sequence[float]) -> Iterator[bytes]:
+    yield b"step,learning_rate\n"
+    for start in range(0, len(steps), CSV_CHUNK_ROWS):
+        lrs = learning_rates[start : start + CSV_CHUNK_ROWS]
+        # one `%` of a "%r,%r\n" template per chunk writes each cell as `repr` of its value, the text
+        # of f"{step!r},{lr!r}\n", without a string object per row
+        cells: list[object] = [None] * (2 * len(lrs))
+        cells[0::2], cells[1::2] = steps[start : start + CSV_CHUNK_ROWS], lrs
+        yield (("%r,%r\n" * len(lrs)) % tuple(cells)).encode()
+
+
+def _json(steps: Sequence[int], learning_rates: Sequence[float]) -> bytes:
+    return json.dumps({"step": list(steps), "learning_rate": list(learning_rates)}).encode()
+
+
+def _parquet(steps: Sequence[int], learning_rates: Sequence[float]) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({"step": pa.array(steps, pa.int64()), "learning_rate": pa.array(learning_rates, pa.float64())})
+    sink = io.BytesIO()
+    pq.write_table(table, sink)
+    return sink.getvalue()
 
 
 def schedules_bytes(tables: Sequence[tuple[str, Sequence[int], Sequence[float]]], fmt: str) -> bytes:
