@@ -86,7 +86,7 @@ def test_ambiguous_step_column_is_picked_on_the_page():
 
 
 def test_use_the_runs_settings_takes_max_steps_from_trainer_state():
-    at = app(max_steps="300", warmup_steps="0.1")
+    at = app(max_steps="300", warmup_steps="0.1", example="true")
     assert shown(at.info)[-1].startswith("example logged learning_rate differs")
     (button,) = [b for b in at.button if b.key == "use_settings.example"]
     assert "max_steps=1000" in button.label

@@ -69,7 +69,7 @@ def test_bad_input_shows_a_message_and_no_traceback(server, page):
 
 
 def test_upload_a_log_and_see_it_beside_the_schedule(server, page, tmp_path):
-    page.goto(f"{server}/?max_steps=4&warmup_steps=2&learning_rate=0.001")
+    page.goto(f"{server}/?max_steps=4&warmup_steps=2&learning_rate=0.001&example=true")
     page.wait_for_function("document.querySelector('.js-plotly-plot')?.layout?.yaxis2?.title?.text === 'loss'")
     page.get_by_text("Example run", exact=False).click()  # remove the example
     page.wait_for_function("document.querySelector('.js-plotly-plot')?.data?.length === 2")

@@ -177,6 +177,6 @@ def test_a_real_run_with_warmup_longer_than_max_steps(tmp_path, run, capfd):
 def test_the_page_names_the_cause_in_chinese():
     from .test_app import app, shown
 
-    at = app(lang="zh", warmup_steps="0.05")  # the example run warmed up for 100 steps, not 50
+    at = app(lang="zh", warmup_steps="0.05", example="true")  # the example run warmed up for 100 steps, not 50
     texts = shown(at.info)
     assert any("可能的原因" in t and "warmup_steps：这次训练预热了 100 步（你的是 50）" in t for t in texts), texts

@@ -78,7 +78,7 @@ def test_page_proposes_the_recovered_schedule_beside_a():
     """Recover proposes, it does not overwrite: the recovered settings arrive as schedule B."""
     from .test_app import app, shown
 
-    at = app(lr_scheduler_type="cosine", max_steps="300", warmup_steps="0.1")
+    at = app(lr_scheduler_type="cosine", max_steps="300", warmup_steps="0.1", example="true")
     at.button(key="recover.example").click().run()
     assert not at.exception
     assert at.selectbox(key="lr_scheduler_type").value == "cosine"  # A is as it was

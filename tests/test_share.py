@@ -147,7 +147,7 @@ def test_a_whole_page_round_trips_exactly(schedules, view):
 def test_page_links_stay_readable():
     link = share.Link(
         (ScheduleConfig(max_steps=20000), ScheduleConfig(lr_scheduler_type="cosine", max_steps=20000)),
-        View(metrics=("loss", "eval_loss"), log_y=("loss",), diff="ratio"),
+        View(metrics=("loss", "eval_loss"), log_y=("loss",), diff="ratio", example=False),
     )
     assert share.encode_link(link) == {
         "max_steps": "20000",
@@ -158,7 +158,7 @@ def test_page_links_stay_readable():
         "diff": "ratio",
     }
     assert share.encode_link(share.Link()) == {}
-    assert share.encode_link(share.Link((DEFAULTS, DEFAULTS))) == {"b.lr_scheduler_type": "linear"}
+    assert share.encode_link(share.Link((DEFAULTS, DEFAULTS), View(example=False))) == {"b.lr_scheduler_type": "linear"}
 
 
 def test_bad_page_links_warn_by_name_and_keep_the_rest():
@@ -175,7 +175,7 @@ def test_bad_page_links_warn_by_name_and_keep_the_rest():
         }
     )
     assert [c.max_steps for c in link.configs] == [500, 1000, 1000]
-    assert link.configs[2].lr_scheduler_type == "cosine" and link.view == View()
+    assert link.configs[2].lr_scheduler_type == "cosine" and link.view == View(example=False)  # (own settings)
     text = " ".join(map(str, warnings))
     for name in ("b.learning_rate", "smoothing", "layout", "example", "'q'", "and 16 more"):
         assert name in text
@@ -189,3 +189,21 @@ def test_links_read_booleans_by_the_same_rule_as_settings():
         assert warnings == [] and link.view.present is value and link.configs[0].dataloader_drop_last is value
     _, warnings = share.decode_link({"present": "maybe"})
     assert list(map(str, warnings)) == ["present: present='maybe' must be true or false; using the default"]
+
+
+def test_the_example_run_comes_with_the_first_visit_only_unless_a_link_asks_for_it():
+    """The example run is for a first visit (a bare address, or one with no settings of its own);
+    a link of one's own settings shows them alone, and says `example=true` to bring it along."""
+    for params in ({}, share.FIRST_VISIT, {"lang": "zh"}, {"warmup_steps": "0.1", "present": "true"}):
+        assert share.decode_link(params)[0].view.example is True, params
+    for params in ({"max_steps": "2000"}, {"b.lr_scheduler_type": "cosine"}, {"lr_scheduler_type": "cosine"}):
+        assert share.decode_link(params)[0].view.example is False, params
+    assert share.decode_link({"max_steps": "2000", "example": "true"})[0].view.example is True
+    assert share.decode_link({"max_steps": "2000", "example": "maybe"})[0].view.example is False  # the default
+    assert share.decode_link({"example": "false"})[0].view.example is False
+    own = (ScheduleConfig(max_steps=2000),)
+    assert share.encode_link(share.Link(own, View(example=True))) == {"max_steps": "2000", "example": "true"}
+    assert share.encode_link(share.Link(own, View(example=False))) == {"max_steps": "2000"}
+    first = share.decode_link(share.FIRST_VISIT)[0].configs
+    assert share.encode_link(share.Link(first, View(example=False))) == {"warmup_steps": "0.1", "example": "false"}
+    assert share.encode_link(share.Link(first, View(example=True))) == {"warmup_steps": "0.1"}

@@ -72,7 +72,9 @@ def test_the_page_replays_the_example_runs_eval_loss():
 
     from .test_app import app
 
-    at = app(lr_scheduler_type="reduce_lr_on_plateau", lr_scheduler_kwargs='{"patience":0,"threshold":0.05}')
+    at = app(
+        lr_scheduler_type="reduce_lr_on_plateau", lr_scheduler_kwargs='{"patience":0,"threshold":0.05}', example="true"
+    )
     assert not at.exception and not at.error
     assert at.selectbox(key="sim_metric.A").value is not None
     assert "eval_loss" in at.selectbox(key="sim_metric.A").format_func(at.selectbox(key="sim_metric.A").value)

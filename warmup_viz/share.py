@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 from . import logview, parse
 from .config import DEFAULTS, EPOCH_FIELDS, FIELD_NAMES, ConfigError, ScheduleConfig, from_mapping, parse_field
@@ -33,6 +33,8 @@ english(
     }
 )
 MAX_PARAM_CHARS = 10_000
+# what a bare address opens on: the rule-of-thumb warmup (scripts/make_example.py trains with it)
+FIRST_VISIT = {"warmup_steps": "0.1"}
 RESUME = "resume_from_checkpoint"
 PAGE_PREFIXES = ("gallery.", "learn.")
 PREFIXES = ("", "b.", "c.", "d.", "e.", "f.")
@@ -194,7 +196,7 @@ def encode_link(link: Link) -> dict[str, str]:
         if prefix and resumes.get(i) is not None:
             params[RESUME] = f"checkpoint-{resumes[i]}"
         out.update({prefix + key: value for key, value in params.items()})
-    default = View()
+    default = replace(View(), example=example_by_default(link.configs))
     out.update(link.pages)
     for name in LINK_VIEW_KEYS:
         value = getattr(link.view, name)
@@ -234,8 +236,18 @@ def decode_link(params: Mapping[str, object]) -> tuple[Link, list[Note]]:
         resumes.append(step)
         warnings += more
     view, more = _decode_view(view_params)
+    if "example" not in view_params or "example" in {w.values.get("param") for w in more}:
+        view = replace(view, example=example_by_default(configs))
     resumed = tuple(resumes) if any(r is not None for r in resumes) else ()
     return Link(tuple(configs), view, resumed, pages), warnings + more
+
+
+def example_by_default(configs) -> bool:
+    """Whether a link that does not say `example=` shows the example run: only when its schedules
+    are the first visit's (or none given), the view the example was made for. A link of one's own
+    settings shows those alone; `example=true` brings the example run along."""
+    first, _ = decode(FIRST_VISIT)
+    return tuple(configs) in ((DEFAULTS,), (first,))
 
 
 def _resume_step(prefix: str, raw: object) -> tuple[int | None, list[Note]]:

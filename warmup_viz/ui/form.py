@@ -24,8 +24,6 @@ from .text import plain
 _PERSIST = "session"
 CHECKPOINT_EXAMPLE = "checkpoint-500"  # the name Trainer gives a checkpoint: the same in every language
 LETTERS = "ABCDEF"
-# what a bare address opens on: the rule-of-thumb warmup (scripts/make_example.py trains with it)
-FIRST_VISIT = {"warmup_steps": "0.1"}
 _STEPS_FROM = "steps_from"
 
 
@@ -57,7 +55,7 @@ def load_from_url() -> list[str]:
         return state[keys.URL_WARNINGS]
     # a bare address opens on a schedule with a warmup (the tool is about warmup); a parameter a
     # link leaves out still means TrainingArguments' default, so shared links keep their meaning
-    link, warnings = share.decode_link(st.query_params.to_dict() or FIRST_VISIT)
+    link, warnings = share.decode_link(st.query_params.to_dict() or share.FIRST_VISIT)
     state[keys.SLOTS] = [keys.slot_prefix(i) for i in range(len(link.configs))]
     state[keys.NEXT_SLOT] = len(link.configs)
     for prefix, config in zip(state[keys.SLOTS], link.configs, strict=True):
@@ -292,7 +290,13 @@ def _steps(entries: _Entries) -> None:
         entries.read("max_steps", entries.text("max_steps"))
     else:
         entries.values["max_steps"] = FROM_EPOCHS
-    with st.expander(t("form.epochs_calculator"), expanded=mode == "epochs"):
+    if mode == "epochs":
+        box = st.expander(t("form.epochs_calculator"), expanded=True)
+    else:  # not read: drawn only when opened (its inputs keep their values meanwhile)
+        box = widgets.expander(entries.prefix + "epochs_calculator_open", t("form.epochs_calculator"))
+        if not box.open:
+            return
+    with box:
         for name in EPOCH_FIELDS[:-1]:
             text = entries.text(name)
             # the calculator feeds max_steps only in epochs mode; an empty dataset_size is "not given"
