@@ -22,6 +22,10 @@ def simulation(config: ScheduleConfig, logs: list, letter: str) -> replay.Simula
     """A picker for the metric that steps `config`'s scheduler, and its replay; None without logs."""
     sources = _sources(logs)
     if not sources:
+        try:  # nothing to replay yet; still name a setting transformers refuses
+            replay.simulate(config, (), ())
+        except ConfigError as e:
+            st.error(say(e))
         return None
     default = next((k for k, s in enumerate(sources) if s[2] == replay.DEFAULT_METRIC), 0)
     key = keys.sim_metric(letter)
