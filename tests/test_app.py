@@ -24,6 +24,7 @@ def app(**params):
 def open_tab(at, tab: str):
     """Open a tab of the export section ("download", "code", "import"), as a click does: only
     the open tab is drawn."""
+    at.session_state["exchange_open"] = True
     at.session_state["exchange_tab"] = tab
     return at.run()
 
@@ -99,7 +100,8 @@ def test_changing_an_input_updates_chart_and_url():
     at.text_input(key="warmup_steps").set_value("0.1").run()
     assert chart_data(at)[0] == list(range(1, 51))
     assert chart_data(at)[1][0] == 0.0
-    assert at.query_params == {"max_steps": "50", "warmup_steps": "0.1", "example": "false"}  # example retired
+    assert at.query_params == {"max_steps": "50", "warmup_steps": "0.1"}  # example retired: own settings alone
+    assert at.checkbox(key="example").value is False
     assert any("Step 1 trains at LR 0" in m.value for m in at.markdown)
 
 
@@ -232,7 +234,7 @@ def test_an_invalid_setting_keeps_the_last_valid_chart_and_the_rest():
     x, y = chart_data(at)
     assert x[-1] == 200 and y == schedule.full_table(ScheduleConfig(max_steps=200, warmup_steps=0.1))[1]
     assert any("last valid" in c.value for c in at.caption)
-    assert at.get("download_button")  # export and import stay
+    assert open_tab(at, "download").get("download_button")  # export and import stay
     assert open_tab(at, "import").text_area(key="import_text") is not None
     assert at.text_input(key="learning_rate").value == "abc"  # nothing typed is lost
 

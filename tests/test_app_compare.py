@@ -44,6 +44,7 @@ def test_a_link_restores_every_schedule_and_the_view():
         log_y="loss",
         layout="stacked",
         smoothing="0.8",
+        example="true",  # the example run brings the metrics
     )
     assert not at.exception and not at.warning and not at.error
     assert len(at.sidebar.tabs) == 3 and at.selectbox(key="s2.lr_scheduler_type").value == "constant"
@@ -111,7 +112,7 @@ def test_bad_view_values_in_a_link_warn_by_name():
 def test_share_box_has_the_link_and_a_title():
     at = app(lr_scheduler_type="cosine", max_steps="20000", warmup_steps="0.05", learning_rate="0.0003")
     assert not at.code  # drawn when opened
-    at.session_state["share@en"] = True  # opened, as a click does
+    at.session_state["share_open"] = True  # opened, as a click does
     link, title = [c.value for c in at.run().code][:2]  # the share box comes first, under the chart
     assert link.endswith("?learning_rate=0.0003&lr_scheduler_type=cosine&warmup_steps=0.05&max_steps=20000")
     assert title == "cosine · lr 0.0003 · warmup 5% · 20,000 steps"

@@ -18,8 +18,10 @@ def test_code_tabs_show_each_snippet_of_the_config():
 
 def test_download_button_and_the_export_cap():
     at = app(**COSINE)
+    assert not at.get("download_button")  # drawn when the section is opened
+    at = open_tab(at, "download")
     assert "20,000 rows" in at.get("download_button")[0].proto.label
-    at = app(max_steps="100000000")
+    at = open_tab(app(max_steps="100000000"), "download")
     assert not at.get("download_button")
     assert any("too many to export" in i for i in shown(at.info))
 
@@ -77,3 +79,13 @@ def test_pasted_settings_survive_a_bad_entry_elsewhere():
     at.text_input(key="max_steps").set_value("abc").run()
     at.text_input(key="max_steps").set_value("500").run()
     assert not at.exception and at.text_area(key="import_text").value == "learning_rate: 0.001"
+
+
+def test_the_section_and_its_open_tab_stay_open_across_a_language_switch():
+    at = open_tab(app(**COSINE), "code")
+    at.radio(key="language_picker").set_value("zh").run()
+    assert not at.exception
+    config = ScheduleConfig(lr_scheduler_type="cosine", learning_rate=3e-4, warmup_steps=0.05, max_steps=20000)
+    assert snippets.snippet(config, "get_scheduler") in [c.value for c in at.code]  # still the code tab
+    at.session_state["exchange_open"] = False  # closed, as a click does
+    assert not at.run().code

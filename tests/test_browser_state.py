@@ -144,6 +144,7 @@ def test_switches_uploads_compares_and_imports_keep_every_value(browser_and_serv
     page.get_by_role("button", name="与另一个调度比较").click()
     page.wait_for_url("**b.lr_scheduler_type=**")
     check("compare")
+    page.locator("[data-testid=stExpander] summary").filter(has_text="导出与导入").click()  # drawn when opened
     page.get_by_role("tab", name="导入").click()
     page.get_by_role("textbox", name="要导入的设置").fill("learning_rate: 0.0003")
     page.get_by_role("button", name="导入粘贴的设置").click()

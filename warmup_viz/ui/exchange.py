@@ -29,10 +29,9 @@ _RERUN_PAGE = "_exchange_rerun_page"  # set by a callback whose change reaches b
 
 
 def render(configs: list[ScheduleConfig], names: list[str]) -> None:
-    """The "Export and import" section: only its open tab is drawn, and its own widgets rerun
-    only this section (a fragment); an import, or a new image format for the chart's camera
-    button, reruns the page."""
-    st.subheader(t("exchange.title"))
+    """The "Export and import" section, drawn when opened, and then only its open tab; its own
+    widgets rerun only this section (a fragment); an import, or a new image format for the
+    chart's camera button, reruns the page."""
     _section(configs, names)
 
 
@@ -45,7 +44,11 @@ def image_format() -> str:
 def _section(configs: list[ScheduleConfig], names: list[str]) -> None:
     if st.session_state.pop(_RERUN_PAGE, False):
         st.rerun()  # from a fragment run: the whole page, with what the callback changed
-    containers, open_tab = widgets.tabs("exchange_tab", _TABS, "exchange.")
+    box = widgets.expander("exchange_open", t("exchange.title"))
+    if not box.open:
+        return
+    with box:
+        containers, open_tab = widgets.tabs("exchange_tab", _TABS, "exchange.")
     with containers[_TABS.index(open_tab)]:
         if open_tab == "download":
             _downloads(configs, names)

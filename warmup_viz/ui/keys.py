@@ -22,6 +22,7 @@ LANG = "lang"  # the page's language (from the link, or the picker)
 LANG_PICKER = "language_picker"
 PAGE_PARAMS = "_page_params"  # the gallery's and the lesson's settings a link gave, as text
 LINK_PARAMS = "_link_params"  # the schedule page's link (schedules and view), for the other pages' links
+PLOTLY_LOADING = "_plotly_loading"  # the session's browser was sent a chart: plotly's code is loading
 DEEPSPEED = "deepspeed"  # an imported ds_config (TrainingArguments' deepspeed) for schedule A
 
 

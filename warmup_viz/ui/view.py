@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 from warmup_viz import compare, ds_schedule, figures, logview, playhead, registry, resume, schedule, share, teach
@@ -15,8 +16,8 @@ from warmup_viz.logged import LoggedSchedule
 from warmup_viz.messages import Note
 from warmup_viz.simulate import Simulation
 
-from . import chart_options, exchange, form, keys, metric_panel, uploads, verdicts
-from .strings import figure_labels, language, say, schedule_name, t
+from . import chart_options, exchange, form, keys, metric_panel, uploads, verdicts, widgets
+from .strings import figure_labels, say, schedule_name, t
 from .text import plain
 
 
@@ -36,6 +37,20 @@ class Drawn:
 def render_schedule_page() -> None:
     """The whole schedule page: sidebar form(s), then the chart and summary of schedule A."""
     playing = _header(form.load_from_url())
+    preload = st.empty()
+    if not st.session_state.get(keys.PLOTLY_LOADING):
+        # a session's first run: an empty chart sent first has the browser fetch and start plotly's
+        # code (a few MB, loaded on a page's first chart) while the rest of the page arrives; the
+        # real chart replaces nothing, this one is cleared at the end of the run
+        st.session_state[keys.PLOTLY_LOADING] = True
+        preload.plotly_chart(_EMPTY_FIGURE, height=10, config={"staticPlot": True})
+    try:
+        _render(playing)
+    finally:
+        preload.empty()
+
+
+def _render(playing: bool | None) -> None:
     results = form.render_all()
     chart, below = st.container(), st.container()
     # the log section and the view options are drawn on every run, even when the settings are
@@ -144,7 +159,7 @@ def _figure(drawn: list[Drawn], names, view: share.View, logs, lr_lines, metric_
 @st.fragment
 def _share(link: share.Link, title: str) -> None:
     """The share box: drawn when opened, and opening it reruns only this box."""
-    box = st.expander(t("app.share"), key=f"share@{language()}", on_change="rerun")
+    box = widgets.expander("share_open", t("app.share"))
     if box.open:
         with box:
             st.caption(t("app.share_help"))
@@ -152,6 +167,8 @@ def _share(link: share.Link, title: str) -> None:
             st.caption(t("app.slide_title"))
             st.code(title, language=None, wrap_lines=True)
 
+
+_EMPTY_FIGURE = go.Figure(layout={"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}})  # only read
 
 # our own constant stylesheet (never user text): larger type everywhere for a projector
 PRESENTATION_CSS = (
@@ -324,20 +341,28 @@ def _summaries(drawn: list[Drawn], names: list[str]) -> None:
 
 
 def _summary(s: schedule.Summary) -> None:
-    cols = st.columns(4)
-    cols[0].metric(t("summary.max_steps"), f"{s.max_steps:,}")
-    cols[1].metric(t("summary.num_warmup_steps"), f"{s.num_warmup_steps:,}")
-    cols[2].metric(
-        t("summary.peak"),
-        f"{s.peak_lr:.4g}",
-        help=t("summary.peak_help", value=repr(s.peak_lr), step=f"{s.peak_step:,}"),
-    )
-    cols[3].metric(t("summary.final"), f"{s.final_lr:.4g}", help=repr(s.final_lr))
-    cols = st.columns(4)
-    cols[0].metric(t("summary.first"), f"{s.first_lr:.4g}", help=repr(s.first_lr))
-    cols[1].metric(t("summary.peak_step"), f"{s.peak_step:,}")
+    """Two rows of four numbers, in columns that line up, then the notes."""
     per_epoch = "—" if s.update_steps_per_epoch is None else f"{s.update_steps_per_epoch:,}"
-    cols[2].metric(t("summary.steps_per_epoch"), per_epoch)
-    cols[3].metric(t("summary.global_batch"), f"{s.global_batch_size:,}", help=t("summary.global_batch_help"))
+    rows = (
+        [
+            (t("summary.max_steps"), f"{s.max_steps:,}", None),
+            (t("summary.num_warmup_steps"), f"{s.num_warmup_steps:,}", None),
+            (
+                t("summary.peak"),
+                f"{s.peak_lr:.4g}",
+                t("summary.peak_help", value=repr(s.peak_lr), step=f"{s.peak_step:,}"),
+            ),
+            (t("summary.final"), f"{s.final_lr:.4g}", repr(s.final_lr)),
+        ],
+        [
+            (t("summary.first"), f"{s.first_lr:.4g}", repr(s.first_lr)),
+            (t("summary.peak_step"), f"{s.peak_step:,}", None),
+            (t("summary.steps_per_epoch"), per_epoch, None),
+            (t("summary.global_batch"), f"{s.global_batch_size:,}", t("summary.global_batch_help")),
+        ],
+    )
+    for metrics in rows:
+        for column, (label, value, help) in zip(st.columns(4), metrics, strict=True):
+            column.metric(label, value, help=help)
     for note in s.notes:
         st.markdown("- " + say(note))

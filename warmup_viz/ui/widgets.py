@@ -1,4 +1,5 @@
-"""Radios and tabs whose labels depend on the page's language, keeping their value across a switch.
+"""Radios, tabs and expanders whose labels depend on the page's language, keeping their value
+across a switch.
 
 A radio keyed by its setting's name keeps that key when the language changes, and the browser
 then looks for the old option label among the new ones: it finds none and shows nothing chosen
@@ -66,3 +67,17 @@ def tabs(name: str, options: Sequence[str], label_prefix: str) -> tuple[list, st
 
 def _open_tab(key: str, name: str, by_label: dict[str, str]) -> None:
     st.session_state[name] = by_label.get(st.session_state[key], st.session_state.get(name))
+
+
+def expander(name: str, label: str):
+    """An expander drawn closed at first that keeps whether it is open in `session_state[name]`
+    (across a language switch too). Opening or closing it reruns the app, or only the fragment it
+    is in. Draw into it only when `.open`."""
+    state = st.session_state
+    key = f"{name}@{language()}"
+    value = bool(state.get(name, False))
+    if key in state and state[key] != value:
+        del state[key]  # opened elsewhere (a test, another language): draw it from the setting
+    box = st.expander(label, expanded=value, key=key, on_change=_copy, args=(key, name))
+    state[name] = bool(box.open)
+    return box
