@@ -183,7 +183,8 @@ def _category(column: pd.Series) -> pd.Categorical:
     """Strings as a categorical whose categories are sorted, so sorting by codes sorts by name."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         values = _without_unused(column.array).rename_categories(str)
-        return values.reorder_categories(sorted(values.categories))
+        names = list(values.categories)
+        return values if names == sorted(names) else values.reorder_categories(sorted(names))
     values = column.astype(str)
     return pd.Categorical(values, categories=sorted(values.unique()))
 

@@ -160,12 +160,10 @@ def _long(frame: pd.DataFrame, step: str, run: str, name: str) -> pd.DataFrame:
     counts = [len(parts[i][0]) for i in order]
     return pd.DataFrame(
         {
-            "run": pd.Categorical.from_codes(
-                np.repeat(_codes(runs)[order], counts), categories=list(dict.fromkeys(runs))
-            ),
+            "run": pd.Categorical.from_codes(np.repeat(_codes(runs)[order], counts), categories=sorted(set(runs))),
             "step": np.concatenate([parts[i][1] for i in order]),
             "metric": pd.Categorical.from_codes(
-                np.repeat(_codes(metrics)[order], counts), categories=list(dict.fromkeys(metrics))
+                np.repeat(_codes(metrics)[order], counts), categories=sorted(set(metrics))
             ),
             "value": np.concatenate([parts[i][0] for i in order]),
             "epoch": np.full(sum(counts), np.nan) if epochs is None else np.concatenate([parts[i][2] for i in order]),
@@ -186,7 +184,8 @@ def _numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _codes(names: list[str]) -> np.ndarray:
-    index = {name: i for i, name in enumerate(dict.fromkeys(names))}
+    """Each name's code among the names sorted (the categories `tidy` wants: no recoding there)."""
+    index = {name: i for i, name in enumerate(sorted(set(names)))}
     # the type a categorical keeps its codes in, so that its rows' codes are not converted again
     return np.array([index[name] for name in names], dtype=np.int8 if len(index) < 128 else np.int32)
 
