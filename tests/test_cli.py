@@ -284,3 +284,26 @@ def test_real_process_prints_text_output_in_full():
     )
     assert proc.returncode == 1 and proc.stdout.startswith("trainer_state: ") and "Likely cause" in proc.stdout
     assert proc.stdout.endswith("\n") and proc.stdout.count("\n") == 1  # the whole line, once
+
+
+def test_a_reader_that_stops_early_and_a_closed_standard_output_are_not_errors(tmp_path):
+    """`warmup-viz schedule ... | head -1` ends quietly with 0, as the reader has what it wanted;
+    with standard output closed, `--output` still writes the file and ends with 0."""
+    cmd = [sys.executable, "-m", "warmup_viz", "schedule", "--max_steps", "200000"]
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline() == b"step,learning_rate\n"
+    proc.stdout.close()  # as `head -1` does
+    with proc.stderr:
+        assert proc.wait(timeout=120) == 0 and proc.stderr.read() == b""
+    out = tmp_path / "lr.csv"
+    closed = subprocess.run(
+        [*cmd[:-1], "20", "--output", str(out)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        pass_fds=(),
+        preexec_fn=lambda: os.close(1),
+    )
+    assert closed.returncode == 0 and closed.stderr == b"" and len(out.read_text().splitlines()) == 21

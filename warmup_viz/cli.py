@@ -320,6 +320,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, InputError, UsageError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader of our output stopped reading (`| head`): it has what it wanted
+        return 0
     except OSError as e:  # standard output closed, say: no file of ours to name
         print(f"error: {e.strerror or e}", file=sys.stderr)
         return 2
@@ -333,12 +335,15 @@ def run() -> NoReturn:
     gc.set_threshold(20_000)
     status = main()
     try:
-        sys.stdout.flush()
+        if sys.stdout is not None:  # (None when the process was started with it closed)
+            sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped reading (`| head`)
+        pass
     except OSError as e:  # standard output closed; status 2 says main has reported it already
         if status != 2:
             print(f"error: {e.strerror or e}", file=sys.stderr)
             status = 2
-    with contextlib.suppress(OSError):  # nowhere left to report it
+    with contextlib.suppress(OSError, AttributeError):  # nowhere left to report it
         sys.stderr.flush()
     # Tearing down torch and transformers (freeing each object, running their atexit hooks) takes
     # over half a second and changes nothing: every file is written and closed by now.
