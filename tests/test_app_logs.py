@@ -157,3 +157,16 @@ def test_the_example_gets_out_of_the_way_once_a_log_is_uploaded():
     at = app()
     at.file_uploader(key="log_files").upload("mine.csv", CSV).run()
     assert not at.exception and at.checkbox(key="example").value is False
+
+
+def test_an_example_run_the_person_or_the_link_chose_stays_when_the_settings_change():
+    at = app(learning_rate="0.001")  # a link of one's own settings: no example run
+    assert at.checkbox(key="example").value is False
+    at.checkbox(key="example").check().run()
+    assert at.query_params["example"] == "true"
+    at.text_input(key="max_steps").set_value("800").run()
+    assert not at.exception and at.checkbox(key="example").value is True
+    assert "example" in {t.get("legendgroup") for t in figure(at)["data"]}
+    at = app(max_steps="300", example="true")
+    at.text_input(key="max_steps").set_value("400").run()
+    assert at.checkbox(key="example").value is True and at.query_params["example"] == "true"

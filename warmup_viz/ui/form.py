@@ -64,6 +64,8 @@ def load_from_url() -> list[str]:
         if prefix and step is not None:
             state[prefix + share.RESUME] = f"checkpoint-{step}"
     put_view(link.view)
+    if "example" in st.query_params:  # asked for by the link: kept as it is, not retired
+        state[keys.EXAMPLE_CHOSEN] = True
     state[keys.PAGE_PARAMS] = dict(link.pages)
     state[keys.LINK_PARAMS] = share.encode_link(share.Link(link.configs, link.view, link.resumes))
     state[keys.LOADED_FROM_URL] = True

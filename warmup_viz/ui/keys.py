@@ -16,6 +16,7 @@ IMPORT_REPORT = "_import_report"
 EXAMPLE = "example"
 EXAMPLE_FIRST = "_example_first"  # schedule A as the page opened, while the example run is shown
 EXAMPLE_RETIRED = "_example_retired"
+EXAMPLE_CHOSEN = "_example_chosen"  # the example run is on or off by the person's choice: never retired
 PLAYHEAD = "playhead"
 PRESENT = "present"
 LANG = "lang"  # the page's language (from the link, or the picker)

@@ -67,7 +67,10 @@ def retire_example(config) -> None:
     """The example run is for a first visit: once the person changes schedule A's settings or
     uploads a log, switch it off (once; the switch brings it back, and the page says so)."""
     state = st.session_state
-    if state.get(keys.EXAMPLE_RETIRED) or not state.get(keys.EXAMPLE, True):
+    if state.get(keys.EXAMPLE_RETIRED) or state.get(keys.EXAMPLE_CHOSEN):
+        return
+    if not state.get(keys.EXAMPLE, True):  # off (by the link, or by hand): a later tick is the person's
+        state[keys.EXAMPLE_CHOSEN] = True
         return
     first = state.setdefault(keys.EXAMPLE_FIRST, config)
     if (config is not None and config != first) or state.get("log_files"):
