@@ -135,3 +135,11 @@ def test_compare_shows_every_schedule():
     assert [t["name"].split(":")[0] for t in marks] == ["B", "C"]
     table = at.table[0].value
     assert list(table.iloc[:, 2]) == ["30", "30", "60"] and len(table) == 3
+
+
+def test_on_an_epoch_axis_the_difference_panel_is_by_epoch_too():
+    at = app(warmup_steps="0.1", **{"b.lr_scheduler_type": "cosine"}, diff="difference", x_axis="epoch", example="true")
+    assert not at.exception
+    traces = {t["name"]: t for t in figure(at)["data"]}
+    a, difference = values(traces["A: linear · warmup 10%"]["x"]), values(traces["B − A"]["x"])
+    assert difference == a and max(a) < 2  # epochs, as on the panels it shares its x axis with

@@ -147,9 +147,13 @@ def _figure(drawn: list[Drawn], names, view: share.View, logs, lr_lines, metric_
         present=view.present,
         labels=figure_labels(),
     )
+    differences = _differences(view, drawn)
+    if curves[0].epochs is not None:  # on an epoch axis, the differences too (they are by A's steps)
+        steps = drawn[0].curve.steps
+        differences = [replace(d, x=np.interp(d.x, steps, curves[0].epochs).tolist()) for d in differences]
     return figures.schedule_figure(
         curves,
-        differences=_differences(view, drawn),
+        differences=differences,
         lr_lines=lr_lines,
         metric_lines=metric_lines,
         options=options,
