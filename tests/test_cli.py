@@ -228,22 +228,9 @@ def test_log_command_imports_neither_torch_nor_transformers():
 
 def stepped_csv(config):
     """The oracle: a real LambdaLR from transformers' get_scheduler, stepped, each LR by `repr`."""
-    import torch
-    from transformers.optimization import get_scheduler
+    from .test_schedule import stepped
 
-    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=config.learning_rate)
-    scheduler = get_scheduler(
-        config.lr_scheduler_type,
-        optimizer,
-        num_warmup_steps=config.num_warmup_steps,
-        num_training_steps=config.total_steps,
-        scheduler_specific_kwargs=dict(config.lr_scheduler_kwargs),
-    )
-    rows = []
-    for step in range(1, config.total_steps + 1):
-        rows.append(f"{step},{scheduler.get_last_lr()[0]!r}\n")
-        optimizer.step()
-        scheduler.step()
+    rows = (f"{step},{lr!r}\n" for step, lr in enumerate(stepped(config), start=1))
     return ("step,learning_rate\n" + "".join(rows)).encode()
 
 
