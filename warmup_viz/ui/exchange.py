@@ -28,20 +28,16 @@ _TABS = ("download", "code", "import")
 _RERUN_PAGE = "_exchange_rerun_page"  # set by a callback whose change reaches beyond this section
 
 
-def render(configs: list[ScheduleConfig], names: list[str]) -> None:
-    """The "Export and import" section, drawn when opened, and then only its open tab; its own
-    widgets rerun only this section (a fragment); an import, or a new image format for the
-    chart's camera button, reruns the page."""
-    _section(configs, names)
-
-
 def image_format() -> str:
     """The chart image format chosen in the download tab (png or svg)."""
     return st.session_state.get("image_format", "png")
 
 
 @st.fragment
-def _section(configs: list[ScheduleConfig], names: list[str]) -> None:
+def render(configs: list[ScheduleConfig], names: list[str]) -> None:
+    """The "Export and import" section, drawn when opened, and then only its open tab; its own
+    widgets rerun only this section (a fragment); an import, or a new image format for the
+    chart's camera button, reruns the page."""
     if st.session_state.pop(_RERUN_PAGE, False):
         st.rerun()  # from a fragment run: the whole page, with what the callback changed
     box = widgets.expander("exchange_open", t("exchange.title"))
