@@ -50,6 +50,7 @@ english(
         "config.kwargs_item": "lr_scheduler_kwargs[{key}] must be a number, string, true/false or null",
         "config.ratio_both": "give warmup_steps or the legacy warmup_ratio, not both",
         "config.ratio_range": "warmup_ratio={value} must be at least 0 and below 1",
+        "config.export_cap": "max_steps={max_steps} is too many to export step by step (at most {limit})",
     }
 )
 
@@ -64,6 +65,14 @@ MAX_LEARNING_RATE = 100.0
 MAX_EPOCHS = 1_000_000
 MAX_COUNT = 10**12
 MAX_KWARGS_CHARS = 10_000
+
+
+def check_exportable(max_steps: int) -> None:
+    """The export cap, the one place it is said: a table of every step up to `max_steps` is made
+    only up to `EXPORT_STEPS_LIMIT` steps; `ConfigError` on `max_steps` above it."""
+    if max_steps > EXPORT_STEPS_LIMIT:
+        raise ConfigError("max_steps", Note("config.export_cap", {"max_steps": max_steps, "limit": EXPORT_STEPS_LIMIT}))
+
 
 # max_steps=-1 means what it means to TrainingArguments: derive it from num_train_epochs.
 FROM_EPOCHS = -1

@@ -12,8 +12,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
+from .curve import BREAKPOINTS, Breakpoint, DisplayCurve
 from .logview import LAYOUTS, Line, outlier_range
-from .schedule import BREAKPOINTS, Breakpoint, DisplayCurve
 
 LR_COLOR = "#1f6fb4"
 # compared schedules: colour and dash both differ, so they stay apart in print and on a projector

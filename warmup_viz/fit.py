@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .config import ScheduleConfig
+from . import registry
+from .config import ConfigError, ScheduleConfig
 from .messages import Note, english
+from .schedule import REL_TOL
 
 english(
     {
@@ -75,3 +77,37 @@ def logged_pairs(steps: Sequence[int], lrs: Sequence[float]) -> list[tuple[int, 
 
 def run_length(pairs: list[tuple[int, float]], max_steps: int | None) -> int:
     return max_steps if max_steps and max_steps >= pairs[-1][0] else pairs[-1][0]
+
+
+def polish(config: ScheduleConfig, error_of: Callable[[ScheduleConfig], float], points: int) -> Fit:
+    """The fit `config` written as a person would write it, as exact as before: kwargs at
+    transformers' defaults left out, each float kwarg with the fewest significant digits, then
+    `learning_rate` with 6, 9, 12 or 15 (0.001, not 0.0010000000000000002). A change is kept when
+    `error_of` (the largest relative error over the log) stays within the error it had, or
+    `REL_TOL`."""
+    defaults = {spec.name: spec.default for spec in registry.info(config.lr_scheduler_type).kwargs}
+    kwargs = {k: v for k, v in config.lr_scheduler_kwargs.items() if defaults.get(k, object()) != v}
+    config = _variant(config, lr_scheduler_kwargs=kwargs) or config
+    error = error_of(config)
+    for key in [k for k, v in kwargs.items() if isinstance(v, float)]:
+        for digits in range(1, 16):
+            value = float(f"{config.lr_scheduler_kwargs[key]:.{digits}g}")
+            trial = _variant(config, lr_scheduler_kwargs={**config.lr_scheduler_kwargs, key: value})
+            trial_error = math.inf if trial is None else error_of(trial)
+            if trial_error <= max(error, REL_TOL):
+                config, error = trial, trial_error
+                break
+    for digits in (6, 9, 12, 15):
+        trial = _variant(config, learning_rate=float(f"{config.learning_rate:.{digits}g}"))
+        trial_error = math.inf if trial is None else error_of(trial)
+        if trial_error <= max(error, REL_TOL):
+            config, error = trial, trial_error
+            break
+    return Fit(config, error, error <= REL_TOL, points)
+
+
+def _variant(config: ScheduleConfig, **changes: object) -> ScheduleConfig | None:
+    try:
+        return config.replace(**changes)
+    except ConfigError:
+        return None

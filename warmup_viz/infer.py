@@ -22,13 +22,12 @@ from itertools import product
 
 from . import registry, scheduler_types
 from .config import ConfigError, ScheduleConfig
-from .fit import Fit, NoFit, logged_pairs, run_length
-from .infer_metric import _drops, _evaluations, _fit_metric_driven
+from .fit import Fit, NoFit, logged_pairs, polish, run_length
+from .infer_metric import drops_of, evaluations, fit_metric_driven
 from .messages import Note
 from .schedule import REL_TOL, build
 
 SAMPLE = 64  # points used while searching; the winner is checked on every point
-LR_DEPENDENT = ("polynomial",)
 MAX_GRID = 2000  # kwargs grids searched jointly up to this many combinations
 MAX_WARMUP_CANDIDATES = 256
 CLOSEST_WARMUP_CANDIDATES = 4  # for the closest curve to a metric-driven LR, no type of which fits
@@ -51,10 +50,10 @@ def infer(
     does), the best step-based fit with a `hint` saying so. Raises `NoFit`."""
     pairs = logged_pairs(steps, lrs)
     n = run_length(pairs, max_steps)
-    drops = _drops(pairs)
+    drops = drops_of(pairs)
     replayed = None
     if drops is not None and metric is not None:
-        replayed = _fit_metric_driven(pairs, drops, _evaluations(*metric, n), n)
+        replayed = fit_metric_driven(pairs, drops, evaluations(*metric, n), n)
         if replayed is not None and replayed.exact:
             return replayed
     try:
@@ -155,8 +154,8 @@ def _config(name: str, warmup: int, n: int, kwargs: dict, learning_rate: float =
 def _error(name: str, warmup: int, n: int, kwargs: dict, pairs) -> tuple[float, float] | None:
     """(largest relative error, learning_rate) of one candidate over `pairs`."""
     lr = 1.0
-    # polynomial's lambda depends on the LR itself (lr_end / lr): estimate, then rebuild with it
-    for _ in range(3 if name in LR_DEPENDENT else 1):
+    # a lambda that depends on the LR itself (polynomial's lr_end / lr): estimate, then rebuild with it
+    for _ in range(3 if scheduler_types.of(name).lr_dependent else 1):
         config = _config(name, warmup, n, kwargs, lr)
         if config is None:
             return None
@@ -176,10 +175,10 @@ def _error(name: str, warmup: int, n: int, kwargs: dict, pairs) -> tuple[float, 
 
 
 def _fit_type(name: str, warmup: int, n: int, pairs, all_pairs) -> Fit | None:
-    params = [(p.name, p.kind, list(p.grid)) for p in scheduler_types.of(name).search]
-    if name == "warmup_stable_decay":
-        # read off the data, so searched over exactly these values (no refinement)
-        params = [("num_decay_steps", "grid", _decay_candidates(all_pairs, warmup, n)), *params]
+    record = scheduler_types.of(name)
+    # values read off the data are searched over exactly (no refinement), before the rest
+    read_off = [(kwarg, "grid", read(all_pairs, warmup, n)) for kwarg, read in record.read_off.items()]
+    params = [*read_off, *((p.name, p.kind, list(p.grid)) for p in record.search)]
     best = (math.inf, {p: grid[0] for p, _, grid in params})
     grids = [grid for _, _, grid in params]
     if math.prod(len(g) for g in grids) <= MAX_GRID:
@@ -262,40 +261,16 @@ def _integer(name, warmup, n, pairs, best, param, grid):
     return (error, {**best[1], param: value}) if error < best[0] else best
 
 
-def _decay_candidates(pairs, warmup: int, n: int) -> list[int]:
-    """WSD's decay length: from the last logged step still at the peak to the first below it."""
-    top = max(v for _, v in pairs)
-    at_top = [s for s, v in pairs if v >= top * (1 - 1e-12)]
-    last_top = at_top[-1] if at_top else warmup + 1
-    after = [s for s, _ in pairs if s > last_top]
-    first_below = after[0] if after else n
-    # the decay starts at index k = n - d, i.e. at step n - d + 1
-    lows = sorted({max(1, n - s + 1) for s in range(last_top, first_below + 1)})
-    return lows[:MAX_WARMUP_CANDIDATES] or [max(1, n // 10)]
-
-
 def _polish(fit: Fit, pairs) -> Fit:
-    """Check the winner on every point, and write round numbers where they are just as exact
-    (learning_rate=0.001, not 0.0010000000000000002)."""
-    c = fit.config
-    defaults = {spec.name: spec.default for spec in registry.info(c.lr_scheduler_type).kwargs}
-    kwargs = {k: v for k, v in c.lr_scheduler_kwargs.items() if defaults.get(k, object()) != v}
-    error, lr = _error(c.lr_scheduler_type, int(c.warmup_steps), c.max_steps, kwargs, pairs)
-    for digits in (6, 9, 12, 15):
-        rounded_lr = float(f"{lr:.{digits}g}")
-        rounded = {k: float(f"{v:.{digits}g}") if isinstance(v, float) else v for k, v in kwargs.items()}
-        config = _config(c.lr_scheduler_type, int(c.warmup_steps), c.max_steps, rounded, rounded_lr)
-        if config is None:
-            continue
-        worst = _max_error(config, pairs)
-        if worst <= max(error, REL_TOL):
-            return Fit(config, worst, worst <= REL_TOL, len(pairs))
-    config = _config(c.lr_scheduler_type, int(c.warmup_steps), c.max_steps, kwargs, lr)
-    return Fit(config, error, error <= REL_TOL, len(pairs))
+    """Check the winner on every point, written with round numbers where they are just as exact."""
+    return polish(fit.config, lambda config: _max_error(config, pairs), len(pairs))
 
 
 def _max_error(config: ScheduleConfig, pairs) -> float:
-    ours = build(config).lrs([s for s, _ in pairs])
+    try:
+        ours = build(config).lrs([s for s, _ in pairs])
+    except ConfigError:
+        return math.inf
     return max(abs(v - x) for (_, v), x in zip(pairs, ours, strict=True)) / config.learning_rate
 
 

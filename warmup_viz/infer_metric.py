@@ -7,12 +7,12 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import pairwise, product
 
-from . import registry
+from . import registry, scheduler_types
 from .config import ConfigError, ScheduleConfig
-from .fit import Fit, logged_pairs, run_length
+from .fit import Fit, logged_pairs, polish, run_length
 from .schedule import REL_TOL, metric_scheduler
 from .simulate import simulate
 
@@ -26,7 +26,7 @@ MANTISSAS = (1, 2, 3, 5)
 
 
 @dataclass(frozen=True)
-class _Drops:
+class Drops:
     """The logged LR changes in steps by `factor`: cuts multiply by it, greedy's raises divide by it."""
 
     factor: float
@@ -35,15 +35,21 @@ class _Drops:
 
     @property
     def types(self) -> str:
-        return "greedy" if self.raises else "reduce_lr_on_plateau / greedy"
+        return " / ".join(self.names)
 
     @property
     def names(self) -> tuple[str, ...]:
-        return ("greedy",) if self.raises else ("reduce_lr_on_plateau", "greedy")
+        """The metric-driven types that could make these changes (those whose record `raises`,
+        when the LR goes up), in transformers' order."""
+        return tuple(
+            name
+            for name in registry.scheduler_names()
+            if registry.info(name).metric_driven and (scheduler_types.of(name).raises or not self.raises)
+        )
 
 
-def _drops(pairs: list[tuple[int, float]]) -> _Drops | None:
-    """`_Drops` when the logged LR changes in discrete steps: every change is a cut by a power of
+def drops_of(pairs: list[tuple[int, float]]) -> Drops | None:
+    """`Drops` when the logged LR changes in discrete steps: every change is a cut by a power of
     one factor (several cuts can fall between two logged steps) or a raise by an inverse power,
     except a cut that stops at the lowest value (min_lr), a raise that stops at the highest
     (max_lr), and greedy's reset to the first value; and the steps show (a value logged twice in a
@@ -70,7 +76,7 @@ def _drops(pairs: list[tuple[int, float]]) -> _Drops | None:
         else:
             if repeated or len(set(powers) - {0}) > 1:
                 exact = [(a, b, k) for (a, b), k in zip(changes, powers, strict=True) if k]
-                return _Drops(_round_factor(exact, factor, levels[0]), any(b > a for a, b in changes), tuple(levels))
+                return Drops(_round_factor(exact, factor, levels[0]), any(b > a for a, b in changes), tuple(levels))
     return None
 
 
@@ -97,7 +103,7 @@ def _round_factor(changes: list[tuple[float, float, int]], factor: float, scale:
     return factor
 
 
-def _evaluations(steps: Sequence[int], values: Sequence[float], n: int) -> list[tuple[int, float]]:
+def evaluations(steps: Sequence[int], values: Sequence[float], n: int) -> list[tuple[int, float]]:
     """The metric's `(step, value)` pairs that step the scheduler, ascending: steps 1..n, finite."""
     pairs = sorted((int(s), float(v)) for s, v in zip(steps, values, strict=True) if 1 <= s <= n and math.isfinite(v))
     return list(dict(pairs).items())
@@ -171,13 +177,13 @@ def infer_metric_driven(
     Raises `NoFit` for too few logged values."""
     pairs = logged_pairs(lr_steps, lrs)
     n = run_length(pairs, max_steps)
-    drops = _drops(pairs)
+    drops = drops_of(pairs)
     if drops is None:
         return None
-    return _fit_metric_driven(pairs, drops, _evaluations(metric_steps, metric_values, n), n)
+    return fit_metric_driven(pairs, drops, evaluations(metric_steps, metric_values, n), n)
 
 
-def _fit_metric_driven(pairs, drops: _Drops, evals, n: int) -> Fit | None:
+def fit_metric_driven(pairs, drops: Drops, evals, n: int) -> Fit | None:
     if not evals:
         return None
     replay = _Replay(pairs, evals)
@@ -213,7 +219,7 @@ def _defaults(name: str) -> dict[str, object]:
     return {spec.name: spec.default for spec in registry.info(name).kwargs}
 
 
-def _metric_config(name: str, drops: _Drops, n: int, candidate: dict) -> ScheduleConfig | None:
+def _metric_config(name: str, drops: Drops, n: int, candidate: dict) -> ScheduleConfig | None:
     """`candidate`: the kwargs but `factor`, and the `learning_rate`; None when not valid."""
     kwargs = {k: v for k, v in candidate.items() if k != "learning_rate"}
     try:
@@ -227,14 +233,14 @@ def _metric_config(name: str, drops: _Drops, n: int, candidate: dict) -> Schedul
         return None
 
 
-def _structures(name: str, drops: _Drops, replay: _Replay) -> Iterator[dict]:
+def _structures(name: str, drops: Drops, replay: _Replay) -> Iterator[dict]:
     """Every candidate's kwargs but the threshold, transformers' defaults first.
 
     The log bounds the counts: the first change comes after at least patience + 1 evaluations, and
     a cut is followed by at least cooldown + patience + 1 before the next change (greedy's raise
     by warmup + patience + 1)."""
     defaults = _defaults(name)
-    greedy = name == "greedy"
+    greedy = scheduler_types.of(name).raises  # greedy's warmup and max_lr bound its raises
     changes = replay.changes()
     evals = len(replay.metric)
     patience_max = min(MAX_COUNT, changes[0][1] if changes else evals)
@@ -302,27 +308,8 @@ def _bisect(name, drops, n, structure, results, replay: _Replay) -> ScheduleConf
 
 
 def _finish(config: ScheduleConfig, pairs, evals) -> Fit:
-    """The fit checked with `simulate` on every logged step; kwargs at transformers' defaults are
-    left out, and floats written with the fewest digits that are just as exact."""
-    defaults = _defaults(config.lr_scheduler_type)
-    kwargs = {k: v for k, v in config.lr_scheduler_kwargs.items() if defaults.get(k, object()) != v}
-    config = replace(config, lr_scheduler_kwargs=kwargs)
-    error = _replay_error(config, pairs, evals)
-    for key in [k for k, v in kwargs.items() if isinstance(v, float)]:
-        for digits in range(1, 16):
-            value = float(f"{kwargs[key]:.{digits}g}")
-            trial = replace(config, lr_scheduler_kwargs={**config.lr_scheduler_kwargs, key: value})
-            trial_error = _replay_error(trial, pairs, evals)
-            if trial_error <= max(error, REL_TOL):
-                config, error = trial, trial_error
-                break
-    for digits in (6, 9, 12, 15):
-        trial = replace(config, learning_rate=float(f"{config.learning_rate:.{digits}g}"))
-        trial_error = _replay_error(trial, pairs, evals)
-        if trial_error <= max(error, REL_TOL):
-            config, error = trial, trial_error
-            break
-    return Fit(config, error, error <= REL_TOL, len(pairs))
+    """The fit checked with `simulate` on every logged step, with round numbers (`fit.polish`)."""
+    return polish(config, lambda trial: _replay_error(trial, pairs, evals), len(pairs))
 
 
 def _replay_error(config: ScheduleConfig, pairs, evals) -> float:

@@ -19,44 +19,14 @@ from functools import lru_cache, partial
 import torch
 from transformers.optimization import get_scheduler
 
-from .config import EXPORT_STEPS_LIMIT, ConfigError, ScheduleConfig
+from . import scheduler_types
+from .config import ConfigError, ScheduleConfig, check_exportable
+from .curve import DISPLAY_POINTS, Breakpoint, DisplayCurve, spread_steps
 from .messages import Note, english, human
 
-DISPLAY_POINTS = 1000
 # Two LRs are the same when they agree to ~7 significant digits: TensorBoard stores float32 and CSV
 # exports may round. check and infer judge "reproduces a log" by it.
 REL_TOL = 1e-6
-MAX_MARKED_RESTARTS = 200
-
-
-# What each kind of breakpoint is called, in English; a page says it in its own language from the
-# kind, the step and `n` (the restart's number).
-BREAKPOINTS = {
-    "start": "step {step}",
-    "warmup_end": "last warmup step ({step})",
-    "peak": "peak (step {step})",
-    "decay_start": "decay starts (step {step})",
-    "decay_end": "decay ends (step {step})",
-    "restart": "restart {n} (step {step})",
-    "cut": "LR cut (from step {step})",
-    "raise": "LR raised (from step {step})",
-    "resume": "resumed: new settings from step {step}",
-    "end": "last step ({step})",
-}
-
-
-@dataclass(frozen=True)
-class Breakpoint:
-    """A step where the schedule changes character. `kind` is one of `BREAKPOINTS`' keys; `n`
-    numbers restarts. `label` is the English name; a page names it from `kind`, `step` and `n`."""
-
-    step: int
-    kind: str
-    n: int = 0
-
-    @property
-    def label(self) -> str:
-        return BREAKPOINTS[self.kind].format(step=f"{self.step:,}", n=self.n)
 
 
 @dataclass(frozen=True)
@@ -76,7 +46,11 @@ class Schedule:
         base, lam = self.config.learning_rate, self.lr_lambda
         step_list = step_list if isinstance(step_list, (list, range)) else list(step_list)
         try:
-            out = [base * lam(s - 1) for s in step_list]
+            if isinstance(step_list, range) and step_list.step == 1:
+                # `learning_rate * lambda(s - 1)` iterated in C: the same floats, a third faster
+                out = list(map(partial(operator.mul, base), map(lam, range(step_list.start - 1, step_list.stop - 1))))
+            else:
+                out = [base * lam(s - 1) for s in step_list]
             if all(map(math.isfinite, out)):
                 return out
         except (ArithmeticError, TypeError, ValueError):
@@ -174,25 +148,14 @@ def full_table(config: ScheduleConfig) -> tuple[range, list[float]]:
 
     Capped at `EXPORT_STEPS_LIMIT` steps (`ConfigError` above it).
     """
-    n = config.total_steps
-    if n > EXPORT_STEPS_LIMIT:
-        raise ConfigError(
-            "max_steps", f"max_steps={n} is too many to export step by step (at most {EXPORT_STEPS_LIMIT:,})"
-        )
-    built = build(config)
-    # Schedule.lrs's `learning_rate * lambda(s - 1)`, iterated in C: the same floats, a third faster
-    try:
-        values = list(map(partial(operator.mul, config.learning_rate), map(built.lr_lambda, range(n))))
-        if all(map(math.isfinite, values)):
-            return range(1, n + 1), values
-    except (ArithmeticError, TypeError, ValueError):
-        pass
-    return range(1, n + 1), built.lrs(range(1, n + 1))  # raises, naming the step that fails
+    check_exportable(config.total_steps)
+    steps = range(1, config.total_steps + 1)
+    return steps, build(config).lrs(steps)
 
 
 def breakpoints(config: ScheduleConfig) -> list[Breakpoint]:
-    """Steps where the schedule changes character: start, warmup end and peak, WSD's phases,
-    every restart (up to `MAX_MARKED_RESTARTS`), and the last step. Sorted by step."""
+    """Steps where the schedule changes character: start, warmup end and peak, the marks of the
+    type's own record (WSD's phases, every restart), and the last step. Sorted by step."""
     schedule = build(config)
     n, w = config.total_steps, config.num_warmup_steps if config.info.uses_warmup else 0
     points = [Breakpoint(1, "start")]
@@ -201,69 +164,22 @@ def breakpoints(config: ScheduleConfig) -> list[Breakpoint]:
         # the peak is the larger of the last warmup step and the first step after it
         peak = w if w == n or schedule.lr(w) >= schedule.lr(w + 1) else w + 1
         points.append(Breakpoint(peak, "peak"))
-    name, kwargs = config.lr_scheduler_type, config.lr_scheduler_kwargs
-    if name == "warmup_stable_decay":
-        decay = int(kwargs["num_decay_steps"])
-        stable = kwargs.get("num_stable_steps")
-        stable = n - w - decay if stable is None else int(stable)
-        points.append(Breakpoint(w + stable + 1, "decay_start"))
-        points.append(Breakpoint(w + stable + decay + 1, "decay_end"))
-    if name == "cosine_with_restarts":
-        points += _restarts(schedule, w, n, kwargs.get("num_cycles", 1))
+    marks = scheduler_types.of(config.lr_scheduler_type).marks
+    if marks is not None:
+        points += marks(schedule.lrs, w, n, config.lr_scheduler_kwargs)
     points.append(Breakpoint(n, "end"))
     return sorted((p for p in points if 1 <= p.step <= n), key=lambda p: p.step)
-
-
-def _restarts(schedule: Schedule, w: int, n: int, cycles: float) -> list[Breakpoint]:
-    count = math.ceil(cycles) - 1
-    if count < 1 or count > MAX_MARKED_RESTARTS or n - w < 2:
-        return []
-    out = []
-    for k in range(1, count + 1):
-        # lambda(c) jumps back up at the first c whose progress reaches k / cycles
-        guess = w + math.ceil(k * (n - w) / cycles)
-        candidates = [c for c in (guess - 1, guess, guess + 1) if w < c < n]
-        if not candidates:
-            continue
-        lam = schedule.lrs([c + 1 for c in candidates] + [c for c in candidates])
-        jumps = [lam[i] - lam[i + len(candidates)] for i in range(len(candidates))]
-        best = max(range(len(candidates)), key=jumps.__getitem__)
-        if jumps[best] > 0:
-            step = candidates[best] + 1
-            out.append(Breakpoint(step, "restart", k))
-    return out
 
 
 def display_steps(
     config: ScheduleConfig, points: int = DISPLAY_POINTS, marks: Sequence[Breakpoint] | None = None
 ) -> list[int]:
-    """The steps a chart needs, about `points` of them whatever `max_steps` is.
-
-    Short runs get every step. Longer ones get every breakpoint with its neighbours (so each
-    kink is drawn exactly where it is), a few samples inside every phase (so a short warmup keeps
-    its shape), and evenly spread steps for the rest of the budget.
-    """
+    """The steps a chart of `config` needs, about `points` of them whatever `max_steps` is
+    (`curve.spread_steps` around its breakpoints)."""
     n = config.total_steps
     if n <= points:
         return list(range(1, n + 1))
-    marks = sorted({p.step for p in (breakpoints(config) if marks is None else marks)})
-    chosen = {x for s in marks for x in (s - 1, s, s + 1) if 1 <= x <= n}
-    per_phase = max(4, min(64, points // (4 * max(1, len(marks)))))
-    for a, b in zip(marks, marks[1:], strict=False):
-        if b - a > 2:
-            chosen.update(a + i * (b - a) // per_phase for i in range(per_phase + 1))
-    even = max(2, points - len(chosen))
-    chosen.update(1 + i * (n - 1) // (even - 1) for i in range(even))
-    return sorted(chosen)
-
-
-@dataclass(frozen=True)
-class DisplayCurve:
-    """The steps a chart draws, their exact LRs, and the breakpoints to mark."""
-
-    steps: Sequence[int]
-    lrs: Sequence[float]
-    breakpoints: Sequence[Breakpoint]
+    return spread_steps(n, [p.step for p in (breakpoints(config) if marks is None else marks)], points)
 
 
 def display_curve(config: ScheduleConfig, points: int = DISPLAY_POINTS) -> DisplayCurve:

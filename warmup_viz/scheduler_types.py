@@ -5,9 +5,14 @@ A record holds the type's formula (every branch of λ(k) with its condition), th
 search in `infer` tries, the kwargs it cannot be drawn without (with suggested values, shared by
 the settings form and the gallery), the kwargs that show its character in the gallery, the
 kwargs of which exactly one must be given, and per kwarg: its symbol in the formula, the lesson's
-slider range and the catalogue key of its help text. Every consumer (infer, teach, the form, the
-gallery, the lesson) reads these records; a test checks that every type of the installed
-transformers has one. Pure data: nothing here imports torch or transformers.
+slider range and the catalogue key of its help text; and the type's own behaviour as hooks: the
+breakpoints only it has (`marks`), the kwargs whose search values are read off a log
+(`read_off`), whether its lambda depends on the learning rate itself (`lr_dependent`), its phase
+after warmup (`after_warmup`), and for a metric-driven type whether it can raise the LR
+(`raises`). Every consumer (schedule, infer, infer_metric, teach, the form, the gallery, the lesson)
+reads these records and no code outside them branches on a type's name (a test says so); a test
+checks that every type of the installed transformers has one. Nothing here imports torch or
+transformers: hooks get the schedule's values as a function.
 
 Formulas use k = s − 1 (the index step s trains at), w = num_warmup_steps, n = max_steps, and
 η = learning_rate.
@@ -16,9 +21,16 @@ Formulas use k = s − 1 (the index step s trains at), w = num_warmup_steps, n =
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
+
+from .curve import Breakpoint
+
+# the LRs of a built schedule at the given 1-based steps (`schedule.Schedule.lrs`)
+Values = Callable[[Sequence[int]], list[float]]
+MAX_MARKED_RESTARTS = 200
+MAX_READ_OFF = 256  # values of a kwarg read off a log, at most
 
 
 @dataclass(frozen=True)
@@ -87,9 +99,16 @@ class TypeRecord:
     showcase: Mapping[str, Suggested] = field(default_factory=dict)
     one_of: tuple[str, ...] = ()
     kwargs: Mapping[str, KwargFacts] = field(default_factory=dict)
+    # hooks: marks(lrs, w, n, kwargs) -> the type's own breakpoints; read_off[kwarg](pairs, w, n) ->
+    # the values infer searches for that kwarg, read off the logged (step, LR) pairs
+    marks: Callable[[Values, int, int, Mapping[str, object]], list[Breakpoint]] | None = None
+    read_off: Mapping[str, Callable[[Sequence[tuple[int, float]], int, int], list[int]]] = field(default_factory=dict)
+    lr_dependent: bool = False  # its lambda reads learning_rate itself (polynomial's lr_end / lr)
+    after_warmup: str = "decay"  # the teaching phase of the steps after warmup (before any mark)
+    raises: bool = False  # metric-driven: the LR can go up (a warmup count and a max_lr)
 
     def __post_init__(self) -> None:
-        for name in ("needs", "showcase", "kwargs"):
+        for name in ("needs", "showcase", "kwargs", "read_off"):
             object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
 
     @property
@@ -114,6 +133,50 @@ class TypeRecord:
         show its character too."""
         chosen = {**self.needs, **(self.showcase if showcase else {})}
         return {name: s.resolve(max_steps, learning_rate) for name, s in chosen.items()}
+
+
+# -- hooks --------------------------------------------------------------------------------------
+
+
+def _wsd_marks(lrs: Values, w: int, n: int, kwargs: Mapping[str, object]) -> list[Breakpoint]:
+    """Where WSD's decay starts and ends (stable steps default to n - w - decay)."""
+    decay = int(kwargs["num_decay_steps"])
+    stable = kwargs.get("num_stable_steps")
+    stable = n - w - decay if stable is None else int(stable)
+    return [Breakpoint(w + stable + 1, "decay_start"), Breakpoint(w + stable + decay + 1, "decay_end")]
+
+
+def _restart_marks(lrs: Values, w: int, n: int, kwargs: Mapping[str, object]) -> list[Breakpoint]:
+    """Every restart of cosine_with_restarts (up to `MAX_MARKED_RESTARTS`): where lambda jumps back up."""
+    cycles = kwargs.get("num_cycles", 1)
+    count = math.ceil(cycles) - 1
+    if count < 1 or count > MAX_MARKED_RESTARTS or n - w < 2:
+        return []
+    out = []
+    for k in range(1, count + 1):
+        # lambda(c) jumps back up at the first c whose progress reaches k / cycles
+        guess = w + math.ceil(k * (n - w) / cycles)
+        candidates = [c for c in (guess - 1, guess, guess + 1) if w < c < n]
+        if not candidates:
+            continue
+        lam = lrs([c + 1 for c in candidates] + [c for c in candidates])
+        jumps = [lam[i] - lam[i + len(candidates)] for i in range(len(candidates))]
+        best = max(range(len(candidates)), key=jumps.__getitem__)
+        if jumps[best] > 0:
+            out.append(Breakpoint(candidates[best] + 1, "restart", k))
+    return out
+
+
+def _decay_lengths(pairs: Sequence[tuple[int, float]], warmup: int, n: int) -> list[int]:
+    """WSD's decay length: from the last logged step still at the peak to the first below it."""
+    top = max(v for _, v in pairs)
+    at_top = [s for s, v in pairs if v >= top * (1 - 1e-12)]
+    last_top = at_top[-1] if at_top else warmup + 1
+    after = [s for s, _ in pairs if s > last_top]
+    first_below = after[0] if after else n
+    # the decay starts at index k = n - d, i.e. at step n - d + 1
+    lows = sorted({max(1, n - s + 1) for s in range(last_top, first_below + 1)})
+    return lows[:MAX_READ_OFF] or [max(1, n // 10)]
 
 
 # -- shared pieces ------------------------------------------------------------------------------
@@ -182,6 +245,7 @@ RECORDS: Mapping[str, TypeRecord] = MappingProxyType(
                 search=(SearchParam("num_cycles", "int", tuple(range(1, 21))),),
                 showcase={"num_cycles": Suggested(3)},
                 kwargs={"num_cycles": _RESTARTS},
+                marks=_restart_marks,
             ),
             TypeRecord(
                 "polynomial",
@@ -198,13 +262,14 @@ RECORDS: Mapping[str, TypeRecord] = MappingProxyType(
                     SearchParam("lr_end", "float", (1e-7, 0.0, 1e-6, 1e-5, 1e-4)),
                 ),
                 showcase={"power": Suggested(2.0), "lr_end": Suggested(0.1, per="learning_rate")},
+                lr_dependent=True,
                 kwargs={
                     "lr_end": KwargFacts(r"\eta_{end}", Slider(0.0, 1e-4, 1e-6)),
                     "power": KwargFacts("p", Slider(0.25, 4.0, 0.25)),
                 },
             ),
-            TypeRecord("constant", formula=(Branch("1", r"\text{every } k"),)),
-            TypeRecord("constant_with_warmup", formula=(_WARMUP, Branch("1", r"k \ge w"))),
+            TypeRecord("constant", formula=(Branch("1", r"\text{every } k"),), after_warmup="constant"),
+            TypeRecord("constant_with_warmup", formula=(_WARMUP, Branch("1", r"k \ge w")), after_warmup="constant"),
             TypeRecord(
                 "inverse_sqrt",
                 formula=(_WARMUP, Branch(r"\dfrac{1}{\sqrt{(k + \tau - w) / \tau}}", r"k \ge w")),
@@ -277,8 +342,10 @@ RECORDS: Mapping[str, TypeRecord] = MappingProxyType(
                     "decay_type": KwargFacts("f_d"),
                     "num_cycles": KwargFacts("c"),
                 },
+                marks=_wsd_marks,
+                read_off={"num_decay_steps": _decay_lengths},
             ),
-            TypeRecord("greedy", kwargs=_GREEDY_TEXT),
+            TypeRecord("greedy", kwargs=_GREEDY_TEXT, raises=True),
         )
     }
 )

@@ -12,9 +12,7 @@ from dataclasses import dataclass
 
 from . import scheduler_types
 from .config import ScheduleConfig
-from .schedule import DisplayCurve
-
-CONSTANT_TYPES = ("constant", "constant_with_warmup")
+from .curve import DisplayCurve
 
 
 @dataclass(frozen=True)
@@ -30,12 +28,13 @@ def phases(config: ScheduleConfig, curve: DisplayCurve, steps: Sequence[int]) ->
     marks = {b.kind: b.step for b in curve.breakpoints}
     restarts = sorted(b.step for b in curve.breakpoints if b.kind == "restart")
     warmup_end = config.num_warmup_steps if config.info.uses_warmup else 0  # may lie past the last step
+    after_warmup = scheduler_types.of(config.lr_scheduler_type).after_warmup
     out = []
     for s in steps:
         if s <= warmup_end:
             out.append(Phase("warmup"))
-        elif config.lr_scheduler_type in CONSTANT_TYPES:
-            out.append(Phase("constant"))
+        elif after_warmup != "decay":
+            out.append(Phase(after_warmup))
         elif "decay_start" in marks and s < marks["decay_start"]:
             out.append(Phase("stable"))
         elif restarts and s >= restarts[0]:
