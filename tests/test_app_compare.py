@@ -4,6 +4,7 @@ import json
 
 from warmup_viz import compare, schedule
 from warmup_viz.config import ScheduleConfig
+from warmup_viz.run import Planned
 
 from .plotly_data import values
 from .test_app import app, shown
@@ -60,7 +61,7 @@ def test_a_link_restores_every_schedule_and_the_view():
     assert layout["yaxis3"]["type"] == "log"
     configs = [ScheduleConfig(max_steps=300), ScheduleConfig(lr_scheduler_type="cosine", max_steps=300)]
     curves = [schedule.display_curve(c) for c in configs]
-    ratio = compare.difference(curves[0], configs[0], curves[1], configs[1], "ratio")
+    ratio = compare.difference(curves[0], Planned(configs[0]), curves[1], Planned(configs[1]), "ratio")
     b_over_a, c_over_a = [t for t in figure(at)["data"] if t.get("yaxis") == "y2"]
     assert values(b_over_a["x"]) == list(ratio.steps) and values(b_over_a["y"]) == list(ratio.values)
     # each difference is named by its own pair: C's trace is C / A, not B / A

@@ -9,6 +9,7 @@ from warmup_viz.check import compare
 from warmup_viz.cli import main
 from warmup_viz.config import ScheduleConfig
 from warmup_viz.logs import read_log
+from warmup_viz.run import Planned
 
 from .test_trainer import run_trainer
 
@@ -27,7 +28,7 @@ def real_run(tmp_path_factory):
 
 def test_real_run_matches(real_run):
     _, logged = real_run
-    verdict = compare(ScheduleConfig(**SETTINGS), list(logged), list(logged.values()))
+    verdict = compare(Planned(ScheduleConfig(**SETTINGS)), list(logged), list(logged.values()))
     assert verdict.matches and verdict.message == "matches at all 40 logged steps"
 
 
@@ -39,7 +40,7 @@ def test_shifted_log_is_recognised(real_run):
     _, logged = real_run
     steps = sorted(logged)[:-1]
     shifted = [logged[s + 1] for s in steps]  # what transformers < 4.51 logged at step s
-    verdict = compare(ScheduleConfig(**SETTINGS), steps, shifted)
+    verdict = compare(Planned(ScheduleConfig(**SETTINGS)), steps, shifted)
     assert not verdict.matches and verdict.step == 1
     assert [c.code for c in verdict.causes] == ["convention"] and "before 4.51" in verdict.cause
 
@@ -48,40 +49,46 @@ def test_a_real_transformers_4_50_log_is_recognised_as_the_old_convention():
     log = read_log((DATA / "transformers-4.50-linear.json").read_bytes(), "old.json")
     rows = log.table[log.table.metric == "learning_rate"]
     config = ScheduleConfig(lr_scheduler_type="linear", warmup_steps=0.1, max_steps=30, learning_rate=5e-4)
-    verdict = compare(config, rows.step.tolist(), rows.value.tolist(), facts=log.facts)
+    verdict = compare(Planned(config), rows.step.tolist(), rows.value.tolist(), facts=log.facts)
     assert [c.code for c in verdict.causes] == ["convention"]
 
 
 def test_warmup_length_names_the_runs_warmup(real_run):
     _, logged = real_run
     # the run warmed up for ceil(40 × 0.07) = 3 steps; a config with 0.05 gives 2
-    verdict = compare(ScheduleConfig(**{**SETTINGS, "warmup_steps": 0.05}), list(logged), list(logged.values()))
+    verdict = compare(
+        Planned(ScheduleConfig(**{**SETTINGS, "warmup_steps": 0.05})), list(logged), list(logged.values())
+    )
     assert causes(verdict) == ["warmup_steps: the run warmed up for 3 steps (you have 2)"]
     assert f"logged {verdict.logged:.4g}" in verdict.message
     fixed = ScheduleConfig(**{**SETTINGS, **verdict.causes[0].settings})
-    assert compare(fixed, list(logged), list(logged.values())).matches  # what it proposes matches
+    assert compare(Planned(fixed), list(logged), list(logged.values())).matches  # what it proposes matches
 
 
 def test_a_count_where_the_run_used_a_ratio(real_run):
     _, logged = real_run
-    verdict = compare(ScheduleConfig(**{**SETTINGS, "warmup_steps": 7}), list(logged), list(logged.values()))
+    verdict = compare(Planned(ScheduleConfig(**{**SETTINGS, "warmup_steps": 7})), list(logged), list(logged.values()))
     (cause,) = verdict.causes
     assert cause.code == "warmup_steps" and cause.note.key == "cause.warmup_ratio"
     assert str(cause.note).startswith("warmup_steps: the run warmed up for 3 steps (you have 7) — warmup_steps=0.06")
-    assert compare(ScheduleConfig(**{**SETTINGS, **cause.settings}), list(logged), list(logged.values())).matches
+    assert compare(
+        Planned(ScheduleConfig(**{**SETTINGS, **cause.settings})), list(logged), list(logged.values())
+    ).matches
 
 
 def test_another_scheduler_type_is_named(real_run):
     _, logged = real_run
     verdict = compare(
-        ScheduleConfig(**{**SETTINGS, "lr_scheduler_type": "cosine"}), list(logged), list(logged.values())
+        Planned(ScheduleConfig(**{**SETTINGS, "lr_scheduler_type": "cosine"})), list(logged), list(logged.values())
     )
     assert causes(verdict) == ["lr_scheduler_type: the run is linear (you have cosine)"]
 
 
 def test_other_peak_is_recognised(real_run):
     _, logged = real_run
-    verdict = compare(ScheduleConfig(**{**SETTINGS, "learning_rate": 5e-4}), list(logged), list(logged.values()))
+    verdict = compare(
+        Planned(ScheduleConfig(**{**SETTINGS, "learning_rate": 5e-4})), list(logged), list(logged.values())
+    )
     assert causes(verdict) == ["learning_rate: the run peaked at 0.001 (you have 0.0005)"]
     assert verdict.causes[0].settings == {"learning_rate": 0.001}
 
@@ -90,7 +97,7 @@ def test_a_kwarg_is_named(tmp_path):
     run = dict(lr_scheduler_type="cosine_with_restarts", warmup_steps=3, max_steps=36, learning_rate=1e-3)
     _, logged = run_trainer(tmp_path, **run, lr_scheduler_kwargs={"num_cycles": 3})
     config = ScheduleConfig(**run, lr_scheduler_kwargs={"num_cycles": 2})
-    verdict = compare(config, list(logged), list(logged.values()))
+    verdict = compare(Planned(config), list(logged), list(logged.values()))
     assert causes(verdict) == ["num_cycles: the run has 3 (you have 2)"]
 
 
@@ -109,10 +116,10 @@ def test_epochs_arithmetic_names_the_setting(tmp_path, run_changes, yours, expec
     trainer.state.save_to_json(str(tmp_path / "trainer_state.json"))
     log = read_log((tmp_path / "trainer_state.json").read_bytes(), "trainer_state.json")
     config = ScheduleConfig(max_steps=-1, dataset_size=45, **epochs, **yours)
-    verdict = compare(config, list(logged), list(logged.values()), facts=log.facts)
+    verdict = compare(Planned(config), list(logged), list(logged.values()), facts=log.facts)
     assert verdict.causes[0].code == "max_steps" and expected in str(verdict.causes[0].note)
     fixed = config.replace(**verdict.causes[0].settings)
-    assert compare(fixed, list(logged), list(logged.values())).matches
+    assert compare(Planned(fixed), list(logged), list(logged.values())).matches
 
 
 def test_longer_run_than_max_steps(real_run):
@@ -121,7 +128,7 @@ def test_longer_run_than_max_steps(real_run):
     # gives 0 from step 41 on, so every step up to max_steps matches and only the length differs
     steps = [*sorted(logged), 41, 42, 43]
     lrs = [*(logged[s] for s in sorted(logged)), 0.0, 0.0, 0.0]
-    verdict = compare(ScheduleConfig(**SETTINGS), steps, lrs)
+    verdict = compare(Planned(ScheduleConfig(**SETTINGS)), steps, lrs)
     assert not verdict.matches and [c.code for c in verdict.causes] == ["max_steps"] and verdict.step == 41
     assert "reaches step 43, past max_steps=40" in verdict.message
 
@@ -130,7 +137,7 @@ def test_the_logs_own_max_steps_comes_first(real_run):
     path, logged = real_run
     log = read_log(path.read_bytes(), path.name)
     verdict = compare(
-        ScheduleConfig(**{**SETTINGS, "max_steps": 30}), list(logged), list(logged.values()), facts=log.facts
+        Planned(ScheduleConfig(**{**SETTINGS, "max_steps": 30})), list(logged), list(logged.values()), facts=log.facts
     )
     assert causes(verdict) == ["max_steps: the run had 40 (you have 30)"]
 

@@ -21,6 +21,7 @@ from warmup_viz.cli import main
 from warmup_viz.config import FIELD_NAMES, from_mapping
 from warmup_viz.ds_schedule import SCHEDULERS, read_ds_config, resolve
 from warmup_viz.errors import ConfigError, InputError, UsageError
+from warmup_viz.run import table
 
 pytestmark = pytest.mark.trainer
 
@@ -224,7 +225,7 @@ def test_every_logged_lr_equals_ours(real_runs, name):
     assert sorted(lrs) == list(range(1, config.total_steps + 1))
     run = resolve(config, ds_config)
     assert run.replaces_lr_scheduler_type == ("scheduler" in ds_config)
-    steps, ours = run.table()
+    steps, ours = table(run)
     for step in steps:
         assert lrs[step] == ours[step - 1], (
             f"{name} step {step}: Trainer logged {lrs[step]!r}, we computed {ours[step - 1]!r}"
@@ -307,7 +308,9 @@ def test_auto_and_mismatches_as_transformers(ds_config, warmup_steps, tmp_path):
 
 
 def test_scheduler_classes_are_functions_of_the_step():
-    """Setting last_batch_iteration gives the same floats as stepping (what `lrs` relies on)."""
+    """Setting last_batch_iteration gives the same floats as stepping (what `logged` relies on),
+    and `used` is the LR the optimizer holds for each update as the engine steps the scheduler
+    after it."""
     from warmup_viz.ds_schedule import _deepspeed_scheduler
 
     config = from_mapping(dict(max_steps=30, warmup_steps=5, learning_rate=1e-3))
@@ -317,11 +320,13 @@ def test_scheduler_classes_are_functions_of_the_step():
             continue
         run = resolve(config.replace(**{k: v for k, v in args.items() if k in FIELD_NAMES}), ds_config)
         stepped = _deepspeed_scheduler(run.scheduler, run.params, run.config.learning_rate)
-        values = []
+        values, used = [], []
         for _ in range(run.config.total_steps):
+            used.append(stepped.optimizer.param_groups[0]["lr"])  # what this update trains with
             stepped.step()
             values.append(stepped.get_last_lr()[0])
-        assert run.table()[1] == values, name
+        assert table(run)[1] == values, name
+        assert run.used(range(1, run.config.total_steps + 1)) == used, name
 
 
 def test_bad_configs_are_named():
@@ -372,14 +377,14 @@ def test_the_page_takes_a_ds_config_and_draws_what_runs():
     assert any("WarmupDecayLR replaces lr_scheduler_type=cosine" in w for w in shown(at.warning))
     steps, lrs = chart_data(at)
     config = ScheduleConfig(lr_scheduler_type="cosine", warmup_steps=5, max_steps=40, learning_rate=1e-3)
-    assert lrs == resolve(config, ds_config).lrs(steps)
+    assert lrs == resolve(config, ds_config).logged(steps)
     at.button(key="deepspeed_remove").click().run()
     assert not at.warning and chart_data(at)[1] != lrs
 
 
 def test_the_page_shows_old_logs_with_the_old_convention():
     from warmup_viz.config import ScheduleConfig
-    from warmup_viz.logged import logged_lrs
+    from warmup_viz.run import Convention, Planned, Shifted
 
     from .test_app import app, chart_data
 
@@ -387,7 +392,7 @@ def test_the_page_shows_old_logs_with_the_old_convention():
     assert not at.exception and at.radio(key="logging_convention@en").value == "before_4.51"
     steps, lrs = chart_data(at)
     config = ScheduleConfig(warmup_steps=0.1, max_steps=30, learning_rate=5e-4)
-    assert lrs == logged_lrs(config, steps, "before_4.51")
+    assert lrs == Shifted(Planned(config), Convention.BEFORE_4_51).logged(steps)
     assert at.query_params["logging_convention"] == "before_4.51"
 
 

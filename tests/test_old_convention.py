@@ -14,7 +14,12 @@ from warmup_viz.check import compare
 from warmup_viz.cli import main
 from warmup_viz.config import from_mapping
 from warmup_viz.errors import ConfigError
-from warmup_viz.logged import CONVENTIONS, LoggedSchedule, logged_lrs
+from warmup_viz.run import Convention, Planned, Shifted, with_convention
+
+
+def logged_lrs(config, steps, convention="since_4.51"):
+    return with_convention(Planned(config), convention).logged(steps)
+
 
 DATA = pathlib.Path(__file__).parent / "data"
 LOGS = sorted(DATA.glob("transformers-4.50-*.json"))
@@ -42,9 +47,9 @@ def test_before_4_51_equals_the_old_log_at_every_step(path):
     # what 4.50 logged at step s is what update s + 1 trains with: the schedule shifted by one
     plain = schedule.full_table(config)[1]
     assert all(logged[s] == plain[s] for s in range(1, config.total_steps))
-    assert not compare(config, list(logged), list(logged.values())).matches
-    shifted = LoggedSchedule(config, "before_4.51").lrs
-    assert compare(config, list(logged), list(logged.values()), shifted).matches
+    assert not compare(Planned(config), list(logged), list(logged.values())).matches
+    shifted = Shifted(Planned(config), Convention.BEFORE_4_51)
+    assert compare(shifted, list(logged), list(logged.values())).matches
 
 
 @pytest.mark.parametrize("path", LOGS, ids=lambda p: p.stem)
@@ -61,10 +66,10 @@ def test_cli_schedule_and_check(path, capfd):
 
 
 def test_conventions_are_named():
-    assert CONVENTIONS == ("since_4.51", "before_4.51")
+    assert tuple(Convention) == ("since_4.51", "before_4.51")
     config = from_mapping(dict(max_steps=10, warmup_steps=2))
     assert logged_lrs(config, [1, 2, 3]) == schedule.build(config).lrs([1, 2, 3])
     with pytest.raises(ConfigError, match="logging_convention='previous'"):
         logged_lrs(config, [1], "previous")
     with pytest.raises(ConfigError, match="follows a metric"):
-        LoggedSchedule(config.replace(lr_scheduler_type="reduce_lr_on_plateau"), "before_4.51")
+        Shifted(Planned(config.replace(lr_scheduler_type="reduce_lr_on_plateau")), Convention.BEFORE_4_51)

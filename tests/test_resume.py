@@ -18,6 +18,7 @@ from warmup_viz.cli import main
 from warmup_viz.config import FIELD_NAMES, ScheduleConfig, from_mapping
 from warmup_viz.errors import ConfigError, InputError
 from warmup_viz.resume import checkpoint_from, detect_resume, read_checkpoint, resume
+from warmup_viz.run import table
 
 from .plotly_data import values
 from .test_trainer import ByteDataset
@@ -109,8 +110,8 @@ def test_every_logged_lr_equals_ours(runs, name):
     first, settings = RESUMED[name]
     checkpoint_dir, _, logged = runs[name]
     config = config_of(settings, FIRST[first][1])
-    steps, ours = resume(config, read_checkpoint(str(checkpoint_dir))).table()
-    assert steps == sorted(logged) == list(range(1, config.total_steps + 1))
+    steps, ours = table(resume(config, read_checkpoint(str(checkpoint_dir))))
+    assert list(steps) == sorted(logged) == list(range(1, config.total_steps + 1))
     for step, lr in zip(steps, ours, strict=True):
         assert logged[step] == lr, f"{name} step {step}: Trainer logged {logged[step]!r}, we computed {lr!r}"
 
@@ -130,7 +131,7 @@ def test_the_measured_facts(runs, name):
     lam = schedule.build(config).lr_lambda
     assert all(logged[s] == first_lr * lam(s - 1) for s in range(k + 2, config.total_steps + 1))
     if config.learning_rate != first_lr:
-        assert resume(config, checkpoint).learning_rate_ignored
+        assert any(n.key == "resume.lr_ignored" for n in resume(config, checkpoint).notes)
         assert any(logged[s] != schedule.build(config).lr(s) for s in range(k + 2, config.total_steps + 1))
 
 
@@ -243,11 +244,12 @@ def test_check_says_the_log_was_resumed(runs, name):
     """check, given the resumed run's settings, recognises a resumed log and says where and at which
     learning_rate (in English here, as the CLI prints it; keyed, so the page says it in 中文 too)."""
     from warmup_viz.check import compare
+    from warmup_viz.run import Planned
 
     first, settings = RESUMED[name]
     _, _, logged = runs[name]
     config = config_of(settings, FIRST[first][1])
-    verdict = compare(config, list(logged), list(logged.values()))
+    verdict = compare(Planned(config), list(logged), list(logged.values()))
     assert not verdict.matches and [c.code for c in verdict.causes] == ["resume"]
     assert f"at about step {FIRST[first][2]}" in verdict.message
 
@@ -255,20 +257,22 @@ def test_check_says_the_log_was_resumed(runs, name):
 @pytest.mark.parametrize("name", RESUMED)
 def test_the_pages_resumed_curve_equals_the_real_resumed_run(runs, name):
     """ "B resumes A from step k" (no checkpoint file: A's settings make it) draws what Trainer logged."""
-    from warmup_viz.resume import resumed_curve
+    from warmup_viz.resume import resumed_from
+    from warmup_viz.run import curve as run_curve
 
     first, settings = RESUMED[name]
     _, _, logged = runs[name]
     a = config_of(FIRST[first][0], FIRST[first][1])
     b = config_of(settings, FIRST[first][1])
-    curve = resumed_curve(a, b, FIRST[first][2])
+    curve = run_curve(resumed_from(a, b, FIRST[first][2]))
     assert curve.steps[-1] == b.total_steps
     assert all(logged[s] == v for s, v in zip(curve.steps, curve.lrs, strict=True)), name
     assert any(m.kind == "resume" and m.step == FIRST[first][2] + 2 for m in curve.breakpoints)
 
 
 def test_a_link_draws_b_resuming_a_and_explains_the_ignored_learning_rate():
-    from warmup_viz.resume import resumed_curve
+    from warmup_viz.resume import resumed_from
+    from warmup_viz.run import curve as run_curve
 
     from .test_app import app
 
@@ -280,7 +284,7 @@ def test_a_link_draws_b_resuming_a_and_explains_the_ignored_learning_rate():
     traces = [t for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"] if t["name"].startswith("B")]
     a = ScheduleConfig(lr_scheduler_type="cosine", warmup_steps=4, max_steps=20, learning_rate=1e-3)
     b = a.replace(max_steps=30, learning_rate=3e-4)
-    assert values(traces[0]["y"]) == list(resumed_curve(a, b, 8).lrs)
+    assert values(traces[0]["y"]) == list(run_curve(resumed_from(a, b, 8)).lrs)
     captions = [c.value.replace("\\", "") for c in at.caption]
     assert any("learning_rate=0.0003 is ignored on resume: the checkpoint keeps 0.001" in c for c in captions)
     assert at.query_params["b.resume_from_checkpoint"] == "checkpoint-8"

@@ -11,16 +11,16 @@ differs. Every cause is checked: its settings reproduce every logged LR.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from . import registry, scheduler_types
 from .config import ConfigError, ScheduleConfig
 from .messages import Note, english, human
 from .resume import detect_resume
+from .run import Convention, Planned, Run
 from .schedule import REL_TOL, build
 
-_MAX_STEPS_FACTS = ("max_steps",)
 _WORLD_SIZES = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 128, 256)
 _ACCUMULATIONS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64, 128)
 # ratios a person writes, roundest first: 0.01 … 0.99, then halves of those, then thousandths
@@ -123,40 +123,35 @@ def _close(a: float, b: float, scale: float) -> bool:
     return math.isclose(a, b, rel_tol=REL_TOL, abs_tol=scale * 1e-12)
 
 
-def _first_mismatch(config: ScheduleConfig, steps: Sequence[int], lrs: Sequence[float], lr_of=None) -> int | None:
-    n = config.total_steps
+def _first_mismatch(run: Run, steps: Sequence[int], lrs: Sequence[float]) -> int | None:
+    n, scale = run.max_steps, run.config.learning_rate
     inside = [(s, v) for s, v in zip(steps, lrs, strict=True) if 1 <= s <= n]
-    ours = (lr_of or build(config).lrs)([s for s, _ in inside])
+    ours = run.logged([s for s, _ in inside])
     for (s, v), mine in zip(inside, ours, strict=True):
-        if not _close(v, mine, config.learning_rate):
+        if not _close(v, mine, scale):
             return s
     return None
 
 
-def compare(
-    config: ScheduleConfig,
-    steps: Sequence[int],
-    lrs: Sequence[float],
-    lr_of: Callable[[Sequence[int]], list[float]] | None = None,
-    facts: Mapping[str, object] | None = None,
-) -> Verdict:
-    """Compare a log's `(step, learning_rate)` pairs with `config`'s schedule. `lr_of` (steps ->
-    LRs) stands in for the schedule when it is not a function of the step (a replayed
-    metric-driven one); causes are then not searched. `facts`: what the log states about its run
-    (a trainer_state.json's `max_steps`, `num_train_epochs`, `train_batch_size`)."""
+def compare(run: Run, steps: Sequence[int], lrs: Sequence[float], facts: Mapping[str, object] | None = None) -> Verdict:
+    """Compare a log's `(step, learning_rate)` pairs with what `run` logs at those steps. Causes
+    are searched when the run is its settings alone (`run.settings`), a plain Trainer run: they
+    name the settings that would match. `facts`: what the log states about its run (a
+    trainer_state.json's `max_steps`, `num_train_epochs`, `train_batch_size`)."""
     if not steps:
         return Verdict(False, 0, Note("verdict.no_values"))
-    n = config.total_steps
+    n = run.max_steps
     beyond = [s for s in steps if s > n or s < 1]
-    bad = _first_mismatch(config, steps, lrs, lr_of)
+    bad = _first_mismatch(run, steps, lrs)
     if bad is None and not beyond:
         return Verdict(True, len(steps), Note("verdict.matches", {"count": len(steps)}))
-    causes = () if lr_of else tuple(_causes(config, list(steps), list(lrs), dict(facts or {})))
+    settings = run.settings
+    causes = () if settings is None else tuple(_causes(settings, list(steps), list(lrs), dict(facts or {})))
     if bad is None:
         note = Note("verdict.past_max_steps", {"last": max(steps), "max_steps": n})
         return Verdict(False, len(steps), note, step=min(beyond), causes=causes)
     logged = lrs[list(steps).index(bad)]
-    configured = (lr_of or build(config).lrs)([bad])[0]
+    configured = run.logged([bad])[0]
     note = Note("verdict.differs", {"step": bad, "logged": logged, "configured": configured})
     return Verdict(False, len(steps), note, bad, logged, configured, causes)
 
@@ -167,7 +162,7 @@ def compare(
 def _causes(config: ScheduleConfig, steps: list[int], lrs: list[float], facts: dict) -> list[Cause]:
     """The settings that reproduce the log, as few changes from `config` as are found."""
     if _shifted(config, steps, lrs):
-        return [Cause("convention", Note("cause.convention"), {"logging_convention": "before_4.51"})]
+        return [Cause("convention", Note("cause.convention"), {"logging_convention": Convention.BEFORE_4_51.value})]
     found: list[Cause] = []
     base = config
     length = _run_length(config, steps, facts)
@@ -197,7 +192,7 @@ def _reproduces(config: ScheduleConfig | None, steps, lrs) -> bool:
     if config is None:
         return False
     try:
-        return _first_mismatch(config, steps, lrs) is None and max(steps) <= config.total_steps
+        return _first_mismatch(Planned(config), steps, lrs) is None and max(steps) <= config.total_steps
     except ConfigError:  # a variant transformers rejects is not the cause
         return False
 

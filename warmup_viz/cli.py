@@ -100,10 +100,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_run_kind(parser: argparse.ArgumentParser) -> None:
-    from .logged import CONVENTIONS, DEFAULT
+    from .run import Convention
 
+    choices = [c.value for c in Convention]
     parser.add_argument("--deepspeed", metavar="DS_CONFIG", help=_DEEPSPEED_HELP)
-    parser.add_argument("--logging_convention", choices=CONVENTIONS, default=DEFAULT, help=_CONVENTION_HELP)
+    parser.add_argument("--logging_convention", choices=choices, default=choices[0], help=_CONVENTION_HELP)
 
 
 def settings_from_args(args: argparse.Namespace) -> dict[str, object]:
@@ -130,21 +131,11 @@ def _config(args: argparse.Namespace, metric_flags: tuple[str, ...]):
 
 
 def _schedule(args: argparse.Namespace) -> int:
-    from . import schedule
+    from .run import table
 
     config = _config(args, ("log", "metric", "run"))
-    special = _run_kind(args, config)
-    if special is not None:
-        steps, lrs = special.table()
-    elif config.info.metric_driven:
-        if not args.log:
-            raise UsageError(f"{config.lr_scheduler_type} follows a metric: give --log LOG (and --metric NAME)")
-        if config.total_steps > schedule.EXPORT_STEPS_LIMIT:
-            schedule.full_table(config)  # raises the export cap's message
-        steps = range(1, config.total_steps + 1)
-        lrs = _replay(config, _read(args.log), args.metric, args.run).lrs_all()
-    else:
-        steps, lrs = schedule.full_table(config)
+    log = _read(args.log) if args.log else None
+    steps, lrs = table(_run(args, config, log, args.run))
     _write(args.output, export.table_chunks(steps, lrs, args.format))
     return 0
 
@@ -155,18 +146,13 @@ def _check(args: argparse.Namespace) -> int:
     from .logs import runs
 
     config = _config(args, ("metric",))
-    special = _run_kind(args, config)
     log = _read(args.log)
     metric = _learning_rate(log)
     worst = 0
-    for run in [args.run] if args.run else runs(log, metric):
-        logged = _series(log, metric, run)
-        if special is not None:
-            replayed = special.lrs
-        else:
-            replayed = _replay(config, log, args.metric, run).lrs if config.info.metric_driven else None
-        verdict = compare(config, logged.steps, logged.values, replayed, facts=log.facts)
-        print(json.dumps({"run": run, **verdict.to_dict()}) if args.json else f"{run}: {verdict.message}")
+    for name in [args.run] if args.run else runs(log, metric):
+        logged = _series(log, metric, name)
+        verdict = compare(_run(args, config, log, name), logged.steps, logged.values, facts=log.facts)
+        print(json.dumps({"run": name, **verdict.to_dict()}) if args.json else f"{name}: {verdict.message}")
         worst = max(worst, 0 if verdict.matches else 1)
     return worst
 
@@ -215,16 +201,17 @@ def _log(args: argparse.Namespace) -> int:
 # -- shared by the subcommands ------------------------------------------------------------------
 
 
-def _run_kind(args: argparse.Namespace, config):
-    """The run that is not plain, when a flag says so: resumed (`--resume_from_checkpoint`), under
-    DeepSpeed (`--deepspeed`) or logged by an older transformers (`--logging_convention before_4.51`).
-    Each has `lrs(steps)` and `table()`; None for a plain run."""
-    from .logged import DEFAULT
+def _run(args: argparse.Namespace, config, log=None, log_run: str | None = None):
+    """The run the flags describe, a `run.Run`: resumed (`--resume_from_checkpoint`), under
+    DeepSpeed (`--deepspeed`), replayed from `log_run`'s metric in `log` (a metric-driven type),
+    or a plain Trainer run; each logged with `--logging_convention`."""
+    from .run import Convention, Planned, with_convention
 
     resumed = getattr(args, "resume_from_checkpoint", None)
+    convention = Convention(args.logging_convention)
     given = [f for f, on in (("--resume_from_checkpoint", resumed), ("--deepspeed", args.deepspeed)) if on]
-    if args.logging_convention != DEFAULT:
-        given.append(f"--logging_convention {args.logging_convention}")
+    if convention is not Convention.SINCE_4_51:
+        given.append(f"--logging_convention {convention}")
     if len(given) > 1:
         raise UsageError(f"{' and '.join(given)} describe different runs: give one of them")
     if resumed:
@@ -236,16 +223,16 @@ def _run_kind(args: argparse.Namespace, config):
 
         data = _read_bytes(args.deepspeed, MAX_CONFIG_BYTES)
         return resolve(config, read_ds_config(data, args.deepspeed), args.deepspeed)
-    if args.logging_convention != DEFAULT:
-        if config.info.metric_driven:
+    if config.info.metric_driven:
+        if convention is not Convention.SINCE_4_51:
             raise UsageError(
-                f"--logging_convention {args.logging_convention} is for types that follow the step count, "
+                f"--logging_convention {convention} is for types that follow the step count, "
                 f"not {config.lr_scheduler_type}"
             )
-        from .logged import LoggedSchedule
-
-        return LoggedSchedule(config, args.logging_convention)
-    return None
+        if log is None:
+            raise UsageError(f"{config.lr_scheduler_type} follows a metric: give --log LOG (and --metric NAME)")
+        return _replay(config, log, args.metric, log_run)
+    return with_convention(Planned(config), convention)
 
 
 def _read(path: str):

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .config import FIELD_NAMES, ScheduleConfig
+from .curve import DisplayCurve
 from .messages import Note, english
-from .schedule import DisplayCurve, build
+from .run import Run
 
 LETTERS = "ABCDEF"
 # the settings a name mentions, in this order, when they tell the schedules apart
@@ -96,14 +97,14 @@ class Difference:
     values: list[float | None]
 
 
-def difference(first: DisplayCurve, a: ScheduleConfig, other: DisplayCurve, b: ScheduleConfig, mode: str) -> Difference:
-    """B − A (`mode="difference"`) or B / A (`"ratio"`) at every step either chart draws, up to
-    the shorter run's end. Exact: both schedules are evaluated at each of those steps."""
+def difference(first: DisplayCurve, a: Run, other: DisplayCurve, b: Run, mode: str) -> Difference:
+    """B − A (`mode="difference"`) or B / A (`"ratio"`) of what the runs log, at every step either
+    chart draws, up to the shorter run's end. Exact: both runs are evaluated at each of those steps."""
     if mode not in ("difference", "ratio"):
         raise ValueError(f"mode={mode!r} must be difference or ratio")
-    end = min(a.total_steps, b.total_steps)
+    end = min(a.max_steps, b.max_steps)
     steps = sorted({s for s in (*first.steps, *other.steps) if s <= end})
-    lr_a, lr_b = build(a).lrs(steps), build(b).lrs(steps)
+    lr_a, lr_b = a.logged(steps), b.logged(steps)
     if mode == "difference":
         return Difference(steps, [y - x for x, y in zip(lr_a, lr_b, strict=True)])
     return Difference(

@@ -22,16 +22,51 @@ deepspeed (and through it torch) is imported only when a schedule is computed.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
-from collections.abc import Iterable, Mapping
+import sys
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from .config import EXPORT_STEPS_LIMIT, ScheduleConfig
+from .config import ScheduleConfig
+from .curve import DISPLAY_POINTS, Breakpoint
 from .errors import ConfigError, InputError, UsageError
-from .logged import logged_lrs
+from .messages import Note, english
+from .run import Convention, Part, Planned, Run, with_convention
+
+english(
+    {
+        "deepspeed.too_large": "{name} is larger than {limit} KB; not read as a DeepSpeed config",
+        "deepspeed.not_json": "{name} is not a JSON DeepSpeed config ({problem})",
+        "deepspeed.not_object": "{name} must hold a JSON object (a DeepSpeed config), not {kind}",
+        "deepspeed.mismatch": (
+            "transformers refuses DeepSpeed config values that mismatch TrainingArguments values:\n"
+            "{mismatches}\nSet them to 'auto' in the DeepSpeed config, or change the settings to match."
+        ),
+        "deepspeed.metric_driven": "{name} under DeepSpeed is not computed here: it follows a metric",
+        "deepspeed.unknown_scheduler": (
+            "{name}: scheduler type {kind} is not one of DeepSpeed's schedulers warmup-viz computes ({schedulers})"
+        ),
+        "deepspeed.params_not_object": "{name}: scheduler.params must be a JSON object",
+        "deepspeed.auto_left": (
+            "{name}: scheduler.params {params} cannot be 'auto': transformers fills only "
+            "warmup_min_lr, warmup_max_lr, warmup_num_steps and total_num_steps"
+        ),
+        "deepspeed.rejects": "DeepSpeed's {kind} rejects scheduler.params {params} ({problem})",
+        "deepspeed.replaces": (
+            "The DeepSpeed config's scheduler {scheduler} replaces lr_scheduler_type={name}: the chart shows "
+            "{scheduler}, the schedule that runs."
+        ),
+        "deepspeed.keeps": (
+            "The DeepSpeed config has no scheduler block: {name} runs, and Trainer under DeepSpeed logs at step s "
+            "the LR of the next update."
+        ),
+    }
+)
 
 SCHEDULERS = ("WarmupLR", "WarmupDecayLR", "WarmupCosineLR", "OneCycle", "LRRangeTest")
 MAX_CONFIG_BYTES = 2**20
@@ -41,13 +76,13 @@ AUTO = "auto"
 def read_ds_config(data: bytes, name: str) -> dict[str, object]:
     """A ds_config's JSON text -> its object; `InputError` naming `name` when it is not one."""
     if len(data) > MAX_CONFIG_BYTES:
-        raise InputError(f"{name} is larger than {MAX_CONFIG_BYTES // 1024} KB; not read as a DeepSpeed config", name)
+        raise InputError(Note("deepspeed.too_large", {"name": name, "limit": MAX_CONFIG_BYTES // 1024}), name)
     try:
         value = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError) as e:
-        raise InputError(f"{name} is not a JSON DeepSpeed config ({e})", name) from None
+        raise InputError(Note("deepspeed.not_json", {"name": name, "problem": str(e)}), name) from None
     if not isinstance(value, dict):
-        raise InputError(f"{name} must hold a JSON object (a DeepSpeed config), not {type(value).__name__}", name)
+        raise InputError(Note("deepspeed.not_object", {"name": name, "kind": type(value).__name__}), name)
     return value
 
 
@@ -71,11 +106,48 @@ def looks_like_ds_config(value: object) -> bool:
 
 
 @dataclass(frozen=True)
+class DeepSpeedSchedule(Part):
+    """DeepSpeed's scheduler `kind` with `params`, on an optimizer whose LR is `learning_rate`,
+    as the engine builds it. Its `__init__` sets the optimizer's LR to `get_lr()` at
+    `last_batch_iteration = -1`, which update 1 trains with; the engine steps it after each update,
+    so update `s >= 2` trains with its value at `last_batch_iteration = s - 2`."""
+
+    config: ScheduleConfig
+    kind: str
+    params: tuple[tuple[str, object], ...]
+
+    @property
+    def max_steps(self) -> int:
+        return self.config.total_steps
+
+    def used(self, steps: Sequence[int]) -> list[float]:
+        scheduler = _deepspeed_scheduler(self.kind, dict(self.params), self.config.learning_rate)
+        first = scheduler.optimizer.param_groups[0]["lr"]
+        out = []
+        for s in steps:
+            if s == 1:
+                out.append(first)
+                continue
+            # every DeepSpeed scheduler's get_lr() is a function of last_batch_iteration alone,
+            # so setting it gives the same float as stepping s - 1 times (a test checks this)
+            scheduler.last_batch_iteration = s - 2
+            out.append(scheduler.get_lr()[0])
+        return out
+
+    def breakpoints(self) -> tuple[Breakpoint, ...]:
+        return ()
+
+    def display_steps(self, points: int = DISPLAY_POINTS) -> list[int]:
+        return Planned(self.config).display_steps(points)
+
+
+@dataclass(frozen=True)
 class DeepSpeedRun:
-    """A Trainer run under a ds_config. `scheduler` is DeepSpeed's scheduler type, or None when
-    `lr_scheduler_type` runs; `params` are its params as DeepSpeed receives them; `filled` maps
-    each `"auto"` key (`scheduler.params.warmup_num_steps`) to the value transformers gave it.
-    `engine_steps_it` is False only with neither a scheduler nor an optimizer block."""
+    """A Trainer run under a ds_config, a `run.Run`. `scheduler` is DeepSpeed's scheduler type, or
+    None when `lr_scheduler_type` runs; `params` are its params as DeepSpeed receives them; `filled`
+    maps each `"auto"` key (`scheduler.params.warmup_num_steps`) to the value transformers gave it.
+    `engine_steps_it` is False only with neither a scheduler nor an optimizer block: then Trainer
+    steps its own scheduler and logs as without DeepSpeed."""
 
     config: ScheduleConfig
     scheduler: str | None
@@ -83,38 +155,55 @@ class DeepSpeedRun:
     filled: Mapping[str, object] = field(default_factory=dict)
     engine_steps_it: bool = True
 
-    @property
-    def logging_convention(self) -> str:
-        """`logged.py`'s convention of the log: `"before_4.51"` when the engine steps the
-        scheduler (before Trainer reads the LR), `"since_4.51"` when Trainer does."""
-        return "before_4.51" if self.engine_steps_it else "since_4.51"
+    settings = None
+
+    def __hash__(self) -> int:
+        params = json.dumps([dict(self.params), dict(self.filled)], sort_keys=True, default=repr)
+        return hash((self.config, self.scheduler, params, self.engine_steps_it))
 
     @property
     def replaces_lr_scheduler_type(self) -> bool:
         return self.scheduler is not None
 
-    def lrs(self, steps: Iterable[int]) -> list[float]:
-        """What Trainer logs at each of `steps` (1-based)."""
-        steps = list(steps)
+    @property
+    def _run(self) -> Run:
         if self.scheduler is None:
-            return logged_lrs(self.config, steps, self.logging_convention)
-        scheduler = _deepspeed_scheduler(self.scheduler, self.params, self.config.learning_rate)
-        out = []
-        for s in steps:
-            # every DeepSpeed scheduler's get_lr() is a function of last_batch_iteration alone,
-            # so setting it gives the same float as stepping s times (a test checks this)
-            scheduler.last_batch_iteration = s - 1
-            out.append(scheduler.get_lr()[0])
-        return out
+            inner: Run = Planned(self.config)
+        else:
+            inner = DeepSpeedSchedule(self.config, self.scheduler, tuple(self.params.items()))
+        # the engine steps the scheduler before Trainer reads the LR: the log is one update ahead
+        return with_convention(inner, Convention.BEFORE_4_51 if self.engine_steps_it else Convention.SINCE_4_51)
 
-    def table(self) -> tuple[range, list[float]]:
-        """Every step `1..max_steps` and what Trainer logs there (capped at `EXPORT_STEPS_LIMIT`)."""
-        n = self.config.total_steps
-        if n > EXPORT_STEPS_LIMIT:
-            raise ConfigError(
-                "max_steps", f"max_steps={n} is too many to export step by step (at most {EXPORT_STEPS_LIMIT:,})"
-            )
-        return range(1, n + 1), self.lrs(range(1, n + 1))
+    @property
+    def max_steps(self) -> int:
+        return self.config.total_steps
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        if self.scheduler is None:
+            return (Note("deepspeed.keeps", {"name": self.config.lr_scheduler_type}),)
+        return ()
+
+    @property
+    def warnings(self) -> tuple[Note, ...]:
+        if self.scheduler is None:
+            return ()
+        return (Note("deepspeed.replaces", {"scheduler": self.scheduler, "name": self.config.lr_scheduler_type}),)
+
+    def used(self, steps: Sequence[int]) -> list[float]:
+        return self._run.used(steps)
+
+    def logged(self, steps: Sequence[int]) -> list[float]:
+        return self._run.logged(steps)
+
+    def steps(self) -> Sequence[int]:
+        return range(1, self.max_steps + 1)
+
+    def breakpoints(self) -> tuple[Breakpoint, ...]:
+        return self._run.breakpoints()
+
+    def display_steps(self, points: int = DISPLAY_POINTS) -> list[int]:
+        return self._run.display_steps(points)
 
 
 def _trainer_values(config: ScheduleConfig) -> list[tuple[str, object, str | None, str]]:
@@ -166,15 +255,11 @@ def resolve(config: ScheduleConfig, ds_config: Mapping[str, object], name: str =
             blame = blame or setting
     if mismatches:
         listed = "\n".join(mismatches)
-        raise ConfigError(
-            blame,
-            "transformers refuses DeepSpeed config values that mismatch TrainingArguments values:\n"
-            f"{listed}\nSet them to 'auto' in the DeepSpeed config, or change the settings to match.",
-        )
+        raise ConfigError(blame, Note("deepspeed.mismatch", {"mismatches": listed}))
     block = ds.get("scheduler")
     if block is None:
         if config.info.metric_driven:
-            raise UsageError(f"{config.lr_scheduler_type} under DeepSpeed is not computed here: it follows a metric")
+            raise UsageError(Note("deepspeed.metric_driven", {"name": config.lr_scheduler_type}))
         return DeepSpeedRun(config, None, engine_steps_it="optimizer" in ds)
     return _scheduler_run(config, block, filled, name)
 
@@ -182,21 +267,14 @@ def resolve(config: ScheduleConfig, ds_config: Mapping[str, object], name: str =
 def _scheduler_run(config: ScheduleConfig, block: object, filled: dict, name: str) -> DeepSpeedRun:
     kind = block.get("type") if isinstance(block, dict) else None
     if kind not in SCHEDULERS:
-        raise InputError(
-            f"{name}: scheduler type {kind!r} is not one of DeepSpeed's schedulers warmup-viz computes "
-            f"({', '.join(SCHEDULERS)})",
-            name,
-        )
+        values = {"name": name, "kind": repr(kind), "schedulers": ", ".join(SCHEDULERS)}
+        raise InputError(Note("deepspeed.unknown_scheduler", values), name)
     params = block.get("params", {})
     if not isinstance(params, dict):
-        raise InputError(f"{name}: scheduler.params must be a JSON object", name)
+        raise InputError(Note("deepspeed.params_not_object", {"name": name}), name)
     left = [k for k, v in params.items() if v == AUTO]
     if left:
-        raise InputError(
-            f"{name}: scheduler.params {', '.join(left)} cannot be 'auto': transformers fills only "
-            "warmup_min_lr, warmup_max_lr, warmup_num_steps and total_num_steps",
-            name,
-        )
+        raise InputError(Note("deepspeed.auto_left", {"name": name, "params": ", ".join(left)}), name)
     run = DeepSpeedRun(config, kind, MappingProxyType(params), MappingProxyType(filled))
     _deepspeed_scheduler(kind, params, config.learning_rate)  # DeepSpeed's own checks, now
     return run
@@ -205,14 +283,41 @@ def _scheduler_run(config: ScheduleConfig, block: object, filled: dict, name: st
 def _deepspeed_scheduler(kind: str, params: Mapping[str, object], learning_rate: float):
     """DeepSpeed's scheduler `kind` built with `params` on a throwaway AdamW whose LR is
     `learning_rate`, as the engine builds it (`scheduler(optimizer, **params)`)."""
-    # only schedules are evaluated here: no accelerator is needed, and detecting one prints a warning
-    os.environ.setdefault("DS_ACCELERATOR", "cpu")
     import torch
-    from deepspeed.runtime import lr_schedules
 
+    lr_schedules = _lr_schedules()
     # the DeepSpeed optimizer's lr is learning_rate: an explicit other value is refused above
     optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=learning_rate)
     try:
         return getattr(lr_schedules, kind)(optimizer, **params)
     except (TypeError, ValueError, ArithmeticError) as e:
-        raise ConfigError("deepspeed", f"DeepSpeed's {kind} rejects scheduler.params {dict(params)} ({e})") from None
+        values = {"kind": kind, "params": str(dict(params)), "problem": str(e)}
+        raise ConfigError("deepspeed", Note("deepspeed.rejects", values)) from None
+
+
+_IMPORTING = threading.Lock()
+
+
+def _lr_schedules():
+    """`deepspeed.runtime.lr_schedules`, imported once without a trace outside it: only schedules
+    are evaluated, so the CPU accelerator is asked for (detecting one prints a warning) through
+    `DS_ACCELERATOR` for the import only, and DeepSpeed's logger, which writes to the standard output
+    it finds at import, is given standard error (standard output carries data only)."""
+    if "deepspeed.runtime.lr_schedules" in sys.modules:
+        return sys.modules["deepspeed.runtime.lr_schedules"]
+    with _IMPORTING, _environment("DS_ACCELERATOR", "cpu"), contextlib.redirect_stdout(sys.stderr):
+        from deepspeed.runtime import lr_schedules
+    return lr_schedules
+
+
+@contextlib.contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    """`name` set to `value` (unless already set) inside the block, as it was after."""
+    before = os.environ.get(name)
+    if before is None:
+        os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)

@@ -20,13 +20,15 @@ from __future__ import annotations
 import io
 import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .config import EXPORT_STEPS_LIMIT, ScheduleConfig
+from .config import ScheduleConfig
+from .curve import Breakpoint
 from .errors import ConfigError, InputError
 from .messages import Note, english
-from .schedule import DISPLAY_POINTS, REL_TOL, Breakpoint, DisplayCurve, breakpoints, build, display_steps
+from .run import Constant, Joined, Planned, Run, Tabled
+from .schedule import REL_TOL, build
 
 english(
     {
@@ -36,6 +38,7 @@ english(
             "{kept} × the new schedule's lambda."
         ),
         "resume.jump": "resumed from checkpoint-{step}: steps up to {next} are the first run's, the new settings act from step {from_step}.",
+        "resume.nothing_left": "max_steps={max_steps} is not past the checkpoint's global_step={global_step}: nothing to resume",
     }
 )
 
@@ -143,49 +146,27 @@ def _numbers(value: object) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class ResumedRun:
-    """A run with settings `config` resumed from `checkpoint`. `lrs` gives what it trains with and
-    logs at each step (step convention as everywhere: update `s`, `1..max_steps`)."""
-
-    config: ScheduleConfig
-    checkpoint: Checkpoint
-
-    @property
-    def learning_rate_ignored(self) -> bool:
-        """The resumed settings' `learning_rate` differs from the checkpoint's, which wins."""
-        return self.config.learning_rate != self.checkpoint.learning_rate
-
-    def lrs(self, steps: Iterable[int]) -> list[float]:
-        """The LR at each of `steps` after the checkpoint (`> k`): k + 1 the restored one, then
-        `base_lr * lambda_new(s - 1)`. Steps `<= k` are the first run's: see `table`."""
-        k, lam, base = self.checkpoint.global_step, build(self.config).lr_lambda, self.checkpoint.learning_rate
-        out = []
-        for s in steps:
-            if s <= k:
-                raise ValueError(f"step {s} is before the resume (global_step {k}): read it from the first run's log")
-            out.append(self.checkpoint.next_lr if s == k + 1 else base * lam(s - 1))
-        return out
-
-    def table(self) -> tuple[list[int], list[float]]:
-        """The first run's logged steps `<= k`, then every step `k + 1..max_steps`."""
-        k = self.checkpoint.global_step
-        after = range(k + 1, self.config.total_steps + 1)
-        return [*self.checkpoint.logged_steps, *after], [*self.checkpoint.logged_lrs, *self.lrs(after)]
+def resume(config: ScheduleConfig, checkpoint: Checkpoint) -> Joined:
+    """The run with settings `config` resumed from `checkpoint`: the first run's logged steps up
+    to the checkpoint, the restored LR at `k + 1`, then `base_lr * lambda_new(s - 1)` with the
+    first run's `learning_rate` as `base_lr`. `ConfigError` when `config` gives it nothing to do
+    after the checkpoint or is not a step-driven schedule."""
+    first = Tabled(config, checkpoint.logged_steps, checkpoint.logged_lrs)
+    return _joined(config, checkpoint, first)
 
 
-def resume(config: ScheduleConfig, checkpoint: Checkpoint) -> ResumedRun:
-    """The resumed run; `ConfigError` when `config` gives it nothing to do after the checkpoint or
-    is not a step-driven schedule."""
+def _joined(config: ScheduleConfig, checkpoint: Checkpoint, first: Run) -> Joined:
     k, n = checkpoint.global_step, config.total_steps
     if n <= k:
-        raise ConfigError("max_steps", f"max_steps={n} is not past the checkpoint's global_step={k}: nothing to resume")
-    if n - k > EXPORT_STEPS_LIMIT:
-        raise ConfigError(
-            "max_steps", f"{n - k} steps after the checkpoint are too many to export (at most {EXPORT_STEPS_LIMIT:,})"
-        )
-    build(config)  # a metric-driven type or settings transformers rejects: ConfigError here
-    return ResumedRun(config, checkpoint)
+        raise ConfigError("max_steps", Note("resume.nothing_left", {"max_steps": n, "global_step": k}))
+    values = {"step": k, "next": k + 1, "from_step": k + 2}
+    notes = [Note("resume.jump", values)]
+    if config.learning_rate != checkpoint.learning_rate:
+        lr_values = {"theirs": config.learning_rate, "kept": checkpoint.learning_rate, "step": k + 2}
+        notes.append(Note("resume.lr_ignored", lr_values))
+    after = Planned(config, base_lr=checkpoint.learning_rate)  # a metric-driven type: ConfigError here
+    parts = (first, Constant(config, checkpoint.next_lr), after)
+    return Joined(parts, (k, k + 1), (Breakpoint(k + 2, "resume"),), tuple(notes))
 
 
 @dataclass(frozen=True)
@@ -238,18 +219,8 @@ def checkpoint_of(first: ScheduleConfig, step: int) -> Checkpoint:
     return Checkpoint(step, first.learning_rate, build(first).lr(step + 1))
 
 
-def resumed_curve(
-    first: ScheduleConfig, resumed: ScheduleConfig, step: int, points: int = DISPLAY_POINTS
-) -> DisplayCurve:
-    """What a chart draws of a run with settings `first`, checkpointed at `step` and resumed with
-    settings `resumed`: `first`'s curve up to `step + 1`, then the resumed run, with a "resume"
-    breakpoint where the new lambda takes over (step + 2). Every value exact."""
-    run = resume(resumed, checkpoint_of(first, step))
-    before = [s for s in display_steps(first, points) if s <= step]
-    after = [s for s in display_steps(resumed, points) if s > step + 1]
-    steps = sorted({*before, step, step + 1, *after, resumed.total_steps} - {0})
-    lrs = build(first).lrs([s for s in steps if s <= step]) + run.lrs([s for s in steps if s > step])
-    marks = [b for b in breakpoints(first) if b.step <= step and b.kind != "end"]
-    marks.append(Breakpoint(step + 2, "resume"))
-    marks += [b for b in breakpoints(resumed) if b.step > step + 2]
-    return DisplayCurve(steps, lrs, sorted((b for b in marks if b.step <= resumed.total_steps), key=lambda b: b.step))
+def resumed_from(first: ScheduleConfig, resumed: ScheduleConfig, step: int) -> Joined:
+    """A run with settings `first`, checkpointed at `step` and resumed with settings `resumed`
+    (a "B resumes A from step k" comparison): `first`'s schedule up to `step`, then the resumed run,
+    with a "resume" breakpoint where the new lambda takes over (step + 2). Every value exact."""
+    return _joined(resumed, checkpoint_of(first, step), Planned(first))

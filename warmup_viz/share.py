@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, fields, replace
 
 from . import logview, parse
 from .config import DEFAULTS, EPOCH_FIELDS, FIELD_NAMES, ConfigError, ScheduleConfig, from_mapping, parse_field
-from .logged import CONVENTIONS
 from .messages import Note, english
+from .run import Convention
 
 LANGUAGES = ("en", "zh")
 english(
@@ -74,7 +74,7 @@ class View:
     present: bool = False
     playhead: bool = False
     playhead_step: int | None = None
-    logging_convention: str = "since_4.51"
+    logging_convention: str = Convention.SINCE_4_51.value
 
     def __post_init__(self) -> None:
         for name, value, allowed in (("layout", self.layout, logview.LAYOUTS), ("x_axis", self.x_axis, logview.X_AXES)):
@@ -85,11 +85,11 @@ class View:
         if self.lang not in LANGUAGES:
             values = {"name": "lang", "value": repr(self.lang), "allowed": ", ".join(LANGUAGES)}
             raise ViewError(Note("link.one_of", values))
-        if self.logging_convention not in CONVENTIONS:
+        if self.logging_convention not in tuple(Convention):
             values = {
                 "name": "logging_convention",
                 "value": repr(self.logging_convention),
-                "allowed": ", ".join(CONVENTIONS),
+                "allowed": ", ".join(Convention),
             }
             raise ViewError(Note("link.one_of", values))
         if self.diff not in logview.DIFFS:

@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .config import ScheduleConfig
+from .curve import DISPLAY_POINTS, Breakpoint, DisplayCurve
 from .messages import Note, english
-from .schedule import Breakpoint, DisplayCurve, metric_scheduler
+from .schedule import metric_scheduler
 
 english(
     {
@@ -43,11 +44,41 @@ class Change:
 
 @dataclass(frozen=True)
 class Simulation:
-    """The per-step LR as a drawable curve (exact: it is constant between changes) and the changes."""
+    """A metric-driven run replayed: a `run.Run` whose LR is constant between changes, drawn
+    exactly by `curve`; `changes` says where and why it changed."""
 
+    config: ScheduleConfig
     curve: DisplayCurve
     changes: tuple[Change, ...]
     steps_used: int
+
+    settings = None
+
+    @property
+    def warnings(self) -> tuple[Note, ...]:
+        return ()
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        return tuple(c.reason for c in self.changes)
+
+    @property
+    def max_steps(self) -> int:
+        return self.config.total_steps
+
+    def used(self, steps: Sequence[int]) -> list[float]:
+        return self.lrs(steps)
+
+    logged = used
+
+    def steps(self) -> Sequence[int]:
+        return range(1, self.max_steps + 1)
+
+    def breakpoints(self) -> tuple[Breakpoint, ...]:
+        return tuple(self.curve.breakpoints)
+
+    def display_steps(self, points: int = DISPLAY_POINTS) -> list[int]:
+        return list(self.curve.steps)
 
     def lr(self, step: int) -> float:
         return self.lrs([step])[0]
@@ -80,7 +111,7 @@ def simulate(config: ScheduleConfig, steps: Sequence[int], values: Sequence[floa
         if new != lr:
             changes.append(Change(step, value, lr, new, _reason(config, scheduler, before, lr, new, value)))
             lr = new
-    return Simulation(_curve(config, changes), tuple(changes), used)
+    return Simulation(config, _curve(config, changes), tuple(changes), used)
 
 
 def _state(scheduler) -> dict:
@@ -117,4 +148,4 @@ def _curve(config: ScheduleConfig, changes: list[Change]) -> DisplayCurve:
             change = next(pending, None)
         values.append(current)
     marks.append(Breakpoint(n, "end"))
-    return DisplayCurve(steps, values, sorted(marks, key=lambda b: b.step))
+    return DisplayCurve(tuple(steps), tuple(values), tuple(sorted(marks, key=lambda b: b.step)))

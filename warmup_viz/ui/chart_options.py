@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from warmup_viz import logview, share
-from warmup_viz.logged import CONVENTIONS
 from warmup_viz.logs import Log, learning_rate_metric, training_loss
+from warmup_viz.run import Convention
 
 from . import widgets
 from .strings import language, t
@@ -29,7 +29,7 @@ def options(logs: list, *, compared: bool = False) -> share.View:
     outliers = cols[1].checkbox(
         t("view.outliers"), key="ignore_outliers", persist_state=_PERSIST, help=t("view.outliers_help")
     )
-    convention = _choice(cols[2], "logging_convention", CONVENTIONS, "view.convention_")
+    convention = _choice(cols[2], "logging_convention", tuple(c.value for c in Convention), "view.convention_")
     state = st.session_state
     return share.View(
         metrics=None if chosen == defaults else tuple(chosen),

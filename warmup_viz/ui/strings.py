@@ -10,9 +10,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-from warmup_viz import check, compare, figures, importer, infer, logs, resume, scheduler_types, simulate  # noqa: F401 (their messages)
+from warmup_viz import (  # noqa: F401 (their messages)
+    check,
+    compare,
+    ds_schedule,
+    figures,
+    importer,
+    infer,
+    logs,
+    resume,
+    run,
+    scheduler_types,
+    simulate,
+)
+from warmup_viz.curve import BREAKPOINTS
 from warmup_viz.messages import ENGLISH, Note, human
-from warmup_viz.schedule import BREAKPOINTS
 
 from .text import plain
 
@@ -113,14 +125,6 @@ EN: dict[str, str] = {
     "app.fix_setting": "Fix the setting marked in the sidebar to see the schedule. {errors}",
     "app.left_out_invalid": "Schedule {letter} is left out until its setting is fixed: {message}",
     "app.last_valid": "Schedule {letter} shows its last valid settings until the one marked in the sidebar is fixed.",
-    "app.deepspeed_replaces": (
-        "The DeepSpeed config's scheduler {scheduler} replaces lr_scheduler_type={name}: the chart shows {scheduler}, "
-        "the schedule that runs."
-    ),
-    "app.deepspeed_keeps": (
-        "The DeepSpeed config has no scheduler block: {name} runs, and Trainer under DeepSpeed logs at step s the LR "
-        "of the next update."
-    ),
     "app.left_out": "Schedule {letter} is left out: {message}",
     "app.metric_driven": (
         "**{name}** has no step function: it lowers (or raises) the LR when a watched metric stops "
@@ -368,6 +372,19 @@ ZH: dict[str, str] = {
     "resume.step_range": "resume_from_checkpoint=checkpoint-{step} 必须位于第一次训练之内（第 1 到 {max_steps} 步）",
     "resume.lr_ignored": "恢复时 learning_rate={theirs} 被忽略：检查点保留的是 {kept}，所以自第 {step} 步起学习率为 {kept} × 新调度的 lambda。",
     "resume.jump": "从 checkpoint-{step} 恢复：到第 {next} 步为止是第一次训练的值，新设置自第 {from_step} 步起生效。",
+    "resume.nothing_left": "max_steps={max_steps} 没有超过检查点的 global_step={global_step}：没有可恢复的步数",
+    "run.convention": "logging_convention={value} 必须是以下之一：{choices}",
+    "run.unknown_step": "第一次训练的日志里没有第 {step} 步：这里不知道它的学习率",
+    "config.export_cap": "max_steps={max_steps} 太多，无法逐步导出（最多 {limit}）",
+    "deepspeed.too_large": "{name} 超过 {limit} KB；不作为 DeepSpeed 配置读取",
+    "deepspeed.not_json": "{name} 不是 JSON 格式的 DeepSpeed 配置（{problem}）",
+    "deepspeed.not_object": "{name} 必须是一个 JSON 对象（DeepSpeed 配置），而不是 {kind}",
+    "deepspeed.mismatch": "transformers 拒绝与 TrainingArguments 不一致的 DeepSpeed 配置值：\n{mismatches}\n请在 DeepSpeed 配置里把它们设为 'auto'，或修改设置使之一致。",
+    "deepspeed.metric_driven": "这里不计算 DeepSpeed 下的 {name}：它跟随指标变化",
+    "deepspeed.unknown_scheduler": "{name}：调度器类型 {kind} 不是 warmup-viz 能计算的 DeepSpeed 调度器（{schedulers}）",
+    "deepspeed.params_not_object": "{name}：scheduler.params 必须是一个 JSON 对象",
+    "deepspeed.auto_left": "{name}：scheduler.params 中的 {params} 不能是 'auto'：transformers 只填充 warmup_min_lr、warmup_max_lr、warmup_num_steps 和 total_num_steps",
+    "deepspeed.rejects": "DeepSpeed 的 {kind} 拒绝了 scheduler.params {params}（{problem}）",
     "infer.needs_metric": "学习率按 {factor} 倍阶梯式变化，这是由指标驱动的调度器（{types}）的特征：请提供带评估指标（eval_loss）的日志来还原它的设置；这个按步数的拟合只是最接近的曲线",
     "infer.no_replay": "学习率按 {factor} 倍阶梯式变化，这是由指标驱动的调度器（{types}）的特征，但用这个指标以任何设置重放都无法重现每个记录值；这是最接近的拟合",
     "link.bad": "{param}：{problem}；改用默认值",
@@ -584,8 +601,8 @@ ZH: dict[str, str] = {
     "app.fix_setting": "请先修正侧栏中标出的设置，才能显示调度曲线。{errors}",
     "app.left_out_invalid": "调度 {letter} 的设置有误，修正前暂不显示：{message}",
     "app.last_valid": "在侧栏标出的设置改好之前，调度 {letter} 显示它上一次有效的设置。",
-    "app.deepspeed_replaces": "DeepSpeed 配置里的调度器 {scheduler} 取代了 lr_scheduler_type={name}：图中画的是实际运行的 {scheduler}。",
-    "app.deepspeed_keeps": "DeepSpeed 配置没有 scheduler 块：运行的是 {name}，而 DeepSpeed 下的 Trainer 在第 s 步记录的是下一次更新的学习率。",
+    "deepspeed.replaces": "DeepSpeed 配置里的调度器 {scheduler} 取代了 lr_scheduler_type={name}：图中画的是实际运行的 {scheduler}。",
+    "deepspeed.keeps": "DeepSpeed 配置没有 scheduler 块：运行的是 {name}，而 DeepSpeed 下的 Trainer 在第 s 步记录的是下一次更新的学习率。",
     "app.left_out": "调度 {letter} 未显示：{message}",
     "app.metric_driven": (
         "**{name}** 没有按步数的函数：当被监控的指标不再改善时，它会降低（或提高）学习率，"

@@ -2,39 +2,34 @@
 
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 
-from warmup_viz import check, logview, share
-from warmup_viz.config import ScheduleConfig
+from warmup_viz import check, logview
 from warmup_viz.logs import Log, learning_rate_metric, runs, series
+from warmup_viz.run import Run
 
 from .strings import say, t
 from .text import plain
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
-def _verdict(_config: ScheduleConfig, config_key: str, _log: Log, log_key: str, run: str, _sim) -> check.Verdict:
-    logged = series(_log, learning_rate_metric(_log.metrics), run)
-    return check.compare(_config, logged.steps, logged.values, _sim.lrs if _sim else None, facts=_log.facts)
+def _verdict(_run: Run, run_key: int, _log: Log, log_key: str, name: str) -> check.Verdict:
+    # a run is a frozen value: its hash stands for it (Streamlit's hasher cannot read every part)
+    logged = series(_log, learning_rate_metric(_log.metrics), name)
+    return check.compare(_run, logged.steps, logged.values, facts=_log.facts)
 
 
-def verdicts(config: ScheduleConfig, logs: list, simulation=None) -> None:
-    """A verdict per run that logged its LR."""
-    config_key = json.dumps(share.encode(config), sort_keys=True)
-    if simulation is not None:  # a replay depends on the metric chosen; a DeepSpeed run on its config
-        changes = getattr(simulation, "changes", None)
-        config_key += repr([(c.step, c.new) for c in changes] if changes is not None else simulation)
+def verdicts(run: Run, logs: list) -> None:
+    """A verdict per logged run that wrote its LR, against what `run` logs."""
     for item, run_names in zip(logs, logview.run_labels([item.log for item in logs]), strict=True):
         metric = learning_rate_metric(item.log.metrics)
         if metric is None:
             continue
         labels = dict(zip(map(str, item.log.table["run"].unique()), run_names, strict=True))
-        for run in runs(item.log, metric):
-            verdict = _verdict(config, config_key, item.log, item.key, run, simulation)
+        for name in runs(item.log, metric):
+            verdict = _verdict(run, hash(run), item.log, item.key, name)
             if verdict.checked:
-                _show(verdict, labels.get(run, run), example=item.key == "example")
+                _show(verdict, labels.get(name, name), example=item.key == "example")
 
 
 def _show(verdict: check.Verdict, label: str, *, example: bool) -> None:

@@ -11,10 +11,8 @@ import streamlit as st
 
 from warmup_viz import compare, ds_schedule, figures, logview, playhead, registry, resume, schedule, share, teach
 from warmup_viz.config import ConfigError, ScheduleConfig
-from warmup_viz.logged import DEFAULT as LOGGED_DEFAULT
-from warmup_viz.logged import LoggedSchedule
-from warmup_viz.messages import Note
-from warmup_viz.simulate import Simulation
+from warmup_viz.curve import DisplayCurve
+from warmup_viz.run import Planned, Run, curve, with_convention
 
 from . import chart_options, exchange, form, keys, metric_panel, uploads, verdicts, widgets
 from .strings import figure_labels, say, schedule_name, t
@@ -23,15 +21,17 @@ from .text import plain
 
 @dataclass(frozen=True)
 class Drawn:
-    """A schedule that can be drawn: its letter, settings, curve, and (for a metric-driven type)
-    the replay of a log's metric that made the curve."""
+    """A schedule that can be drawn: its letter, its run (what the log holds at each step), and
+    the curve drawn of it."""
 
     letter: str
-    config: ScheduleConfig
-    curve: schedule.DisplayCurve
-    replay: Simulation | None = None
-    resumes: int | None = None  # resumes A's run from this checkpoint step
-    runs_as: object = None  # a DeepSpeed run or an old logging convention: its `lrs(steps)` is what the log holds
+    run: Run
+    curve: DisplayCurve
+    resumes: int | None = None  # resumes A's run from this checkpoint step (the link says so)
+
+    @property
+    def config(self) -> ScheduleConfig:
+        return self.run.config
 
 
 def render_schedule_page() -> None:
@@ -70,7 +70,7 @@ def _render(playing: bool | None) -> None:
     names = [schedule_name(letter, parts) for letter, parts in compare.names([d.config for d in drawn])]
     with below:
         lr_lines, metric_lines = chart_options.lines(logs, view)
-        verdicts.verdicts(drawn[0].config, logs, drawn[0].replay or drawn[0].runs_as)
+        verdicts.verdicts(drawn[0].run, logs)
         _summary(schedule.summarize(drawn[0].config, drawn[0].curve))
         if len(drawn) > 1:
             _summaries(drawn, names)
@@ -214,13 +214,13 @@ def _one(letter: str, result: form.FormResult, logs: list, first: Drawn | None) 
         simulation = metric_panel.simulation(config, logs, letter)
         if simulation is None:
             return None, ("info", t("app.metric_driven", name=info.name))
-        return Drawn(letter, config, simulation.curve, simulation), ("", "")
+        return Drawn(letter, simulation, simulation.curve), ("", "")
     try:
-        if result.resume is not None and first is not None and first.replay is None:
-            curve = resume.resumed_curve(first.config, config, result.resume)
-            _explain_resume(letter, first.config, config, result.resume)
-            return Drawn(letter, config, curve, resumes=result.resume), ("", "")
-        return Drawn(letter, config, schedule.display_curve(config)), ("", "")
+        if result.resume is not None and first is not None and not first.config.info.metric_driven:
+            run = resume.resumed_from(first.config, config, result.resume)
+            st.caption(f"{letter}: " + " ".join(say(n) for n in run.notes))
+            return Drawn(letter, run, curve(run), resumes=result.resume), ("", "")
+        return Drawn(letter, Planned(config), schedule.display_curve(config)), ("", "")
     except ConfigError as e:
         return None, ("error", say(e))
 
@@ -228,52 +228,33 @@ def _one(letter: str, result: form.FormResult, logs: list, first: Drawn | None) 
 def _as_it_runs(first: Drawn, view: share.View) -> Drawn:
     """Schedule A as the run logs it: under a DeepSpeed config (its scheduler may replace
     lr_scheduler_type), or with the logging convention of transformers before 4.51."""
-    if first.replay is not None:
+    if first.run.settings is None:  # a replay: the log's own metric made it
         return first
     ds_config = st.session_state.get(keys.DEEPSPEED)
-    run = None
     try:
         if ds_config:
             run = ds_schedule.resolve(first.config, ds_config, keys.DEEPSPEED)
-            _deepspeed_banner(run)
-        elif view.logging_convention != LOGGED_DEFAULT:
-            run = LoggedSchedule(first.config, view.logging_convention)
+        else:
+            run = with_convention(first.run, view.logging_convention)
     except ConfigError as e:
         st.error(say(e))
         return first
-    if run is None:
+    if run is first.run:
         return first
-    curve = first.curve
-    marks = curve.breakpoints if not ds_config or not run.replaces_lr_scheduler_type else ()
-    return replace(first, curve=schedule.DisplayCurve(curve.steps, run.lrs(curve.steps), marks), runs_as=run)
-
-
-def _deepspeed_banner(run) -> None:
-    if run.replaces_lr_scheduler_type:
-        st.warning(t("app.deepspeed_replaces", scheduler=run.scheduler, name=run.config.lr_scheduler_type))
-    else:
-        st.info(t("app.deepspeed_keeps", name=run.config.lr_scheduler_type))
-
-
-def _explain_resume(letter: str, first: ScheduleConfig, resumed: ScheduleConfig, step: int) -> None:
-    """What resuming does, said under the chart: where the new settings act, and a learning_rate
-    the checkpoint overrides."""
-    values = {"step": step, "next": step + 1, "from_step": step + 2}
-    notes = [Note("resume.jump", values)]
-    if resumed.learning_rate != first.learning_rate:
-        lr_values = {"theirs": resumed.learning_rate, "kept": first.learning_rate, "step": step + 2}
-        notes.append(Note("resume.lr_ignored", lr_values))
-    st.caption(f"{letter}: " + " ".join(say(n) for n in notes))
+    for note in run.warnings:
+        st.warning(say(note))
+    for note in run.notes:
+        st.info(say(note))
+    return replace(first, run=run, curve=curve(run))
 
 
 def _playhead(drawn: Drawn, epochs: list | None, metric_lines: list) -> list[playhead.Position]:
     """Playhead positions on round steps along schedule A, the read-out in the page's language,
     with each shown metric's last logged value at or before that point."""
-    curve = drawn.curve
-    lrs = drawn.replay.lrs if drawn.replay else schedule.build(drawn.config).lrs
+    drawn_curve = drawn.curve
     out = []
-    for r in teach.readouts(drawn.config, curve, lrs):
-        x = float(np.interp(r.step, curve.steps, epochs)) if epochs else r.step
+    for r in teach.readouts(drawn.config, drawn_curve, drawn.run.logged):
+        x = float(np.interp(r.step, drawn_curve.steps, epochs)) if epochs else r.step
         phase = t(f"phase.{r.phase.kind}", n=r.phase.n)
         values = dict(step=f"{r.step:,}", phase=phase, lr=f"{r.lr:.4g}", percent=f"{r.percent_of_peak:.1f}%")
         text = (
@@ -315,13 +296,13 @@ def _epochs(view: share.View, drawn: Drawn, logs) -> list | None:
 
 def _differences(view: share.View, drawn: list[Drawn]) -> list[figures.Difference]:
     """Each compared schedule against A, named by its own pair (C − A, C / A)."""
-    if view.diff == "off" or len(drawn) < 2 or any(d.replay or d.resumes for d in drawn):
-        return []  # (metric-driven schedules are replayed, not functions of the step: no difference panel)
+    if view.diff == "off" or len(drawn) < 2:
+        return []
     first = drawn[0]
     sign = "/" if view.diff == "ratio" else "−"
     out = []
     for d in drawn[1:]:
-        diff = compare.difference(first.curve, first.config, d.curve, d.config, view.diff)
+        diff = compare.difference(first.curve, first.run, d.curve, d.run, view.diff)
         out.append(figures.Difference(f"{d.letter} {sign} {first.letter}", diff.steps, diff.values))
     return out
 
@@ -330,9 +311,8 @@ def _summaries(drawn: list[Drawn], names: list[str]) -> None:
     """One row per schedule: the numbers to compare them by (exact values in the single summary)."""
     rows = []
     for d, name in zip(drawn, names, strict=True):
-        s = schedule.summarize(d.config, d.curve) if d.replay is None and d.resumes is None else None
         peak, final = max(d.curve.lrs), d.curve.lrs[-1]
-        warmup = s.num_warmup_steps if s else (d.config.num_warmup_steps if d.config.info.uses_warmup else 0)
+        warmup = d.config.num_warmup_steps if d.config.info.uses_warmup else 0
         rows.append([name, f"{d.curve.steps[-1]:,}", f"{warmup:,}", f"{peak:.4g}", f"{final:.4g}"])
     columns = [
         t("summary.schedule"),
