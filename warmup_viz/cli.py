@@ -19,6 +19,7 @@ from typing import NoReturn
 
 from . import export
 from .errors import ConfigError, InputError, UsageError
+from .files import read_capped
 
 _SETTINGS = (
     ("learning_rate", "peak learning rate (default 5e-05)"),
@@ -221,7 +222,7 @@ def _run(args: argparse.Namespace, config, log=None, log_run: str | None = None)
     if args.deepspeed:
         from .ds_schedule import MAX_CONFIG_BYTES, read_ds_config, resolve
 
-        data = _read_bytes(args.deepspeed, MAX_CONFIG_BYTES)
+        data = read_capped(args.deepspeed, MAX_CONFIG_BYTES)
         return resolve(config, read_ds_config(data, args.deepspeed), args.deepspeed)
     if config.info.metric_driven:
         if convention is not Convention.SINCE_4_51:
@@ -239,20 +240,7 @@ def _read(path: str):
     """The log at `path`; `InputError` naming it when it cannot be read."""
     from .logs import read_log
 
-    return read_log(_read_bytes(path, MAX_LOG_BYTES), path)  # its LogError is an InputError naming `path`
-
-
-def _read_bytes(path: str, limit: int) -> bytes:
-    """The bytes of the file at `path`; `InputError` naming it when it cannot be read or is over
-    `limit` bytes."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read(limit + 1)
-    except OSError as e:
-        raise InputError(f"cannot read {path}: {e.strerror or e}", path) from None
-    if len(data) > limit:
-        raise InputError(f"{path} is larger than {limit // 2**20} MB; not read", path)
-    return data
+    return read_log(read_capped(path, MAX_LOG_BYTES), path)  # its LogError is an InputError naming `path`
 
 
 def _learning_rate(log) -> str:

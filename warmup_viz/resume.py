@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from .config import ScheduleConfig
 from .curve import Breakpoint
 from .errors import ConfigError, InputError
+from .files import read_capped
 from .messages import Note, english
 from .run import Constant, Joined, Planned, Run, Tabled
 from .schedule import REL_TOL, build
@@ -62,16 +63,10 @@ class Checkpoint:
 def read_checkpoint(directory: str) -> Checkpoint:
     """The checkpoint in `directory` (`trainer_state.json` and `scheduler.pt`); `InputError`
     naming the file that is missing, unreadable or not what Trainer writes."""
-    files = {}
-    for name, limit in (("trainer_state.json", MAX_STATE_BYTES), ("scheduler.pt", MAX_SCHEDULER_BYTES)):
-        path = os.path.join(directory, name)
-        try:
-            with open(path, "rb") as f:
-                files[name] = f.read(limit + 1)
-        except OSError as e:
-            raise InputError(f"cannot read {path}: {e.strerror or e}", path) from None
-        if len(files[name]) > limit:
-            raise InputError(f"{path} is larger than {limit // 2**20} MB; not read", path)
+    files = {
+        name: read_capped(os.path.join(directory, name), limit)
+        for name, limit in (("trainer_state.json", MAX_STATE_BYTES), ("scheduler.pt", MAX_SCHEDULER_BYTES))
+    }
     return checkpoint_from(
         files["trainer_state.json"],
         files["scheduler.pt"],
