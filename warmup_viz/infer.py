@@ -272,12 +272,3 @@ def _max_error(config: ScheduleConfig, pairs) -> float:
     except ConfigError:
         return math.inf
     return max(abs(v - x) for (_, v), x in zip(pairs, ours, strict=True)) / config.learning_rate
-
-
-# -- metric-driven types: reduce_lr_on_plateau and greedy ----------------------------------------
-#
-# Trainer steps them with the eval metric after each evaluation: an evaluation at step e sets the
-# LR of updates e + 1 onwards (see simulate). So the LR is constant between evaluations, and each
-# candidate is judged by replaying the metric with transformers' own scheduler object, evaluation
-# by evaluation, against the logged LRs between them; it stops at the first that differs. The
-# winner is checked with `simulate` on every logged step.

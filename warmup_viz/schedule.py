@@ -222,7 +222,7 @@ def summarize(config: ScheduleConfig, curve: DisplayCurve | None = None) -> Summ
     )
 
 
-NOTES = english(
+english(
     {
         "note.epochs": "max_steps = ceil(num_train_epochs × updates per epoch) = ceil({epochs} × {per_epoch}) = {max_steps}.",
         "note.no_warmup": "{name} has no warmup: warmup_steps={warmup} is ignored.",
