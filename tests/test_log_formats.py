@@ -68,6 +68,12 @@ def test_a_name_or_a_priority_is_taken_once_and_a_format_reads_or_unwraps():
         unregister("nothing")
 
 
+@pytest.mark.parametrize("data", [b"\xff\xfe\x00", b"\xff\xfe\x00\xd8a\x00", b"\xfe\xff\xdc\x00"])
+def test_a_utf16_bom_before_bytes_that_are_not_utf16_is_refused_as_an_encoding(data):
+    with pytest.raises(LogError, match="not text in UTF-8, UTF-16 or GB18030"):
+        read_log(data, "x.csv")
+
+
 def test_without_its_format_the_file_is_no_log():
     assert "steps_lr" not in [f.name for f in formats()]  # the fixture takes it out again
     with pytest.raises(LogError, match="no column named like a step"):

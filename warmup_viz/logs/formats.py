@@ -67,11 +67,10 @@ class File:
     @cached_property
     def _decoded(self) -> tuple[str | None, str | None]:
         data = self.data
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return data.decode("utf-16"), None
-        if b"\x00" in data[:4096]:
+        utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+        if not utf16 and b"\x00" in data[:4096]:
             return None, "log.binary"
-        for encoding in ("utf-8-sig", "gb18030"):
+        for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "gb18030"):
             try:
                 return data.decode(encoding), None
             except UnicodeDecodeError:
