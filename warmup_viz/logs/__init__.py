@@ -4,28 +4,26 @@
 `trainer_state.json`, CSV/TSV (TensorBoard's and W&B's exports included), JSON Lines,
 TensorBoard event files, and gzip-compressed versions of the text formats. Pickles
 (`training_args.bin`) are refused: unpickling runs code. Every problem is a `LogError`.
+
+Each format is a record in the table of `formats`, declared and registered by its own module
+(`delimited`, `jsonish`, `tensorboard`, `compressed`, `refusals`): a new format is a new module,
+imported below, and its words.
 """
 
 from __future__ import annotations
 
 import codecs
-import json
-import zlib
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from ..errors import reading
 from ..messages import Note
-from ..parse import looks_like_pickle
+from . import compressed, delimited, jsonish, refusals, tensorboard  # noqa: F401 (each registers its formats)
 from ._tables import COLUMNS, STEP_COLUMNS, LogError, empty_table, tidy
-from .delimited import read_delimited
-from .jsonish import read_json, read_jsonl
+from .formats import File, recognise
 from .names import canonical, metric_name, training_loss
 from .series import Series, is_learning_rate, learning_rate_metric, runs, series, stepping_metrics
-
-MAX_DECOMPRESSED_BYTES = 512 * 1024 * 1024
-_JSON_START = '{[0123456789-"tfn'  # how a JSON value can start
 
 __all__ = [
     "COLUMNS",
@@ -91,100 +89,25 @@ def read_log(data: bytes, name: str, step_column: str | None = None) -> Log:
 def _read_log(data: bytes, name: str, step_column: str | None) -> Log:
     if not data:
         raise LogError(Note("log.empty", {"name": name}))
-    if data[:2] == b"\x1f\x8b":
-        return _read_log(_gunzip(data, name), name.removesuffix(".gz"), step_column)
-    if looks_like_pickle(data, name):
-        raise LogError(Note("log.pickle", {"name": name}))
-    run = _run_name(name)
-    if _is_event_file(data, name):
-        from .tensorboard import read_events  # the only module that imports tensorboard
-
-        fmt, (frame, facts) = "tensorboard", read_events(data, run)
-    elif (table := _ascii_table(data)) is not None:
-        fmt, (frame, facts) = "csv", read_delimited(table, run, name, step_column)
-    else:
-        text = _decode(data, name)
-        stripped = text.lstrip()
-        value, json_error = _parse_json(stripped) if stripped[:1] in _JSON_START else (None, "not JSON")
-        if stripped.startswith("{") and json_error is None:
-            fmt, (frame, facts) = "trainer_state", read_json(value, run, name)
-        elif json_error is None and not stripped.startswith("["):
-            raise LogError(Note("log.json_value", {"name": name}))
-        elif stripped.startswith("{") and (name.lower().endswith(".json") or "\n" not in stripped.rstrip()):
-            raise LogError(Note("log.json_invalid", {"name": name, "problem": json_error}))
-        elif stripped.startswith("{"):
-            fmt, (frame, facts) = "jsonl", read_jsonl(text, run, name)
-        elif stripped.startswith("["):
-            raise LogError(Note("log.json_list", {"name": name}))
-        else:
-            fmt, (frame, facts) = "csv", read_delimited(text.encode(), run, name, step_column)
+    file = File(data, name, step_column, _ascii_table(data))
+    fmt = recognise(file)
+    if fmt.unwrap is not None:
+        return _read_log(*fmt.unwrap(file), step_column)
+    frame, facts = fmt.read(file)
     named, summary = canonical(frame)
     if named.empty and not frame.empty:  # only a summary or the epoch (TensorBoard's CSV of train/epoch)
         table, replaced, non_finite = empty_table(), 0, 0
     else:
         table, replaced, non_finite = tidy(named, name)
     step_column, step_columns = facts.pop("step_column", None), facts.pop("step_columns", ())
-    return Log(name, fmt, table, replaced, non_finite, facts, step_column, step_columns, summary)
-
-
-def _gunzip(data: bytes, name: str) -> bytes:
-    out = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        result = out.decompress(data, MAX_DECOMPRESSED_BYTES + 1)
-    except zlib.error as e:
-        raise LogError(Note("log.gzip", {"name": name, "problem": str(e)})) from None
-    if len(result) > MAX_DECOMPRESSED_BYTES:
-        raise LogError(Note("log.gzip_bomb", {"name": name, "limit": MAX_DECOMPRESSED_BYTES // 2**20}))
-    if not out.eof:
-        raise LogError(Note("log.gzip_cut", {"name": name}))
-    return result
-
-
-def _is_event_file(data: bytes, name: str) -> bool:
-    # TFRecord framing: an 8-byte little-endian length, then a CRC; the first record is small
-    return "tfevents" in name or (
-        len(data) > 12 and int.from_bytes(data[:8], "little") < 1024 and b"brain.Event" in data[:200]
-    )
+    return Log(name, fmt.name, table, replaced, non_finite, facts, step_column, step_columns, summary)
 
 
 def _ascii_table(data: bytes) -> bytes | None:
-    """A file's bytes without a UTF-8 BOM, when they are ASCII and cannot start a JSON value:
-    a CSV/TSV table whose bytes are its text's UTF-8 already, read without decoding it. None for
-    any other file, which `_decode` and `_read_log`'s checks take (as they would this one)."""
+    """A file's bytes without a UTF-8 BOM, when they are ASCII (and no NUL among the first 4096,
+    which makes a file binary): its text's UTF-8 already, recognised and read without decoding it.
+    None for any other file, which `File` decodes."""
     table = data.removeprefix(codecs.BOM_UTF8)
     if b"\x00" in data[:4096] or not table.isascii():
         return None
-    start = table[:4096].decode().lstrip()[:1]
-    return table if start and start not in _JSON_START else None
-
-
-def _decode(data: bytes, name: str) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if b"\x00" in data[:4096]:
-        raise LogError(Note("log.binary", {"name": name}))
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise LogError(Note("log.encoding", {"name": name})) from None
-
-
-def _parse_json(text: str) -> tuple[object, str | None]:
-    """(the value, None) when `text` is one JSON value, else (None, what is wrong with it)."""
-    try:
-        return json.loads(text), None
-    except ValueError as e:
-        return None, str(e)
-    except RecursionError:
-        raise LogError(Note("log.nested")) from None
-
-
-def _run_name(name: str) -> str:
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    for suffix in (".gz", ".json", ".jsonl", ".csv", ".tsv", ".txt"):
-        base = base.removesuffix(suffix)
-    return base or "run"
+    return table

@@ -18,38 +18,12 @@ STEP_COLUMNS = ("step", "global_step", "train/global_step", "trainer/global_step
 english(
     {
         "log.empty": "{name} is empty",
-        "log.pickle": (
-            "{name} looks like a pickle (training_args.bin and other torch.save files are): it is not read, "
-            "because unpickling runs code. Upload the run's trainer_state.json instead."
-        ),
-        "log.json_value": "{name} is a single JSON value, not a training log",
-        "log.json_invalid": "{name} is not valid JSON ({problem}): is the file cut off?",
-        "log.json_list": "{name} is a JSON list, not a training log (expected trainer_state.json or JSON Lines)",
-        "log.gzip": "{name} is not a readable gzip file ({problem})",
-        "log.gzip_bomb": "{name} decompresses to more than {limit} MB; not read",
-        "log.gzip_cut": "{name} is a cut-off gzip file",
-        "log.binary": "{name} is binary data, not a training log this tool reads",
-        "log.encoding": "{name} is not text in UTF-8, UTF-16 or GB18030",
-        "log.nested": "the JSON is nested too deeply to read",
         "log.no_values": "{name} has no numeric values with a step",
         "log.too_many": "{name} has {count} values; at most {limit} are read",
         "log.no_finite": "{name} has no finite numeric values with a step",
-        "log.columns": "{name} has more than {limit} columns; not read",
-        "log.csv": "{name} is not a readable CSV/TSV table ({problem})",
-        "log.no_column": "{name} has no column {column}",
-        "log.no_step": "{name} has no column named like a step ({names})",
-        "log.no_step_pick": "{name} has no column named like a step ({names}); pick the step column: {candidates}",
-        "log.no_metric": "{name} has no numeric metric column besides {step}",
-        "log.json_not_object": "{name} is JSON but not an object",
-        "log.no_history": "{name} is JSON without a log_history list: not a trainer_state.json",
-        "log.line_json": "{name} line {line} is not valid JSON",
-        "log.line_object": "{name} line {line} is not a JSON object",
-        "log.no_step_key": "{name}: no line has a step key (one of {names})",
         "log.no_metric_values": "{name} has no {metric} values (its metrics: {metrics})",
         "log.choose_run": "{name} holds {count} runs with {metric} ({runs}): choose one",
         "log.no_run": "{name} has no run {run} with {metric} (its runs: {runs})",
-        "log.events": "{name}: not a readable TensorBoard event file ({problem})",
-        "log.events_empty": "{name}: the event file has no scalar values",
     }
 )
 

@@ -16,11 +16,23 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as arrow_csv
 
-from ..messages import Note
+from ..messages import Note, english
 from ._tables import STEP_COLUMNS, LogError, floats
+from .formats import Format, register
 from .names import download_tag, metric_name
 
 MAX_COLUMNS = 10_000
+
+english(
+    {
+        "log.columns": "{name} has more than {limit} columns; not read",
+        "log.csv": "{name} is not a readable CSV/TSV table ({problem})",
+        "log.no_column": "{name} has no column {column}",
+        "log.no_step": "{name} has no column named like a step ({names})",
+        "log.no_step_pick": "{name} has no column named like a step ({names}); pick the step column: {candidates}",
+        "log.no_metric": "{name} has no numeric metric column besides {step}",
+    }
+)
 
 
 def read_delimited(data: bytes, run: str, name: str, step_column: str | None = None) -> tuple[pd.DataFrame, dict]:
@@ -217,3 +229,14 @@ def _tb_download(name: str) -> tuple[str, str]:
     if "-tag-" in name:
         return name, name.split("-tag-", 1)[1] or "value"
     return name, "value"
+
+
+# the last format asked: any text that no other format recognises is read as a table
+register(
+    Format(
+        "csv",
+        priority=1000,
+        recognises=lambda file: file.is_text,
+        read=lambda file: read_delimited(file.utf8, file.run, file.name, file.step_column),
+    )
+)

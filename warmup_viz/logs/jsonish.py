@@ -1,15 +1,32 @@
-"""HF trainer_state.json (Trainer, TRL and subclasses) and JSON Lines logs."""
+"""HF trainer_state.json (Trainer, TRL and subclasses) and JSON Lines logs, and the JSON files
+refused as logs (a single value, a list, JSON cut off or nested too deeply to read)."""
 
 from __future__ import annotations
 
 import json
 import math
+from typing import NoReturn
 
 import numpy as np
 import pandas as pd
 
-from ..messages import Note
+from ..messages import Note, english
 from ._tables import STEP_COLUMNS, LogError
+from .formats import TOO_DEEP, File, Format, refuse, register
+
+english(
+    {
+        "log.json_value": "{name} is a single JSON value, not a training log",
+        "log.json_invalid": "{name} is not valid JSON ({problem}): is the file cut off?",
+        "log.json_list": "{name} is a JSON list, not a training log (expected trainer_state.json or JSON Lines)",
+        "log.nested": "the JSON is nested too deeply to read",
+        "log.json_not_object": "{name} is JSON but not an object",
+        "log.no_history": "{name} is JSON without a log_history list: not a trainer_state.json",
+        "log.line_json": "{name} line {line} is not valid JSON",
+        "log.line_object": "{name} line {line} is not a JSON object",
+        "log.no_step_key": "{name}: no line has a step key (one of {names})",
+    }
+)
 
 # trainer_state.json's top-level facts, under TrainingArguments' names where they differ
 STATE_FACTS = {
@@ -107,3 +124,61 @@ def _frame(run: str, steps, metrics, values, epochs, walls=None) -> pd.DataFrame
     if walls is not None:
         columns["wall_time"] = _floats(walls)
     return pd.DataFrame(columns)
+
+
+# -- the formats. A text starting with "{" is a trainer_state.json when it is one JSON value, else
+# JSON Lines, unless it is one line or named .json: then it is one JSON value cut off.
+
+_SCALAR_START = '0123456789-"tfn'  # how a JSON value that is neither an object nor a list starts
+
+
+def _too_deep(file: File) -> NoReturn:
+    raise LogError(Note("log.nested"))
+
+
+def _cut_off(file: File) -> bool:
+    return (
+        file.head == "{"
+        and file.json_error is not None
+        and (file.name.lower().endswith(".json") or "\n" not in file.stripped.rstrip())
+    )
+
+
+def _invalid(file: File) -> NoReturn:
+    raise LogError(Note("log.json_invalid", {"name": file.name, "problem": file.json_error}))
+
+
+register(
+    Format(
+        "json_nested",
+        priority=40,
+        recognises=lambda file: file.head in ("{", "[") and file.json_error == TOO_DEEP,
+        read=_too_deep,
+    )
+)
+register(
+    Format(
+        "trainer_state",
+        priority=50,
+        recognises=lambda file: file.head == "{" and file.json_error is None,
+        read=lambda file: read_json(file.json_value, file.run, file.name),
+    )
+)
+register(
+    Format(
+        "json_value",
+        priority=60,
+        recognises=lambda file: file.head != "" and file.head in _SCALAR_START and file.json_error is None,
+        read=refuse("log.json_value"),
+    )
+)
+register(Format("json_invalid", priority=70, recognises=_cut_off, read=_invalid))
+register(
+    Format(
+        "jsonl",
+        priority=80,
+        recognises=lambda file: file.head == "{",
+        read=lambda file: read_jsonl(file.text, file.run, file.name),
+    )
+)
+register(Format("json_list", priority=90, recognises=lambda file: file.head == "[", read=refuse("log.json_list")))
