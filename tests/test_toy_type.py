@@ -144,3 +144,18 @@ def test_check_and_infer_know_it(toy):
     fit = infer(steps, stepped(toy), max_steps=48)
     assert fit.exact and fit.config.lr_scheduler_type == NAME and fit.config.lr_scheduler_kwargs == {"every": 8}
     assert math.isclose(fit.config.learning_rate, 1e-3)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_page_draws_it_and_says_it_in_both_languages(toy, lang):
+    from .test_app import app, chart_data
+
+    settings = {"learning_rate": "0.001", "warmup_steps": "5", "max_steps": "48", "lr_scheduler_kwargs": '{"every": 8}'}
+    at = app(lr_scheduler_type=NAME, lang=lang, example="false", **settings)
+    assert not at.exception and not at.error
+    assert at.selectbox(key="lr_scheduler_type").value == NAME
+    x, y = chart_data(at)
+    assert x == list(range(1, 49)) and y == stepped(toy)
+    words = WORDS["scheduler.toy_halving"][0 if lang == "en" else 1]
+    texts = [c.value for c in at.caption] + [m.value for m in at.markdown]
+    assert any(words.replace("`", "") in t.replace("`", "").replace("\\", "") for t in texts), texts
