@@ -39,6 +39,17 @@ english(
             "{kept} × the new schedule's lambda."
         ),
         "resume.jump": "resumed from checkpoint-{step}: steps up to {next} are the first run's, the new settings act from step {from_step}.",
+        "resume.no_global_step": "{name} has no global_step of a checkpoint (got {value})",
+        "resume.not_the_same": (
+            "{scheduler} was saved at scheduler step {last_epoch}, but {state} at global_step {global_step}: "
+            "not the same checkpoint"
+        ),
+        "resume.unsafe": "{name} needs more than torch.load(weights_only=True) to read; refused ({problem})",
+        "resume.not_torch": "{name} is not a scheduler state saved by torch ({problem})",
+        "resume.not_lambda": (
+            "{name} is not a step-driven scheduler's state (base_lrs, _last_lr, last_epoch): "
+            "resuming is computed for the types that follow the step count"
+        ),
         "resume.nothing_left": "max_steps={max_steps} is not past the checkpoint's global_step={global_step}: nothing to resume",
     }
 )
@@ -87,15 +98,12 @@ def checkpoint_from(
     log = read_log(trainer_state, state_name)
     k = log.facts.get("global_step")
     if not isinstance(k, (int, float)) or k != int(k) or k < 1:
-        raise InputError(f"{state_name} has no global_step of a checkpoint (got {k!r})", state_name)
+        raise InputError(Note("resume.no_global_step", {"name": state_name, "value": repr(k)}), state_name)
     k = int(k)
     base_lr, last_lr, last_epoch = _scheduler_state(scheduler_pt, scheduler_name)
     if last_epoch != k:
-        raise InputError(
-            f"{scheduler_name} was saved at scheduler step {last_epoch}, but {state_name} at global_step {k}: "
-            "not the same checkpoint",
-            scheduler_name,
-        )
+        values = {"scheduler": scheduler_name, "last_epoch": last_epoch, "state": state_name, "global_step": k}
+        raise InputError(Note("resume.not_the_same", values), scheduler_name)
     metric = learning_rate_metric(log.metrics)
     steps, lrs = [], []
     if metric is not None:
@@ -115,21 +123,14 @@ def _scheduler_state(data: bytes, name: str) -> tuple[float, float, int]:
         # weights_only refuses a file that needs arbitrary classes with pickle's UnpicklingError
         if type(e).__name__ == "UnpicklingError":
             first = (str(e).strip().splitlines() or [""])[0][:200]
-            raise InputError(
-                f"{name} needs more than torch.load(weights_only=True) to read; refused ({first})", name
-            ) from None
-        raise InputError(
-            f"{name} is not a scheduler state saved by torch ({type(e).__name__}: {str(e)[:200]})", name
-        ) from None
+            raise InputError(Note("resume.unsafe", {"name": name, "problem": first}), name) from None
+        problem = f"{type(e).__name__}: {str(e)[:200]}"
+        raise InputError(Note("resume.not_torch", {"name": name, "problem": problem}), name) from None
     base, last, epoch = (
         state.get(k) if isinstance(state, dict) else None for k in ("base_lrs", "_last_lr", "last_epoch")
     )
     if not (_numbers(base) and _numbers(last) and isinstance(epoch, int) and not isinstance(epoch, bool)):
-        raise InputError(
-            f"{name} is not a step-driven scheduler's state (base_lrs, _last_lr, last_epoch): "
-            "resuming is computed for the types that follow the step count",
-            name,
-        )
+        raise InputError(Note("resume.not_lambda", {"name": name}), name)
     return float(base[0]), float(last[0]), epoch
 
 
