@@ -59,7 +59,7 @@ def main() -> None:
         training_args = TrainingArguments(
             output_dir=out,
             max_steps=args.max_steps,
-            warmup_steps=0.1,  # the first visit's warmup (warmup_viz.share.FIRST_VISIT)
+            warmup_steps=0.1,  # the first visit's warmup (warmup_viz.ui.page_link.FIRST_VISIT)
             per_device_train_batch_size=16,
             logging_steps=10,
             eval_strategy="steps",

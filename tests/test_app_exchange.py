@@ -1,7 +1,13 @@
 """Export and import on the page, through AppTest."""
 
+import json
+
+import pytest
+
 from warmup_viz import snippets
 from warmup_viz.config import ScheduleConfig
+from warmup_viz.ds_schedule import MAX_CONFIG_BYTES, read_ds_config
+from warmup_viz.errors import InputError
 
 from .test_app import app, open_tab, shown
 
@@ -89,3 +95,25 @@ def test_the_section_and_its_open_tab_stay_open_across_a_language_switch():
     assert snippets.snippet(config, "get_scheduler") in [c.value for c in at.code]  # still the code tab
     at.session_state["exchange_open"] = False  # closed, as a click does
     assert not at.run().code
+
+
+DS_CONFIG = {"scheduler": {"type": "WarmupLR", "params": {"warmup_num_steps": "auto", "warmup_max_lr": "auto"}}}
+
+
+def test_an_imported_deepspeed_config_is_kept_for_schedule_a():
+    at = open_tab(app(), "import")
+    at.file_uploader(key="import_file").upload("ds_config.json", json.dumps(DS_CONFIG).encode()).run()
+    assert not at.exception and not at.error
+    assert any("DeepSpeed config read from ds_config.json" in s for s in shown(at.success))
+    assert at.session_state["deepspeed"] == DS_CONFIG
+
+
+def test_a_deepspeed_config_past_the_readers_size_cap_is_refused_with_its_error():
+    data = json.dumps({**DS_CONFIG, "comment": "x" * MAX_CONFIG_BYTES}).encode()
+    with pytest.raises(InputError) as refused:
+        read_ds_config(data, "ds_config.json")
+    at = open_tab(app(max_steps="500"), "import")
+    at.file_uploader(key="import_file").upload("ds_config.json", data).run()
+    assert not at.exception
+    assert str(refused.value) in shown(at.error)
+    assert "deepspeed" not in at.session_state and at.text_input(key="max_steps").value == "500"

@@ -10,6 +10,7 @@ import pytest
 
 from warmup_viz import registry, share
 from warmup_viz.config import ScheduleConfig
+from warmup_viz.ui import page_link
 
 from .browser import chart_data, chromium, streamlit_server
 
@@ -41,16 +42,18 @@ def random_link(rng: random.Random) -> str:
                 max_steps=rng.choice([100, 1000, 20_000]),
             )
         )
-    view = share.View(
-        layout=rng.choice(["stacked", "overlay"]),
-        smoothing=rng.choice([0.0, 0.6, 0.9]),
-        x_axis=rng.choice(["step", "epoch"]),
-        lang=rng.choice(["en", "zh"]),
-        playhead=rng.random() < 0.5,
-        diff=rng.choice(["off", "difference", "ratio"]) if len(configs) > 1 else "off",
-        example=rng.random() < 0.7,
+    # drawn in the order the seeds have always drawn them, so that each seed keeps its link
+    layout, smoothing, x_axis = (
+        rng.choice(["stacked", "overlay"]),
+        rng.choice([0.0, 0.6, 0.9]),
+        rng.choice(["step", "epoch"]),
     )
-    params = share.encode_link(share.Link(tuple(configs), view))
+    lang, playhead = rng.choice(["en", "zh"]), rng.random() < 0.5
+    diff = rng.choice(["off", "difference", "ratio"]) if len(configs) > 1 else "off"
+    example = rng.random() < 0.7
+    view = share.View(layout=layout, smoothing=smoothing, x_axis=x_axis, diff=diff)
+    own = page_link.Page(lang=lang, playhead=playhead, example=example)
+    params = page_link.encode(share.Link(tuple(configs), view), own)
     page = rng.choice(["", "", "gallery", "learn"])
     query = "&".join(f"{k}={v}" for k, v in params.items())
     return f"/{page}?{query}"

@@ -127,27 +127,24 @@ def views(draw):
         x_axis=draw(st.sampled_from(["step", "epoch"])),
         log_y=tuple(draw(st.lists(st.sampled_from(["learning_rate", "loss", "grad_norm"]), max_size=3, unique=True))),
         ignore_outliers=draw(st.booleans()),
-        example=draw(st.booleans()),
         diff=draw(st.sampled_from(["off", "difference", "ratio"])),
-        lang=draw(st.sampled_from(["en", "zh"])),
-        present=draw(st.booleans()),
-        playhead=draw(st.booleans()),
+        logging_convention=draw(st.sampled_from(["since_4.51", "before_4.51"])),
     )
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(configs(), min_size=1, max_size=6), views())
-def test_a_whole_page_round_trips_exactly(schedules, view):
+def test_a_whole_link_round_trips_exactly(schedules, view):
     link = share.Link(tuple(schedules), view)
     params = share.encode_link(link)
     assert all(isinstance(k, str) and isinstance(v, str) for k, v in params.items())
     assert share.decode_link(params) == (link, [])
 
 
-def test_page_links_stay_readable():
+def test_links_stay_readable():
     link = share.Link(
         (ScheduleConfig(max_steps=20000), ScheduleConfig(lr_scheduler_type="cosine", max_steps=20000)),
-        View(metrics=("loss", "eval_loss"), log_y=("loss",), diff="ratio", example=False),
+        View(metrics=("loss", "eval_loss"), log_y=("loss",), diff="ratio"),
     )
     assert share.encode_link(link) == {
         "max_steps": "20000",
@@ -158,10 +155,10 @@ def test_page_links_stay_readable():
         "diff": "ratio",
     }
     assert share.encode_link(share.Link()) == {}
-    assert share.encode_link(share.Link((DEFAULTS, DEFAULTS), View(example=False))) == {"b.lr_scheduler_type": "linear"}
+    assert share.encode_link(share.Link((DEFAULTS, DEFAULTS))) == {"b.lr_scheduler_type": "linear"}
 
 
-def test_bad_page_links_warn_by_name_and_keep_the_rest():
+def test_bad_links_warn_by_name_and_keep_the_rest():
     link, warnings = share.decode_link(
         {
             "max_steps": "500",
@@ -169,41 +166,56 @@ def test_bad_page_links_warn_by_name_and_keep_the_rest():
             "c.lr_scheduler_type": "cosine",
             "smoothing": "2",
             "layout": "<script>",
-            "example": "maybe",
+            "ignore_outliers": "maybe",
             "q": "1",
             **{f"junk{i}": "x" for i in range(20)},
         }
     )
     assert [c.max_steps for c in link.configs] == [500, 1000, 1000]
-    assert link.configs[2].lr_scheduler_type == "cosine" and link.view == View(example=False)  # (own settings)
+    assert link.configs[2].lr_scheduler_type == "cosine" and link.view == View()
     text = " ".join(map(str, warnings))
-    for name in ("b.learning_rate", "smoothing", "layout", "example", "'q'", "and 16 more"):
+    for name in ("b.learning_rate", "smoothing", "layout", "ignore_outliers", "'q'", "and 16 more"):
         assert name in text
     assert len(warnings) == 5
 
 
 def test_links_read_booleans_by_the_same_rule_as_settings():
     for text, value in (("yes", True), ("On", True), ("1", True), ("no", False), ("off", False), ("false", False)):
-        params = {"present": text, "dataloader_drop_last": text, "max_steps": "-1", "dataset_size": "100"}
+        params = {"ignore_outliers": text, "dataloader_drop_last": text, "max_steps": "-1", "dataset_size": "100"}
         link, warnings = share.decode_link(params)
-        assert warnings == [] and link.view.present is value and link.configs[0].dataloader_drop_last is value
-    _, warnings = share.decode_link({"present": "maybe"})
-    assert list(map(str, warnings)) == ["present: present='maybe' must be true or false; using the default"]
+        assert warnings == [] and link.view.ignore_outliers is value and link.configs[0].dataloader_drop_last is value
+    _, warnings = share.decode_link({"ignore_outliers": "maybe"})
+    assert list(map(str, warnings)) == [
+        "ignore_outliers: ignore_outliers='maybe' must be true or false; using the default"
+    ]
 
 
-def test_the_example_run_comes_with_the_first_visit_only_unless_a_link_asks_for_it():
-    """The example run is for a first visit (a bare address, or one with no settings of its own);
-    a link of one's own settings shows them alone, and says `example=true` to bring it along."""
-    for params in ({}, share.FIRST_VISIT, {"lang": "zh"}, {"warmup_steps": "0.1", "present": "true"}):
-        assert share.decode_link(params)[0].view.example is True, params
-    for params in ({"max_steps": "2000"}, {"b.lr_scheduler_type": "cosine"}, {"lr_scheduler_type": "cosine"}):
-        assert share.decode_link(params)[0].view.example is False, params
-    assert share.decode_link({"max_steps": "2000", "example": "true"})[0].view.example is True
-    assert share.decode_link({"max_steps": "2000", "example": "maybe"})[0].view.example is False  # the default
-    assert share.decode_link({"example": "false"})[0].view.example is False
-    own = (ScheduleConfig(max_steps=2000),)
-    assert share.encode_link(share.Link(own, View(example=True))) == {"max_steps": "2000", "example": "true"}
-    assert share.encode_link(share.Link(own, View(example=False))) == {"max_steps": "2000"}
-    first = share.decode_link(share.FIRST_VISIT)[0].configs
-    assert share.encode_link(share.Link(first, View(example=False))) == {"warmup_steps": "0.1", "example": "false"}
-    assert share.encode_link(share.Link(first, View(example=True))) == {"warmup_steps": "0.1"}
+def test_the_library_knows_no_page_parameters():
+    """A page's own parameters (its language, say) are the page's: the library calls them unknown
+    unless the page names them."""
+    _, warnings = share.decode_link({"lang": "zh", "present": "true", "gallery.max_steps": "5"})
+    assert list(map(str, warnings)) == ["ignored unknown parameters: 'lang', 'present', 'gallery.max_steps'"]
+
+
+def test_a_page_gets_its_own_parameters_parsed_in_the_links_order_and_warned_about_as_the_view_is():
+    page = share.PageParams({"level": int, "mode": lambda text: share.one_of("mode", text, ("a", "b"))}, ("other.",))
+    params = {
+        "other.x": " kept as given ",
+        "mode": "c",
+        "smoothing": "2",
+        "level": " 3 ",
+        "layout": "overlay",
+        "other.y": "1",
+        "zz": "1",
+        "level2": "1",
+    }
+    link, own, warnings = share.decode_page_link(params, page)
+    assert link == share.Link(view=View(layout="overlay"))
+    assert list(own.items()) == [("other.x", " kept as given "), ("level", 3), ("other.y", "1")]
+    assert list(map(str, warnings)) == [
+        "ignored unknown parameters: 'zz', 'level2'",
+        "mode: mode='c' must be one of: a, b; using the default",
+        "smoothing: smoothing=2.0 must be a number from 0 to 0.99; using the default",
+    ]
+    link, own, warnings = share.decode_page_link({"level": "x" * (share.MAX_PARAM_CHARS + 1)}, page)
+    assert own == {} and list(map(str, warnings)) == ["level is too long or not text; using the default"]

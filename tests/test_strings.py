@@ -97,6 +97,18 @@ def test_every_library_message_has_a_translation():
         assert fields(ZH[key]) == fields(text), key
 
 
+def test_the_catalogue_has_every_library_message_whatever_was_imported_first():
+    """In a fresh interpreter that imports the catalogue and nothing else first, every key any
+    library module registers (all of them imported afterwards) is in both languages."""
+    from .test_words import registered
+
+    found = registered("from warmup_viz.ui import strings\nreport = {'en': strings.EN, 'zh': strings.ZH}")
+    english, en, zh = found["all"], found["report"]["en"], found["report"]["zh"]
+    assert english and set(english) - set(en) == set() and set(english) - set(zh) == set()
+    for key, text in english.items():
+        assert en[key] == text and fields(zh[key]) == fields(text), key
+
+
 def test_every_scheduler_type_and_kwarg_has_both_languages():
     """Our own words for every type and kwarg of the installed transformers (its record's keys);
     the failure names what is missing."""

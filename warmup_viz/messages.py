@@ -2,8 +2,9 @@
 CLI in English. Pure: no imports from warmup_viz.
 
 Each module registers its English templates here (`english({...})`) under keys of its own
-namespace (`note.`, `verdict.`, `cause.`, `replay.`, `config.`, ...); the page's catalogue holds
-the same keys in every language, and a test checks that it has every registered one.
+namespace (`note.`, `verdict.`, `cause.`, `replay.`, `config.`, ...) when it is imported;
+`words.english()` imports every such module, so the page's catalogue, which holds the same keys
+in every language, is built from all of them (a test checks it in a fresh interpreter).
 
 Numbers in prose read as people write them (`human`): 4 significant digits for a float, thousands
 separators for a count. Exact values stay in the fields of the objects that carry a note (and in

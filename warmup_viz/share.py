@@ -1,24 +1,27 @@
 """Config <-> URL query parameters, under TrainingArguments' names, defaults left out.
 
 `decode(encode(c)) == (c, [])` for every valid config `c`, and `decode_link(encode_link(l)) ==
-(l, [])` for a whole page (up to six schedules and the view). The first schedule's settings are
-unprefixed (`?lr_scheduler_type=cosine&max_steps=20000`); compared ones carry a letter
-(`b.lr_scheduler_type=linear`). Decoding never raises: an invalid value is reported in a warning
-naming the parameter, and that setting falls back to its default.
+(l, [])` for a whole link (up to six schedules and the chart's view). The first schedule's
+settings are unprefixed (`?lr_scheduler_type=cosine&max_steps=20000`); compared ones carry a
+letter (`b.lr_scheduler_type=linear`). Decoding never raises: an invalid value is reported in a
+warning naming the parameter, and that setting falls back to its default.
+
+A page that keeps settings of its own in the same links names them in a `PageParams`;
+`decode_page_link` then hands their values back (read by the page's parsers, warned about as the
+view's options are) instead of calling them unknown. The page writes them itself.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 
 from . import logview, parse
 from .config import DEFAULTS, EPOCH_FIELDS, FIELD_NAMES, ConfigError, ScheduleConfig, from_mapping, parse_field
 from .messages import Note, english
 from .run import Convention
 
-LANGUAGES = ("en", "zh")
 english(
     {
         "link.bad": "{param}: {problem}; using the default",
@@ -33,10 +36,7 @@ english(
     }
 )
 MAX_PARAM_CHARS = 10_000
-# what a bare address opens on: the rule-of-thumb warmup (scripts/make_example.py trains with it)
-FIRST_VISIT = {"warmup_steps": "0.1"}
 RESUME = "resume_from_checkpoint"
-PAGE_PREFIXES = ("gallery.", "learn.")
 PREFIXES = ("", "b.", "c.", "d.", "e.", "f.")
 MAX_SCHEDULES = len(PREFIXES)
 _LISTS = ("metrics", "log_y")
@@ -44,7 +44,7 @@ _SHOWN_UNKNOWN = 5
 
 
 class ViewError(ValueError):
-    """An invalid view option; `note` says why."""
+    """An invalid view option (or page parameter); `note` says why."""
 
     def __init__(self, note: Note):
         super().__init__(str(note))
@@ -57,9 +57,8 @@ class View:
 
     `metrics=None` means the default (the log's training loss). `log_y` names the panels with a
     log axis (`learning_rate` or metric names). `diff` adds a panel of each compared schedule
-    against the first: `difference` (B − A) or `ratio` (B / A). `example` shows the example run;
-    `lang` is the page's language, `present` its presentation mode, `playhead` the step slider
-    (`playhead_step`: the step it opens at, `playhead=500` in a link).
+    against the first: `difference` (B − A) or `ratio` (B / A). `logging_convention` says which
+    update's LR a log holds at each step (`run.Convention`).
     """
 
     metrics: tuple[str, ...] | None = None
@@ -68,33 +67,14 @@ class View:
     x_axis: str = "step"
     log_y: tuple[str, ...] = ()
     ignore_outliers: bool = False
-    example: bool = True
     diff: str = "off"
-    lang: str = "en"
-    present: bool = False
-    playhead: bool = False
-    playhead_step: int | None = None
     logging_convention: str = Convention.SINCE_4_51.value
 
     def __post_init__(self) -> None:
-        for name, value, allowed in (("layout", self.layout, logview.LAYOUTS), ("x_axis", self.x_axis, logview.X_AXES)):
-            if value not in allowed:
-                raise ViewError(
-                    Note("link.one_of", {"name": name, "value": repr(value), "allowed": ", ".join(allowed)})
-                )
-        if self.lang not in LANGUAGES:
-            values = {"name": "lang", "value": repr(self.lang), "allowed": ", ".join(LANGUAGES)}
-            raise ViewError(Note("link.one_of", values))
-        if self.logging_convention not in tuple(Convention):
-            values = {
-                "name": "logging_convention",
-                "value": repr(self.logging_convention),
-                "allowed": ", ".join(Convention),
-            }
-            raise ViewError(Note("link.one_of", values))
-        if self.diff not in logview.DIFFS:
-            values = {"name": "diff", "value": repr(self.diff), "allowed": ", ".join(logview.DIFFS)}
-            raise ViewError(Note("link.one_of", values))
+        one_of("layout", self.layout, logview.LAYOUTS)
+        one_of("x_axis", self.x_axis, logview.X_AXES)
+        one_of("logging_convention", self.logging_convention, tuple(c.value for c in Convention))
+        one_of("diff", self.diff, logview.DIFFS)
         smoothing = self.smoothing
         if (
             isinstance(smoothing, bool)
@@ -105,21 +85,29 @@ class View:
 
 
 VIEW_KEYS = tuple(f.name for f in fields(View))
-LINK_VIEW_KEYS = tuple(k for k in VIEW_KEYS if k != "playhead_step")  # it travels as playhead=N
 
 
 @dataclass(frozen=True)
 class Link:
-    """Everything a link carries: the schedules (the first is the one logs are checked against)
-    and the view."""
+    """Everything a link carries for the library: the schedules (the first is the one logs are
+    checked against) and the chart's view."""
 
     configs: tuple[ScheduleConfig, ...] = (DEFAULTS,)
     view: View = field(default_factory=View)
     # per compared schedule: the step of A's checkpoint it resumes from (`b.resume_from_checkpoint=
     # checkpoint-500`, TrainingArguments' name; Trainer saves checkpoint-<step>), or None
     resumes: tuple[int | None, ...] = ()
-    # the other pages' own settings (`gallery.max_steps`, `learn.warmup`), as text
-    pages: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PageParams:
+    """The parameters a page keeps in its links beside the schedules and the view: `keys`, each
+    read from its (stripped) text by its parser, which raises `ValueError` for a bad value (a
+    `ViewError` says why in a note); and `prefixes`, under which parameters are kept as given, as
+    text (another page's own settings)."""
+
+    keys: Mapping[str, Callable[[str], object]] = field(default_factory=dict)
+    prefixes: tuple[str, ...] = ()
 
 
 def to_text(name: str, value: object) -> str:
@@ -185,7 +173,7 @@ def decode(params: Mapping[str, object], prefix: str = "") -> tuple[ScheduleConf
 
 
 def encode_link(link: Link) -> dict[str, str]:
-    """The query parameters of a whole page: each schedule (compared ones always name their
+    """The query parameters of a link: each schedule (compared ones always name their
     `lr_scheduler_type`, so a schedule of all defaults still shows), then the view's non-defaults."""
     out: dict[str, str] = {}
     resumes = dict(enumerate(link.resumes))
@@ -196,21 +184,27 @@ def encode_link(link: Link) -> dict[str, str]:
         if prefix and resumes.get(i) is not None:
             params[RESUME] = f"checkpoint-{resumes[i]}"
         out.update({prefix + key: value for key, value in params.items()})
-    default = replace(View(), example=example_by_default(link.configs))
-    out.update(link.pages)
-    for name in LINK_VIEW_KEYS:
+    default = View()
+    for name in VIEW_KEYS:
         value = getattr(link.view, name)
-        if name == "playhead" and link.view.playhead and link.view.playhead_step:
-            out[name] = str(link.view.playhead_step)  # on, at that step
-        elif value != getattr(default, name):
+        if value != getattr(default, name):
             out[name] = ",".join(value) if name in _LISTS else to_text(name, value)
     return out
 
 
 def decode_link(params: Mapping[str, object]) -> tuple[Link, list[Note]]:
-    """The page a link describes, and a warning for each parameter that could not be used."""
+    """The link `params` describe, and a warning for each parameter that could not be used."""
+    link, _, warnings = decode_page_link(params, PageParams())
+    return link, warnings
+
+
+def decode_page_link(params: Mapping[str, object], page: PageParams) -> tuple[Link, dict[str, object], list[Note]]:
+    """The link `params` describe; the page's own parameters (those of `page.keys` as their parsers
+    read them, those under `page.prefixes` as text), in the link's order; and a warning for each
+    parameter that could not be used. The page's parameters are warned about as the view's
+    options are, in the link's order among them."""
     groups: dict[str, dict[str, object]] = {prefix: {} for prefix in PREFIXES}
-    view_params, unknown, pages = {}, [], {}
+    view_params, unknown, others = {}, [], {}
     resume_params = {}
     for key, raw in params.items():
         prefix = key[:2] if key[:2] in PREFIXES[1:] else ""
@@ -218,10 +212,10 @@ def decode_link(params: Mapping[str, object]) -> tuple[Link, list[Note]]:
             resume_params[prefix] = raw
         elif prefix or key in FIELD_NAMES or key == "warmup_ratio":
             groups[prefix][key[len(prefix) :]] = raw
-        elif key in LINK_VIEW_KEYS:
+        elif key in VIEW_KEYS or key in page.keys:
             view_params[key] = raw
-        elif key.startswith(PAGE_PREFIXES) and (text := _text(raw)) is not None:
-            pages[key] = text  # the gallery's and the lesson's own settings: those pages read them
+        elif key.startswith(page.prefixes) and (text := _text(raw)) is not None:
+            others[key] = text
         else:
             unknown.append(key)
     warnings = [_unknown(unknown)] if unknown else []
@@ -235,19 +229,10 @@ def decode_link(params: Mapping[str, object]) -> tuple[Link, list[Note]]:
         step, more = _resume_step(prefix, resume_params.get(prefix))
         resumes.append(step)
         warnings += more
-    view, more = _decode_view(view_params)
-    if "example" not in view_params or "example" in {w.values.get("param") for w in more}:
-        view = replace(view, example=example_by_default(configs))
+    view, own, more = _decode_view(view_params, page.keys)
+    own.update(others)
     resumed = tuple(resumes) if any(r is not None for r in resumes) else ()
-    return Link(tuple(configs), view, resumed, pages), warnings + more
-
-
-def example_by_default(configs) -> bool:
-    """Whether a link that does not say `example=` shows the example run: only when its schedules
-    are the first visit's (or none given), the view the example was made for. A link of one's own
-    settings shows those alone; `example=true` brings the example run along."""
-    first, _ = decode(FIRST_VISIT)
-    return tuple(configs) in ((DEFAULTS,), (first,))
+    return Link(tuple(configs), view, resumed), {k: own[k] for k in params if k in own}, warnings + more
 
 
 def _resume_step(prefix: str, raw: object) -> tuple[int | None, list[Note]]:
@@ -264,36 +249,51 @@ def _resume_step(prefix: str, raw: object) -> tuple[int | None, list[Note]]:
     return None, [Note("link.bad_resume", {"param": prefix + RESUME, "value": _shown(_text(raw) or "")})]
 
 
-def _decode_view(params: Mapping[str, object]) -> tuple[View, list[Note]]:
+def _decode_view(
+    params: Mapping[str, object], page_keys: Mapping[str, Callable[[str], object]]
+) -> tuple[View, dict[str, object], list[Note]]:
+    """The view, the page's values, and a warning for each parameter not used (in `params`' order)."""
     values: dict[str, object] = {}
+    own: dict[str, object] = {}
     warnings = []
     for key, raw in params.items():
         text = _text(raw)
+        if text is None:
+            warnings.append(Note("link.not_text", {"param": key}))
+            continue
         try:
-            if text is None:
-                warnings.append(Note("link.not_text", {"param": key}))
-                continue
-            values[key] = _view_value(key, text.strip())
-            View(**{key: values[key]})
+            if key in VIEW_KEYS:
+                value = _view_value(key, text.strip())
+                View(**{key: value})
+                values[key] = value
+            else:
+                own[key] = page_keys[key](text.strip())
         except ValueError as e:
-            values.pop(key, None)
             warnings.append(_bad(key, e))
-    if isinstance(values.get("playhead"), int) and not isinstance(values.get("playhead"), bool):
-        step = values.pop("playhead")
-        values.update(playhead=step >= 1, playhead_step=step if step >= 1 else None)
-    return View(**values), warnings
+    return View(**values), own, warnings
 
 
 def _view_value(key: str, text: str) -> object:
     if key in _LISTS:
         return tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
-    if key == "playhead" and text.strip().isdigit():
-        return int(text)  # playhead=500: on, at step 500
-    if key in ("ignore_outliers", "example", "present", "playhead"):
-        return _parsed(key, text, parse.boolean)
+    if key == "ignore_outliers":
+        return boolean(key, text)
     if key == "smoothing":
         return _parsed(key, text, parse.number)
     return text
+
+
+def boolean(key: str, text: str) -> bool:
+    """A link's true or false, read as settings read it (`true`, `yes`, `on`, `1`, ...); a
+    `ViewError` naming `key` otherwise."""
+    return _parsed(key, text, parse.boolean)
+
+
+def one_of(name: str, value: object, allowed: tuple[str, ...]) -> str:
+    """`value` when it is one of `allowed`; a `ViewError` naming `name` and the choices otherwise."""
+    if value not in allowed:
+        raise ViewError(Note("link.one_of", {"name": name, "value": repr(value), "allowed": ", ".join(allowed)}))
+    return value
 
 
 def _parsed(key: str, text: str, parser):

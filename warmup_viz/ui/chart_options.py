@@ -9,7 +9,7 @@ from warmup_viz.logs import Log, learning_rate_metric, training_loss
 from warmup_viz.run import Convention
 
 from . import widgets
-from .strings import language, t
+from .strings import t
 
 _PERSIST = "session"  # keep a choice while its widget is not drawn
 
@@ -30,7 +30,6 @@ def options(logs: list, *, compared: bool = False) -> share.View:
         t("view.outliers"), key="ignore_outliers", persist_state=_PERSIST, help=t("view.outliers_help")
     )
     convention = _choice(cols[2], "logging_convention", tuple(c.value for c in Convention), "view.convention_")
-    state = st.session_state
     return share.View(
         metrics=None if chosen == defaults else tuple(chosen),
         layout=layout,
@@ -38,12 +37,7 @@ def options(logs: list, *, compared: bool = False) -> share.View:
         x_axis=x_axis,
         log_y=tuple(log_y or ()),
         ignore_outliers=outliers,
-        example=state.get("example", True),
-        diff=state.get("diff", "off") if compared else "off",
-        lang=language(),
-        present=bool(state.get("present", False)),
-        playhead=bool(state.get("playhead", False)),
-        playhead_step=state.get("playhead_step") if state.get("playhead") else None,
+        diff=st.session_state.get("diff", "off") if compared else "off",
         logging_convention=convention,
     )
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 
 from warmup_viz import compare, ds_schedule, export, schedule, snippets
 from warmup_viz.config import EXPORT_STEPS_LIMIT, ScheduleConfig
+from warmup_viz.errors import InputError
 from warmup_viz.importer import NOT_A_SETTING, SettingsError, read_settings
 
 from . import form, keys, widgets
@@ -175,12 +174,16 @@ def _apply(data: str | bytes, name: str) -> None:
 
 def _deepspeed(data: str | bytes, name: str) -> bool:
     """A ds_config (TrainingArguments' `deepspeed`) is kept for schedule A, whose chart then shows
-    the schedule that runs under it; True when `data` is one."""
+    the schedule that runs under it; True when `data` is one, or too large to be read as one (the
+    reader's error is then the report)."""
     raw = data.encode() if isinstance(data, str) else data
     try:
-        value = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return False
+        value = ds_schedule.read_ds_config(raw, name)
+    except InputError as e:
+        if len(raw) <= ds_schedule.MAX_CONFIG_BYTES:
+            return False  # not a JSON object: settings, perhaps (their reader says what is wrong)
+        st.session_state[keys.IMPORT_REPORT] = ("error", say(e))  # too large for the settings reader too
+        return True
     if not ds_schedule.looks_like_ds_config(value):
         return False
     scheduler = value.get("scheduler", {}).get("type") if isinstance(value.get("scheduler"), dict) else None

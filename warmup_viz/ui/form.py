@@ -7,7 +7,7 @@ screen with its message instead of being lost). Keys are TrainingArguments' name
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
@@ -17,14 +17,15 @@ from warmup_viz.parse import count as parse_count
 from warmup_viz.registry import REQUIRED
 from warmup_viz.share import View
 
-from . import keys, widgets
-from .strings import kwarg_line, say, scheduler_line, t
+from . import keys, page_link, widgets
+from .strings import kwarg_line, language, say, scheduler_line, t
 from .text import plain
 
 _PERSIST = "session"
 CHECKPOINT_EXAMPLE = "checkpoint-500"  # the name Trainer gives a checkpoint: the same in every language
 LETTERS = "ABCDEF"
 _STEPS_FROM = "steps_from"
+_PLAYHEAD_STEP = "playhead_step"  # the step a link opened the playhead at
 
 
 @dataclass
@@ -48,14 +49,16 @@ def _default_text(spec: registry.KwargSpec, suggested: Mapping[str, object]) -> 
     return spec.default if spec.choices else share.to_text(spec.name, spec.default)
 
 
-def load_from_url() -> list[str]:
-    """Once per session: put the link's schedules and view into the widgets. Returns the link's warnings."""
+def load_from_url(other_pages: tuple[str, ...]) -> list[str]:
+    """Once per session: put the link's schedules, view and page settings into the widgets, and
+    keep the settings it carries for `other_pages` (their link prefixes: `gallery.`). Returns the
+    link's warnings."""
     state = st.session_state
     if keys.LOADED_FROM_URL in state:
-        return state[keys.URL_WARNINGS]
+        return url_warnings()
     # a bare address opens on a schedule with a warmup (the tool is about warmup); a parameter a
     # link leaves out still means TrainingArguments' default, so shared links keep their meaning
-    link, warnings = share.decode_link(st.query_params.to_dict() or share.FIRST_VISIT)
+    link, page, warnings = page_link.decode(st.query_params.to_dict() or page_link.FIRST_VISIT, other_pages)
     state[keys.SLOTS] = [keys.slot_prefix(i) for i in range(len(link.configs))]
     state[keys.NEXT_SLOT] = len(link.configs)
     for prefix, config in zip(state[keys.SLOTS], link.configs, strict=True):
@@ -64,13 +67,19 @@ def load_from_url() -> list[str]:
         if prefix and step is not None:
             state[prefix + share.RESUME] = f"checkpoint-{step}"
     put_view(link.view)
+    put_page(page)
     if "example" in st.query_params:  # asked for by the link: kept as it is, not retired
         state[keys.EXAMPLE_CHOSEN] = True
-    state[keys.PAGE_PARAMS] = dict(link.pages)
-    state[keys.LINK_PARAMS] = share.encode_link(share.Link(link.configs, link.view, link.resumes))
+    state[keys.PAGE_PARAMS] = dict(page.others)
+    state[keys.LINK_PARAMS] = page_link.encode(link, replace(page, others={}))
     state[keys.LOADED_FROM_URL] = True
     state[keys.URL_WARNINGS] = warnings
     return warnings
+
+
+def url_warnings() -> list:
+    """What the link this session opened with got wrong (`load_from_url` has run)."""
+    return st.session_state.get(keys.URL_WARNINGS, [])
 
 
 def put_config(config: ScheduleConfig, prefix: str = "") -> None:
@@ -107,6 +116,29 @@ def put_view(view: View) -> None:
             state.pop(name, None)  # the default: the logs' training loss
         else:
             state[name] = list(value) if name in ("metrics", "log_y") else value
+
+
+def put_page(page: page_link.Page) -> None:
+    """Show the page's part of a link in its switches and the language picker."""
+    state = st.session_state
+    state[keys.EXAMPLE] = page.example
+    state[keys.LANG] = page.lang
+    state[keys.PRESENT] = page.present
+    state[keys.PLAYHEAD] = page.playhead
+    state[_PLAYHEAD_STEP] = page.playhead_step
+
+
+def page_state() -> page_link.Page:
+    """The page's part of its link, as its switches and the language picker have it now."""
+    state = st.session_state
+    playing = bool(state.get(keys.PLAYHEAD, False))
+    return page_link.Page(
+        example=state.get(keys.EXAMPLE, True),
+        lang=language(),
+        present=bool(state.get(keys.PRESENT, False)),
+        playhead=playing,
+        playhead_step=state.get(_PLAYHEAD_STEP) if playing else None,
+    )
 
 
 def slots() -> list[str]:

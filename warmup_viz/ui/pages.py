@@ -11,6 +11,9 @@ from .strings import DEFAULT_LANGUAGE, LANGUAGES, language, t
 from .view import render_schedule_page
 
 PAGES = pathlib.Path(__file__).resolve().parents[2] / "pages"
+# the gallery and the lesson keep their own settings in a link under their names (`gallery.max_steps`,
+# `learn.warmup`): the schedule page's link decoding keeps them for them
+LINK_PREFIXES = ("gallery.", "learn.")
 _ROUTED = "_routed_this_run"
 _GO_TO = "_go_to_page"
 _NAVIGATED = "_navigated"
@@ -18,7 +21,7 @@ _NAVIGATED = "_navigated"
 
 def run() -> None:
     """Route to the page the address names; every page gets the sidebar's language picker."""
-    form.load_from_url()  # once per session, whichever page the link opens
+    form.load_from_url(LINK_PREFIXES)  # once per session, whichever page the link opens
     if st.session_state.get(keys.PRESENT):  # presentation mode: the slide, not the controls
         st.set_page_config(initial_sidebar_state="collapsed")
     _language_picker()
@@ -50,7 +53,7 @@ def setup(page: str) -> None:
         state[_GO_TO] = page
         st.switch_page("app.py", query_params=st.query_params.to_dict())
     # run on its own after app.py has routed this session before (as Streamlit's AppTest does)
-    form.load_from_url()
+    form.load_from_url(LINK_PREFIXES)
     _language_picker()
 
 

@@ -10,22 +10,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from warmup_viz import (  # noqa: F401 (their messages)
-    check,
-    compare,
-    ds_schedule,
-    figures,
-    files,
-    importer,
-    infer,
-    logs,
-    resume,
-    run,
-    scheduler_types,
-    simulate,
-)
+from warmup_viz import figures, scheduler_types, words
 from warmup_viz.curve import BREAKPOINTS
-from warmup_viz.messages import ENGLISH, Note, human
+from warmup_viz.messages import Note, human
 
 from .text import plain
 
@@ -33,8 +20,9 @@ LANGUAGES = {"en": "English", "zh": "中文"}
 DEFAULT_LANGUAGE = "en"
 
 EN: dict[str, str] = {
-    # what the library says (summary notes, verdicts, setting errors, ...): its own English
-    **ENGLISH,
+    # what the library says (summary notes, verdicts, setting errors, link warnings, ...): its own
+    # English, from every module that says anything, whatever was imported first
+    **words.english(),
     # metric-driven replay
     "sim.metric": "Schedule {letter} is stepped with",
     "sim.metric_help": (

@@ -14,7 +14,7 @@ from warmup_viz.config import ConfigError, ScheduleConfig
 from warmup_viz.curve import DisplayCurve
 from warmup_viz.run import Planned, Run, curve, with_convention
 
-from . import chart_options, exchange, form, keys, metric_panel, uploads, verdicts, widgets
+from . import chart_options, exchange, form, keys, metric_panel, page_link, uploads, verdicts, widgets
 from .strings import figure_labels, say, schedule_name, t
 from .text import plain
 
@@ -36,7 +36,7 @@ class Drawn:
 
 def render_schedule_page() -> None:
     """The whole schedule page: sidebar form(s), then the chart and summary of schedule A."""
-    playing = _header(form.load_from_url())
+    playing = _header(form.url_warnings())
     preload = st.empty()
     if not st.session_state.get(keys.PLOTLY_LOADING):
         # a session's first run: an empty chart sent first has the browser fetch and start plotly's
@@ -59,6 +59,7 @@ def _render(playing: bool | None) -> None:
     logs = uploads.uploads()
     with below:
         view = chart_options.options(logs, compared=len(results) > 1)
+    page = form.page_state()
     with chart:
         drawn = _drawable(results, logs, view)
     if not drawn:
@@ -66,7 +67,7 @@ def _render(playing: bool | None) -> None:
     resumes = tuple(d.resumes for d in drawn) if any(d.resumes for d in drawn) else ()
     link = share.Link(tuple(d.config for d in drawn), view, resumes)
     if len(drawn) == len(results):  # a schedule with an invalid entry keeps the last good link
-        _sync_url(link)
+        _sync_url(link, page)
     names = [schedule_name(letter, parts) for letter, parts in compare.names([d.config for d in drawn])]
     with below:
         lr_lines, metric_lines = chart_options.lines(logs, view)
@@ -76,7 +77,7 @@ def _render(playing: bool | None) -> None:
             _summaries(drawn, names)
         exchange.render([d.config for d in drawn], names)
     title = names[0] if len(drawn) == 1 else t("app.versus").join(names)
-    figure = _figure(drawn, names, view, logs, lr_lines, metric_lines, title)
+    figure = _figure(drawn, names, view, logs, lr_lines, metric_lines, title, present=page.present)
     if playing is None:
         playing = chart.toggle(
             t("view.playhead"), key=keys.PLAYHEAD, help=t("view.playhead_help"), persist_state="session"
@@ -85,9 +86,9 @@ def _render(playing: bool | None) -> None:
         epochs = _epochs(view, drawn[0], logs)
         labels = (t("playhead.play"), t("playhead.pause"))
         positions = _playhead(drawn[0], epochs, metric_lines)
-        playhead.add_playhead(figure, positions, labels, present=view.present, start_step=view.playhead_step)
+        playhead.add_playhead(figure, positions, labels, present=page.present, start_step=page.playhead_step)
     # the exported image at a fixed size that holds the whole title and legend, whatever the window
-    height = figure.layout.height or (470 if view.present else 450)
+    height = figure.layout.height or (470 if page.present else 450)
     image = {
         "format": exchange.image_format(),
         "filename": "learning_rate",
@@ -100,7 +101,7 @@ def _render(playing: bool | None) -> None:
     )
     chart.caption(t("app.step_convention"))
     with chart:
-        _share(link, title)
+        _share(page_link.encode(link, page), title)
 
 
 def _header(warnings: list[str]) -> bool | None:
@@ -131,7 +132,7 @@ def _link_warnings(warnings: list) -> None:
         st.warning("\n".join([t("app.link_warnings", count=len(warnings)), *(f"- {say(w)}" for w in warnings)]))
 
 
-def _figure(drawn: list[Drawn], names, view: share.View, logs, lr_lines, metric_lines, title: str):
+def _figure(drawn: list[Drawn], names, view: share.View, logs, lr_lines, metric_lines, title: str, *, present: bool):
     curves = [
         figures.Curve(name, d.curve, _epochs(view, d, logs), d.letter if len(drawn) > 1 else "")
         for name, d in zip(names, drawn, strict=True)
@@ -144,7 +145,7 @@ def _figure(drawn: list[Drawn], names, view: share.View, logs, lr_lines, metric_
         ignore_outliers=view.ignore_outliers,
         title=title,
         diff_title=t(f"view.diff_axis_{view.diff}") if view.diff != "off" else "",
-        present=view.present,
+        present=present,
         labels=figure_labels(),
     )
     differences = _differences(view, drawn)
@@ -161,13 +162,13 @@ def _figure(drawn: list[Drawn], names, view: share.View, logs, lr_lines, metric_
 
 
 @st.fragment
-def _share(link: share.Link, title: str) -> None:
-    """The share box: drawn when opened, and opening it reruns only this box."""
+def _share(params: dict[str, str], title: str) -> None:
+    """The share box (the page's link `params`): drawn when opened, and opening it reruns only this box."""
     box = widgets.expander("share_open", t("app.share"))
     if box.open:
         with box:
             st.caption(t("app.share_help"))
-            st.code(_full_link(share.encode_link(link)), language=None, wrap_lines=True)
+            st.code(_full_link(params), language=None, wrap_lines=True)
             st.caption(t("app.slide_title"))
             st.code(title, language=None, wrap_lines=True)
 
@@ -275,8 +276,8 @@ def _at(line, x: float) -> float | None:
     return float((line.smooth_y if line.smooth_y is not None else line.y)[i])
 
 
-def _sync_url(link: share.Link) -> None:
-    params = share.encode_link(link)
+def _sync_url(link: share.Link, page: page_link.Page) -> None:
+    params = page_link.encode(link, page)
     st.session_state[keys.LINK_PARAMS] = params  # the other pages' links start from it
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
