@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import pathlib
-
 import streamlit as st
 
 from . import form, keys
+from .serve import DASHBOARD
 from .strings import DEFAULT_LANGUAGE, LANGUAGES, language, t
 from .view import render_schedule_page
 
-PAGES = pathlib.Path(__file__).resolve().parents[2] / "pages"
+PAGES = DASHBOARD / "pages"
 _ROUTED = "_routed_this_run"
 _GO_TO = "_go_to_page"
 _NAVIGATED = "_navigated"
