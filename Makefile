@@ -17,7 +17,7 @@ $(VENV)/.runtime: requirements.txt
 
 # the package itself, editable and without re-resolving its pinned dependencies: tests, benches
 # and the `warmup-viz` command import it like any installed package
-$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt pyproject.toml
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt pyproject.toml setup.py
 	$(PY) -m pip install --quiet $(PIP_EXTRA) -r requirements-dev.txt
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@

@@ -4,7 +4,7 @@ import json
 
 from streamlit.testing.v1 import AppTest  # noqa: E402  (after the app helpers, as in test_app)
 
-from warmup_viz import registry, schedule, teach
+from warmup_viz import registry, schedule
 from warmup_viz.config import ScheduleConfig
 from warmup_viz.ui.gallery import gallery_config
 
@@ -68,11 +68,6 @@ def test_lesson_has_live_plots_and_formulas():
     assert after != before and after == list(schedule.display_curve(config).lrs)
     table = at.table[0].value
     assert table["num_warmup_steps"].tolist() == [5, 8, 10, 5, 10, 100]  # 0.07 × 100 rounds up to 8
-
-
-def test_every_formula_of_every_step_based_type():
-    for name in registry.scheduler_names():
-        assert (teach.formula(name) is None) == registry.info(name).metric_driven, name
 
 
 def test_lesson_every_scheduler_draws():

@@ -5,7 +5,7 @@ import pytest
 from warmup_viz import schedule
 from warmup_viz.config import ScheduleConfig
 
-from .browser import chart_data, chromium, streamlit_server
+from .browser import chart_data, chromium, settle, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -250,7 +250,7 @@ def test_every_format_of_one_run_shows_the_same_metrics_and_the_loss_panel(serve
         expect(page.get_by_text(re.compile(r"\d values? of \d+ metrics?"))).to_have_count(len(paths), timeout=60000)
         tags = page.locator("[data-testid=stMultiSelect] [data-tag]")  # the metrics chosen: one, by default
         expect(tags).to_have_count(1)
-        page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")  # the page is complete
+        settle(page)  # the page is complete
         layout = page.evaluate("document.querySelector('.js-plotly-plot').layout")
         panels = [layout[k]["title"]["text"] for k in sorted(layout) if k.startswith("yaxis") and "title" in layout[k]]
         # the metric picker: every metric but the LR, chosen (tags) or offered (options)
@@ -286,17 +286,8 @@ def test_a_language_switch_keeps_every_choice_shown(server, browser):
     label = page.locator("[data-testid=stSidebar] [role=radiogroup]").first.locator("label").nth(1)
     box = label.bounding_box()
     page.mouse.click(box["x"] + 8, box["y"] + box["height"] / 2)  # 中文, as a person clicks it
-    page.wait_for_function("document.body.innerText.includes('语言')")
-    done = (
-        "document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"
-        " && Array.from(document.querySelectorAll('[role=radiogroup]'))"
-        ".every(g => Array.from(g.querySelectorAll('input')).some(e => e.checked))"
-    )
-    try:  # a slow machine may take a while to redraw; a radio left empty never satisfies this
-        page.wait_for_function(done, timeout=20_000)
-    except Exception:
-        pass
-    page.wait_for_timeout(500)
+    page.wait_for_function("document.body.innerText.includes('语言')")  # the run in 中文 has begun
+    settle(page)
     after = page.evaluate(RADIOS_JS)
     page.close()
     assert [i for _, i in after[1:]] == [i for _, i in before[1:]] and all(i >= 0 for _, i in after), (before, after)

@@ -12,7 +12,7 @@ from warmup_viz import registry, share
 from warmup_viz.config import ScheduleConfig
 from warmup_viz.ui import page_link
 
-from .browser import chart_data, chromium, streamlit_server
+from .browser import chart_data, chromium, settle, streamlit_server
 
 pytestmark = pytest.mark.browser
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -63,13 +63,8 @@ def snapshot(browser, url):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.goto(url)
-    if "/gallery" in url or "/learn" in url:
-        page.wait_for_function("document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length > 0")
-        page.wait_for_timeout(2500)
-        data = None
-    else:
-        data = chart_data(page)
-        page.wait_for_timeout(1500)
+    settle(page)  # its run over, its charts drawn
+    data = None if "/gallery" in url or "/learn" in url else chart_data(page)
     state = page.evaluate(WIDGETS_JS)
     final = page.url
     context.close()
@@ -101,13 +96,6 @@ def radios_ok(page):
     assert all(i >= 0 for _, i in radios), radios
 
 
-def settle(page):
-    page.wait_for_function(
-        "document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"
-    )
-    page.wait_for_timeout(800)
-
-
 def test_switches_uploads_compares_and_imports_keep_every_value(browser_and_server, tmp_path):
     url, browser = browser_and_server
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -134,11 +122,11 @@ def test_switches_uploads_compares_and_imports_keep_every_value(browser_and_serv
     page.locator("[data-testid=stSidebarNav] a").nth(1).click()  # the gallery
     page.wait_for_url("**/gallery?**")
     page.locator("[data-testid=stSidebarNav] a").nth(0).click()  # back
-    page.wait_for_function("document.querySelector('.js-plotly-plot')")
+    uploader = page.locator("[data-testid=stFileUploader]").filter(has_text="上传训练日志")
+    uploader.wait_for()  # the schedule page's run has begun (the gallery has no uploader)
     check("page switch")
     log = tmp_path / "mine.csv"
     log.write_text("step,learning_rate,loss\n1,0.0,3.0\n2,0.0005,2.5\n3,0.001,2.0\n")
-    uploader = page.locator("[data-testid=stFileUploader]").filter(has_text="上传训练日志")
     uploader.locator("input[type=file]").set_input_files(str(log))
     page.wait_for_function(
         "Array.from(document.querySelector('.js-plotly-plot')?.data || []).some(t => t.legendgroup === 'mine')"

@@ -8,7 +8,7 @@ import pytest
 from warmup_viz import registry
 from warmup_viz.config import FIELD_NAMES
 
-from .browser import chart_data, chromium, streamlit_server
+from .browser import chart_data, chromium, settle, streamlit_server
 
 pytestmark = pytest.mark.browser
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -62,7 +62,7 @@ def test_a_chinese_page_with_two_schedules_the_playhead_and_two_logs_has_no_engl
             ".some(t => (t.legendgroup || '').startsWith('transformers-4.50'))",
             timeout=60_000,
         )
-        page.wait_for_timeout(1500)
+        settle(page)  # every verdict and chart of that run drawn
         body = page.inner_text("body")
         charts = page.evaluate(CHART_TEXT_JS)
         page.close()

@@ -223,7 +223,19 @@ def test_log_command_imports_neither_torch_nor_transformers():
         line.rsplit("|", 1)[1].strip().split(".")[0] for line in proc.stderr.splitlines() if line.startswith("import")
     }
     assert {"warmup_viz", "pandas"} <= imported  # the probe sees what the command does import
-    assert imported & {"torch", "transformers", "tensorboard", "yaml", "plotly"} == set()
+    assert imported & {"torch", "transformers", "tensorboard", "yaml", "plotly", "streamlit"} == set()
+
+
+def test_serve_hands_every_argument_after_it_to_streamlit(monkeypatch):
+    """`warmup-viz serve ...` is `python -m warmup_viz.ui.serve ...` (tests/test_install.py starts
+    it for real): Streamlit's options, `--help` included, reach it as they were given."""
+    from warmup_viz.ui import serve
+
+    given = []
+    monkeypatch.setattr(serve, "main", lambda argv: given.append(argv) or 0)
+    options = ["--server.port", "8502", "--server.headless", "true", "--theme.base", "dark", "--help"]
+    assert main(["serve", *options]) == 0 and main(["serve"]) == 0
+    assert given == [options, []]
 
 
 def stepped_csv(config):

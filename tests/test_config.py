@@ -12,9 +12,20 @@ from warmup_viz.config import DEFAULTS, ConfigError, ScheduleConfig, from_mappin
 
 
 def test_defaults_are_training_arguments_defaults():
-    c = ScheduleConfig()
-    assert (c.learning_rate, c.lr_scheduler_type, c.warmup_steps) == (5e-5, "linear", 0)
-    assert (c.num_train_epochs, c.per_device_train_batch_size, c.gradient_accumulation_steps) == (3.0, 8, 1)
+    from transformers import TrainingArguments
+
+    theirs = {f.name: f.default for f in fields(TrainingArguments)}
+    shared = (
+        "learning_rate",
+        "lr_scheduler_type",
+        "warmup_steps",
+        "num_train_epochs",
+        "per_device_train_batch_size",
+        "gradient_accumulation_steps",
+        "dataloader_drop_last",
+    )
+    ours = ScheduleConfig()
+    assert {name: getattr(ours, name) for name in shared} == {name: theirs[name] for name in shared}
 
 
 @pytest.mark.parametrize(

@@ -65,10 +65,21 @@ def test_cli_schedule_and_check(path, capfd):
     assert f"matches at all {len(logged)} logged steps" in capfd.readouterr().out
 
 
-def test_conventions_are_named():
-    assert tuple(Convention) == ("since_4.51", "before_4.51")
+def test_each_convention_logs_what_its_name_says():
+    """since_4.51 (the default): step s logs the LR update s trained with; before_4.51: the LR of
+    update s + 1. Against a stepped LambdaLR, for every convention there is."""
+    from .test_schedule import stepped
+
     config = from_mapping(dict(max_steps=10, warmup_steps=2))
-    assert logged_lrs(config, [1, 2, 3]) == schedule.build(config).lrs([1, 2, 3])
+    trained = stepped(config)  # trained[s - 1]: the LR update s trained with
+    steps = range(1, 10)
+    meaning = {"since_4.51": [trained[s - 1] for s in steps], "before_4.51": [trained[s] for s in steps]}
+    assert {c: logged_lrs(config, steps, c) for c in Convention} == meaning
+    assert logged_lrs(config, steps) == meaning["since_4.51"]
+
+
+def test_unknown_conventions_and_metric_driven_types_are_refused():
+    config = from_mapping(dict(max_steps=10, warmup_steps=2))
     with pytest.raises(ConfigError, match="logging_convention='previous'"):
         logged_lrs(config, [1], "previous")
     with pytest.raises(ConfigError, match="follows a metric"):

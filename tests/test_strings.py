@@ -84,8 +84,11 @@ def test_the_bypass_check_catches_literals():
         sample.unlink()
 
 
-def test_catalogue_languages():
-    assert set(CATALOGUE) == {"en", "zh"}
+def test_every_language_a_link_or_the_sidebar_offers_has_a_catalogue():
+    from warmup_viz import share
+    from warmup_viz.ui.strings import DEFAULT_LANGUAGE, LANGUAGES
+
+    assert set(CATALOGUE) == set(share.LANGUAGES) == set(LANGUAGES) and DEFAULT_LANGUAGE in CATALOGUE
 
 
 def test_every_library_message_has_a_translation():

@@ -1,5 +1,5 @@
-"""`warmup-viz schedule|log|check|infer ...` (or `python -m warmup_viz ...`): the exact per-step LR,
-logs, verdicts, recovery.
+"""`warmup-viz schedule|log|check|infer|serve ...` (or `python -m warmup_viz ...`): the exact per-step
+LR, logs, verdicts, recovery, and the dashboard.
 
 Flags use TrainingArguments' names. Bad input exits with status 2 and one line on stderr that
 names the setting or file at fault. Each subcommand imports only what it uses: `log` needs
@@ -97,6 +97,13 @@ def _parser() -> argparse.ArgumentParser:
     log.add_argument("file", help="trainer_state.json, CSV/TSV, JSON Lines or a TensorBoard event file (or .gz)")
     log.add_argument("--format", choices=("csv", "json"), default="csv")
     log.add_argument("--output", default="-", help="file to write, or - for standard output (default)")
+    serve = commands.add_parser(
+        "serve",
+        help="start the dashboard, as `make run` does; Streamlit's options follow (--server.port 8502, ...)",
+        prefix_chars="+",  # every argument after `serve`, dashes and all, is Streamlit's
+        add_help=False,  # `serve --help` is Streamlit's own
+    )
+    serve.add_argument("streamlit_options", nargs=argparse.REMAINDER)
     return parser
 
 
@@ -199,6 +206,18 @@ def _log(args: argparse.Namespace) -> int:
     return 0
 
 
+_GC_THRESHOLD = gc.get_threshold()  # Python's, before run() raises it for a short command
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """Start the dashboard as `make run` does (`python -m warmup_viz.ui.serve`), with Streamlit's
+    options; the one subcommand that imports streamlit. Runs until the server is stopped."""
+    gc.set_threshold(*_GC_THRESHOLD)  # a server runs with the collector as `make run` has it
+    from .ui import serve
+
+    return serve.main(args.streamlit_options)
+
+
 # -- shared by the subcommands ------------------------------------------------------------------
 
 
@@ -291,7 +310,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     The `warmup-viz` console script exits with it."""
     args = _parser().parse_args(argv)
     try:
-        return {"schedule": _schedule, "log": _log, "check": _check, "infer": _infer}[args.command](args)
+        commands = {"schedule": _schedule, "log": _log, "check": _check, "infer": _infer, "serve": _serve}
+        return commands[args.command](args)
     except (ConfigError, InputError, UsageError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

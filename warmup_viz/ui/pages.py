@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import pathlib
-
 import streamlit as st
 
 from . import form, keys
+from .serve import DASHBOARD
 from .strings import DEFAULT_LANGUAGE, LANGUAGES, language, t
 from .view import render_schedule_page
 
-PAGES = pathlib.Path(__file__).resolve().parents[2] / "pages"
+PAGES = DASHBOARD / "pages"
 # the gallery and the lesson keep their own settings in a link under their names (`gallery.max_steps`,
 # `learn.warmup`): the schedule page's link decoding keeps them for them
 LINK_PREFIXES = ("gallery.", "learn.")

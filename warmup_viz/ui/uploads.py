@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pathlib
 from dataclasses import dataclass
 
 import streamlit as st
@@ -11,10 +10,11 @@ from warmup_viz import share
 from warmup_viz.logs import Log, LogError, learning_rate_metric, read_log
 
 from . import form, keys, recovery
+from .serve import DASHBOARD
 from .strings import say, t
 from .text import plain
 
-EXAMPLE = pathlib.Path(__file__).resolve().parents[2] / "examples" / "trainer_state.json"
+EXAMPLE = DASHBOARD / "examples" / "trainer_state.json"
 _PERSIST = "session"  # keep a choice while its widget is not drawn
 
 
