@@ -52,6 +52,9 @@ def tidy(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, int, int]:
     if len(frame) > MAX_ROWS:
         raise LogError(Note("log.too_many", {"name": name, "count": len(frame), "limit": MAX_ROWS}))
     step, value = frame["step"], floats(frame["value"])
+    zeros = value == 0
+    if np.signbit(value[zeros]).any():  # "-0" is 0 whichever parser read it (pandas as int, pyarrow as float)
+        value = np.where(zeros, 0.0, value)
     if step.dtype == np.int64:  # whole numbers already: the same test, without converting them
         step = step.to_numpy()
         has_step = (step > -(2**53)) & (step < 2**53)
