@@ -195,3 +195,21 @@ def test_config_is_frozen_and_hashable():
     with pytest.raises(TypeError):
         c.lr_scheduler_kwargs["num_cycles"] = 2
     assert hash(c) == hash(ScheduleConfig(lr_scheduler_type="cosine", lr_scheduler_kwargs={"num_cycles": 1.0}))
+
+
+@pytest.mark.parametrize(
+    "text, step", [("checkpoint-500", 500), ("500", 500), (" checkpoint-1,000 ", 1000), ("checkpoint-1e3", 1000)]
+)
+def test_a_checkpoint_name_gives_its_step(text, step):
+    from warmup_viz.steps import checkpoint_name, checkpoint_step
+
+    assert checkpoint_step(text) == step
+    assert checkpoint_step(checkpoint_name(step)) == step and checkpoint_name(500) == "checkpoint-500"
+
+
+@pytest.mark.parametrize("text", ["checkpoint-0", "checkpoint-", "ckpt-5", "checkpoint--3", "checkpoint-2.5", ""])
+def test_anything_else_names_no_checkpoint(text):
+    from warmup_viz.steps import checkpoint_step
+
+    with pytest.raises(ValueError):
+        checkpoint_step(text)

@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 
-from . import logview, parse
+from . import logview, parse, steps
 from .config import DEFAULTS, EPOCH_FIELDS, FIELD_NAMES, ConfigError, ScheduleConfig, from_mapping, parse_field
 from .messages import Note, english
 from .run import Convention
@@ -182,7 +182,7 @@ def encode_link(link: Link) -> dict[str, str]:
         if prefix:
             params = {"lr_scheduler_type": config.lr_scheduler_type, **params}
         if prefix and resumes.get(i) is not None:
-            params[RESUME] = f"checkpoint-{resumes[i]}"
+            params[RESUME] = steps.checkpoint_name(resumes[i])
         out.update({prefix + key: value for key, value in params.items()})
     default = View()
     for name in VIEW_KEYS:
@@ -239,11 +239,8 @@ def _resume_step(prefix: str, raw: object) -> tuple[int | None, list[Note]]:
     """`checkpoint-500` or `500` -> 500; None (and a warning when something was given) otherwise."""
     if raw is None:
         return None, []
-    text = (_text(raw) or "").strip().removeprefix("checkpoint-")
     try:
-        step = parse.count(text)
-        if step >= 1:
-            return step, []
+        return steps.checkpoint_step(_text(raw) or ""), []
     except ValueError:
         pass
     return None, [Note("link.bad_resume", {"param": prefix + RESUME, "value": _shown(_text(raw) or "")})]

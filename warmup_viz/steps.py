@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import math
 
+from . import parse
+
+CHECKPOINT_PREFIX = "checkpoint-"  # Trainer saves the checkpoint of global step k as checkpoint-k
+
 
 def batches_per_process(
     dataset_size: int, per_device_train_batch_size: int, world_size: int = 1, dataloader_drop_last: bool = False
@@ -61,3 +65,17 @@ def num_warmup_steps(warmup_steps: float, max_steps: int) -> int:
     ratio of `max_steps`, rounded up by `ceil` in floating point (0.07 * 100 gives 8, not 7).
     """
     return int(warmup_steps) if warmup_steps >= 1 else math.ceil(max_steps * warmup_steps)
+
+
+def checkpoint_step(text: str) -> int:
+    """The global step a checkpoint's name gives: `checkpoint-500` (Trainer's name) or `500` -> 500;
+    `ValueError` for anything else (a step below 1 included)."""
+    step = parse.count(text.strip().removeprefix(CHECKPOINT_PREFIX))
+    if step < 1:
+        raise ValueError(f"{text!r} names no checkpoint")
+    return step
+
+
+def checkpoint_name(step: int) -> str:
+    """Trainer's name for the checkpoint of global step `step`: `checkpoint-500`."""
+    return f"{CHECKPOINT_PREFIX}{step}"

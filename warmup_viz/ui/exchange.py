@@ -180,7 +180,7 @@ def _deepspeed(data: str | bytes, name: str) -> bool:
     try:
         value = ds_schedule.read_ds_config(raw, name)
     except InputError as e:
-        if len(raw) <= ds_schedule.MAX_CONFIG_BYTES:
+        if e.note is None or e.note.key != "deepspeed.too_large":
             return False  # not a JSON object: settings, perhaps (their reader says what is wrong)
         st.session_state[keys.IMPORT_REPORT] = ("error", say(e))  # too large for the settings reader too
         return True

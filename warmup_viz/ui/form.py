@@ -11,9 +11,8 @@ from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
-from warmup_viz import registry, scheduler_types, share
+from warmup_viz import registry, scheduler_types, share, steps
 from warmup_viz.config import DEFAULTS, EPOCH_FIELDS, FROM_EPOCHS, ConfigError, ScheduleConfig, parse_field
-from warmup_viz.parse import count as parse_count
 from warmup_viz.registry import REQUIRED
 from warmup_viz.share import View
 
@@ -22,7 +21,7 @@ from .strings import kwarg_line, language, say, scheduler_line, t
 from .text import plain
 
 _PERSIST = "session"
-CHECKPOINT_EXAMPLE = "checkpoint-500"  # the name Trainer gives a checkpoint: the same in every language
+CHECKPOINT_EXAMPLE = steps.checkpoint_name(500)  # the name Trainer gives a checkpoint: the same in every language
 LETTERS = "ABCDEF"
 _STEPS_FROM = "steps_from"
 _PLAYHEAD_STEP = "playhead_step"  # the step a link opened the playhead at
@@ -65,7 +64,7 @@ def load_from_url(other_pages: tuple[str, ...]) -> list[str]:
         put_config(config, prefix)
     for prefix, step in zip(state[keys.SLOTS], link.resumes, strict=False):
         if prefix and step is not None:
-            state[prefix + share.RESUME] = f"checkpoint-{step}"
+            state[prefix + share.RESUME] = steps.checkpoint_name(step)
     put_view(link.view)
     put_page(page)
     if "example" in st.query_params:  # asked for by the link: kept as it is, not retired
@@ -301,7 +300,7 @@ def _resume(entries: _Entries) -> int | None:
     if not text:
         return None
     try:
-        step = parse_count(text.removeprefix("checkpoint-"))
+        step = steps.checkpoint_step(text)
     except ValueError:
         step = 0
     if step < 1:
