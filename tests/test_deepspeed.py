@@ -406,3 +406,17 @@ def test_a_real_transformers_4_50_log_matches_on_the_page_with_the_old_conventio
     at.file_uploader(key="log_files").upload(log.name, log.read_bytes()).run()
     assert not at.exception
     assert any("matches at all 30 logged steps" in s for s in shown(at.success))
+
+
+def test_deepspeeds_own_warnings_stay_off_standard_output(tmp_path):
+    """DeepSpeed's logger writes to the standard output it finds when imported; `schedule ...
+    --deepspeed ds.json > lr.csv` must still hold the table alone (its warnings go to stderr)."""
+    path = tmp_path / "ds.json"
+    path.write_text(json.dumps({"scheduler": {"type": "WarmupLR", "params": {"warmup_num_steps": "auto"}}}))
+    flags = ["--max_steps", "5", "--warmup_steps", "2", "--deepspeed", str(path)]
+    done = subprocess.run(
+        [sys.executable, "-m", "warmup_viz", "schedule", *flags], capture_output=True, text=True, check=True
+    )
+    rows = done.stdout.splitlines()
+    assert rows[0] == "step,learning_rate" and [int(r.split(",")[0]) for r in rows[1:]] == [1, 2, 3, 4, 5]
+    assert "WARNING" in done.stderr  # DeepSpeed did warn: the test would see it on stdout
