@@ -8,16 +8,13 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.browser import chart_data, chromium, streamlit_server  # noqa: E402
+from tests.browser import chromium, settle, streamlit_server  # noqa: E402
 
 SHOTS = [
     # (file, link, viewport): the first visit (the example run beside the first schedule)
     ("screenshot.png", "/", (1400, 1100)),
     ("presentation_zh.png", "/?lang=zh&present=1&playhead=1&warmup_steps=0.1&example=false", (1280, 720)),
 ]
-DONE_JS = (
-    "Array.from(document.querySelectorAll('[data-testid=stPlotlyChart]')).every(c => c.querySelector('.main-svg'))"
-)
 
 if __name__ == "__main__":
     out = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "docs")
@@ -26,9 +23,7 @@ if __name__ == "__main__":
         for name, link, (width, height) in SHOTS:
             page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(url + link)
-            chart_data(page)
-            page.wait_for_function(DONE_JS)
-            page.wait_for_timeout(1500)
+            settle(page)
             page.screenshot(path=str(out / name))
             page.close()
             print(out / name)
