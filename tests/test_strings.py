@@ -85,10 +85,15 @@ def test_the_bypass_check_catches_literals():
 
 
 def test_every_language_a_link_or_the_sidebar_offers_has_a_catalogue():
-    from warmup_viz import share
+    from warmup_viz.ui import page_link
     from warmup_viz.ui.strings import DEFAULT_LANGUAGE, LANGUAGES
 
-    assert set(CATALOGUE) == set(share.LANGUAGES) == set(LANGUAGES) and DEFAULT_LANGUAGE in CATALOGUE
+    assert set(CATALOGUE) == set(LANGUAGES) and DEFAULT_LANGUAGE in CATALOGUE
+    for lang in CATALOGUE:  # a link opens on each language with a catalogue
+        _, page, warnings = page_link.decode({"lang": lang})
+        assert page.lang == lang and warnings == []
+    _, page, warnings = page_link.decode({"lang": "fr"})  # and on none without one
+    assert page.lang == DEFAULT_LANGUAGE and [w.key for w in warnings] == ["link.bad"] and "fr" in str(warnings[0])
 
 
 def test_every_library_message_has_a_translation():
