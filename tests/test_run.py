@@ -6,8 +6,6 @@ import ast
 import pathlib
 
 import pytest
-import torch
-from transformers.optimization import get_scheduler
 
 from warmup_viz import registry, scheduler_types
 from warmup_viz.config import ConfigError, ScheduleConfig
@@ -16,7 +14,7 @@ from warmup_viz.resume import resumed_from
 from warmup_viz.run import Convention, Planned, Run, Shifted, curve, table, with_convention
 from warmup_viz.simulate import simulate
 
-from .test_schedule import stepped
+from .test_schedule import real_scheduler, stepped
 
 LIBRARY = pathlib.Path(__file__).resolve().parents[1] / "warmup_viz"
 STEP_BASED = [n for n, i in registry.schedulers().items() if not i.metric_driven]
@@ -37,29 +35,15 @@ def settings(name: str, max_steps: int = N, learning_rate: float = LR) -> Schedu
 
 def resumed_stepped(first: ScheduleConfig, second: ScheduleConfig, k: int) -> list[float]:
     """What Trainer trains with when `second` resumes `first` from checkpoint-k: the first run's
-    scheduler stepped k times and saved, a new one made with the new settings and loaded with that
-    state, then stepped on (get_last_lr() before each update)."""
+    scheduler stepped k times and saved; then, as Trainer does, a new optimizer and scheduler made
+    with the new settings, the optimizer's state loaded, then the scheduler's, and stepped on
+    (the optimizer's LR before each update)."""
     out = stepped(first)[:k]
-    optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=first.learning_rate)
-    one = get_scheduler(
-        first.lr_scheduler_type,
-        optimizer,
-        num_warmup_steps=first.num_warmup_steps,
-        num_training_steps=first.total_steps,
-        scheduler_specific_kwargs=dict(first.lr_scheduler_kwargs),
-    )
+    optimizer, one = real_scheduler(first)
     for _ in range(k):
         optimizer.step()
         one.step()
-    # Trainer makes the optimizer and scheduler, then loads the optimizer's state, then the scheduler's
-    new_optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=second.learning_rate)
-    two = get_scheduler(
-        second.lr_scheduler_type,
-        new_optimizer,
-        num_warmup_steps=second.num_warmup_steps,
-        num_training_steps=second.total_steps,
-        scheduler_specific_kwargs=dict(second.lr_scheduler_kwargs),
-    )
+    new_optimizer, two = real_scheduler(second)
     new_optimizer.load_state_dict(optimizer.state_dict())
     two.load_state_dict(one.state_dict())
     for _ in range(k, second.total_steps):
@@ -71,14 +55,7 @@ def resumed_stepped(first: ScheduleConfig, second: ScheduleConfig, k: int) -> li
 
 def stepped_first(config: ScheduleConfig) -> list[float]:
     """What transformers before 4.51 logged: `get_last_lr()` after each `step()`."""
-    optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=config.learning_rate)
-    scheduler = get_scheduler(
-        config.lr_scheduler_type,
-        optimizer,
-        num_warmup_steps=config.num_warmup_steps,
-        num_training_steps=config.total_steps,
-        scheduler_specific_kwargs=dict(config.lr_scheduler_kwargs),
-    )
+    optimizer, scheduler = real_scheduler(config)
     out = []
     for _ in range(config.total_steps):
         optimizer.step()

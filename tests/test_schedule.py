@@ -40,10 +40,11 @@ def cases():
                     yield pytest.param(name, kwargs, warmup, n, lr, id=f"{name}-{kwargs}-w{warmup}-n{n}")
 
 
-def stepped(config: ScheduleConfig) -> list[float]:
-    """What a real optimizer trains with: `get_last_lr()` before each `step()`."""
-    param = torch.nn.Parameter(torch.zeros(1))
-    optimizer = torch.optim.AdamW([param], lr=config.learning_rate)
+def real_scheduler(config: ScheduleConfig, optimizer=None):
+    """`(optimizer, scheduler)` as Trainer makes them: transformers' `get_scheduler` on an AdamW
+    (or `optimizer`) whose LR is `learning_rate`."""
+    if optimizer is None:
+        optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=config.learning_rate)
     scheduler = get_scheduler(
         config.lr_scheduler_type,
         optimizer,
@@ -51,6 +52,12 @@ def stepped(config: ScheduleConfig) -> list[float]:
         num_training_steps=config.total_steps,
         scheduler_specific_kwargs=dict(config.lr_scheduler_kwargs),
     )
+    return optimizer, scheduler
+
+
+def stepped(config: ScheduleConfig) -> list[float]:
+    """What a real optimizer trains with: `get_last_lr()` before each `step()`."""
+    optimizer, scheduler = real_scheduler(config)
     out = []
     for _ in range(config.total_steps):
         out.append(scheduler.get_last_lr()[0])
