@@ -10,7 +10,7 @@ import pytest
 from warmup_viz import registry, scheduler_types
 from warmup_viz.config import ConfigError, ScheduleConfig
 from warmup_viz.ds_schedule import resolve
-from warmup_viz.resume import resumed_from
+from warmup_viz.resume import Checkpoint, resume, resumed_from
 from warmup_viz.run import Convention, Planned, Run, Shifted, curve, table, with_convention
 from warmup_viz.simulate import simulate
 
@@ -191,3 +191,45 @@ def test_no_code_outside_the_records_branches_on_a_scheduler_types_name():
 def test_the_branch_finder_sees_each_way_of_branching():
     source = 'if name == "cosine": pass\nif name in ("linear", "x"): pass\nT = ["greedy"]\nx = "cosine"\n'
     assert branches(source, {"cosine", "linear", "greedy"}) == [1, 2, 3]
+
+
+def test_a_resume_from_a_sparse_log_is_drawn_from_the_steps_it_knows():
+    """A first run logged every 10 steps (no step 1, no step k): the chart takes its logged steps."""
+    config = ScheduleConfig(learning_rate=1e-3, warmup_steps=10, max_steps=5000)
+    logged = Planned(config).logged([10, 20])
+    run = resume(config, Checkpoint(25, 1e-3, Planned(config).used([26])[0], (10, 20), tuple(logged)))
+    drawn = curve(run)
+    assert list(drawn.steps[:2]) == [10, 20]
+    assert list(drawn.lrs) == run.logged(drawn.steps) and list(drawn.lrs[:2]) == logged
+
+
+def test_a_join_marks_each_step_once():
+    """The resumed settings' own warmup end at the resume's step: the resume's mark alone."""
+    first = ScheduleConfig(learning_rate=1e-3, max_steps=100)
+    run = resumed_from(first, first.replace(warmup_steps=12.0), 10)
+    assert [b.kind for b in run.breakpoints() if b.step == 12] == ["resume"]
+
+
+def test_a_resumed_schedule_that_fails_names_its_setting():
+    config = ScheduleConfig(lr_scheduler_type="inverse_sqrt", warmup_steps=5, max_steps=100)
+    config = config.replace(lr_scheduler_kwargs={"timescale": 0})
+    with pytest.raises(ConfigError, match="fails at step"):
+        table(resume(config, Checkpoint(2, 1e-3, 1e-3)))
+
+
+def test_deepspeeds_scheduler_is_drawn_whatever_type_it_replaces():
+    config = ScheduleConfig(
+        lr_scheduler_type="reduce_lr_on_plateau", learning_rate=1e-3, warmup_steps=10, max_steps=3000
+    )
+    run = resolve(config, {"scheduler": {"type": "WarmupLR", "params": {"warmup_num_steps": 10}}})
+    drawn = curve(run)
+    assert len(drawn.steps) < 2000 and list(drawn.lrs) == run.logged(drawn.steps)
+    assert [n.key for n in run.warnings] == ["deepspeed.replaces"]
+
+
+def test_deepspeed_says_who_steps_the_schedule():
+    config = settings("cosine")
+    engine = resolve(config, {"optimizer": {"type": "AdamW"}})
+    trainer = resolve(config, {"zero_optimization": {"stage": 2}})
+    assert [n.key for n in engine.notes] == ["deepspeed.keeps"] and engine.logged([1]) == Planned(config).logged([2])
+    assert [n.key for n in trainer.notes] == ["deepspeed.trainer_steps"] and trainer.logged([1]) == [0.0]

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from .config import ScheduleConfig
-from .curve import DISPLAY_POINTS, Breakpoint
+from .curve import DISPLAY_POINTS, Breakpoint, spread_steps
 from .errors import ConfigError, InputError, UsageError
 from .messages import Note, english
 from .run import Convention, Part, Planned, Run, with_convention
@@ -60,6 +60,10 @@ english(
         "deepspeed.replaces": (
             "The DeepSpeed config's scheduler {scheduler} replaces lr_scheduler_type={name}: the chart shows "
             "{scheduler}, the schedule that runs."
+        ),
+        "deepspeed.trainer_steps": (
+            "The DeepSpeed config has neither a scheduler nor an optimizer block: Trainer makes and steps {name} "
+            "itself, and logs at step s the LR that update used, as without DeepSpeed."
         ),
         "deepspeed.keeps": (
             "The DeepSpeed config has no scheduler block: {name} runs, and Trainer under DeepSpeed logs at step s "
@@ -138,7 +142,12 @@ class DeepSpeedSchedule(Part):
         return ()
 
     def display_steps(self, points: int = DISPLAY_POINTS) -> list[int]:
-        return Planned(self.config).display_steps(points)
+        # DeepSpeed's schedulers name no breakpoints: the settings' own, where they have a step
+        # schedule (a metric-driven lr_scheduler_type has none), else evenly spread steps
+        try:
+            return Planned(self.config).display_steps(points)
+        except ConfigError:
+            return spread_steps(self.max_steps, [1, self.max_steps], points)
 
 
 @dataclass(frozen=True)
@@ -180,9 +189,10 @@ class DeepSpeedRun:
 
     @property
     def notes(self) -> tuple[Note, ...]:
-        if self.scheduler is None:
-            return (Note("deepspeed.keeps", {"name": self.config.lr_scheduler_type}),)
-        return ()
+        if self.scheduler is not None:
+            return ()
+        key = "deepspeed.keeps" if self.engine_steps_it else "deepspeed.trainer_steps"
+        return (Note(key, {"name": self.config.lr_scheduler_type}),)
 
     @property
     def warnings(self) -> tuple[Note, ...]:

@@ -147,11 +147,7 @@ class Planned(Part):
     def used(self, steps: Sequence[int]) -> list[float]:
         from .schedule import build
 
-        built = build(self.config)
-        if self.base_lr is None:
-            return built.lrs(steps)
-        base, lam = self.base_lr, built.lr_lambda
-        return [base * lam(s - 1) for s in steps]
+        return build(self.config).lrs(steps, self.base_lr)
 
     def breakpoints(self) -> tuple[Breakpoint, ...]:
         from .schedule import breakpoints
@@ -251,6 +247,7 @@ class Tabled(Part):
         return max(self.known, default=0)
 
     def used(self, steps: Sequence[int]) -> list[float]:
+        # what the first run logged, taken for what it trained with (the same since transformers 4.51)
         index = dict(zip(self.known, self.lrs, strict=True))
         out = []
         for s in steps:
@@ -330,17 +327,26 @@ class Joined:
         return [s for part, low, high in self._segments() for s in _within(part.steps(), low, high)]
 
     def breakpoints(self) -> tuple[Breakpoint, ...]:
+        """The join's own marks, and each part's inside its segment where the join has none."""
         last = len(self.parts) - 1
+        taken = {b.step for b in self.marks}
         found = [*self.marks]
         for i, (part, low, high) in enumerate(self._segments()):
-            found += [b for b in part.breakpoints() if low <= b.step <= high and (i == last or b.kind != "end")]
+            found += [
+                b
+                for b in part.breakpoints()
+                if low <= b.step <= high and b.step not in taken and (i == last or b.kind != "end")
+            ]
         return tuple(sorted((b for b in found if 1 <= b.step <= self.max_steps), key=lambda b: b.step))
 
     def display_steps(self, points: int = DISPLAY_POINTS) -> list[int]:
+        """Each part's display steps inside its segment, and each segment's ends where the part
+        knows them (a first run's log may lack them)."""
         chosen = set()
         for part, low, high in self._segments():
             chosen.update(_within(part.display_steps(points), low, high))
-            chosen.update(s for s in (low, high) if 1 <= s <= self.max_steps)
+            known = part.steps()
+            chosen.update(s for s in (low, high) if 1 <= s <= self.max_steps and s in known)
         return sorted(chosen)
 
 
@@ -351,8 +357,8 @@ def _within(steps: Sequence[int], low: int, high: int) -> Sequence[int]:
 
 
 def curve(run: Run, points: int = DISPLAY_POINTS) -> DisplayCurve:
-    """What a chart of `run` draws: about `points` steps, the LR logged at each (exact), and the
-    breakpoints."""
+    """What a chart of `run` draws: about `points` steps (every step a part that is a log knows,
+    and a replay's changes), the LR logged at each (exact), and the breakpoints."""
     marks = run.breakpoints()
     n = run.max_steps
     chosen = run.display_steps(points) if n > points else list(run.steps())

@@ -40,10 +40,11 @@ class Schedule:
         """The LR of update `step` (1-based): `learning_rate * lambda(step - 1)`."""
         return self.lrs((step,))[0]
 
-    def lrs(self, step_list: Iterable[int]) -> list[float]:
-        """The LR at each of `step_list` (1-based), checked finite; `ConfigError` if transformers'
-        function fails or gives a non-finite value at one of them."""
-        base, lam = self.config.learning_rate, self.lr_lambda
+    def lrs(self, step_list: Iterable[int], base_lr: float | None = None) -> list[float]:
+        """The LR at each of `step_list` (1-based): `base_lr * lambda(s - 1)`, `base_lr` being
+        `learning_rate` unless given; checked finite, `ConfigError` if transformers' function
+        fails or gives a non-finite value at one of them."""
+        base, lam = self.config.learning_rate if base_lr is None else base_lr, self.lr_lambda
         step_list = step_list if isinstance(step_list, (list, range)) else list(step_list)
         try:
             if isinstance(step_list, range) and step_list.step == 1:

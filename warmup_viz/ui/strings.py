@@ -598,6 +598,7 @@ ZH: dict[str, str] = {
     "app.left_out_invalid": "调度 {letter} 的设置有误，修正前暂不显示：{message}",
     "app.last_valid": "在侧栏标出的设置改好之前，调度 {letter} 显示它上一次有效的设置。",
     "deepspeed.replaces": "DeepSpeed 配置里的调度器 {scheduler} 取代了 lr_scheduler_type={name}：图中画的是实际运行的 {scheduler}。",
+    "deepspeed.trainer_steps": "DeepSpeed 配置既没有 scheduler 块也没有 optimizer 块：由 Trainer 自己创建并推进 {name}，第 s 步记录的是该次更新所用的学习率，与不用 DeepSpeed 时相同。",
     "deepspeed.keeps": "DeepSpeed 配置没有 scheduler 块：运行的是 {name}，而 DeepSpeed 下的 Trainer 在第 s 步记录的是下一次更新的学习率。",
     "app.left_out": "调度 {letter} 未显示：{message}",
     "app.metric_driven": (

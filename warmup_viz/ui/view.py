@@ -221,7 +221,8 @@ def _one(letter: str, result: form.FormResult, logs: list, first: Drawn | None) 
             run = resume.resumed_from(first.config, config, result.resume)
             st.caption(f"{letter}: " + " ".join(say(n) for n in run.notes))
             return Drawn(letter, run, curve(run), resumes=result.resume), ("", "")
-        return Drawn(letter, Planned(config), schedule.display_curve(config)), ("", "")
+        run = Planned(config)
+        return Drawn(letter, run, curve(run)), ("", "")
     except ConfigError as e:
         return None, ("error", say(e))
 
@@ -229,7 +230,7 @@ def _one(letter: str, result: form.FormResult, logs: list, first: Drawn | None) 
 def _as_it_runs(first: Drawn, view: share.View) -> Drawn:
     """Schedule A as the run logs it: under a DeepSpeed config (its scheduler may replace
     lr_scheduler_type), or with the logging convention of transformers before 4.51."""
-    if first.run.settings is None:  # a replay: the log's own metric made it
+    if first.config.info.metric_driven:  # replayed from the log's own metric, as the log holds it
         return first
     ds_config = st.session_state.get(keys.DEEPSPEED)
     try:
