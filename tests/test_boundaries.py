@@ -189,3 +189,22 @@ def test_pyproject_declares_the_pinned_requirements_and_the_command():
     module, _, function = target.partition(":")
     assert command == "warmup-viz"  # (tests/test_install.py runs it, installed from the wheel)
     assert getattr(importlib.import_module(module), function) is cli.run  # what `python -m warmup_viz` runs
+
+
+def test_figures_draw_what_they_are_given_without_the_engine():
+    """figures.py imports plain data (curve, logview's lines), never what computes a schedule, and
+    drawing a curve loads neither torch nor transformers."""
+    engine = {"schedule", "run", "registry", "resume", "ds_schedule", "simulate", "check", "infer", "infer_metric"}
+    imported = {_entry(m) for m in internal_imports(LIBRARY / "figures.py")}
+    assert imported & engine == set() and imported <= {"curve", "logview"}
+    code = """
+    from warmup_viz import curve, figures
+    c = curve.DisplayCurve((1, 2, 3), (0.0, 1e-3, 5e-4), (curve.Breakpoint(2, "peak"),))
+    figures.curve_figure(c, figures.FigureOptions(title="t")).to_json()
+    """
+    assert _modules_after(code) == {"plotly"}
+
+
+def test_the_run_model_reads_its_conventions_without_the_engine():
+    """The CLI reads `run.Convention` to build its parser: that imports neither torch nor transformers."""
+    assert _modules_after("from warmup_viz.run import Convention; list(Convention)") == set()
