@@ -46,6 +46,7 @@ def test_formats_are_asked_wrappers_and_refusals_first_and_csv_last():
         "tensorboard",
         "not_text",
         "json_nested",
+        "llamafactory",  # before trainer_state: its log of one line is one JSON object too
         "trainer_state",
         "json_value",
         "json_invalid",

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..errors import reading
 from ..messages import Note
-from . import compressed, delimited, jsonish, refusals, tensorboard  # noqa: F401 (each registers its formats)
+from . import compressed, delimited, jsonish, llamafactory, refusals, tensorboard  # noqa: F401 (each registers its formats)
 from ._tables import COLUMNS, STEP_COLUMNS, LogError, empty_table, tidy
 from .formats import File, recognise
 from .names import canonical, metric_name, training_loss

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from typing import NoReturn
 
 import numpy as np
@@ -44,7 +45,7 @@ _NOT_METRICS = {"step", "epoch"}
 _NUMBER = (int, float)
 
 
-def _number(value: object) -> bool:
+def is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
@@ -69,8 +70,8 @@ def read_json(data: object, run: str, name: str) -> tuple[pd.DataFrame, dict]:
                 metrics.append(key)
                 values.append(value)
                 epochs.append(epoch)
-    facts = {fact: data[key] for key, fact in STATE_FACTS.items() if _number(data.get(key))}
-    return _frame(run, steps, metrics, values, epochs), facts
+    facts = {fact: data[key] for key, fact in STATE_FACTS.items() if is_number(data.get(key))}
+    return long_frame(run, steps, metrics, values, epochs), facts
 
 
 def _floats(numbers) -> np.ndarray:
@@ -80,9 +81,8 @@ def _floats(numbers) -> np.ndarray:
         return np.array([n if abs(n) < 1e308 else math.inf if n > 0 else -math.inf for n in numbers], dtype=float)
 
 
-def read_jsonl(text: str, run: str, name: str) -> tuple[pd.DataFrame, dict]:
-    rows = []
-    step_key = None
+def json_lines(text: str, name: str) -> Iterator[dict]:
+    """Each non-empty line of `text` as a JSON object; `LogError` naming the first line that is not one."""
     for number, line in enumerate(text.splitlines(), 1):
         line = line.strip()
         if not line:
@@ -93,26 +93,33 @@ def read_jsonl(text: str, run: str, name: str) -> tuple[pd.DataFrame, dict]:
             raise LogError(Note("log.line_json", {"name": name, "line": number})) from None
         if not isinstance(entry, dict):
             raise LogError(Note("log.line_object", {"name": name, "line": number}))
+        yield entry
+
+
+def read_jsonl(text: str, run: str, name: str) -> tuple[pd.DataFrame, dict]:
+    rows = []
+    step_key = None
+    for entry in json_lines(text, name):
         if step_key is None:
-            step_key = next((k for k in STEP_COLUMNS if _number(entry.get(k))), None)
-        if step_key is None or not _number(entry.get(step_key)):
+            step_key = next((k for k in STEP_COLUMNS if is_number(entry.get(k))), None)
+        if step_key is None or not is_number(entry.get(step_key)):
             continue
-        epoch = entry.get("epoch") if _number(entry.get("epoch")) else math.nan
+        epoch = entry.get("epoch") if is_number(entry.get("epoch")) else math.nan
         wall = next(
-            (entry[k] for k in ("wall_time", "_timestamp", "timestamp", "time") if _number(entry.get(k))), math.nan
+            (entry[k] for k in ("wall_time", "_timestamp", "timestamp", "time") if is_number(entry.get(k))), math.nan
         )
         for key, value in entry.items():
             if key in (step_key, "epoch", "wall_time", "_timestamp", "timestamp", "time", "_runtime"):
                 continue
-            if _number(value):
+            if is_number(value):
                 rows.append((entry[step_key], key, value, epoch, wall))
     if step_key is None:
         raise LogError(Note("log.no_step_key", {"name": name, "names": ", ".join(STEP_COLUMNS)}))
     steps, metrics, values, epochs, walls = zip(*rows, strict=True) if rows else ((),) * 5
-    return _frame(run, steps, metrics, values, epochs, walls), {}
+    return long_frame(run, steps, metrics, values, epochs, walls), {}
 
 
-def _frame(run: str, steps, metrics, values, epochs, walls=None) -> pd.DataFrame:
+def long_frame(run: str, steps, metrics, values, epochs, walls=None) -> pd.DataFrame:
     """The long table from parallel columns (no per-row tuples: a 200k-entry state stays quick)."""
     columns = {
         "run": pd.Categorical([run] * len(steps)),

@@ -178,7 +178,8 @@ EN: dict[str, str] = {
     # logs
     "logs.title": "Training logs",
     "logs.formats": (
-        "trainer_state.json, CSV/TSV (TensorBoard and W&B exports too), JSON Lines, TensorBoard event files, "
+        "trainer_state.json, LLaMA-Factory's trainer_log.jsonl, CSV/TSV (TensorBoard and W&B exports too), JSON Lines, "
+        "TensorBoard event files, "
         "or gzip of these; several at once, each its own run. Uploaded logs stay in this browser session: "
         "they cannot travel in a link."
     ),
@@ -368,6 +369,7 @@ ZH: dict[str, str] = {
     "resume.not_lambda": "{name} 不是按步数变化的调度器状态（base_lrs、_last_lr、last_epoch）：只有按步数变化的类型才能计算恢复",
     "resume.nothing_left": "max_steps={max_steps} 没有超过检查点的 global_step={global_step}：没有可恢复的步数",
     "run.convention": "logging_convention={value} 必须是以下之一：{choices}",
+    "log.llamafactory_empty": "{name}：没有任何一行记录了数值（只有 LLaMA-Factory 的进度信息）",
     "file.unreadable": "无法读取 {path}：{problem}",
     "file.too_large": "{path} 超过 {limit} MB；未读取",
     "run.unknown_step": "第一次训练的日志里没有第 {step} 步：这里不知道它的学习率",
@@ -655,7 +657,8 @@ ZH: dict[str, str] = {
     "form.present_help": "大字号、粗线条，适合投影；链接会带上它（present=1）。",
     "logs.title": "训练日志",
     "logs.formats": (
-        "trainer_state.json、CSV/TSV（含 TensorBoard 和 W&B 导出）、JSON Lines、TensorBoard 事件文件，"
+        "trainer_state.json、LLaMA-Factory 的 trainer_log.jsonl、CSV/TSV（含 TensorBoard 和 W&B 导出）、"
+        "JSON Lines、TensorBoard 事件文件，"
         "或它们的 gzip 压缩；可一次上传多个，每个是一次独立的运行。上传的日志只保留在本浏览器会话中，"
         "不会进入链接。"
     ),
