@@ -12,7 +12,7 @@ import pytest
 from warmup_viz import schedule
 from warmup_viz.check import compare
 from warmup_viz.cli import main
-from warmup_viz.config import from_mapping
+from warmup_viz.config import ScheduleConfig, from_mapping
 from warmup_viz.errors import ConfigError
 from warmup_viz.run import Convention, Planned, Shifted, with_convention
 
@@ -84,3 +84,57 @@ def test_unknown_conventions_and_metric_driven_types_are_refused():
         logged_lrs(config, [1], "previous")
     with pytest.raises(ConfigError, match="follows a metric"):
         Shifted(Planned(config.replace(lr_scheduler_type="reduce_lr_on_plateau")), Convention.BEFORE_4_51)
+
+
+@pytest.mark.parametrize("path", LOGS, ids=lambda p: p.stem)
+def test_infer_recovers_an_old_log_with_its_convention(path, capfd):
+    """The real 4.50 logs: infer finds the settings they were trained with, logged the older way,
+    and check confirms them; a log of today's Trainer keeps today's convention (test_infer)."""
+    state, logged = read(path)
+    config = from_mapping(state["training_arguments"])
+    assert main(["infer", str(path)]) == 0
+    found = json.loads(capfd.readouterr().out)
+    assert found["logging_convention"] == "before_4.51" and found["exact"]
+    recovered = from_mapping(
+        {k: v for k, v in found.items() if k in ("lr_scheduler_type", "learning_rate", "max_steps")}
+    )
+    assert recovered.lr_scheduler_type == config.lr_scheduler_type and recovered.learning_rate == config.learning_rate
+    flags = [
+        x
+        for k in ("lr_scheduler_type", "learning_rate", "warmup_steps", "max_steps")
+        for x in (f"--{k}", str(found[k]))
+    ]
+    assert main(["check", str(path), *flags, "--logging_convention", found["logging_convention"]]) == 0
+
+
+@pytest.mark.parametrize("path", LOGS, ids=lambda p: p.stem)
+def test_checks_causes_for_an_old_log_reproduce_it(path, capfd):
+    state, logged = read(path)
+    wrong = ["--lr_scheduler_type", "constant", "--learning_rate", "0.1", "--max_steps", str(max(logged))]
+    assert main(["check", str(path), *wrong, "--json"]) == 1
+    matching = json.loads(capfd.readouterr().out)["matching_settings"]
+    assert matching.get("logging_convention") == "before_4.51"
+    settings = dict(zip(wrong[::2], wrong[1::2], strict=True))
+    for key, value in matching.items():
+        settings[f"--{key}"] = json.dumps(value) if isinstance(value, dict) else str(value)
+    assert main(["check", str(path), *[x for kv in settings.items() for x in kv]]) == 0
+
+
+def test_a_log_that_reads_both_ways_says_so():
+    """Today's cosine_warmup_with_min_lr is, value for value, cosine_with_min_lr logged the older way:
+    with as many kwargs either way, today's reading stays and the other is named."""
+    from warmup_viz.infer import infer
+
+    from .test_schedule import stepped
+
+    config = ScheduleConfig(
+        lr_scheduler_type="cosine_warmup_with_min_lr",
+        learning_rate=1e-3,
+        warmup_steps=5,
+        max_steps=40,
+        lr_scheduler_kwargs={"min_lr_rate": 0.1},
+    )
+    fit = infer(range(1, 41), stepped(config), max_steps=40)
+    assert fit.exact and fit.config.lr_scheduler_type == "cosine_warmup_with_min_lr"
+    assert fit.logging_convention == Convention.SINCE_4_51
+    assert fit.hint.key == "infer.also_old_convention" and fit.hint.values == {"name": "cosine_with_min_lr"}

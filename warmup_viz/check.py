@@ -331,6 +331,10 @@ def _recovered(config: ScheduleConfig, steps, lrs, facts) -> list[Cause]:
         },
     )
     causes = []
+    if fit.logging_convention is not Convention.SINCE_4_51:  # the settings below reproduce it logged that way
+        causes.append(
+            Cause("convention", Note("cause.convention"), {"logging_convention": fit.logging_convention.value})
+        )
     for name in ("lr_scheduler_type", "learning_rate", "warmup_steps", "max_steps"):
         run = found.num_warmup_steps if name == "warmup_steps" else theirs[name]
         if run != yours[name] and not (isinstance(run, float) and _close(run, yours[name], abs(run))):

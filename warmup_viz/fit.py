@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from . import registry
 from .config import ConfigError, ScheduleConfig
 from .messages import Note, english
+from .run import Convention
 from .schedule import REL_TOL
 
 english(
@@ -20,6 +21,19 @@ english(
             "the learning rate changes in discrete steps by a factor of {factor}, the mark of a "
             "metric-driven scheduler ({types}): give the log with its evaluated metric (eval_loss) to "
             "recover its settings; this step-based fit is only the closest curve"
+        ),
+        "infer.old_convention": (
+            "these values were logged the way transformers before 4.51 logged them (each step shows the next "
+            "update's LR): view the log with that logging convention"
+        ),
+        "infer.also_old_convention": (
+            "the same values are also exactly {name} logged the way transformers before 4.51 logged it (each step "
+            "showing the next update's LR): the log alone cannot tell the two apart"
+        ),
+        "infer.also_new_convention": (
+            "these values were logged the way transformers before 4.51 logged them (each step shows the next "
+            "update's LR); the same values are also exactly {name} logged by today's Trainer: the log alone "
+            "cannot tell the two apart"
         ),
         "infer.no_replay": (
             "the learning rate changes in discrete steps by a factor of {factor}, the mark of a "
@@ -34,13 +48,16 @@ english(
 class Fit:
     """The recovered settings, the largest relative error over the logged steps, and whether
     that is exact (every logged LR reproduced within `schedule.REL_TOL`). `hint`: what a person
-    should know about the answer (the LR looks metric-driven, and this is only a step-based fit)."""
+    should know about the answer (the LR looks metric-driven, and this is only a step-based fit).
+    `logging_convention`: how the log holds the schedule (an older Trainer logged each step's next
+    update)."""
 
     config: ScheduleConfig
     max_relative_error: float
     exact: bool
     points: int
     hint: Note | None = None
+    logging_convention: Convention = Convention.SINCE_4_51
 
     def settings(self) -> dict[str, object]:
         """The recovered settings under TrainingArguments' names (the keys `schedule` takes)."""
@@ -53,6 +70,8 @@ class Fit:
         }
         if c.lr_scheduler_kwargs:
             out["lr_scheduler_kwargs"] = dict(c.lr_scheduler_kwargs)
+        if self.logging_convention is not Convention.SINCE_4_51:
+            out["logging_convention"] = self.logging_convention.value
         return out
 
 
