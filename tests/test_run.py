@@ -233,3 +233,16 @@ def test_deepspeed_says_who_steps_the_schedule():
     trainer = resolve(config, {"zero_optimization": {"stage": 2}})
     assert [n.key for n in engine.notes] == ["deepspeed.keeps"] and engine.logged([1]) == Planned(config).logged([2])
     assert [n.key for n in trainer.notes] == ["deepspeed.trainer_steps"] and trainer.logged([1]) == [0.0]
+
+
+@pytest.mark.parametrize("name", [n for n in STEP_BASED if scheduler_types.of(n).older_reading])
+@pytest.mark.parametrize("kwargs", [{"min_lr_rate": 0.1}, {"min_lr": 1e-5, "num_cycles": 0.75}, {"min_lr_rate": 0.0}])
+def test_an_older_reading_in_a_record_gives_the_same_values_as_a_real_scheduler(name, kwargs):
+    """A record's `older_reading` claims: this type logged today equals that type logged the way
+    transformers before 4.51 did (get_last_lr() after each step), value for value."""
+    config = ScheduleConfig(
+        lr_scheduler_type=name, learning_rate=LR, warmup_steps=WARMUP, max_steps=N, lr_scheduler_kwargs=kwargs
+    )
+    other, other_kwargs = scheduler_types.of(name).older_reading(kwargs)
+    twin = config.replace(lr_scheduler_type=other, lr_scheduler_kwargs=other_kwargs)
+    assert stepped_first(twin) == stepped(config)

@@ -72,26 +72,27 @@ def infer(
 def _older_convention(fit: Fit, pairs: list[tuple[int, float]], n: int) -> Fit:
     """`fit`, or the fit of the same log as an older Trainer wrote it (step s logs what update
     s + 1 trained with) when that one reproduces the log and `fit` does not, or comes closer.
-    When both are exact (cosine_warmup_with_min_lr logged today is cosine_with_min_lr logged the
-    older way, value for value; with min_lr_rate=0, cosine), the reading with fewer kwargs is
-    taken, today's when as many, with a hint naming the other."""
-    names = [n for n in registry.scheduler_names() if not registry.info(n).metric_driven]
-    if fit.exact:  # only an earlier type, exact the older way, would name the run better
-        names = names[: names.index(fit.config.lr_scheduler_type)] if fit.config.lr_scheduler_type in names else []
-        if not names:
+    An exact `fit` whose record names an older reading with the same values (today's
+    cosine_warmup_with_min_lr is cosine_with_min_lr logged the older way; with a floor of 0,
+    cosine) gets the reading with fewer kwargs, today's when as many, and a hint naming the other."""
+    shifted = [(s + Convention.BEFORE_4_51.shift, v) for s, v in pairs]
+    if fit.exact:
+        reading = scheduler_types.of(fit.config.lr_scheduler_type).older_reading
+        twin = reading(fit.config.lr_scheduler_kwargs) if reading else None
+        if twin is None:
             return fit
-    shift = Convention.BEFORE_4_51.shift
+        config = _config(twin[0], int(fit.config.warmup_steps), n, twin[1], fit.config.learning_rate)
+        if config is None or _max_error(config, shifted) > REL_TOL:
+            return fit
+        if len(config.lr_scheduler_kwargs) >= len(fit.config.lr_scheduler_kwargs):
+            return replace(fit, hint=Note("infer.also_old_convention", {"name": config.lr_scheduler_type}))
+        other = Note("infer.also_new_convention", {"name": fit.config.lr_scheduler_type})
+        older = polish(config, lambda c: _max_error(c, shifted), len(pairs))
+        return replace(older, logging_convention=Convention.BEFORE_4_51, hint=other)
     try:
-        older = _fit_step_based([(s + shift, v) for s, v in pairs], n, types=names)
+        older = _fit_step_based(shifted, n)
     except NoFit:
         return fit
-    if fit.exact and older.exact:
-        # the values alone cannot tell them apart: the reading with fewer kwargs (an older log of
-        # cosine, not today's cosine_warmup_with_min_lr with min_lr_rate=0), today's when as many
-        if len(older.config.lr_scheduler_kwargs) >= len(fit.config.lr_scheduler_kwargs):
-            return replace(fit, hint=Note("infer.also_old_convention", {"name": older.config.lr_scheduler_type}))
-        other = Note("infer.also_new_convention", {"name": fit.config.lr_scheduler_type})
-        return replace(older, logging_convention=Convention.BEFORE_4_51, hint=other)
     if older.exact or older.max_relative_error < fit.max_relative_error:
         return replace(older, logging_convention=Convention.BEFORE_4_51, hint=Note("infer.old_convention"))
     return fit
@@ -106,15 +107,12 @@ def _metric_hint(fit: Fit, replayed: Fit | None, drops, metric) -> Fit:
     return replace(fit, hint=Note("infer.no_replay", {"factor": drops.factor, "types": drops.types}))
 
 
-def _fit_step_based(
-    pairs: list[tuple[int, float]], n: int, warmups: int = MAX_WARMUP_CANDIDATES, types: list[str] | None = None
-) -> Fit:
-    """The best step-based type (of `types`, default all): the first (in transformers' order) that
-    reproduces `pairs`, else the one with the smallest error. `warmups`: at most this many warmup
-    lengths per type."""
+def _fit_step_based(pairs: list[tuple[int, float]], n: int, warmups: int = MAX_WARMUP_CANDIDATES) -> Fit:
+    """The best step-based type: the first (in transformers' order) that reproduces `pairs`, else
+    the one with the smallest error. `warmups`: at most this many warmup lengths per type."""
     sample = _sample(pairs)
     best: Fit | None = None
-    for name in registry.scheduler_names() if types is None else types:
+    for name in registry.scheduler_names():
         if registry.info(name).metric_driven:
             continue
         for warmup in _warmup_candidates(pairs, name, warmups):

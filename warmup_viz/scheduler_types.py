@@ -106,6 +106,9 @@ class TypeRecord:
     lr_dependent: bool = False  # its lambda reads learning_rate itself (polynomial's lr_end / lr)
     after_warmup: str = "decay"  # the teaching phase of the steps after warmup (before any mark)
     raises: bool = False  # metric-driven: the LR can go up (a warmup count and a max_lr)
+    # kwargs -> (type, kwargs) that logged the older way (step s showing update s + 1) gives the
+    # same values, value for value, as this type logged today; None when there is none
+    older_reading: Callable[[Mapping[str, object]], tuple[str, dict] | None] | None = None
 
     def __post_init__(self) -> None:
         for name in ("needs", "showcase", "kwargs", "read_off"):
@@ -177,6 +180,20 @@ def _decay_lengths(pairs: Sequence[tuple[int, float]], warmup: int, n: int) -> l
     # the decay starts at index k = n - d, i.e. at step n - d + 1
     lows = sorted({max(1, n - s + 1) for s in range(last_top, first_below + 1)})
     return lows[:MAX_READ_OFF] or [max(1, n // 10)]
+
+
+def _cosine_older(kwargs: Mapping[str, object]) -> tuple[str, dict] | None:
+    """cosine_warmup_with_min_lr warms up as (k + 1) / w and decays over (k - w + 1) / (n - w):
+    cosine_with_min_lr one step on, the way transformers before 4.51 logged it; cosine itself
+    when the floor is 0. Not with warmup_lr_rate (its warmup is another line)."""
+    if "warmup_lr_rate" in kwargs:
+        return None
+    rest = {k: v for k, v in kwargs.items() if k in ("num_cycles", "min_lr", "min_lr_rate")}
+    floor = rest.pop("min_lr_rate", None) if "min_lr_rate" in rest else rest.pop("min_lr", None)
+    if floor == 0:
+        return "cosine", rest
+    key = "min_lr_rate" if "min_lr_rate" in kwargs else "min_lr"
+    return "cosine_with_min_lr", {**rest, key: floor}
 
 
 # -- shared pieces ------------------------------------------------------------------------------
@@ -313,6 +330,7 @@ RECORDS: Mapping[str, TypeRecord] = MappingProxyType(
                     "min_lr": _MIN_LR,
                     "warmup_lr_rate": KwargFacts("r_w", Slider(0.0, 0.9, 0.05)),
                 },
+                older_reading=_cosine_older,
             ),
             TypeRecord(
                 "warmup_stable_decay",
