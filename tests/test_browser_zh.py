@@ -26,7 +26,7 @@ NAMES = {
     *"loss grad_norm eval_loss eval_runtime eval_samples_per_second eval_steps_per_second epoch".split(),
     *"trainer_state json jsonl csv tsv tensorboard parquet yaml yml png svg txt gz".split(),
     *"Trainer TrainingArguments SFTConfig transformers DeepSpeed TensorBoard TRL PyTorch torch Adam".split(),
-    *"AdamW get_scheduler LambdaLR lr_lambdas Hugging Face W&B GPT axolotl LLaMA Factory".split(),
+    *"AdamW get_scheduler LambdaLR lr_lambdas Hugging Face W&B GPT axolotl LLaMA Factory LLaMA-Factory".split(),
     *"ceil int lambda cos max min log sqrt example linear".split(),
     *"Drag and drop files here Limit 200MB per file Browse".split(),  # st.file_uploader's chrome
     *"Skip to main content add icon".split(),  # Streamlit's skip link and Material icon ligatures
