@@ -34,11 +34,13 @@ def recognises(file: File) -> bool:
     """A JSON object on the first line with LLaMA-Factory's `current_steps` and `total_steps`."""
     if file.head != "{" or file.text is None:
         return False
-    first = file.text.lstrip().split("\n", 1)[0]
-    try:
-        entry = json.loads(first)
-    except (ValueError, RecursionError):
-        return False
+    if file.json_error is None:  # one JSON value (the parse trainer_state's check makes anyway)
+        entry = file.json_value
+    else:  # JSON Lines: the whole text failed at the second line; the first line alone
+        try:
+            entry = json.loads(file.stripped.split("\n", 1)[0])
+        except (ValueError, RecursionError):
+            return False
     return isinstance(entry, dict) and STEP in entry and TOTAL in entry
 
 
