@@ -146,6 +146,9 @@ def test_cli_prints_the_resumed_run(runs, name, capfd):
     rows = capfd.readouterr().out.splitlines()
     assert rows[0] == "step,learning_rate"
     assert rows[1:] == [f"{s},{logged[s]!r}" for s in sorted(logged)]
+    # the checkpoint named by a file in it, as people paste it
+    assert main(["schedule", *flags, "--resume_from_checkpoint", str(checkpoint_dir / "trainer_state.json")]) == 0
+    assert capfd.readouterr().out.splitlines() == rows
 
 
 def _flag(value):

@@ -19,7 +19,7 @@ from typing import NoReturn
 
 from . import export
 from .errors import ConfigError, InputError, UsageError
-from .files import read_capped
+from .files import checkpoint_directory, log_file, read_capped
 
 _SETTINGS = (
     ("learning_rate", "peak learning rate (default 5e-05)"),
@@ -77,7 +77,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_run_kind(sched)
     check = commands.add_parser("check", help="does a log's learning rate match the configured schedule?")
-    check.add_argument("log", help="a training log with learning_rate values")
+    check.add_argument(
+        "log",
+        help="a training log with learning_rate values, or a checkpoint or output directory (its trainer_state.json)",
+    )
     _add_settings(check)
     check.add_argument("--metric", help="for reduce_lr_on_plateau and greedy: the metric that steps them (eval_loss)")
     check.add_argument("--run", help="the run to check (default: every run in the log)")
@@ -237,7 +240,7 @@ def _run(args: argparse.Namespace, config, log=None, log_run: str | None = None)
     if resumed:
         from .resume import read_checkpoint, resume
 
-        return resume(config, read_checkpoint(resumed))
+        return resume(config, read_checkpoint(checkpoint_directory(resumed)))
     if args.deepspeed:
         from .ds_schedule import MAX_CONFIG_BYTES, read_ds_config, resolve
 
@@ -259,6 +262,7 @@ def _read(path: str):
     """The log at `path`; `InputError` naming it when it cannot be read."""
     from .logs import read_log
 
+    path = log_file(path)  # a checkpoint or a run's output directory: its trainer_state.json
     return read_log(read_capped(path, MAX_LOG_BYTES), path)  # its LogError is an InputError naming `path`
 
 

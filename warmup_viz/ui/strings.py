@@ -372,6 +372,7 @@ ZH: dict[str, str] = {
     "log.llamafactory_empty": "{name}：没有任何一行记录了数值（只有 LLaMA-Factory 的进度信息）",
     "file.unreadable": "无法读取 {path}：{problem}",
     "file.too_large": "{path} 超过 {limit} MB；未读取",
+    "file.no_log_in_directory": "{path} 是一个目录，里面既没有 trainer_state.json，也没有含它的 checkpoint-N 目录",
     "run.unknown_step": "第一次训练的日志里没有第 {step} 步：这里不知道它的学习率",
     "config.export_cap": "max_steps={max_steps} 太多，无法逐步导出（最多 {limit}）",
     "deepspeed.too_large": "{name} 超过 {limit} KB；不作为 DeepSpeed 配置读取",
