@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pathlib
+
 import streamlit as st
 
 from . import form, keys
@@ -10,9 +12,21 @@ from .strings import DEFAULT_LANGUAGE, LANGUAGES, language, t
 from .view import render_schedule_page
 
 PAGES = DASHBOARD / "pages"
-# the gallery and the lesson keep their own settings in a link under their names (`gallery.max_steps`,
-# `learn.warmup`): the schedule page's link decoding keeps them for them
-LINK_PREFIXES = ("gallery.", "learn.")
+
+
+def page_scripts() -> list[pathlib.Path]:
+    """The pages besides the schedule page: every script in pages/, in name order. A page is its
+    script, its ui module and its words (`nav.<name>`, its title; `nav.<name>_icon`, its icon)."""
+    return sorted(PAGES.glob("*.py"))
+
+
+def link_prefixes() -> tuple[str, ...]:
+    """Each page keeps its own settings in a link under its name (`gallery.max_steps`,
+    `learn.warmup`): the schedule page's link decoding keeps them for it."""
+    return tuple(f"{script.stem}." for script in page_scripts())
+
+
+LINK_PREFIXES = link_prefixes()
 _ROUTED = "_routed_this_run"
 _GO_TO = "_go_to_page"
 _NAVIGATED = "_navigated"
@@ -20,15 +34,17 @@ _NAVIGATED = "_navigated"
 
 def run() -> None:
     """Route to the page the address names; every page gets the sidebar's language picker."""
-    form.load_from_url(LINK_PREFIXES)  # once per session, whichever page the link opens
+    form.load_from_url(link_prefixes())  # once per session, whichever page the link opens
     if st.session_state.get(keys.PRESENT):  # presentation mode: the slide, not the controls
         st.set_page_config(initial_sidebar_state="collapsed")
     _language_picker()
     st.session_state[_ROUTED] = True
     st.session_state[_NAVIGATED] = True
     pages = {
-        "gallery": st.Page(str(PAGES / "gallery.py"), title=t("nav.gallery"), icon="🗂️", url_path="gallery"),
-        "learn": st.Page(str(PAGES / "learn.py"), title=t("nav.learn"), icon="🎓", url_path="learn"),
+        script.stem: st.Page(
+            str(script), title=t(f"nav.{script.stem}"), icon=t(f"nav.{script.stem}_icon"), url_path=script.stem
+        )
+        for script in page_scripts()
     }
     navigation = st.navigation([main_page(), *pages.values()])
     if (go_to := st.session_state.pop(_GO_TO, None)) in pages:
@@ -52,7 +68,7 @@ def setup(page: str) -> None:
         state[_GO_TO] = page
         st.switch_page("app.py", query_params=st.query_params.to_dict())
     # run on its own after app.py has routed this session before (as Streamlit's AppTest does)
-    form.load_from_url(LINK_PREFIXES)
+    form.load_from_url(link_prefixes())
     _language_picker()
 
 

@@ -53,7 +53,9 @@ EN: dict[str, str] = {
     # navigation
     "nav.schedule": "Schedule",
     "nav.gallery": "Gallery",
+    "nav.gallery_icon": "🗂️",
     "nav.learn": "Learn warmup",
+    "nav.learn_icon": "🎓",
     # one line per scheduler type
     "scheduler.linear": "Linear decay to 0 after a linear warmup from 0.",
     "scheduler.cosine": "Half a cosine (num_cycles=0.5) from the peak down to 0 after a linear warmup.",
@@ -545,7 +547,9 @@ ZH: dict[str, str] = {
     "sim.no_change": "在 {metric} 的 {count} 个值上，学习率从未改变。",
     "nav.schedule": "调度",
     "nav.gallery": "一览",
+    "nav.gallery_icon": "🗂️",
     "nav.learn": "学习预热",
+    "nav.learn_icon": "🎓",
     "scheduler.linear": "从 0 线性预热后，线性衰减到 0。",
     "scheduler.cosine": "线性预热后，沿半个余弦（num_cycles=0.5）从峰值降到 0。",
     "scheduler.cosine_with_restarts": "余弦衰减到 0，并 num_cycles 次跳回峰值（硬重启）。",
