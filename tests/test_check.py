@@ -129,8 +129,16 @@ def test_longer_run_than_max_steps(real_run):
     steps = [*sorted(logged), 41, 42, 43]
     lrs = [*(logged[s] for s in sorted(logged)), 0.0, 0.0, 0.0]
     verdict = compare(Planned(ScheduleConfig(**SETTINGS)), steps, lrs)
-    assert not verdict.matches and [c.code for c in verdict.causes] == ["max_steps"] and verdict.step == 41
+    assert not verdict.matches and verdict.step == 41
     assert "reaches step 43, past max_steps=40" in verdict.message
+    # no setting reproduces it (max_steps=43 would stretch the decay), so no cause is offered
+    assert verdict.causes == ()
+    # a run planned for 43 steps and logged to its end is named, with the setting that reproduces it
+    longer = Planned(ScheduleConfig(**{**SETTINGS, "max_steps": 43}))
+    steps = list(range(1, 44))
+    verdict = compare(Planned(ScheduleConfig(**SETTINGS)), steps, longer.logged(steps))
+    assert [c.code for c in verdict.causes] == ["max_steps"]
+    assert verdict.to_dict()["matching_settings"] == {"max_steps": 43}
 
 
 def test_the_logs_own_max_steps_comes_first(real_run):

@@ -18,8 +18,10 @@ from . import registry, scheduler_types
 from .config import ConfigError, ScheduleConfig
 from .messages import Note, english, human
 from .resume import detect_resume
-from .run import Convention, Planned, Run
+from .run import Convention, Planned, Run, with_convention, with_skipped
 from .schedule import REL_TOL, build
+from .steps import checkpoint_name, step_list, step_list_text
+from .written import Written, first_difference
 
 _WORLD_SIZES = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 128, 256)
 _ACCUMULATIONS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64, 128)
@@ -57,6 +59,11 @@ english(
         "cause.type": "lr_scheduler_type: the run is {run} (you have {yours})",
         "cause.learning_rate": "learning_rate: the run peaked at {run} (you have {yours})",
         "cause.setting": "{name}: the run has {run} (you have {yours})",
+        "cause.skipped": (
+            "the optimizer skipped {count} updates (a loss scaler found the gradients overflowed; the first at "
+            "update {first}, the last at {last}) and the scheduler did not step for them: with these settings "
+            "the LR trails by one more step after each"
+        ),
         "cause.resume": (
             "the run was resumed from a checkpoint at about step {step}: from there on it follows these settings "
             "at the first run's learning_rate={learning_rate} (a learning_rate changed on resume is ignored)"
@@ -120,17 +127,17 @@ class Verdict:
 
 
 def _close(a: float, b: float, scale: float) -> bool:
+    """Two settings' values: the same to about 7 digits (a learning_rate read off a log)."""
     return math.isclose(a, b, rel_tol=REL_TOL, abs_tol=scale * 1e-12)
 
 
 def _first_mismatch(run: Run, steps: Sequence[int], lrs: Sequence[float]) -> int | None:
+    """The first step whose logged LR is not what `run` logs there, as the log wrote it (`written`)."""
     n, scale = run.max_steps, run.config.learning_rate
     inside = [(s, v) for s, v in zip(steps, lrs, strict=True) if 1 <= s <= n]
     ours = run.logged([s for s, _ in inside])
-    for (s, v), mine in zip(inside, ours, strict=True):
-        if not _close(v, mine, scale):
-            return s
-    return None
+    bad = first_difference(Written.of(lrs), [v for _, v in inside], ours, scale)
+    return None if bad is None else inside[bad][0]
 
 
 def compare(run: Run, steps: Sequence[int], lrs: Sequence[float], facts: Mapping[str, object] | None = None) -> Verdict:
@@ -160,7 +167,35 @@ def compare(run: Run, steps: Sequence[int], lrs: Sequence[float], facts: Mapping
 
 
 def _causes(config: ScheduleConfig, steps: list[int], lrs: list[float], facts: dict) -> list[Cause]:
-    """The settings that reproduce the log, as few changes from `config` as are found."""
+    """The causes whose settings together reproduce every logged value (`_holds`), as few changes
+    from `config` as are found; none when what was found does not (never a cause that fails)."""
+    found = _found(config, steps, lrs, facts)
+    for causes in (found, [c for c in found if c.code != "max_steps"]):
+        if causes and _holds(config, causes, steps, lrs):
+            return causes
+    return []
+
+
+def _holds(config: ScheduleConfig, causes: list[Cause], steps, lrs) -> bool:
+    """Whether `config` with every cause's settings logs each value of the log."""
+    if any(c.code == "resume" for c in causes):
+        return True  # detect_resume compared every step after the resume; the log holds those before
+    settings: dict[str, object] = {}
+    for c in causes:
+        settings.update(c.settings)
+    convention = settings.pop("logging_convention", Convention.SINCE_4_51.value)
+    skipped = settings.pop("skipped_steps", "")
+    variant = _variant(config, **settings)
+    if variant is None:
+        return False
+    try:
+        run = with_convention(with_skipped(Planned(variant), step_list(str(skipped)) if skipped else ()), convention)
+        return _first_mismatch(run, steps, lrs) is None and max(steps) <= variant.total_steps
+    except (ConfigError, ValueError):
+        return False
+
+
+def _found(config: ScheduleConfig, steps: list[int], lrs: list[float], facts: dict) -> list[Cause]:
     if _shifted(config, steps, lrs):
         return [Cause("convention", Note("cause.convention"), {"logging_convention": Convention.BEFORE_4_51.value})]
     found: list[Cause] = []
@@ -171,11 +206,32 @@ def _causes(config: ScheduleConfig, steps: list[int], lrs: list[float], facts: d
         found.append(cause)
         if _reproduces(base, steps, lrs):
             return found
-    for search in (_warmup, _type, _peak, _resumed):
+    for search in (_warmup, _type, _peak, _skipped, _resumed):
         cause = search(base, steps, lrs)
         if cause is not None:
             return [*found, cause]
     return found + _recovered(base, steps, lrs, facts)
+
+
+def _skipped(config: ScheduleConfig, steps, lrs) -> Cause | None:
+    """These settings with updates skipped by a loss scaler (either logging convention)."""
+    from .infer_skipped import skipped_run
+
+    pairs = sorted((s, v) for s, v in zip(steps, lrs, strict=True) if 1 <= s <= config.total_steps)
+    written = Written.of(lrs)
+    for convention in Convention:
+        run = skipped_run(config, pairs, written, convention) if pairs else None
+        if run is not None:
+            return _skipped_cause(run.skipped, convention)
+    return None
+
+
+def _skipped_cause(skipped: tuple[int, ...], convention: Convention) -> Cause:
+    settings: dict[str, object] = {"skipped_steps": step_list_text(skipped)}
+    if convention is not Convention.SINCE_4_51:
+        settings["logging_convention"] = convention.value
+    values = {"count": len(skipped), "first": skipped[0], "last": skipped[-1]}
+    return Cause("skipped_steps", Note("cause.skipped", values), settings)
 
 
 def _resumed(config: ScheduleConfig, steps, lrs) -> Cause | None:
@@ -185,7 +241,8 @@ def _resumed(config: ScheduleConfig, steps, lrs) -> Cause | None:
     if resumed is None:
         return None
     values = {"step": resumed.global_step, "learning_rate": resumed.learning_rate}
-    return Cause("resume", Note("cause.resume", values), {"learning_rate": resumed.learning_rate})
+    setting = {"resume_from_checkpoint": checkpoint_name(resumed.global_step)}
+    return Cause("resume", Note("cause.resume", values), setting)
 
 
 def _reproduces(config: ScheduleConfig | None, steps, lrs) -> bool:
@@ -208,7 +265,8 @@ def _shifted(config: ScheduleConfig, steps, lrs) -> bool:
     """transformers before 4.51 logged the LR of the next update: lambda(s) at step s."""
     n, lam, lr = config.total_steps, build(config).lr_lambda, config.learning_rate
     pairs = [(s, v) for s, v in zip(steps, lrs, strict=True) if 1 <= s < n]
-    return bool(pairs) and all(_close(v, lr * lam(s), lr) for s, v in pairs)
+    written = Written.of(lrs)
+    return bool(pairs) and all(written.same(v, lr * lam(s), lr) for s, v in pairs)
 
 
 def _run_length(config: ScheduleConfig, steps, facts) -> tuple[Cause, ScheduleConfig] | None:
@@ -229,7 +287,8 @@ def _run_length(config: ScheduleConfig, steps, facts) -> tuple[Cause, ScheduleCo
             return cause, variant
     if max(steps) > n:
         note = Note("cause.max_steps_past", {"last": max(steps), "yours": n})
-        return Cause("max_steps", note, {}), _variant(config, max_steps=max(steps)) or config
+        variant = _variant(config, max_steps=max(steps))
+        return Cause("max_steps", note, {"max_steps": max(steps)} if variant else {}), variant or config
     return None
 
 
@@ -331,7 +390,9 @@ def _recovered(config: ScheduleConfig, steps, lrs, facts) -> list[Cause]:
         },
     )
     causes = []
-    if fit.logging_convention is not Convention.SINCE_4_51:  # the settings below reproduce it logged that way
+    if fit.skipped_steps:
+        causes.append(_skipped_cause(fit.skipped_steps, fit.logging_convention))
+    elif fit.logging_convention is not Convention.SINCE_4_51:  # the settings below reproduce it logged that way
         causes.append(
             Cause("convention", Note("cause.convention"), {"logging_convention": fit.logging_convention.value})
         )
@@ -339,7 +400,10 @@ def _recovered(config: ScheduleConfig, steps, lrs, facts) -> list[Cause]:
         run = found.num_warmup_steps if name == "warmup_steps" else theirs[name]
         if run != yours[name] and not (isinstance(run, float) and _close(run, yours[name], abs(run))):
             note = Note("cause.setting", {"name": name, "run": run, "yours": yours[name]})
-            causes.append(Cause(name, note, {name: theirs[name]}))
+            setting = {name: theirs[name]}
+            if name == "lr_scheduler_type":  # another type takes its own kwargs (none: transformers' defaults)
+                setting["lr_scheduler_kwargs"] = dict(found.lr_scheduler_kwargs)
+            causes.append(Cause(name, note, setting))
     ours_kwargs, their_kwargs = dict(config.lr_scheduler_kwargs), dict(found.lr_scheduler_kwargs)
     for key in sorted(set(ours_kwargs) | set(their_kwargs)):
         if config.lr_scheduler_type == found.lr_scheduler_type and ours_kwargs.get(key) != their_kwargs.get(key):

@@ -69,12 +69,6 @@ def _parser() -> argparse.ArgumentParser:
     sched.add_argument("--log", help="for reduce_lr_on_plateau and greedy: the training log whose metric steps them")
     sched.add_argument("--metric", help="the log's metric that steps them (default eval_loss, as Trainer)")
     sched.add_argument("--run", help=_RUN_HELP)
-    sched.add_argument(
-        "--resume_from_checkpoint",
-        metavar="DIR",
-        help="the checkpoint these settings resume (its trainer_state.json and scheduler.pt): "
-        "print the resumed run's LR, the first run's logged steps before it included",
-    )
     _add_run_kind(sched)
     check = commands.add_parser("check", help="does a log's learning rate match the configured schedule?")
     check.add_argument(
@@ -114,8 +108,20 @@ def _add_run_kind(parser: argparse.ArgumentParser) -> None:
     from .run import Convention
 
     choices = [c.value for c in Convention]
+    parser.add_argument(
+        "--resume_from_checkpoint",
+        metavar="DIR",
+        help="the checkpoint these settings resume (its trainer_state.json and scheduler.pt): the resumed "
+        "run, the first run's logged steps before it included",
+    )
     parser.add_argument("--deepspeed", metavar="DS_CONFIG", help=_DEEPSPEED_HELP)
     parser.add_argument("--logging_convention", choices=choices, default=choices[0], help=_CONVENTION_HELP)
+    parser.add_argument(
+        "--skipped_steps",
+        metavar="UPDATES",
+        help="updates whose optimizer step a loss scaler skipped (fp16 overflow), e.g. 1-3,11,20: "
+        "the scheduler did not step for them, so the LR trails the plan by one more step after each",
+    )
 
 
 def settings_from_args(args: argparse.Namespace) -> dict[str, object]:
@@ -228,11 +234,15 @@ def _run(args: argparse.Namespace, config, log=None, log_run: str | None = None)
     """The run the flags describe, a `run.Run`: resumed (`--resume_from_checkpoint`), under
     DeepSpeed (`--deepspeed`), replayed from `log_run`'s metric in `log` (a metric-driven type),
     or a plain Trainer run; each logged with `--logging_convention`."""
-    from .run import Convention, Planned, with_convention
+    from .run import Convention, Planned, with_convention, with_skipped
 
-    resumed = getattr(args, "resume_from_checkpoint", None)
+    resumed = args.resume_from_checkpoint
     convention = Convention(args.logging_convention)
+    skipped = _skipped_steps(args.skipped_steps)
     given = [f for f, on in (("--resume_from_checkpoint", resumed), ("--deepspeed", args.deepspeed)) if on]
+    if skipped and (given or config.info.metric_driven):
+        what = " and ".join(given) or config.lr_scheduler_type
+        raise UsageError(f"--skipped_steps is for a plain Trainer run of a step-based type, not with {what}")
     if convention is not Convention.SINCE_4_51:
         given.append(f"--logging_convention {convention}")
     if len(given) > 1:
@@ -255,7 +265,16 @@ def _run(args: argparse.Namespace, config, log=None, log_run: str | None = None)
         if log is None:
             raise UsageError(f"{config.lr_scheduler_type} follows a metric: give --log LOG (and --metric NAME)")
         return _replay(config, log, args.metric, log_run)
-    return with_convention(Planned(config), convention)
+    return with_convention(with_skipped(Planned(config), skipped), convention)
+
+
+def _skipped_steps(text: str | None) -> tuple[int, ...]:
+    from .steps import step_list
+
+    try:
+        return step_list(text) if text else ()
+    except ValueError as e:
+        raise UsageError(f"--skipped_steps: {e}") from None
 
 
 def _read(path: str):

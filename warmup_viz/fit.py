@@ -11,6 +11,7 @@ from .config import ConfigError, ScheduleConfig
 from .messages import Note, english
 from .run import Convention
 from .schedule import REL_TOL
+from .steps import step_list_text
 
 english(
     {
@@ -46,11 +47,13 @@ english(
 
 @dataclass(frozen=True)
 class Fit:
-    """The recovered settings, the largest relative error over the logged steps, and whether
-    that is exact (every logged LR reproduced within `schedule.REL_TOL`). `hint`: what a person
+    """The recovered settings, the largest relative error over the logged steps (0 where a value
+    is reproduced as it was written, `written.Written`), and whether that is exact (every logged LR
+    reproduced to the float written). `hint`: what a person
     should know about the answer (the LR looks metric-driven, and this is only a step-based fit).
     `logging_convention`: how the log holds the schedule (an older Trainer logged each step's next
-    update)."""
+    update). `skipped_steps`: the updates whose optimizer step a loss scaler skipped (the scheduler
+    did not step for them, `run.Skipped`)."""
 
     config: ScheduleConfig
     max_relative_error: float
@@ -58,6 +61,7 @@ class Fit:
     points: int
     hint: Note | None = None
     logging_convention: Convention = Convention.SINCE_4_51
+    skipped_steps: tuple[int, ...] = ()
 
     def settings(self) -> dict[str, object]:
         """The recovered settings under TrainingArguments' names (the keys `schedule` takes)."""
@@ -72,6 +76,8 @@ class Fit:
             out["lr_scheduler_kwargs"] = dict(c.lr_scheduler_kwargs)
         if self.logging_convention is not Convention.SINCE_4_51:
             out["logging_convention"] = self.logging_convention.value
+        if self.skipped_steps:
+            out["skipped_steps"] = step_list_text(self.skipped_steps)
         return out
 
 
@@ -101,9 +107,10 @@ def run_length(pairs: list[tuple[int, float]], max_steps: int | None) -> int:
 def polish(config: ScheduleConfig, error_of: Callable[[ScheduleConfig], float], points: int) -> Fit:
     """The fit `config` written as a person would write it, as exact as before: kwargs at
     transformers' defaults left out, each float kwarg with the fewest significant digits, then
-    `learning_rate` with 6, 9, 12 or 15 (0.001, not 0.0010000000000000002). A change is kept when
-    `error_of` (the largest relative error over the log) stays within the error it had, or
-    `REL_TOL`."""
+    `learning_rate` with 6, 9, 12 or 15 (0.001, not 0.0010000000000000002). `error_of`: the largest
+    relative error over the log, 0 where every value is reproduced as written (`written.max_error`).
+    A change is kept when an exact fit stays exact, or an inexact one stays within its error or
+    `REL_TOL`; the fit is exact when its error is 0."""
     defaults = {spec.name: spec.default for spec in registry.info(config.lr_scheduler_type).kwargs}
     kwargs = {k: v for k, v in config.lr_scheduler_kwargs.items() if defaults.get(k, object()) != v}
     config = _variant(config, lr_scheduler_kwargs=kwargs) or config
@@ -113,16 +120,20 @@ def polish(config: ScheduleConfig, error_of: Callable[[ScheduleConfig], float], 
             value = float(f"{config.lr_scheduler_kwargs[key]:.{digits}g}")
             trial = _variant(config, lr_scheduler_kwargs={**config.lr_scheduler_kwargs, key: value})
             trial_error = math.inf if trial is None else error_of(trial)
-            if trial_error <= max(error, REL_TOL):
+            if _kept(trial_error, error):
                 config, error = trial, trial_error
                 break
     for digits in (6, 9, 12, 15):
         trial = _variant(config, learning_rate=float(f"{config.learning_rate:.{digits}g}"))
         trial_error = math.inf if trial is None else error_of(trial)
-        if trial_error <= max(error, REL_TOL):
+        if _kept(trial_error, error):
             config, error = trial, trial_error
             break
-    return Fit(config, error, error <= REL_TOL, points)
+    return Fit(config, error, error == 0, points)
+
+
+def _kept(trial_error: float, error: float) -> bool:
+    return trial_error == 0 if error == 0 else trial_error <= max(error, REL_TOL)
 
 
 def _variant(config: ScheduleConfig, **changes: object) -> ScheduleConfig | None:

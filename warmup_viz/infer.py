@@ -4,8 +4,9 @@ For each step-based scheduler type: `max_steps` is the log's own (a trainer_stat
 it) or its last step; the warmup end is read off where the LR first peaks; the scale
 (`learning_rate`) is read off the best-conditioned point; kwargs are searched from transformers'
 defaults outward (a grid, then golden-section refinement for floats). Every candidate is judged
-by the largest relative error over the logged steps, `|logged − ours| / learning_rate`; an HF
-Trainer run is reproduced exactly (within `schedule.REL_TOL`), anything else gets its best fit.
+by the largest relative error over the logged steps, `|logged − ours| / learning_rate`; the
+winner is checked on every point against the values as the log wrote them (`written.Written`): an
+HF Trainer run is reproduced exactly, to the float written; anything else gets its best fit.
 
 An LR that changes in discrete steps by one factor is metric-driven (`reduce_lr_on_plateau`,
 `greedy`): given the run's evaluated metric, their settings are searched by replaying it with
@@ -24,9 +25,11 @@ from . import registry, scheduler_types
 from .config import ConfigError, ScheduleConfig
 from .fit import Fit, NoFit, logged_pairs, polish, run_length
 from .infer_metric import drops_of, evaluations, fit_metric_driven
+from .infer_skipped import delagged, fit_skipped
 from .messages import Note
 from .run import Convention
 from .schedule import REL_TOL, build
+from .written import Written, max_error
 
 SAMPLE = 64  # points used while searching; the winner is checked on every point
 MAX_GRID = 2000  # kwargs grids searched jointly up to this many combinations
@@ -64,9 +67,24 @@ def infer(
         if replayed is None:
             raise
         fit = replayed
-    if drops is None:
-        return _older_convention(fit, pairs, n)
-    return _metric_hint(fit, replayed, drops, metric)
+    if drops is not None:
+        return _metric_hint(fit, replayed, drops, metric)
+    fit = _older_convention(fit, pairs, n)
+    if fit.exact:
+        return fit
+    # an fp16 run whose optimizer skipped updates: the LR trails its schedule by a growing lag
+    closest = [fit]
+    shown = delagged(pairs)
+    if shown != pairs and len(shown) >= 2:  # skips show as short plateaus: the schedule without them
+        try:
+            closest.insert(0, _older_convention(_fit_step_based(shown, n), shown, n))
+        except NoFit:
+            pass
+    skipping = fit_skipped(pairs, n, closest)
+    if skipping is None:
+        return fit
+    k = skipping.skipped_steps
+    return replace(skipping, hint=Note("run.skipped", {"count": len(k), "first": k[0], "last": k[-1]}))
 
 
 def _older_convention(fit: Fit, pairs: list[tuple[int, float]], n: int) -> Fit:
@@ -82,7 +100,7 @@ def _older_convention(fit: Fit, pairs: list[tuple[int, float]], n: int) -> Fit:
         if twin is None:
             return fit
         config = _config(twin[0], int(fit.config.warmup_steps), n, twin[1], fit.config.learning_rate)
-        if config is None or _max_error(config, shifted) > REL_TOL:
+        if config is None or _max_error(config, shifted) != 0:
             return fit
         if len(config.lr_scheduler_kwargs) >= len(fit.config.lr_scheduler_kwargs):
             return replace(fit, hint=Note("infer.also_old_convention", {"name": config.lr_scheduler_type}))
@@ -119,10 +137,10 @@ def _fit_step_based(pairs: list[tuple[int, float]], n: int, warmups: int = MAX_W
             fit = _fit_type(name, warmup, n, sample, pairs)
             if fit is not None and (best is None or fit.max_relative_error < best.max_relative_error):
                 best = fit
-            if best is not None and best.exact:
-                polished = _polish(best, pairs)
-                if polished.exact:  # the first type (in transformers' order) that reproduces the log
-                    return polished
+            if best is not None and best.exact:  # within REL_TOL on the sample: check every point
+                best = _polish(best, pairs)
+                if best.exact:  # the first type (in transformers' order) that reproduces the log
+                    return best
     if best is None:
         raise NoFit(Note("infer.none"))
     return _polish(best, pairs)
@@ -302,8 +320,10 @@ def _polish(fit: Fit, pairs) -> Fit:
 
 
 def _max_error(config: ScheduleConfig, pairs) -> float:
+    """0 when `config` reproduces every logged value as it was written, else the largest relative error."""
     try:
         ours = build(config).lrs([s for s, _ in pairs])
     except ConfigError:
         return math.inf
-    return max(abs(v - x) for (_, v), x in zip(pairs, ours, strict=True)) / config.learning_rate
+    logged = [v for _, v in pairs]
+    return max_error(Written.of(logged), logged, ours, config.learning_rate)

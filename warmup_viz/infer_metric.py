@@ -15,6 +15,7 @@ from .config import ConfigError, ScheduleConfig
 from .fit import Fit, logged_pairs, polish, run_length
 from .schedule import REL_TOL, metric_scheduler
 from .simulate import simulate
+from .written import Written, max_error
 
 DROP_TOL = 1e-5  # ratios read off a log agree to this (TensorBoard stores float32)
 SAME = 1e-8  # two logged values this close are one value
@@ -317,4 +318,5 @@ def _replay_error(config: ScheduleConfig, pairs, evals) -> float:
         ours = simulate(config, [s for s, _ in evals], [v for _, v in evals]).lrs([s for s, _ in pairs])
     except ConfigError:
         return math.inf
-    return max(abs(v - x) for (_, v), x in zip(pairs, ours, strict=True)) / config.learning_rate
+    logged = [v for _, v in pairs]
+    return max_error(Written.of(logged), logged, ours, config.learning_rate)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Protocol
 
@@ -25,11 +25,18 @@ from .config import ScheduleConfig, check_exportable
 from .curve import DISPLAY_POINTS, Breakpoint, DisplayCurve, spread_steps
 from .errors import ConfigError
 from .messages import Note, english
+from .steps import step_list_text
 
 english(
     {
         "run.convention": "logging_convention={value} must be one of: {choices}",
         "run.unknown_step": "step {step} is not in the first run's log: its LR is not known here",
+        "run.skipped": (
+            "the optimizer skipped {count} updates (gradients overflowed under a loss scaler; the first at "
+            "update {first}, the last at {last}): the scheduler did not step for them, so the LR trails "
+            "the plan by {count} steps from update {last} on"
+        ),
+        "run.skipped_steps": "skipped_steps must be update numbers from 1 to max_steps={max_steps}: {value}",
     }
 )
 
@@ -205,6 +212,88 @@ class Shifted:
 
     def display_steps(self, points: int = DISPLAY_POINTS) -> list[int]:
         return self.run.display_steps(points)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """`run` with optimizer steps skipped at the updates in `skipped` (a loss scaler found the
+    gradients overflowed): Trainer steps the scheduler only after an update that ran, so update `s`
+    trains with what `run`'s update `s − K(s)` does, `K(s)` the skipped updates before `s` (measured
+    on real fp16-style runs: transformers 5.23, accelerate 1.15, a non-fused optimizer). A skipped
+    update keeps the LR of the update before it; the lag grows by one at each skip."""
+
+    run: Run
+    skipped: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        n = self.run.max_steps
+        if list(self.skipped) != sorted(set(self.skipped)) or any(not 1 <= k <= n for k in self.skipped):
+            said = {"max_steps": n, "value": step_list_text(self.skipped)}
+            raise ConfigError("skipped_steps", Note("run.skipped_steps", said))
+
+    @property
+    def config(self) -> ScheduleConfig:
+        return self.run.config
+
+    settings = None
+
+    @property
+    def max_steps(self) -> int:
+        return self.run.max_steps
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        if not self.skipped:
+            return self.run.notes
+        said = {"count": len(self.skipped), "first": self.skipped[0], "last": self.skipped[-1]}
+        return (Note("run.skipped", said), *self.run.notes)
+
+    @property
+    def warnings(self) -> tuple[Note, ...]:
+        return self.run.warnings
+
+    def lag(self, step: int) -> int:
+        """`K(step)`: the updates skipped before `step`."""
+        return bisect_left(self.skipped, step)
+
+    def _planned_step(self, steps: Sequence[int]) -> list[int]:
+        return [s - bisect_left(self.skipped, s) for s in steps]
+
+    def used(self, steps: Sequence[int]) -> list[float]:
+        return self.run.used(self._planned_step(steps))
+
+    def logged(self, steps: Sequence[int]) -> list[float]:
+        return self.used(steps)
+
+    def steps(self) -> Sequence[int]:
+        return range(1, self.max_steps + 1)
+
+    def _update_of(self, planned: int) -> int:
+        """The first update that trains with what `run`'s update `planned` does."""
+        s = planned
+        while s - self.lag(s) < planned:
+            s += 1
+        return s
+
+    def breakpoints(self) -> tuple[Breakpoint, ...]:
+        n = self.max_steps
+        moved = []
+        for b in self.run.breakpoints():
+            step = n if b.kind == "end" else self._update_of(b.step)
+            if step <= n:
+                moved.append(replace(b, step=step))
+        return tuple(moved)
+
+    def display_steps(self, points: int = DISPLAY_POINTS) -> list[int]:
+        n = self.max_steps
+        chosen = {self._update_of(s) for s in self.run.display_steps(points)}
+        chosen |= {s for k in self.skipped for s in (k - 1, k, k + 1)}
+        return sorted(s for s in chosen if 1 <= s <= n)
+
+
+def with_skipped(run: Run, skipped: Sequence[int]) -> Run:
+    """`run` with optimizer steps skipped at `skipped` (`run` itself when none)."""
+    return Skipped(run, tuple(skipped)) if skipped else run
 
 
 def with_convention(run: Run, convention: Convention | str) -> Run:

@@ -79,3 +79,38 @@ def checkpoint_step(text: str) -> int:
 def checkpoint_name(step: int) -> str:
     """Trainer's name for the checkpoint of global step `step`: `checkpoint-500`."""
     return f"{CHECKPOINT_PREFIX}{step}"
+
+
+MAX_LISTED_STEPS = 100_000  # a list of updates (skipped_steps) holds at most this many
+
+
+def step_list(text: str) -> tuple[int, ...]:
+    """Update numbers written as a person writes them: `3,4,11,20` or with ranges, `1-5,11` ->
+    (1, 2, 3, 4, 5, 11); sorted, each once. `ValueError` for anything else."""
+    found: set[int] = set()
+    for item in text.replace(" ", "").split(","):
+        if not item:
+            continue
+        low, dash, high = item.partition("-")
+        try:
+            first = parse.count(low)
+            last = parse.count(high) if dash else first
+        except ValueError:
+            first = last = 0
+        if first < 1 or last < first or len(found) + last - first >= MAX_LISTED_STEPS:
+            raise ValueError(f"{item!r} is not an update number (1, 2, ...) or a range of them (1-5)")
+        found.update(range(first, last + 1))
+    return tuple(sorted(found))
+
+
+def step_list_text(steps: tuple[int, ...]) -> str:
+    """`steps` as `step_list` reads them, runs written as ranges: (1, 2, 3, 11) -> `1-3,11`."""
+    out: list[str] = []
+    i = 0
+    while i < len(steps):
+        j = i
+        while j + 1 < len(steps) and steps[j + 1] == steps[j] + 1:
+            j += 1
+        out.append(str(steps[i]) if j == i else f"{steps[i]}-{steps[j]}")
+        i = j + 1
+    return ",".join(out)

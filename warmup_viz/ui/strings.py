@@ -376,6 +376,11 @@ ZH: dict[str, str] = {
     "file.too_large": "{path} 超过 {limit} MB；未读取",
     "file.no_log_in_directory": "{path} 是一个目录，里面既没有 trainer_state.json，也没有含它的 checkpoint-N 目录",
     "run.unknown_step": "第一次训练的日志里没有第 {step} 步：这里不知道它的学习率",
+    "run.skipped": (
+        "优化器跳过了 {count} 次更新（损失缩放器发现梯度溢出；第一次在第 {first} 次更新，最后一次在第 {last} 次）："
+        "这些更新后调度器没有前进，所以从第 {last} 次更新起学习率比计划落后 {count} 步"
+    ),
+    "run.skipped_steps": "skipped_steps 必须是 1 到 max_steps={max_steps} 之间的更新序号：{value}",
     "config.export_cap": "max_steps={max_steps} 太多，无法逐步导出（最多 {limit}）",
     "deepspeed.too_large": "{name} 超过 {limit} KB；不作为 DeepSpeed 配置读取",
     "deepspeed.not_json": "{name} 不是 JSON 格式的 DeepSpeed 配置（{problem}）",
@@ -409,6 +414,10 @@ ZH: dict[str, str] = {
     "describe.kwarg": "{name}={value}",
     "describe.setting": "{name} {value}",
     "describe.letter": "{letter}：{text}",
+    "cause.skipped": (
+        "优化器跳过了 {count} 次更新（损失缩放器发现梯度溢出；第一次在第 {first} 次更新，最后一次在第 {last} 次），"
+        "调度器在这些更新后没有前进：按这些设置，每跳过一次学习率就多落后一步"
+    ),
     "cause.resume": "这次训练在约第 {step} 步从检查点恢复：此后按这些设置、以第一次训练的 learning_rate={learning_rate} 进行（恢复时改动的 learning_rate 会被忽略）",
     "infer.too_few": "至少需要两个记录的学习率才能还原调度",
     "infer.all_zero": "记录的学习率全是 0：没有可还原的调度",

@@ -1,0 +1,180 @@
+"""Logged learning rates of a run whose optimizer skipped updates -> the settings and the skips.
+
+With a loss scaler (fp16), an update whose gradients overflow is skipped, and Trainer steps the
+scheduler only after an update that ran: update `s` trains with `learning_rate × λ(s − 1 − K(s))`,
+`K(s)` the updates skipped before `s` (`run.Skipped`). The log then trails its schedule by a lag
+that grows 0 → 1 → 3 … and no setting alone reproduces it.
+
+`lags` reads the lag off a log for a given schedule: each logged value must be the schedule's value
+at one whole update, the lag never falling and growing by at most the updates between two logged
+steps (a scan over whole lags, values compared as they were written). `fit_skipped` finds the
+schedule: the peak `learning_rate` and the warmup's slope give `learning_rate` and the warmup
+length, each step-based type at its defaults (and the closest ordinary fit) gives the rest, and
+only a schedule whose lags reproduce every logged value is taken.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from . import registry
+from .config import ConfigError, ScheduleConfig
+from .fit import Fit
+from .run import Convention, Planned, Run, Skipped
+from .written import Written, first_difference
+
+MAX_LAG = 4096  # skipped updates a run may have before it is not taken for a skipping one
+MAX_PLATEAU = 16  # a value logged this many more times in a row may be skips; more is the schedule's own
+
+
+def lags(run: Run, pairs: Sequence[tuple[int, float]], written: Written, shift: int = 0) -> tuple[int, ...] | None:
+    """The updates `run`'s optimizer skipped for the log `pairs` (ascending `(step, lr)`) to be
+    what it logged (`shift`: 1 for a log written the older way), or None when no lags do."""
+    scale = run.config.learning_rate
+    n = run.max_steps
+    cache: dict[int, float] = {}
+
+    def value(update: int) -> float:
+        if update not in cache:
+            cache[update] = run.used([update])[0]
+        return cache[update]
+
+    intervals: list[tuple[int, int]] = []
+    lo = hi = 0
+    previous = 0
+    for s, v in pairs:
+        u = s + shift  # the update whose LR step s logs
+        if u > n + shift:
+            return None
+        top = min(hi + (s - previous), u - 1, MAX_LAG)
+        # the lags that fit are one run of them (a flat stretch fits any): find its two ends
+        lo = next((lag for lag in range(lo, top + 1) if written.same(v, value(u - lag), scale)), None)
+        if lo is None:
+            return None
+        hi = next(lag for lag in range(top, lo - 1, -1) if written.same(v, value(u - lag), scale))
+        intervals.append((lo, hi))
+        previous = s
+    # one lag at each logged step: the smallest at the last, then as small as the next allows
+    chosen = [0] * len(pairs)
+    chosen[-1] = intervals[-1][0]
+    for i in range(len(pairs) - 2, -1, -1):
+        gap = pairs[i + 1][0] - pairs[i][0]
+        chosen[i] = min(max(intervals[i][0], chosen[i + 1] - gap), chosen[i + 1], intervals[i][1])
+    skipped: list[int] = []
+    before = 0
+    for (s, _), lag in zip(pairs, chosen, strict=True):
+        u = s + shift
+        skipped += range(u - (lag - before), u)  # the latest updates that give the lag
+        before = lag
+    return tuple(skipped)
+
+
+def skipped_run(config: ScheduleConfig, pairs, written: Written, convention: Convention) -> Run | None:
+    """`config`'s run with the skips that reproduce `pairs` exactly, as a log with `convention`
+    holds it; None when no skips do (or none are needed)."""
+    try:
+        planned = Planned(config)
+    except ConfigError:
+        return None
+    found = lags(planned, pairs, written, convention.shift)
+    if not found:
+        return None
+    run = Skipped(planned, found)
+    from .run import with_convention
+
+    logged = with_convention(run, convention)
+    values = [v for _, v in pairs]
+    ours = logged.logged([s for s, _ in pairs])
+    return run if first_difference(written, values, ours, config.learning_rate) is None else None
+
+
+def delagged(pairs: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """`pairs` with the skips that show taken out: a value logged again at the next logged step
+    (a short plateau, where the schedule moves on every update) is a skipped update; each later
+    step is moved back by the skips before it. A long plateau (a constant or stable phase) is the
+    schedule's own and kept. The same list when nothing shows."""
+    out: list[tuple[int, float]] = []
+    lag = 0
+    i = 0
+    while i < len(pairs):
+        j = i
+        while j + 1 < len(pairs) and pairs[j + 1][1] == pairs[i][1]:
+            j += 1
+        s, v = pairs[i]
+        if 0 < j - i <= MAX_PLATEAU and j + 1 < len(pairs):
+            out.append((s - lag, v))
+            lag += pairs[j][0] - s  # every update from s to the plateau's last step was skipped
+        else:
+            out += [(t - lag, x) for t, x in pairs[i : j + 1]]
+        i = j + 1
+    return out
+
+
+def fit_skipped(pairs: list[tuple[int, float]], n: int, closest: Sequence[Fit]) -> Fit | None:
+    """The schedule and skipped updates that reproduce `pairs` exactly (either logging
+    convention), or None. `closest`: fits to try first (their settings as they are, then their
+    type and kwargs at the learning_rate and warmup the log's rise gives)."""
+    written = Written.of([v for _, v in pairs])
+    peak = max(v for _, v in pairs)
+    for convention in Convention:
+        for config in _candidates(pairs, n, peak, closest):
+            run = skipped_run(config, pairs, written, convention)
+            if run is not None:
+                return Fit(config, 0.0, True, len(pairs), logging_convention=convention, skipped_steps=run.skipped)
+    return None
+
+
+def _candidates(pairs, n: int, peak: float, closest: Sequence[Fit]):
+    """Schedules to try: the closest fits as they are; then their types and kwargs, and every
+    step-based type at transformers' defaults, at the (learning_rate, warmup) pairs the rise gives."""
+    for fit in closest:
+        if fit.config.total_steps == n:
+            yield fit.config
+    starts = _starts(pairs, peak)
+    shapes: list[tuple[str, dict]] = [(f.config.lr_scheduler_type, dict(f.config.lr_scheduler_kwargs)) for f in closest]
+    shapes += [(name, {}) for name in registry.scheduler_names() if not registry.info(name).metric_driven]
+    seen = set()
+    for name, kwargs in shapes:
+        for warmup, lr in starts:
+            key = (name, repr(sorted(kwargs.items())), warmup, lr)
+            if key in seen:
+                continue
+            seen.add(key)
+            try:
+                yield ScheduleConfig(
+                    lr_scheduler_type=name,
+                    learning_rate=lr,
+                    warmup_steps=warmup,
+                    max_steps=n,
+                    lr_scheduler_kwargs=kwargs,
+                )
+            except ConfigError:
+                continue
+
+
+def _starts(pairs, peak: float) -> list[tuple[int, float]]:
+    """(warmup, learning_rate) pairs the rise gives. A linear warmup rises by `slope =
+    learning_rate / warmup` an update: the steepest rise between two logged steps before the peak
+    (one with no skip between them). The peak is `learning_rate` when the log holds the warmup's
+    end (`peak / slope` whole); otherwise `learning_rate = slope × warmup` for the warmups that
+    end before the first logged step past the peak, written round. (0, the first value) when the
+    log starts at its peak."""
+    top = next(i for i, (_, v) in enumerate(pairs) if v == peak)
+    rises = [(v2 - v1) / (s2 - s1) for (s1, v1), (s2, v2) in zip(pairs[:top], pairs[1 : top + 1], strict=True)]
+    slope = max(rises, default=0.0)
+    if not slope > 0:
+        return [(0, lr) for lr in _round(pairs[0][1])]
+    w = peak / slope
+    if not math.isfinite(w) or w > 10**9:
+        return []
+    found = [(max(round(w) + d, 1), lr) for d in (0, -1, 1) for lr in _round(peak)]
+    gap = pairs[top + 1][0] - pairs[top][0] if top + 1 < len(pairs) else 0
+    for warmup in range(math.ceil(w), math.ceil(w) + min(gap, 64) + 1):
+        found += [(warmup, lr) for lr in _round(slope * warmup, exact=False)]
+    return found
+
+
+def _round(lr: float, exact: bool = True) -> list[float]:
+    """`lr` written round (6, 3, 9 and 12 significant digits), and as it is when `exact`."""
+    return list(dict.fromkeys([float(f"{lr:.{d}g}") for d in (6, 3, 9, 12)] + ([lr] if exact else [])))
