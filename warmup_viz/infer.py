@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import product
 
 from . import registry, scheduler_types
 from .config import ConfigError, ScheduleConfig
 from .fit import Fit, NoFit, logged_pairs, polish, run_length
 from .infer_metric import drops_of, evaluations, fit_metric_driven
-from .infer_skipped import delagged, fit_skipped
+from .infer_skipped import delagged, fit_read_off
 from .messages import Note
 from .run import Convention
 from .schedule import REL_TOL, build
@@ -34,6 +34,7 @@ from .written import Written, max_error
 SAMPLE = 64  # points used while searching; the winner is checked on every point
 MAX_GRID = 2000  # kwargs grids searched jointly up to this many combinations
 MAX_WARMUP_CANDIDATES = 256
+MAX_EVALUATIONS = 64_000  # logged values one type's search scores candidates on (~0.25 s) before it narrows
 CLOSEST_WARMUP_CANDIDATES = 4  # for the closest curve to a metric-driven LR, no type of which fits
 GOLDEN = (math.sqrt(5) - 1) / 2
 
@@ -56,6 +57,11 @@ def infer(
     n = run_length(pairs, max_steps)
     drops = drops_of(pairs)
     replayed = None
+    if drops is None:
+        # most logs are a type at its defaults: read off the rise, checked on every point, no search
+        found = fit_read_off(pairs, n)
+        if found is not None:
+            return _said(found, pairs, n)
     if drops is not None and metric is not None:
         replayed = fit_metric_driven(pairs, drops, evaluations(*metric, n), n)
         if replayed is not None and replayed.exact:
@@ -80,11 +86,36 @@ def infer(
             closest.insert(0, _older_convention(_fit_step_based(shown, n), shown, n))
         except NoFit:
             pass
-    skipping = fit_skipped(pairs, n, closest)
-    if skipping is None:
-        return fit
-    k = skipping.skipped_steps
-    return replace(skipping, hint=Note("run.skipped", {"count": len(k), "first": k[0], "last": k[-1]}))
+    found = fit_read_off(pairs, n, closest)
+    return fit if found is None else _said(found, pairs, n)
+
+
+def _said(fit: Fit, pairs: list[tuple[int, float]], n: int) -> Fit:
+    """An exact fit with what a person should know: the skips, or the logging convention (and
+    another reading of the same values)."""
+    k = fit.skipped_steps
+    if k:
+        return replace(fit, hint=Note("run.skipped", {"count": len(k), "first": k[0], "last": k[-1]}))
+    if fit.logging_convention is Convention.BEFORE_4_51:
+        today = _today_twin(fit, pairs, n)
+        return replace(fit, hint=Note("infer.old_convention")) if today is None else _older_convention(today, pairs, n)
+    return _older_convention(fit, pairs, n)
+
+
+def _today_twin(fit: Fit, pairs: list[tuple[int, float]], n: int) -> Fit | None:
+    """A type whose record names `fit` (read the older way) as its older reading, with the same
+    values read today's way: `_older_convention` then says which reading is taken."""
+    c = fit.config
+    for name in registry.scheduler_names():
+        reading = scheduler_types.of(name).older_reading
+        if reading is None or reading(c.lr_scheduler_kwargs) is None:
+            continue
+        config = _config(name, int(c.warmup_steps), n, dict(c.lr_scheduler_kwargs), c.learning_rate)
+        twin = reading(config.lr_scheduler_kwargs) if config is not None else None
+        if twin is None or twin[0] != c.lr_scheduler_type or _max_error(config, pairs) != 0:
+            continue
+        return Fit(config, 0.0, True, len(pairs))
+    return None
 
 
 def _older_convention(fit: Fit, pairs: list[tuple[int, float]], n: int) -> Fit:
@@ -133,8 +164,11 @@ def _fit_step_based(pairs: list[tuple[int, float]], n: int, warmups: int = MAX_W
     for name in registry.scheduler_names():
         if registry.info(name).metric_driven:
             continue
-        for warmup in _warmup_candidates(pairs, name, warmups):
-            fit = _fit_type(name, warmup, n, sample, pairs)
+        budget = Budget()
+        for i, warmup in enumerate(_warmup_candidates(pairs, name, warmups)):
+            if i and budget.spent > MAX_EVALUATIONS:  # past its budget: the type's likelier warmups only
+                break
+            fit = _fit_type(name, warmup, n, sample, pairs, budget)
             if fit is not None and (best is None or fit.max_relative_error < best.max_relative_error):
                 best = fit
             if best is not None and best.exact:  # within REL_TOL on the sample: check every point
@@ -144,6 +178,14 @@ def _fit_step_based(pairs: list[tuple[int, float]], n: int, warmups: int = MAX_W
     if best is None:
         raise NoFit(Note("infer.none"))
     return _polish(best, pairs)
+
+
+@dataclass
+class Budget:
+    """Logged values one type's search has scored candidates on (`MAX_EVALUATIONS`): a count, so
+    answers do not depend on the machine's speed."""
+
+    spent: int = 0
 
 
 def _sample(pairs: list[tuple[int, float]]) -> list[tuple[int, float]]:
@@ -179,7 +221,10 @@ def _warmup_candidates(pairs: list[tuple[int, float]], name: str, limit: int = M
     if len(ordered) > limit:
         stride = len(ordered) / limit
         ordered = sorted({ordered[int(i * stride)] for i in range(limit)} | {ordered[0], ordered[-1]})
-    return ordered
+    # the likeliest first (a search on a budget may not reach the rest): nearest the slope's
+    # warmup, else nearest the first peak's step
+    likeliest = top / slope if slope else pairs[first_top][0]
+    return sorted(ordered, key=lambda w: (abs(w - likeliest), w))
 
 
 def _warmup_slope(rising: list[tuple[int, float]]) -> float | None:
@@ -204,8 +249,9 @@ def _config(name: str, warmup: int, n: int, kwargs: dict, learning_rate: float =
         return None
 
 
-def _error(name: str, warmup: int, n: int, kwargs: dict, pairs) -> tuple[float, float] | None:
+def _error(name: str, warmup: int, n: int, kwargs: dict, pairs, budget: Budget) -> tuple[float, float] | None:
     """(largest relative error, learning_rate) of one candidate over `pairs`."""
+    budget.spent += len(pairs)
     lr = 1.0
     # a lambda that depends on the LR itself (polynomial's lr_end / lr): estimate, then rebuild with it
     for _ in range(3 if scheduler_types.of(name).lr_dependent else 1):
@@ -227,7 +273,7 @@ def _error(name: str, warmup: int, n: int, kwargs: dict, pairs) -> tuple[float, 
     return worst, lr
 
 
-def _fit_type(name: str, warmup: int, n: int, pairs, all_pairs) -> Fit | None:
+def _fit_type(name: str, warmup: int, n: int, pairs, all_pairs, budget: Budget) -> Fit | None:
     record = scheduler_types.of(name)
     # values read off the data are searched over exactly (no refinement), before the rest
     read_off = [(kwarg, "grid", read(all_pairs, warmup, n)) for kwarg, read in record.read_off.items()]
@@ -238,7 +284,7 @@ def _fit_type(name: str, warmup: int, n: int, pairs, all_pairs) -> Fit | None:
         # every combination of the grids: kwargs interact (WSD's decay length and floor)
         for values in product(*grids):
             trial = dict(zip([p for p, _, _ in params], values, strict=True))
-            scored = _error(name, warmup, n, trial, pairs)
+            scored = _error(name, warmup, n, trial, pairs, budget)
             if scored and scored[0] < best[0]:
                 best = (scored[0], trial)
     for _ in range(3):  # coordinate search and refinement, three times round
@@ -247,21 +293,21 @@ def _fit_type(name: str, warmup: int, n: int, pairs, all_pairs) -> Fit | None:
                 break
             for value in grid:
                 trial = {**best[1], param: value}
-                scored = _error(name, warmup, n, trial, pairs)
+                scored = _error(name, warmup, n, trial, pairs, budget)
                 if scored and scored[0] < best[0]:
                     best = (scored[0], trial)
             if kind == "float":
-                best = _golden(name, warmup, n, pairs, best, param, grid)
+                best = _golden(name, warmup, n, pairs, best, param, grid, budget)
             if kind == "int":
-                best = _integer(name, warmup, n, pairs, best, param, grid)
+                best = _integer(name, warmup, n, pairs, best, param, grid, budget)
     if not math.isfinite(best[0]):
         return None
-    error, lr = _error(name, warmup, n, best[1], pairs)
+    error, lr = _error(name, warmup, n, best[1], pairs, budget)
     config = _config(name, warmup, n, best[1], lr)
     return None if config is None else Fit(config, error, error <= REL_TOL, len(pairs))
 
 
-def _golden(name, warmup, n, pairs, best, param, grid):
+def _golden(name, warmup, n, pairs, best, param, grid, budget):
     """Refine a float kwarg around its best grid value by golden-section search."""
     values = sorted(v for v in grid if v is not None)
     x = best[1][param]
@@ -272,7 +318,7 @@ def _golden(name, warmup, n, pairs, best, param, grid):
         return best
 
     def score(value):
-        scored = _error(name, warmup, n, {**best[1], param: value}, pairs)
+        scored = _error(name, warmup, n, {**best[1], param: value}, pairs, budget)
         return scored[0] if scored else math.inf
 
     c, d = b - GOLDEN * (b - a), a + GOLDEN * (b - a)
@@ -290,7 +336,7 @@ def _golden(name, warmup, n, pairs, best, param, grid):
     return (error, {**best[1], param: value}) if error < best[0] else best
 
 
-def _integer(name, warmup, n, pairs, best, param, grid):
+def _integer(name, warmup, n, pairs, best, param, grid, budget):
     """Refine an integer kwarg between its best grid value's neighbours (ternary search, then a scan)."""
     values = sorted(
         {1} | {v for v in grid if v is not None} | ({warmup or 10_000} if best[1][param] is None else set())
@@ -300,7 +346,7 @@ def _integer(name, warmup, n, pairs, best, param, grid):
     a, b = values[max(0, i - 1)], values[min(len(values) - 1, i + 1)]
 
     def score(value):
-        scored = _error(name, warmup, n, {**best[1], param: value}, pairs)
+        scored = _error(name, warmup, n, {**best[1], param: value}, pairs, budget)
         return scored[0] if scored else math.inf
 
     while b - a > 8:

@@ -34,10 +34,24 @@ def lags(run: Run, pairs: Sequence[tuple[int, float]], written: Written, shift: 
     scale = run.config.learning_rate
     n = run.max_steps
     cache: dict[int, float] = {}
+    if isinstance(run, Planned) and run.base_lr is None:
+        from .schedule import build
+
+        lam = build(run.config).lr_lambda
+
+        def used(update: int) -> float:
+            return scale * lam(update - 1)  # as Schedule.lrs computes it: the same float
+    else:
+
+        def used(update: int) -> float:
+            return run.used([update])[0]
 
     def value(update: int) -> float:
         if update not in cache:
-            cache[update] = run.used([update])[0]
+            try:
+                cache[update] = used(update)
+            except (ArithmeticError, ValueError, TypeError):
+                cache[update] = math.nan
         return cache[update]
 
     intervals: list[tuple[int, int]] = []
@@ -62,30 +76,28 @@ def lags(run: Run, pairs: Sequence[tuple[int, float]], written: Written, shift: 
         gap = pairs[i + 1][0] - pairs[i][0]
         chosen[i] = min(max(intervals[i][0], chosen[i + 1] - gap), chosen[i + 1], intervals[i][1])
     skipped: list[int] = []
-    before = 0
+    before, since = 0, 1
     for (s, _), lag in zip(pairs, chosen, strict=True):
-        u = s + shift
-        skipped += range(u - (lag - before), u)  # the latest updates that give the lag
-        before = lag
+        skipped += range(since, since + lag - before)  # the earliest updates that give the lag
+        before, since = lag, s + shift
     return tuple(skipped)
 
 
-def skipped_run(config: ScheduleConfig, pairs, written: Written, convention: Convention) -> Run | None:
+def skipped_run(config: ScheduleConfig, pairs, written: Written, convention: Convention) -> Skipped | None:
     """`config`'s run with the skips that reproduce `pairs` exactly, as a log with `convention`
-    holds it; None when no skips do (or none are needed)."""
+    holds it (no skips when none are needed); None when no skips do."""
     try:
         planned = Planned(config)
     except ConfigError:
         return None
     found = lags(planned, pairs, written, convention.shift)
-    if not found:
+    if found is None:
         return None
     run = Skipped(planned, found)
     from .run import with_convention
 
-    logged = with_convention(run, convention)
     values = [v for _, v in pairs]
-    ours = logged.logged([s for s, _ in pairs])
+    ours = with_convention(run, convention).logged([s for s, _ in pairs])
     return run if first_difference(written, values, ours, config.learning_rate) is None else None
 
 
@@ -111,18 +123,24 @@ def delagged(pairs: list[tuple[int, float]]) -> list[tuple[int, float]]:
     return out
 
 
-def fit_skipped(pairs: list[tuple[int, float]], n: int, closest: Sequence[Fit]) -> Fit | None:
-    """The schedule and skipped updates that reproduce `pairs` exactly (either logging
-    convention), or None. `closest`: fits to try first (their settings as they are, then their
-    type and kwargs at the learning_rate and warmup the log's rise gives)."""
+def fit_read_off(pairs: list[tuple[int, float]], n: int, closest: Sequence[Fit] = ()) -> Fit | None:
+    """The schedule (and skipped updates) that reproduce `pairs` exactly, read off the log
+    without a search: `closest` fits as they are, then their types and kwargs and every step-based
+    type at transformers' defaults, at the learning_rate and warmup the rise gives; a schedule
+    without skips before one with, today's logging convention before the older. None when none does."""
     written = Written.of([v for _, v in pairs])
     peak = max(v for _, v in pairs)
+    skipping: Fit | None = None
     for convention in Convention:
         for config in _candidates(pairs, n, peak, closest):
             run = skipped_run(config, pairs, written, convention)
-            if run is not None:
-                return Fit(config, 0.0, True, len(pairs), logging_convention=convention, skipped_steps=run.skipped)
-    return None
+            if run is None:
+                continue
+            fit = Fit(config, 0.0, True, len(pairs), logging_convention=convention, skipped_steps=run.skipped)
+            if not run.skipped:
+                return fit
+            skipping = skipping or fit
+    return skipping
 
 
 def _candidates(pairs, n: int, peak: float, closest: Sequence[Fit]):
