@@ -27,7 +27,32 @@ def timed(config, every):
     return time.perf_counter() - start, fit.exact
 
 
+def wild():
+    """infer on every real log of tests/data/wild: time per log (median, max) and how many are exact."""
+    import pathlib
+    import statistics
+
+    from warmup_viz.logs import learning_rate_metric, read_log, runs, series
+
+    root = pathlib.Path(__file__).parent.parent / "tests" / "data" / "wild"
+    times, exact = [], 0
+    names = [p for p in sorted(root.iterdir()) if p.name not in ("sources.json", "SOURCES.md")]
+    for path in names:
+        log = read_log(path.read_bytes(), path.name)
+        metric = learning_rate_metric(log.metrics)
+        values = series(log, metric, runs(log, metric)[0])
+        start = time.perf_counter()
+        fit = infer(values.steps, values.values, max_steps=log.facts.get("max_steps"))
+        times.append(time.perf_counter() - start)
+        exact += fit.exact
+    print(
+        f"real logs (tests/data/wild): {len(names)} logs, exact {exact}, "
+        f"infer median {statistics.median(times):.2f} s, max {max(times):.2f} s"
+    )
+
+
 def main():
+    wild()
     print("recover the settings of a 200,000-step run, logged every 100 steps vs every 10 steps")
     for run in RUNS:
         config = ScheduleConfig(learning_rate=3e-4, max_steps=200_000, **run)

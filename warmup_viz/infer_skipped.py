@@ -66,7 +66,12 @@ def lags(run: Run, pairs: Sequence[tuple[int, float]], written: Written, shift: 
         lo = next((lag for lag in range(lo, top + 1) if written.same(v, value(u - lag), scale)), None)
         if lo is None:
             return None
-        hi = next(lag for lag in range(top, lo - 1, -1) if written.same(v, value(u - lag), scale))
+        if written.same(v, value(u - top), scale):
+            hi = top  # a flat stretch: every lag up to the top fits
+        else:
+            hi = lo
+            while hi < top and written.same(v, value(u - hi - 1), scale):
+                hi += 1
         intervals.append((lo, hi))
         previous = s
     # one lag at each logged step: the smallest at the last, then as small as the next allows
