@@ -7,7 +7,7 @@ import json
 
 import pytest
 import torch
-from transformers import GPT2Config, GPT2LMHeadModel, Trainer, TrainingArguments
+from transformers import Trainer
 
 from warmup_viz.check import compare
 from warmup_viz.cli import main
@@ -17,7 +17,7 @@ from warmup_viz.run import Convention, Planned, Skipped, with_convention
 from warmup_viz.steps import step_list, step_list_text
 from warmup_viz.written import Written, first_difference
 
-from .test_trainer import ByteDataset
+from .test_trainer import run_trainer
 
 pytestmark = pytest.mark.trainer
 
@@ -33,24 +33,12 @@ class Overflowing(Trainer):
 
 
 def run_skipping(tmp_path, overflow, logging_steps=1, **settings):
-    torch.manual_seed(0)
-    model = GPT2LMHeadModel(GPT2Config(n_layer=1, n_head=2, n_embd=32, vocab_size=256, n_positions=32))
-    args = TrainingArguments(
-        output_dir=str(tmp_path),
-        logging_steps=logging_steps,
-        report_to="none",
-        save_strategy="no",
-        use_cpu=True,
-        disable_tqdm=True,
-        optim="adamw_torch",  # the fused default skips inside the optimizer and steps the scheduler anyway
-        **settings,
-    )
-    trainer = Overflowing(model=model, args=args, train_dataset=ByteDataset(64))
-    trainer.overflow = frozenset(overflow)
-    trainer.accelerator.scaler = torch.amp.GradScaler("cpu")
-    trainer.train()
-    logged = {e["step"]: e["learning_rate"] for e in trainer.state.log_history if "learning_rate" in e}
-    return trainer, logged
+    def prepare(trainer):
+        trainer.overflow = frozenset(overflow)
+        trainer.accelerator.scaler = torch.amp.GradScaler("cpu")
+
+    # the fused default optimizer skips inside itself and steps the scheduler anyway: a non-fused one
+    return run_trainer(tmp_path, 64, 0, logging_steps, Overflowing, prepare, optim="adamw_torch", **settings)
 
 
 CASES = [

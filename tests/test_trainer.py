@@ -33,7 +33,10 @@ class ByteDataset(torch.utils.data.Dataset):
         return {"input_ids": ids, "labels": ids}
 
 
-def run_trainer(tmp_path, dataset_size=32, eval_dataset_size=0, logging_steps=1, **args):
+def run_trainer(
+    tmp_path, dataset_size=32, eval_dataset_size=0, logging_steps=1, trainer_class=Trainer, prepare=None, **args
+):
+    """A real run of `trainer_class` on a tiny GPT-2; `prepare(trainer)` before it trains."""
     torch.manual_seed(0)
     model = GPT2LMHeadModel(GPT2Config(n_layer=1, n_head=2, n_embd=32, vocab_size=256, n_positions=32))
     training_args = TrainingArguments(
@@ -47,9 +50,11 @@ def run_trainer(tmp_path, dataset_size=32, eval_dataset_size=0, logging_steps=1,
         **args,
     )
     eval_dataset = ByteDataset(eval_dataset_size) if eval_dataset_size else None
-    trainer = Trainer(
+    trainer = trainer_class(
         model=model, args=training_args, train_dataset=ByteDataset(dataset_size), eval_dataset=eval_dataset
     )
+    if prepare is not None:
+        prepare(trainer)
     trainer.train()
     logged = {e["step"]: e["learning_rate"] for e in trainer.state.log_history if "learning_rate" in e}
     return trainer, logged
