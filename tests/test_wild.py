@@ -70,3 +70,26 @@ def test_every_log_is_explained_exactly_and_confirmed_by_check_or_listed(name):
     run = with_convention(with_skipped(Planned(fit.config), fit.skipped_steps), fit.logging_convention)
     verdict = compare(run, values.steps, values.values)
     assert verdict.matches, verdict.message
+
+
+# Logs whose training_args.bin states the settings (sources.json "stated"), with no step in the warmup:
+# the log alone fits them and a warmup traded against the peak; the round, stated reading is the one given.
+STATED = [
+    "Tashu014__lora-imdb-distilbert__root.json",
+    "GGuan123__Qwen2.5-Lora-K8sEnv__model.json",
+    "LEEDONGQUE__serverlog__checkpoint-2000.json",
+    "Jaong__Checkpoint-of-CPT__root.json",
+    "subro608__Deep_learning_Bert_project2__checkpoint-1000.json",
+]
+
+
+@pytest.mark.parametrize("name", STATED)
+def test_a_log_that_does_not_show_its_warmup_gives_the_stated_settings(name):
+    log, values = logged(name)
+    stated = SOURCES[name]["stated"]
+    fit = infer(values.steps, values.values, max_steps=log.facts.get("max_steps"))
+    assert fit.exact
+    assert fit.config.lr_scheduler_type == stated["lr_scheduler_type"]
+    assert fit.config.learning_rate == stated["learning_rate"]
+    assert fit.config.num_warmup_steps == stated["warmup_steps"]
+    assert fit.hint is not None and fit.hint.key == "infer.warmup_unseen"

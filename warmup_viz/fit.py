@@ -36,6 +36,11 @@ english(
             "update's LR); the same values are also exactly {name} logged by today's Trainer: the log alone "
             "cannot tell the two apart"
         ),
+        "infer.warmup_unseen": (
+            "no logged step falls in the warmup, so the log cannot tell learning_rate={learning_rate} without "
+            "warmup from learning_rate={other} with warmup_steps={warmup_steps}: both give every logged value; "
+            "the first (transformers' default warmup) is shown"
+        ),
         "infer.no_replay": (
             "the learning rate changes in discrete steps by a factor of {factor}, the mark of a "
             "metric-driven scheduler ({types}), but no replay of this metric with its settings "

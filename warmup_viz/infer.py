@@ -29,7 +29,7 @@ from .infer_skipped import delagged, fit_read_off
 from .messages import Note
 from .run import Convention
 from .schedule import REL_TOL, build
-from .written import Written, max_error
+from .written import Written, digits, max_error
 
 SAMPLE = 64  # points used while searching; the winner is checked on every point
 MAX_GRID = 2000  # kwargs grids searched jointly up to this many combinations
@@ -77,7 +77,7 @@ def infer(
         return _metric_hint(fit, replayed, drops, metric)
     fit = _older_convention(fit, pairs, n)
     if fit.exact:
-        return fit
+        return _without_warmup(fit, pairs, n) or fit
     # an fp16 run whose optimizer skipped updates: the LR trails its schedule by a growing lag
     closest = [fit]
     shown = delagged(pairs)
@@ -96,10 +96,34 @@ def _said(fit: Fit, pairs: list[tuple[int, float]], n: int) -> Fit:
     k = fit.skipped_steps
     if k:
         return replace(fit, hint=Note("run.skipped", {"count": len(k), "first": k[0], "last": k[-1]}))
+    unseen = _without_warmup(fit, pairs, n)
+    if unseen is not None:
+        return unseen
     if fit.logging_convention is Convention.BEFORE_4_51:
         today = _today_twin(fit, pairs, n)
         return replace(fit, hint=Note("infer.old_convention")) if today is None else _older_convention(today, pairs, n)
     return _older_convention(fit, pairs, n)
+
+
+def _without_warmup(fit: Fit, pairs: list[tuple[int, float]], n: int) -> Fit | None:
+    """When no logged step falls in the warmup, the values after it can come from more than one
+    (learning_rate, warmup_steps): a linear decay is a line whatever the warmup. The same schedule
+    without warmup (transformers' default) at a round learning_rate, when it reproduces every
+    value and its learning_rate is rounder, with a hint naming both; else None."""
+    c = fit.config
+    at = [(s + fit.logging_convention.shift, v) for s, v in pairs]
+    if c.num_warmup_steps == 0 or at[0][0] - 1 < c.num_warmup_steps:
+        return None
+    scored = _error(c.lr_scheduler_type, 0, n, dict(c.lr_scheduler_kwargs), _sample(at), Budget())
+    if scored is None:
+        return None
+    for lr in dict.fromkeys(float(f"{scored[1]:.{d}g}") for d in (3, 6, 9)):
+        config = _config(c.lr_scheduler_type, 0, n, dict(c.lr_scheduler_kwargs), lr)
+        if config is None or digits(lr) >= digits(c.learning_rate) or _max_error(config, at) != 0:
+            continue
+        said = {"learning_rate": lr, "other": c.learning_rate, "warmup_steps": c.num_warmup_steps}
+        return replace(fit, config=config, hint=Note("infer.warmup_unseen", said))
+    return None
 
 
 def _today_twin(fit: Fit, pairs: list[tuple[int, float]], n: int) -> Fit | None:

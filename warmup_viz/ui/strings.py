@@ -392,6 +392,10 @@ ZH: dict[str, str] = {
     "deepspeed.auto_left": "{name}：scheduler.params 中的 {params} 不能是 'auto'：transformers 只填充 warmup_min_lr、warmup_max_lr、warmup_num_steps 和 total_num_steps",
     "deepspeed.rejects": "DeepSpeed 的 {kind} 拒绝了 scheduler.params {params}（{problem}）",
     "infer.needs_metric": "学习率按 {factor} 倍阶梯式变化，这是由指标驱动的调度器（{types}）的特征：请提供带评估指标（eval_loss）的日志来还原它的设置；这个按步数的拟合只是最接近的曲线",
+    "infer.warmup_unseen": (
+        "没有一条日志落在预热阶段，所以这份日志分不清不预热的 learning_rate={learning_rate} 和 "
+        "warmup_steps={warmup_steps} 时的 learning_rate={other}：两者给出的每个记录值都相同；这里显示前者（transformers 默认不预热）"
+    ),
     "infer.old_convention": "这些数值是按 transformers 4.51 之前的方式记录的（每一步显示的是下一次更新的学习率）：请用该记录约定查看这份日志",
     "infer.also_old_convention": "同样的数值也恰好是按 transformers 4.51 之前的方式记录的 {name}（每一步显示下一次更新的学习率）：仅凭日志无法区分两者",
     "infer.also_new_convention": "这些数值是按 transformers 4.51 之前的方式记录的（每一步显示下一次更新的学习率）；同样的数值也恰好是如今的 Trainer 记录的 {name}：仅凭日志无法区分两者",
