@@ -114,13 +114,16 @@ def test_the_cli_draws_checks_and_infers_a_skipping_run(skipping, tmp_path, capf
     capfd.readouterr()
 
 
-def test_a_log_written_the_older_way_is_read_with_its_skips(skipping):
+DENSE = [case for case in CASES if case[2] == 1]  # every step logged: the next update's LR is in the log
+
+
+@pytest.mark.parametrize("case", DENSE, ids=lambda c: f"{c[0]['lr_scheduler_type']}-skips{len(c[1])}")
+def test_a_log_written_the_older_way_is_read_with_its_skips(case, tmp_path):
     """Before 4.51 Trainer logged after stepping the scheduler: step s shows update s + 1's LR.
     Made from the real log: the value each step logs under the older convention is the next
-    logged step's, which is what that Trainer wrote (logging_steps 1)."""
-    settings, overflow, logging_steps, trainer, logged = skipping
-    if logging_steps != 1:
-        pytest.skip("needs every step")
+    logged step's, which is what that Trainer wrote."""
+    settings, overflow, logging_steps = case
+    trainer, logged = run_skipping(tmp_path, overflow, logging_steps, **settings)
     steps = list(logged)[:-1]
     older = [logged[s + 1] for s in steps]
     fit = infer(steps, older, max_steps=trainer.state.max_steps)

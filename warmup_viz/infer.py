@@ -27,7 +27,7 @@ from .fit import Fit, NoFit, logged_pairs, polish, run_length
 from .infer_metric import drops_of, evaluations, fit_metric_driven
 from .infer_skipped import delagged, fit_read_off
 from .messages import Note
-from .run import Convention
+from .run import Convention, skipped_note
 from .schedule import REL_TOL, build
 from .written import Written, digits, max_error
 
@@ -95,7 +95,7 @@ def _said(fit: Fit, pairs: list[tuple[int, float]], n: int) -> Fit:
     another reading of the same values)."""
     k = fit.skipped_steps
     if k:
-        return replace(fit, hint=Note("run.skipped", {"count": len(k), "first": k[0], "last": k[-1]}))
+        return replace(fit, hint=skipped_note(k))
     unseen = _without_warmup(fit, pairs, n)
     if unseen is not None:
         return unseen
@@ -160,7 +160,8 @@ def _older_convention(fit: Fit, pairs: list[tuple[int, float]], n: int) -> Fit:
         if len(config.lr_scheduler_kwargs) >= len(fit.config.lr_scheduler_kwargs):
             return replace(fit, hint=Note("infer.also_old_convention", {"name": config.lr_scheduler_type}))
         other = Note("infer.also_new_convention", {"name": fit.config.lr_scheduler_type})
-        older = polish(config, lambda c: _max_error(c, shifted), len(pairs))
+        written = Written.of([v for _, v in shifted])
+        older = polish(config, lambda c: _max_error(c, shifted, written), len(pairs))
         return replace(older, logging_convention=Convention.BEFORE_4_51, hint=other)
     try:
         older = _fit_step_based(shifted, n)
@@ -386,14 +387,16 @@ def _integer(name, warmup, n, pairs, best, param, grid, budget):
 
 def _polish(fit: Fit, pairs) -> Fit:
     """Check the winner on every point, written with round numbers where they are just as exact."""
-    return polish(fit.config, lambda config: _max_error(config, pairs), len(pairs))
+    written = Written.of([v for _, v in pairs])  # once: polish scores a few dozen variants
+    return polish(fit.config, lambda config: _max_error(config, pairs, written), len(pairs))
 
 
-def _max_error(config: ScheduleConfig, pairs) -> float:
-    """0 when `config` reproduces every logged value as it was written, else the largest relative error."""
+def _max_error(config: ScheduleConfig, pairs, written: Written | None = None) -> float:
+    """0 when `config` reproduces every logged value as it was written (`written`, read off the
+    values when not given), else the largest relative error."""
     try:
         ours = build(config).lrs([s for s, _ in pairs])
     except ConfigError:
         return math.inf
     logged = [v for _, v in pairs]
-    return max_error(Written.of(logged), logged, ours, config.learning_rate)
+    return max_error(written or Written.of(logged), logged, ours, config.learning_rate)

@@ -245,8 +245,7 @@ class Skipped:
     def notes(self) -> tuple[Note, ...]:
         if not self.skipped:
             return self.run.notes
-        said = {"count": len(self.skipped), "first": self.skipped[0], "last": self.skipped[-1]}
-        return (Note("run.skipped", said), *self.run.notes)
+        return (skipped_note(self.skipped), *self.run.notes)
 
     @property
     def warnings(self) -> tuple[Note, ...]:
@@ -289,6 +288,11 @@ class Skipped:
         chosen = {self._update_of(s) for s in self.run.display_steps(points)}
         chosen |= {s for k in self.skipped for s in (k - 1, k, k + 1)}
         return sorted(s for s in chosen if 1 <= s <= n)
+
+
+def skipped_note(skipped: Sequence[int]) -> Note:
+    """What a person should know of updates skipped at `skipped` (not empty): how many, and where."""
+    return Note("run.skipped", {"count": len(skipped), "first": skipped[0], "last": skipped[-1]})
 
 
 def with_skipped(run: Run, skipped: Sequence[int]) -> Run:
