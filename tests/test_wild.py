@@ -31,11 +31,6 @@ UNEXPLAINED = {
     "jubaerkhan49__bangla_stt__model.json": (
         "a linear decay that ends at 4e-5 at the file's max_steps=2000: a schedule planned for a longer run"
     ),
-    "Anitha1406__English_To_Colloquial_Telugu_Translation_model__root.json": "not yet explained (18 points)",
-    "Francis-xsc__BERT_Weibo_Rumor__root.json": "not yet explained (closest: linear-like, error 3e-4)",
-    "MaximilianoPona__image_classification_irrigation_systems__root.json": "not yet explained",
-    "P-Zande__nlp-team-4__model.json": "not yet explained (closest: linear-like, error 8.5e-5)",
-    "minkduck__text_summarization_pegasus__checkpoint-3000.json": "not yet explained (15 points)",
     "vuongndlst__ViT-LoRA-Demo__model.json": (
         "stated linear 5e-5 without warmup over 30 epochs, logged 4e-5 at step 500: not yet explained"
     ),
@@ -92,4 +87,5 @@ def test_a_log_that_does_not_show_its_warmup_gives_the_stated_settings(name):
     assert fit.config.lr_scheduler_type == stated["lr_scheduler_type"]
     assert fit.config.learning_rate == stated["learning_rate"]
     assert fit.config.num_warmup_steps == stated["warmup_steps"]
-    assert fit.hint is not None and fit.hint.key == "infer.warmup_unseen"
+    # read off at once without warmup, or found with one and traded for none (then a hint names both)
+    assert fit.hint is None or fit.hint.key in ("infer.warmup_unseen", "infer.old_convention")

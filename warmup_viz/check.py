@@ -59,6 +59,10 @@ english(
         "cause.type": "lr_scheduler_type: the run is {run} (you have {yours})",
         "cause.learning_rate": "learning_rate: the run peaked at {run} (you have {yours})",
         "cause.setting": "{name}: the run has {run} (you have {yours})",
+        "cause.skipped_one": (
+            "the optimizer skipped update {first} (a loss scaler found its gradients overflowed) and the scheduler "
+            "did not step for it: with these settings the LR trails by one step from there on"
+        ),
         "cause.skipped": (
             "the optimizer skipped {count} updates (a loss scaler found the gradients overflowed; the first at "
             "update {first}, the last at {last}) and the scheduler did not step for them: with these settings "
@@ -230,6 +234,8 @@ def _skipped_cause(skipped: tuple[int, ...], convention: Convention) -> Cause:
     settings: dict[str, object] = {"skipped_steps": step_list_text(skipped)}
     if convention is not Convention.SINCE_4_51:
         settings["logging_convention"] = convention.value
+    if len(skipped) == 1:
+        return Cause("skipped_steps", Note("cause.skipped_one", {"first": skipped[0]}), settings)
     values = {"count": len(skipped), "first": skipped[0], "last": skipped[-1]}
     return Cause("skipped_steps", Note("cause.skipped", values), settings)
 

@@ -25,6 +25,7 @@ from .run import Convention, Planned, Run, Skipped
 from .written import Written, first_difference
 
 MAX_LAG = 4096  # skipped updates a run may have before it is not taken for a skipping one
+SKIPS_BEFORE_FIRST = 8  # updates a log that shows no warmup may have skipped before its first logged step
 MAX_PLATEAU = 16  # a value logged this many more times in a row may be skips; more is the schedule's own
 
 
@@ -137,7 +138,7 @@ def fit_read_off(pairs: list[tuple[int, float]], n: int, closest: Sequence[Fit] 
     peak = max(v for _, v in pairs)
     skipping: Fit | None = None
     for convention in Convention:
-        for config in _candidates(pairs, n, peak, closest):
+        for config in _candidates(pairs, n, peak, closest, convention):
             run = skipped_run(config, pairs, written, convention)
             if run is None:
                 continue
@@ -148,9 +149,10 @@ def fit_read_off(pairs: list[tuple[int, float]], n: int, closest: Sequence[Fit] 
     return skipping
 
 
-def _candidates(pairs, n: int, peak: float, closest: Sequence[Fit]):
+def _candidates(pairs, n: int, peak: float, closest: Sequence[Fit], convention: Convention):
     """Schedules to try: the closest fits as they are; then their types and kwargs, and every
-    step-based type at transformers' defaults, at the (learning_rate, warmup) pairs the rise gives."""
+    step-based type at transformers' defaults, at the (learning_rate, warmup) pairs the rise gives
+    (or, for a log that shows no rise, that its first value gives)."""
     for fit in closest:
         if fit.config.total_steps == n:
             yield fit.config
@@ -159,7 +161,8 @@ def _candidates(pairs, n: int, peak: float, closest: Sequence[Fit]):
     shapes += [(name, {}) for name in registry.scheduler_names() if not registry.info(name).metric_driven]
     seen = set()
     for name, kwargs in shapes:
-        for warmup, lr in starts:
+        unseen = _unseen_starts(name, kwargs, pairs, n, convention) if pairs[0][1] == peak else []
+        for warmup, lr in starts + unseen:
             key = (name, repr(sorted(kwargs.items())), warmup, lr)
             if key in seen:
                 continue
@@ -196,6 +199,46 @@ def _starts(pairs, peak: float) -> list[tuple[int, float]]:
     for warmup in range(math.ceil(w), math.ceil(w) + min(gap, 64) + 1):
         found += [(warmup, lr) for lr in _round(slope * warmup, exact=False)]
     return found
+
+
+def _unseen_starts(name: str, kwargs: dict, pairs, n: int, convention: Convention) -> list[tuple[int, float]]:
+    """(warmup, learning_rate) pairs for a log that starts past its warmup (its first value is
+    not its peak): for each warmup a person would set (none, a few steps, a round count, a round
+    ratio of `max_steps`) ending before the first logged update, the `learning_rate` that gives
+    the first value, taken only when it is round (to 1-3 significant digits) within what a few
+    skipped updates before that step would move it."""
+    s, v = pairs[0]
+    u = s + convention.shift  # the update whose LR the first logged value is
+    counts = set(range(min(u, 17)))
+    counts |= {c for c in range(10, u, 10)} if u <= 1000 else {c for c in range(50, u, 50)}
+    counts |= {f(n * k / 100) for k in range(1, 31) for f in (math.ceil, int)}
+    found: list[tuple[int, float]] = []
+    for warmup in sorted(c for c in counts if 0 <= c < u):
+        try:
+            lam = _lambda(name, kwargs, warmup, n)
+            at, near = lam(u - 1), lam(max(u - 1 - SKIPS_BEFORE_FIRST, 0))
+        except (ConfigError, ArithmeticError, ValueError, TypeError):
+            continue
+        if not (at > 0 and math.isfinite(at)):
+            continue
+        estimate = v / at
+        tolerance = abs(near - at) / at + 1e-9
+        for d in (1, 2, 3):
+            lr = float(f"{estimate:.{d}g}")
+            if abs(lr / estimate - 1) <= tolerance:
+                found.append((warmup, lr))
+                break
+    return found
+
+
+def _lambda(name: str, kwargs: dict, warmup: int, n: int):
+    """λ of `name` with `kwargs`, `warmup` and `n` steps, as transformers builds it."""
+    from .schedule import build
+
+    config = ScheduleConfig(
+        lr_scheduler_type=name, learning_rate=1.0, warmup_steps=warmup, max_steps=n, lr_scheduler_kwargs=kwargs
+    )
+    return build(config).lr_lambda
 
 
 def _round(lr: float, exact: bool = True) -> list[float]:

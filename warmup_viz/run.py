@@ -36,6 +36,10 @@ english(
             "update {first}, the last at {last}): the scheduler did not step for them, so the LR trails "
             "the plan by {count} steps from update {last} on"
         ),
+        "run.skipped_one": (
+            "the optimizer skipped update {first} (its gradients overflowed under a loss scaler): the scheduler "
+            "did not step for it, so the LR trails the plan by one step from update {first} on"
+        ),
         "run.skipped_steps": "skipped_steps must be update numbers from 1 to max_steps={max_steps}: {value}",
     }
 )
@@ -292,6 +296,8 @@ class Skipped:
 
 def skipped_note(skipped: Sequence[int]) -> Note:
     """What a person should know of updates skipped at `skipped` (not empty): how many, and where."""
+    if len(skipped) == 1:
+        return Note("run.skipped_one", {"first": skipped[0]})
     return Note("run.skipped", {"count": len(skipped), "first": skipped[0], "last": skipped[-1]})
 
 

@@ -380,6 +380,10 @@ ZH: dict[str, str] = {
         "优化器跳过了 {count} 次更新（损失缩放器发现梯度溢出；第一次在第 {first} 次更新，最后一次在第 {last} 次）："
         "这些更新后调度器没有前进，所以从第 {last} 次更新起学习率比计划落后 {count} 步"
     ),
+    "run.skipped_one": (
+        "优化器跳过了第 {first} 次更新（损失缩放器发现其梯度溢出）：这次更新后调度器没有前进，"
+        "所以从第 {first} 次更新起学习率比计划落后 1 步"
+    ),
     "run.skipped_steps": "skipped_steps 必须是 1 到 max_steps={max_steps} 之间的更新序号：{value}",
     "config.export_cap": "max_steps={max_steps} 太多，无法逐步导出（最多 {limit}）",
     "deepspeed.too_large": "{name} 超过 {limit} KB；不作为 DeepSpeed 配置读取",
@@ -418,6 +422,7 @@ ZH: dict[str, str] = {
     "describe.kwarg": "{name}={value}",
     "describe.setting": "{name} {value}",
     "describe.letter": "{letter}：{text}",
+    "cause.skipped_one": "优化器跳过了第 {first} 次更新（损失缩放器发现其梯度溢出），调度器没有前进：按这些设置，从那里起学习率落后 1 步",
     "cause.skipped": (
         "优化器跳过了 {count} 次更新（损失缩放器发现梯度溢出；第一次在第 {first} 次更新，最后一次在第 {last} 次），"
         "调度器在这些更新后没有前进：按这些设置，每跳过一次学习率就多落后一步"
