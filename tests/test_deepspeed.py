@@ -13,14 +13,17 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import pytest
 
 from warmup_viz import schedule
+from warmup_viz.check import compare
 from warmup_viz.cli import main
 from warmup_viz.config import FIELD_NAMES, from_mapping
 from warmup_viz.ds_schedule import SCHEDULERS, read_ds_config, resolve
 from warmup_viz.errors import ConfigError, InputError, UsageError
+from warmup_viz.infer import infer
 from warmup_viz.run import table
 
 pytestmark = pytest.mark.trainer
@@ -420,3 +423,50 @@ def test_deepspeeds_own_warnings_stay_off_standard_output(tmp_path):
     rows = done.stdout.splitlines()
     assert rows[0] == "step,learning_rate" and [int(r.split(",")[0]) for r in rows[1:]] == [1, 2, 3, 4, 5]
     assert "WARNING" in done.stderr  # DeepSpeed did warn: the test would see it on stdout
+
+
+# -- a log of a DeepSpeed-stepped run, without its config ---------------------------------------
+
+
+@pytest.mark.parametrize("name", [n for n, (_, cfg, _) in RUNS.items() if "scheduler" in cfg])
+def test_infer_explains_every_real_deepspeed_run_and_names_deepspeed_where_only_it_fits(real_runs, name):
+    args, ds_config, dataset_size = RUNS[name]
+    state, lrs = logged(real_runs[name])
+    steps = sorted(lrs)
+    fit = infer(steps, [lrs[s] for s in steps], max_steps=state["max_steps"])
+    if ds_config["scheduler"]["type"] in ("OneCycle", "LRRangeTest"):  # not read off a log: never claimed
+        assert not fit.exact
+        return
+    assert fit.exact, f"{name}: {fit.settings()} off by {fit.max_relative_error}"
+    assert compare(fit.run(), steps, [lrs[s] for s in steps]).matches
+    params = ds_config["scheduler"]["params"]
+    if params.get("warmup_type", "log") == "log" and ds_config["scheduler"]["type"] == "WarmupLR":
+        # a log warmup is no transformers type's: the answer is DeepSpeed's block, and it says so
+        assert fit.deepspeed["scheduler"]["type"] == "WarmupLR"
+        assert fit.config.learning_rate == args["learning_rate"]
+        assert fit.config.num_warmup_steps == args["warmup_steps"]
+        assert fit.hint.key == "infer.deepspeed"
+
+
+def test_a_deepspeed_run_with_skipped_updates_is_drawn_and_checked_with_skipped_steps(real_runs, tmp_path, capfd):
+    # the engine does not step its scheduler for an update a loss scaler skipped, as Trainer does not
+    args, ds_config, _ = RUNS["WarmupLR-log-auto"]
+    config = config_of(args, 32)
+    plain = resolve(config, ds_config)
+    skipping = replace(plain, skipped=(2, 3))
+    steps = list(range(1, config.total_steps + 1))
+    ours = skipping.logged(steps)
+    assert ours[:4] == [plain.logged([s])[0] for s in (1, 1, 1, 2)]  # steps 2 and 3 log step 1's value again
+    assert ours[6:] == plain.logged(steps[4:-2])
+    path = tmp_path / "ds.json"
+    path.write_text(json.dumps(ds_config))
+    log = tmp_path / "trainer_state.json"
+    entries = [{"step": s, "learning_rate": v} for s, v in zip(steps, ours, strict=True)]
+    log.write_text(json.dumps({"max_steps": config.total_steps, "log_history": entries}))
+    flags = ["--learning_rate", "1e-3", "--warmup_steps", "5", "--max_steps", "16", "--deepspeed", str(path)]
+    assert main(["check", str(log), *flags]) == 1
+    capfd.readouterr()
+    assert main(["check", str(log), *flags, "--skipped_steps", "2-3"]) == 0
+    assert "matches at all 16 logged steps" in capfd.readouterr().out
+    fit = infer(steps, ours, max_steps=16)
+    assert fit.exact and fit.skipped_steps == (2, 3) and fit.deepspeed is not None

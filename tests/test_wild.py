@@ -11,7 +11,6 @@ import pytest
 from warmup_viz.check import compare
 from warmup_viz.infer import NoFit, infer
 from warmup_viz.logs import learning_rate_metric, read_log, runs, series
-from warmup_viz.run import Planned, with_convention, with_skipped
 
 WILD = pathlib.Path(__file__).parent / "data" / "wild"
 SOURCES = json.loads((WILD / "sources.json").read_text())
@@ -23,10 +22,6 @@ UNEXPLAINED = {
         "resumed with max_steps raised: the first steps follow linear over 20,000 steps (step 10 logs "
         "2e-5 x (1 - 10/20000)), later ones linear over 40,000, logged the older way (transformers 4.12); "
         "a resume with other settings under the older convention is not recognised yet"
-    ),
-    "Wo12345678__-whisper-small-monglian-commonvioce__root.json": (
-        "a curved warmup then a flat 1.5e-5 while the model card states linear with 400 warmup steps: "
-        "another scheduler than Trainer's (DeepSpeed's WarmupLR warms up on a log curve); not recognised yet"
     ),
     "jubaerkhan49__bangla_stt__model.json": (
         "a linear decay that ends at 4e-5 at the file's max_steps=2000: a schedule planned for a longer run"
@@ -62,8 +57,7 @@ def test_every_log_is_explained_exactly_and_confirmed_by_check_or_listed(name):
         assert fit is None or not fit.exact, f"{name} is now explained: {fit.settings()} — take it off the list"
         return
     assert fit is not None and fit.exact, f"{name}: {fit and fit.settings()} off by {fit and fit.max_relative_error}"
-    run = with_convention(with_skipped(Planned(fit.config), fit.skipped_steps), fit.logging_convention)
-    verdict = compare(run, values.steps, values.values)
+    verdict = compare(fit.run(), values.steps, values.values)
     assert verdict.matches, verdict.message
 
 
@@ -89,3 +83,17 @@ def test_a_log_that_does_not_show_its_warmup_gives_the_stated_settings(name):
     assert fit.config.num_warmup_steps == stated["warmup_steps"]
     # read off at once without warmup, or found with one and traded for none (then a hint names both)
     assert fit.hint is None or fit.hint.key in ("infer.warmup_unseen", "infer.old_convention")
+
+
+def test_a_log_of_deepspeeds_warmuplr_is_named_with_the_model_cards_settings():
+    # the model card states linear, learning_rate 1.5e-05, 400 warmup steps, 3,500 steps, fp16; the log
+    # warms up on a log curve to a flat 1.5e-05: DeepSpeed's WarmupLR, two updates skipped at the start
+    name = "Wo12345678__-whisper-small-monglian-commonvioce__root.json"
+    stated = SOURCES[name]["stated"]
+    log, values = logged(name)
+    fit = infer(values.steps, values.values, max_steps=log.facts.get("max_steps"))
+    assert fit.exact and fit.deepspeed["scheduler"]["type"] == "WarmupLR"
+    assert fit.config.learning_rate == stated["learning_rate"]
+    assert fit.config.num_warmup_steps == stated["lr_scheduler_warmup_steps"]
+    assert fit.config.total_steps == stated["training_steps"]
+    assert fit.hint.key == "infer.deepspeed"

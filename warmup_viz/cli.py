@@ -15,6 +15,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import NoReturn
 
 from . import export
@@ -240,9 +241,11 @@ def _run(args: argparse.Namespace, config, log=None, log_run: str | None = None)
     convention = Convention(args.logging_convention)
     skipped = _skipped_steps(args.skipped_steps)
     given = [f for f, on in (("--resume_from_checkpoint", resumed), ("--deepspeed", args.deepspeed)) if on]
-    if skipped and (given or config.info.metric_driven):
-        what = " and ".join(given) or config.lr_scheduler_type
-        raise UsageError(f"--skipped_steps is for a plain Trainer run of a step-based type, not with {what}")
+    if skipped and (resumed or (config.info.metric_driven and not args.deepspeed)):
+        what = "--resume_from_checkpoint" if resumed else config.lr_scheduler_type
+        raise UsageError(
+            f"--skipped_steps is for a Trainer run of a step-based type or under --deepspeed, not with {what}"
+        )
     if convention is not Convention.SINCE_4_51:
         given.append(f"--logging_convention {convention}")
     if len(given) > 1:
@@ -255,7 +258,8 @@ def _run(args: argparse.Namespace, config, log=None, log_run: str | None = None)
         from .ds_schedule import MAX_CONFIG_BYTES, read_ds_config, resolve
 
         data = read_capped(args.deepspeed, MAX_CONFIG_BYTES)
-        return resolve(config, read_ds_config(data, args.deepspeed), args.deepspeed)
+        run = resolve(config, read_ds_config(data, args.deepspeed), args.deepspeed)
+        return replace(run, skipped=skipped) if skipped else run
     if config.info.metric_driven:
         if convention is not Convention.SINCE_4_51:
             raise UsageError(

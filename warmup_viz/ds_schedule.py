@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import json
 import os
 import sys
@@ -36,7 +37,7 @@ from .config import ScheduleConfig
 from .curve import DISPLAY_POINTS, Breakpoint, spread_steps
 from .errors import ConfigError, InputError, UsageError
 from .messages import Note, english
-from .run import Convention, Part, Planned, Run, with_convention
+from .run import Constant, Convention, Part, Planned, Run, Skipped, skipped_note, with_convention, with_skipped
 
 english(
     {
@@ -125,18 +126,28 @@ class DeepSpeedSchedule(Part):
         return self.config.total_steps
 
     def used(self, steps: Sequence[int]) -> list[float]:
+        with self._lock:
+            scheduler, first = self._scheduler
+            out = []
+            for s in steps:
+                if s == 1:
+                    out.append(first)
+                    continue
+                # every DeepSpeed scheduler's get_lr() is a function of last_batch_iteration alone,
+                # so setting it gives the same float as stepping s - 1 times (a test checks this)
+                scheduler.last_batch_iteration = s - 2
+                out.append(scheduler.get_lr()[0])
+            return out
+
+    @functools.cached_property
+    def _lock(self) -> threading.Lock:
+        return threading.Lock()
+
+    @functools.cached_property
+    def _scheduler(self):
+        """DeepSpeed's scheduler, built once, and the LR it sets before its first step."""
         scheduler = _deepspeed_scheduler(self.kind, dict(self.params), self.config.learning_rate)
-        first = scheduler.optimizer.param_groups[0]["lr"]
-        out = []
-        for s in steps:
-            if s == 1:
-                out.append(first)
-                continue
-            # every DeepSpeed scheduler's get_lr() is a function of last_batch_iteration alone,
-            # so setting it gives the same float as stepping s - 1 times (a test checks this)
-            scheduler.last_batch_iteration = s - 2
-            out.append(scheduler.get_lr()[0])
-        return out
+        return scheduler, float(scheduler.optimizer.param_groups[0]["lr"])
 
     def breakpoints(self) -> tuple[Breakpoint, ...]:
         return ()
@@ -163,23 +174,30 @@ class DeepSpeedRun:
     params: Mapping[str, object] = field(default_factory=dict)
     filled: Mapping[str, object] = field(default_factory=dict)
     engine_steps_it: bool = True
+    skipped: tuple[int, ...] = ()
 
     settings = None
 
+    def __post_init__(self) -> None:
+        if self.skipped:
+            Skipped(Constant(self.config, 0.0), self.skipped)  # refuses updates outside 1..max_steps
+
     def __hash__(self) -> int:
         params = json.dumps([dict(self.params), dict(self.filled)], sort_keys=True, default=repr)
-        return hash((self.config, self.scheduler, params, self.engine_steps_it))
+        return hash((self.config, self.scheduler, params, self.engine_steps_it, self.skipped))
 
     @property
     def replaces_lr_scheduler_type(self) -> bool:
         return self.scheduler is not None
 
-    @property
+    @functools.cached_property
     def _run(self) -> Run:
         if self.scheduler is None:
             inner: Run = Planned(self.config)
         else:
             inner = DeepSpeedSchedule(self.config, self.scheduler, tuple(self.params.items()))
+        # an update a loss scaler skipped does not step the scheduler, in the engine as in Trainer
+        inner = with_skipped(inner, self.skipped)
         # the engine steps the scheduler before Trainer reads the LR: the log is one update ahead
         return with_convention(inner, Convention.BEFORE_4_51 if self.engine_steps_it else Convention.SINCE_4_51)
 
@@ -189,10 +207,11 @@ class DeepSpeedRun:
 
     @property
     def notes(self) -> tuple[Note, ...]:
+        skipped = (skipped_note(self.skipped),) if self.skipped else ()
         if self.scheduler is not None:
-            return ()
+            return skipped
         key = "deepspeed.keeps" if self.engine_steps_it else "deepspeed.trainer_steps"
-        return (Note(key, {"name": self.config.lr_scheduler_type}),)
+        return (*skipped, Note(key, {"name": self.config.lr_scheduler_type}))
 
     @property
     def warnings(self) -> tuple[Note, ...]:

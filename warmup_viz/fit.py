@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from . import registry
 from .config import ConfigError, ScheduleConfig
 from .messages import Note, english
-from .run import Convention
+from .run import Convention, Planned, Run, with_convention, with_skipped
 from .schedule import REL_TOL
 from .steps import step_list_text
 
@@ -22,6 +22,11 @@ english(
             "the learning rate changes in discrete steps by a factor of {factor}, the mark of a "
             "metric-driven scheduler ({types}): give the log with its evaluated metric (eval_loss) to "
             "recover its settings; this step-based fit is only the closest curve"
+        ),
+        "infer.deepspeed": (
+            "these values follow DeepSpeed's {scheduler}, not one of transformers' schedulers: a DeepSpeed "
+            "config's scheduler block replaced lr_scheduler_type (the engine steps it, so each step logs the next "
+            "update's LR). Give that config (--deepspeed) to check the run against it"
         ),
         "infer.old_convention": (
             "these values were logged the way transformers before 4.51 logged them (each step shows the next "
@@ -58,7 +63,8 @@ class Fit:
     should know about the answer (the LR looks metric-driven, and this is only a step-based fit).
     `logging_convention`: how the log holds the schedule (an older Trainer logged each step's next
     update). `skipped_steps`: the updates whose optimizer step a loss scaler skipped (the scheduler
-    did not step for them, `run.Skipped`)."""
+    did not step for them, `run.Skipped`). `deepspeed`: the DeepSpeed config whose scheduler block
+    gives the log (its `"auto"` values filled from the settings, as transformers fills them)."""
 
     config: ScheduleConfig
     max_relative_error: float
@@ -67,6 +73,15 @@ class Fit:
     hint: Note | None = None
     logging_convention: Convention = Convention.SINCE_4_51
     skipped_steps: tuple[int, ...] = ()
+    deepspeed: Mapping[str, object] | None = None
+
+    def run(self) -> Run:
+        """The run these settings describe (`schedule` and `check` draw and confirm it)."""
+        if self.deepspeed is not None:
+            from .ds_schedule import resolve
+
+            return replace(resolve(self.config, self.deepspeed), skipped=self.skipped_steps)
+        return with_convention(with_skipped(Planned(self.config), self.skipped_steps), self.logging_convention)
 
     def settings(self) -> dict[str, object]:
         """The recovered settings under TrainingArguments' names (the keys `schedule` takes)."""
@@ -83,6 +98,8 @@ class Fit:
             out["logging_convention"] = self.logging_convention.value
         if self.skipped_steps:
             out["skipped_steps"] = step_list_text(self.skipped_steps)
+        if self.deepspeed is not None:
+            out["deepspeed"] = dict(self.deepspeed)
         return out
 
 

@@ -24,6 +24,7 @@ from itertools import product
 from . import registry, scheduler_types
 from .config import ConfigError, ScheduleConfig
 from .fit import Fit, NoFit, logged_pairs, polish, run_length
+from .infer_deepspeed import curved_rise, fit_deepspeed
 from .infer_metric import drops_of, evaluations, fit_metric_driven
 from .infer_skipped import delagged, fit_read_off
 from .messages import Note
@@ -60,6 +61,8 @@ def infer(
     if drops is None:
         # most logs are a type at its defaults: read off the rise, checked on every point, no search
         found = fit_read_off(pairs, n)
+        if found is None and curved_rise(pairs):  # no transformers warmup is curved: DeepSpeed's log warmup
+            found = fit_deepspeed(pairs, n)
         if found is not None:
             return _said(found, pairs, n)
     if drops is not None and metric is not None:
@@ -87,13 +90,18 @@ def infer(
         except NoFit:
             pass
     found = fit_read_off(pairs, n, closest)
-    return fit if found is None else _said(found, pairs, n)
+    if found is not None:
+        return _said(found, pairs, n)
+    # a DeepSpeed config's scheduler block replaced lr_scheduler_type (a linear warmup, or a decay)
+    return fit_deepspeed(pairs, n) or fit
 
 
 def _said(fit: Fit, pairs: list[tuple[int, float]], n: int) -> Fit:
     """An exact fit with what a person should know: the skips, or the logging convention (and
-    another reading of the same values)."""
+    another reading of the same values); a DeepSpeed scheduler's fit keeps its own hint."""
     k = fit.skipped_steps
+    if fit.deepspeed is not None:
+        return fit
     if k:
         return replace(fit, hint=skipped_note(k))
     unseen = _without_warmup(fit, pairs, n)

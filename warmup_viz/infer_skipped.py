@@ -190,14 +190,14 @@ def _starts(pairs, peak: float) -> list[tuple[int, float]]:
     rises = [(v2 - v1) / (s2 - s1) for (s1, v1), (s2, v2) in zip(pairs[:top], pairs[1 : top + 1], strict=True)]
     slope = max(rises, default=0.0)
     if not slope > 0:
-        return [(0, lr) for lr in _round(pairs[0][1])]
+        return [(0, lr) for lr in round_lr(pairs[0][1])]
     w = peak / slope
     if not math.isfinite(w) or w > 10**9:
         return []
-    found = [(max(round(w) + d, 1), lr) for d in (0, -1, 1) for lr in _round(peak)]
+    found = [(max(round(w) + d, 1), lr) for d in (0, -1, 1) for lr in round_lr(peak)]
     gap = pairs[top + 1][0] - pairs[top][0] if top + 1 < len(pairs) else 0
     for warmup in range(math.ceil(w), math.ceil(w) + min(gap, 64) + 1):
-        found += [(warmup, lr) for lr in _round(slope * warmup, exact=False)]
+        found += [(warmup, lr) for lr in round_lr(slope * warmup, exact=False)]
     return found
 
 
@@ -241,6 +241,6 @@ def _lambda(name: str, kwargs: dict, warmup: int, n: int):
     return build(config).lr_lambda
 
 
-def _round(lr: float, exact: bool = True) -> list[float]:
+def round_lr(lr: float, exact: bool = True) -> list[float]:
     """`lr` written round (6, 3, 9 and 12 significant digits), and as it is when `exact`."""
     return list(dict.fromkeys([float(f"{lr:.{d}g}") for d in (6, 3, 9, 12)] + ([lr] if exact else [])))

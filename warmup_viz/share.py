@@ -112,7 +112,7 @@ class PageParams:
 
 def to_text(name: str, value: object) -> str:
     """One setting as link/form text that parses back to the same value."""
-    if name == "lr_scheduler_kwargs":
+    if name == "lr_scheduler_kwargs" or isinstance(value, Mapping):  # kwargs, or a fit's DeepSpeed block
         return json.dumps(dict(value), separators=(",", ":")) if value else ""
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -400,6 +400,10 @@ ZH: dict[str, str] = {
         "没有一条日志落在预热阶段，所以这份日志分不清不预热的 learning_rate={learning_rate} 和 "
         "warmup_steps={warmup_steps} 时的 learning_rate={other}：两者给出的每个记录值都相同；这里显示前者（transformers 默认不预热）"
     ),
+    "infer.deepspeed": (
+        "这些数值符合 DeepSpeed 的 {scheduler}，而不是 transformers 的任何调度器：DeepSpeed 配置中的 scheduler 块取代了 "
+        "lr_scheduler_type（由引擎推进，所以每一步记录的是下一次更新的学习率）。请提供该配置（--deepspeed）来核对这次训练"
+    ),
     "infer.old_convention": "这些数值是按 transformers 4.51 之前的方式记录的（每一步显示的是下一次更新的学习率）：请用该记录约定查看这份日志",
     "infer.also_old_convention": "同样的数值也恰好是按 transformers 4.51 之前的方式记录的 {name}（每一步显示下一次更新的学习率）：仅凭日志无法区分两者",
     "infer.also_new_convention": "这些数值是按 transformers 4.51 之前的方式记录的（每一步显示下一次更新的学习率）；同样的数值也恰好是如今的 Trainer 记录的 {name}：仅凭日志无法区分两者",
