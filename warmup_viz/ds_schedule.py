@@ -314,7 +314,7 @@ def _deepspeed_scheduler(kind: str, params: Mapping[str, object], learning_rate:
     `learning_rate`, as the engine builds it (`scheduler(optimizer, **params)`)."""
     import torch
 
-    lr_schedules = _lr_schedules()
+    lr_schedules = lr_schedules_module()
     # the DeepSpeed optimizer's lr is learning_rate: an explicit other value is refused above
     optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=learning_rate)
     try:
@@ -327,7 +327,7 @@ def _deepspeed_scheduler(kind: str, params: Mapping[str, object], learning_rate:
 _IMPORTING = threading.Lock()
 
 
-def _lr_schedules():
+def lr_schedules_module():
     """`deepspeed.runtime.lr_schedules`, imported once without a trace outside it: only schedules
     are evaluated, so the CPU accelerator is asked for (detecting one prints a warning) through
     `DS_ACCELERATOR` for the import only, and DeepSpeed's logger, which writes to the standard output

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from .config import ConfigError, ScheduleConfig
-from .ds_schedule import resolve
+from .ds_schedule import lr_schedules_module, resolve
 from .errors import InputError, UsageError
 from .fit import Fit
 from .infer_skipped import lags, round_lr
@@ -93,7 +93,7 @@ def _candidates(pairs, top: int, n: int) -> Iterator[tuple[str, dict, float, int
     lrs = [peak] if flat else _round_up(peak)
     blocks: list[tuple[str, dict, float]] = []
     for lr in lrs:
-        for shape in ("log", "linear"):
+        for shape in _warmup_types():
             if flat:
                 kinds = [("WarmupLR", ("warmup_min_lr", "warmup_max_lr", "warmup_num_steps"))]
             else:
@@ -122,6 +122,12 @@ def _candidates(pairs, top: int, n: int) -> Iterator[tuple[str, dict, float, int
             if count > MAX_CANDIDATES:
                 return
             yield kind, params, lr, warmup
+
+
+def _warmup_types() -> tuple[str, str]:
+    """DeepSpeed's warmup shapes, its default (log) first, as its own module names them."""
+    schedules = lr_schedules_module()
+    return schedules.WARMUP_LOG_RATE, schedules.WARMUP_LINEAR_RATE
 
 
 def _trailing_zeros(w: int) -> int:
