@@ -79,7 +79,11 @@ RESUMED = {
         ),
     ),
     "more epochs": ("epochs", {**FIRST["epochs"][0], "num_train_epochs": 4.5}),
+    "restarted, same settings": ("cosine", FIRST["cosine"][0]),
+    "restarted, longer": ("cosine", {**FIRST["cosine"][0], "max_steps": 30}),
 }
+# resumed from a checkpoint without optimizer.pt and scheduler.pt: a new scheduler from step k
+RESTARTED = ("restarted, same settings", "restarted, longer")
 
 
 def config_of(settings, dataset_size):
@@ -100,6 +104,15 @@ def runs(tmp_path_factory):
     out = {}
     for i, (name, (first, settings)) in enumerate(RESUMED.items()):
         checkpoint, first_logged = firsts[first]
+        if name in RESTARTED:
+            # the checkpoint as people often keep it: weights and trainer_state.json, without the
+            # optimizer's and scheduler's state (Trainer then restores neither)
+            bare = tmp / f"bare-{i}" / checkpoint.name
+            bare.mkdir(parents=True)
+            for path in checkpoint.iterdir():
+                if path.name not in ("optimizer.pt", "scheduler.pt"):
+                    (bare / path.name).write_bytes(path.read_bytes())
+            checkpoint = bare
         logged = train(tmp / f"resumed-{i}", FIRST[first][1], resume_from=checkpoint, **settings)
         out[name] = (checkpoint, first_logged, logged)
     return out
@@ -116,7 +129,23 @@ def test_every_logged_lr_equals_ours(runs, name):
         assert logged[step] == lr, f"{name} step {step}: Trainer logged {logged[step]!r}, we computed {lr!r}"
 
 
-@pytest.mark.parametrize("name", RESUMED)
+@pytest.mark.parametrize("name", RESTARTED)
+def test_without_scheduler_state_the_schedule_starts_again_at_the_checkpoint(runs, name):
+    """Measured: from a checkpoint without optimizer.pt and scheduler.pt, update k + j trains with
+    learning_rate * lambda(j - 1) of a new scheduler for the resumed settings' max_steps."""
+    first, settings = RESUMED[name]
+    checkpoint_dir, first_logged, logged = runs[name]
+    k = FIRST[first][2]
+    config = config_of(settings, FIRST[first][1])
+    checkpoint = read_checkpoint(str(checkpoint_dir))
+    assert not checkpoint.restored and checkpoint.global_step == k
+    assert all(logged[s] == first_logged[s] for s in range(1, k + 1))
+    lam = schedule.build(config).lr_lambda
+    assert all(logged[s] == config.learning_rate * lam(s - k - 1) for s in range(k + 1, config.total_steps + 1))
+    assert [n.key for n in resume(config, checkpoint).notes] == ["resume.restarted"]
+
+
+@pytest.mark.parametrize("name", [n for n in RESUMED if n not in RESTARTED])
 def test_the_measured_facts(runs, name):
     """k + 1 trains with the first run's LR; from k + 2 on, the first run's learning_rate times
     the new settings' lambda(s - 1): the new learning_rate is ignored."""
@@ -162,7 +191,7 @@ def _flag(value):
 LOOKS_PLAIN = ("same settings", "new learning_rate")
 
 
-@pytest.mark.parametrize("name", RESUMED)
+@pytest.mark.parametrize("name", [n for n in RESUMED if n not in RESTARTED])
 def test_detect_resume_on_real_logs(runs, name):
     first, settings = RESUMED[name]
     _, first_logged, logged = runs[name]
@@ -228,7 +257,8 @@ def test_missing_files_and_settings_that_end_before_the_checkpoint(runs, tmp_pat
     flags = ["--max_steps", "30", "--resume_from_checkpoint", str(tmp_path / "nope")]
     assert main(["schedule", *flags]) == 2
     assert "nope" in capfd.readouterr().err
-    assert main(["schedule", *flags, "--logging_convention", "before_4.51"]) == 2
+    flags += ["--deepspeed", str(tmp_path / "ds.json")]
+    assert main(["schedule", *flags]) == 2
     assert "give one of them" in capfd.readouterr().err
 
 
@@ -239,10 +269,15 @@ def test_a_checkpoint_is_its_two_files(runs, tmp_path):
     assert {"training_args.bin", "optimizer.pt"} <= {p.name for p in source.iterdir()}
     for name in ("trainer_state.json", "scheduler.pt"):
         (tmp_path / name).write_bytes((source / name).read_bytes())
+    # Trainer restores the scheduler only when the optimizer's state is there too: only whether it is
+    (tmp_path / "optimizer.pt").write_bytes(b"never read")
     assert read_checkpoint(str(tmp_path)) == read_checkpoint(str(source))
+    assert read_checkpoint(str(tmp_path)).restored
+    (tmp_path / "optimizer.pt").unlink()
+    assert not read_checkpoint(str(tmp_path)).restored
 
 
-@pytest.mark.parametrize("name", [n for n in RESUMED if n not in LOOKS_PLAIN])
+@pytest.mark.parametrize("name", [n for n in RESUMED if n not in LOOKS_PLAIN + RESTARTED])
 def test_check_says_the_log_was_resumed(runs, name):
     """check, given the resumed run's settings, recognises a resumed log and says where and at which
     learning_rate (in English here, as the CLI prints it; keyed, so the page says it in 中文 too)."""
@@ -257,7 +292,7 @@ def test_check_says_the_log_was_resumed(runs, name):
     assert f"at about step {FIRST[first][2]}" in verdict.message
 
 
-@pytest.mark.parametrize("name", RESUMED)
+@pytest.mark.parametrize("name", [n for n in RESUMED if n not in RESTARTED])
 def test_the_pages_resumed_curve_equals_the_real_resumed_run(runs, name):
     """ "B resumes A from step k" (no checkpoint file: A's settings make it) draws what Trainer logged."""
     from warmup_viz.resume import resumed_from

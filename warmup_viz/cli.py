@@ -246,14 +246,14 @@ def _run(args: argparse.Namespace, config, log=None, log_run: str | None = None)
         raise UsageError(
             f"--skipped_steps is for a Trainer run of a step-based type or under --deepspeed, not with {what}"
         )
-    if convention is not Convention.SINCE_4_51:
+    if convention is not Convention.SINCE_4_51 and not resumed:  # a resumed run logs its own way
         given.append(f"--logging_convention {convention}")
     if len(given) > 1:
         raise UsageError(f"{' and '.join(given)} describe different runs: give one of them")
     if resumed:
         from .resume import read_checkpoint, resume
 
-        return resume(config, read_checkpoint(checkpoint_directory(resumed)))
+        return resume(config, read_checkpoint(checkpoint_directory(resumed)), convention)
     if args.deepspeed:
         from .ds_schedule import MAX_CONFIG_BYTES, read_ds_config, resolve
 

@@ -28,7 +28,7 @@ from .curve import Breakpoint
 from .errors import ConfigError, InputError
 from .files import read_capped
 from .messages import Note, english
-from .run import Constant, Joined, Planned, Run, Tabled
+from .run import Constant, Convention, Joined, Later, Planned, Run, Tabled, with_convention
 from .schedule import REL_TOL, build
 
 english(
@@ -50,10 +50,15 @@ english(
             "{name} is not a step-driven scheduler's state (base_lrs, _last_lr, last_epoch): "
             "resuming is computed for the types that follow the step count"
         ),
+        "resume.restarted": (
+            "resumed from checkpoint-{step} without its scheduler state (no scheduler.pt or optimizer state): "
+            "Trainer made a new scheduler, so from step {next} the schedule starts again from its first update."
+        ),
         "resume.nothing_left": "max_steps={max_steps} is not past the checkpoint's global_step={global_step}: nothing to resume",
     }
 )
 
+OPTIMIZER_FILES = ("optimizer.pt", "optimizer.bin")  # transformers' OPTIMIZER_NAME and OPTIMIZER_NAME_BIN
 MAX_STATE_BYTES = 512 * 2**20
 MAX_SCHEDULER_BYTES = 16 * 2**20
 
@@ -62,37 +67,45 @@ MAX_SCHEDULER_BYTES = 16 * 2**20
 class Checkpoint:
     """What a resumed run takes from its checkpoint: `global_step` (k), the first run's
     `learning_rate` (scheduler.pt's `base_lrs[0]`), the LR update k + 1 trains with
-    (`_last_lr[0]`), and the first run's logged LR at steps `<= k`."""
+    (`_last_lr[0]`), and the first run's logged LR at steps `<= k`. A checkpoint without its
+    scheduler state (`learning_rate` and `next_lr` None) restores no scheduler: Trainer makes a new
+    one at step k."""
 
     global_step: int
-    learning_rate: float
-    next_lr: float
+    learning_rate: float | None
+    next_lr: float | None
     logged_steps: tuple[int, ...] = ()
     logged_lrs: tuple[float, ...] = ()
+
+    @property
+    def restored(self) -> bool:
+        """Whether resuming restores the scheduler (scheduler.pt and the optimizer's state are there)."""
+        return self.learning_rate is not None
 
 
 def read_checkpoint(directory: str) -> Checkpoint:
     """The checkpoint in `directory` (`trainer_state.json` and `scheduler.pt`); `InputError`
-    naming the file that is missing, unreadable or not what Trainer writes."""
-    files = {
-        name: read_capped(os.path.join(directory, name), limit)
-        for name, limit in (("trainer_state.json", MAX_STATE_BYTES), ("scheduler.pt", MAX_SCHEDULER_BYTES))
-    }
-    return checkpoint_from(
-        files["trainer_state.json"],
-        files["scheduler.pt"],
-        os.path.join(directory, "trainer_state.json"),
-        os.path.join(directory, "scheduler.pt"),
-    )
+    naming the file that is missing, unreadable or not what Trainer writes. As Trainer's
+    `_load_optimizer_and_scheduler`, a directory without scheduler.pt or without the optimizer's
+    state (optimizer.pt or optimizer.bin: only whether it is there is looked at) restores no
+    scheduler."""
+    state_path = os.path.join(directory, "trainer_state.json")
+    scheduler_path = os.path.join(directory, "scheduler.pt")
+    state = read_capped(state_path, MAX_STATE_BYTES)
+    optimizer = any(os.path.isfile(os.path.join(directory, name)) for name in OPTIMIZER_FILES)
+    if not (optimizer and os.path.isfile(scheduler_path)):
+        return checkpoint_from(state, None, state_path)
+    return checkpoint_from(state, read_capped(scheduler_path, MAX_SCHEDULER_BYTES), state_path, scheduler_path)
 
 
 def checkpoint_from(
     trainer_state: bytes,
-    scheduler_pt: bytes,
+    scheduler_pt: bytes | None,
     state_name: str = "trainer_state.json",
     scheduler_name: str = "scheduler.pt",
 ) -> Checkpoint:
-    """A `Checkpoint` from the bytes of its trainer_state.json and scheduler.pt (an upload, say)."""
+    """A `Checkpoint` from the bytes of its trainer_state.json and scheduler.pt (an upload, say);
+    `scheduler_pt` None for a checkpoint without scheduler state."""
     from .logs import learning_rate_metric, read_log, series
 
     log = read_log(trainer_state, state_name)
@@ -100,10 +113,12 @@ def checkpoint_from(
     if not isinstance(k, (int, float)) or k != int(k) or k < 1:
         raise InputError(Note("resume.no_global_step", {"name": state_name, "value": repr(k)}), state_name)
     k = int(k)
-    base_lr, last_lr, last_epoch = _scheduler_state(scheduler_pt, scheduler_name)
-    if last_epoch != k:
-        values = {"scheduler": scheduler_name, "last_epoch": last_epoch, "state": state_name, "global_step": k}
-        raise InputError(Note("resume.not_the_same", values), scheduler_name)
+    base_lr = last_lr = None
+    if scheduler_pt is not None:
+        base_lr, last_lr, last_epoch = _scheduler_state(scheduler_pt, scheduler_name)
+        if last_epoch != k:
+            values = {"scheduler": scheduler_name, "last_epoch": last_epoch, "state": state_name, "global_step": k}
+            raise InputError(Note("resume.not_the_same", values), scheduler_name)
     metric = learning_rate_metric(log.metrics)
     steps, lrs = [], []
     if metric is not None:
@@ -142,19 +157,36 @@ def _numbers(value: object) -> bool:
     )
 
 
-def resume(config: ScheduleConfig, checkpoint: Checkpoint) -> Joined:
+def resume(config: ScheduleConfig, checkpoint: Checkpoint, convention: Convention = Convention.SINCE_4_51) -> Joined:
     """The run with settings `config` resumed from `checkpoint`: the first run's logged steps up
     to the checkpoint, the restored LR at `k + 1`, then `base_lr * lambda_new(s - 1)` with the
-    first run's `learning_rate` as `base_lr`. `ConfigError` when `config` gives it nothing to do
-    after the checkpoint or is not a step-driven schedule."""
+    first run's `learning_rate` as `base_lr`; from a checkpoint without scheduler state, a new
+    scheduler from step k: `learning_rate * lambda_new(s - k - 1)`. `convention`: how the resumed
+    run logs (an older Trainer logs each step's next update, `run.Convention`). `ConfigError` when
+    `config` gives it nothing to do after the checkpoint or is not a step-driven schedule."""
     first = Tabled(config, checkpoint.logged_steps, checkpoint.logged_lrs)
-    return _joined(config, checkpoint, first)
+    return _joined(config, checkpoint, first, convention)
 
 
-def _joined(config: ScheduleConfig, checkpoint: Checkpoint, first: Run) -> Joined:
+def _joined(
+    config: ScheduleConfig, checkpoint: Checkpoint, first: Run, convention: Convention = Convention.SINCE_4_51
+) -> Joined:
     k, n = checkpoint.global_step, config.total_steps
     if n <= k:
         raise ConfigError("max_steps", Note("resume.nothing_left", {"max_steps": n, "global_step": k}))
+    if not checkpoint.restored:
+        # Trainer made a new scheduler at step k: update k + j trains with its update j
+        after = Later(with_convention(Planned(config), convention), k)
+        note = Note("resume.restarted", {"step": k, "next": k + 1})
+        return Joined((first, after), (k,), (Breakpoint(k + 1, "resume"),), (note,))
+    if convention is not Convention.SINCE_4_51:
+        # the scheduler steps before the log: step k + 1 already shows the new lambda
+        after = with_convention(Planned(config, base_lr=checkpoint.learning_rate), convention)
+        notes = [Note("resume.jump", {"step": k, "next": k, "from_step": k + 1})]
+        if config.learning_rate != checkpoint.learning_rate:
+            lr_values = {"theirs": config.learning_rate, "kept": checkpoint.learning_rate, "step": k + 1}
+            notes.append(Note("resume.lr_ignored", lr_values))
+        return Joined((first, after), (k,), (Breakpoint(k + 1, "resume"),), tuple(notes))
     values = {"step": k, "next": k + 1, "from_step": k + 2}
     notes = [Note("resume.jump", values)]
     if config.learning_rate != checkpoint.learning_rate:

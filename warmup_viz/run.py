@@ -334,6 +334,52 @@ class Constant(Part):
 
 
 @dataclass(frozen=True)
+class Later:
+    """`run` started at global step `start`: update `start + j` trains with what `run`'s update `j`
+    does (a new scheduler made when a run resumed from a checkpoint without its scheduler state).
+    Trainer still stops at `run.max_steps`, so the last `start` updates of `run` never happen."""
+
+    run: Run
+    start: int
+
+    @property
+    def config(self) -> ScheduleConfig:
+        return self.run.config
+
+    settings = None
+
+    @property
+    def max_steps(self) -> int:
+        return self.run.max_steps
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        return self.run.notes
+
+    @property
+    def warnings(self) -> tuple[Note, ...]:
+        return self.run.warnings
+
+    def used(self, steps: Sequence[int]) -> list[float]:
+        return self.run.used([s - self.start for s in steps])
+
+    def logged(self, steps: Sequence[int]) -> list[float]:
+        return self.run.logged([s - self.start for s in steps])
+
+    def steps(self) -> Sequence[int]:
+        return range(1, self.max_steps + 1)
+
+    def breakpoints(self) -> tuple[Breakpoint, ...]:
+        n = self.max_steps
+        moved = [replace(b, step=n if b.kind == "end" else b.step + self.start) for b in self.run.breakpoints()]
+        return tuple(b for b in moved if b.step <= n)
+
+    def display_steps(self, points: int = DISPLAY_POINTS) -> list[int]:
+        n = self.max_steps
+        return sorted({min(s + self.start, n) for s in self.run.display_steps(points)} | {self.start + 1, n})
+
+
+@dataclass(frozen=True)
 class Tabled(Part):
     """LRs known only where a log has them (a first run's trainer_state.json up to its checkpoint)."""
 

@@ -369,6 +369,7 @@ ZH: dict[str, str] = {
     "resume.unsafe": "{name} 需要 torch.load(weights_only=True) 以外的方式才能读取；已拒绝（{problem}）",
     "resume.not_torch": "{name} 不是 torch 保存的调度器状态（{problem}）",
     "resume.not_lambda": "{name} 不是按步数变化的调度器状态（base_lrs、_last_lr、last_epoch）：只有按步数变化的类型才能计算恢复",
+    "resume.restarted": "从 checkpoint-{step} 恢复，但检查点里没有调度器状态（没有 scheduler.pt 或优化器状态）：Trainer 新建了调度器，所以从第 {next} 步起调度从第一次更新重新开始。",
     "resume.nothing_left": "max_steps={max_steps} 没有超过检查点的 global_step={global_step}：没有可恢复的步数",
     "run.convention": "logging_convention={value} 必须是以下之一：{choices}",
     "log.llamafactory_empty": "{name}：没有任何一行记录了数值（只有 LLaMA-Factory 的进度信息）",
