@@ -326,3 +326,37 @@ def test_a_link_draws_b_resuming_a_and_explains_the_ignored_learning_rate():
     captions = [c.value.replace("\\", "") for c in at.caption]
     assert any("learning_rate=0.0003 is ignored on resume: the checkpoint keeps 0.001" in c for c in captions)
     assert at.query_params["b.resume_from_checkpoint"] == "checkpoint-8"
+
+
+# each part of a resumed log is read off as a type at transformers' defaults (kwargs are not
+# searched for a part): a resumed polynomial with its own power and lr_end is not recognised
+NOT_READ_OFF = ("polynomial, new learning_rate",)
+
+
+@pytest.mark.parametrize("name", [n for n in RESUMED if n not in LOOKS_PLAIN])
+def test_infer_recognises_a_real_resumed_log_and_both_runs(runs, name):
+    """From the log alone: where it was resumed, whether the scheduler was restored, the resumed
+    run's settings (a restored one keeps the first learning_rate) and the first run's; the run
+    that describes reproduces every logged value."""
+    from warmup_viz.check import compare
+    from warmup_viz.infer import infer
+
+    first, settings = RESUMED[name]
+    _, _, logged = runs[name]
+    steps = sorted(logged)
+    config = config_of(settings, FIRST[first][1])
+    fit = infer(steps, [logged[s] for s in steps], max_steps=config.total_steps)
+    if name in NOT_READ_OFF:
+        assert not fit.exact  # the closest single schedule, never claimed
+        return
+    assert fit.exact and fit.resumed is not None, (name, fit.settings())
+    assert compare(fit.run(), steps, [logged[s] for s in steps]).matches
+    k, first_config = FIRST[first][2], config_of(*FIRST[first][:2])
+    assert fit.resumed.global_step == k
+    assert fit.resumed.restored == (name not in RESTARTED)
+    assert fit.hint.key == ("infer.resumed" if fit.resumed.restored else "infer.restarted")
+    assert fit.config.total_steps == config.total_steps
+    assert fit.resumed.first.config.learning_rate == first_config.learning_rate
+    # what the log shows of each run is what they ran: checked on every step, not their spelling
+    shown = [s for s in steps if s <= k]
+    assert fit.resumed.first.run().logged(shown) == [logged[s] for s in shown]

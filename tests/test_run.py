@@ -121,6 +121,9 @@ def test_a_resume_is_a_join_with_its_own_breakpoint_and_notes():
     assert {n.key for n in run.notes} == {"resume.jump", "resume.lr_ignored"}
     assert resumed_from(first, second.replace(learning_rate=LR), K).notes[0].key == "resume.jump"
     assert len(resumed_from(first, second.replace(learning_rate=LR), K).notes) == 1
+    # a checkpoint is named as Trainer names its directory, however large its step
+    long = resumed_from(settings("linear", 80_000), settings("linear", 90_000), 62_500)
+    assert "checkpoint-62500:" in str(long.notes[0]) and "62,501" in str(long.notes[0])
 
 
 @pytest.mark.parametrize("name", METRIC_DRIVEN)

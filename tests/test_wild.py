@@ -16,20 +16,8 @@ WILD = pathlib.Path(__file__).parent / "data" / "wild"
 SOURCES = json.loads((WILD / "sources.json").read_text())
 LOGS = sorted(p.name for p in WILD.iterdir() if p.name in SOURCES)
 
-# Not reproduced exactly by infer, with what is known (each checked by hand against the log).
-UNEXPLAINED = {
-    "WELCOME-project__disfluency-tool__model.json": (
-        "resumed with max_steps raised: the first steps follow linear over 20,000 steps (step 10 logs "
-        "2e-5 x (1 - 10/20000)), later ones linear over 40,000, logged the older way (transformers 4.12); "
-        "a resume with other settings under the older convention is not recognised yet"
-    ),
-    "jubaerkhan49__bangla_stt__model.json": (
-        "a linear decay that ends at 4e-5 at the file's max_steps=2000: a schedule planned for a longer run"
-    ),
-    "vuongndlst__ViT-LoRA-Demo__model.json": (
-        "stated linear 5e-5 without warmup over 30 epochs, logged 4e-5 at step 500: not yet explained"
-    ),
-}
+# Not reproduced exactly by infer, with what is known (each checked by hand against the log): none today.
+UNEXPLAINED: dict[str, str] = {}
 
 
 def test_the_corpus_is_what_its_sources_say():
@@ -97,3 +85,50 @@ def test_a_log_of_deepspeeds_warmuplr_is_named_with_the_model_cards_settings():
     assert fit.config.num_warmup_steps == stated["lr_scheduler_warmup_steps"]
     assert fit.config.total_steps == stated["training_steps"]
     assert fit.hint.key == "infer.deepspeed"
+
+
+def test_resumed_logs_are_read_as_resumed_with_what_their_sources_state():
+    # transformers 4.12, training_args.bin: linear, 2e-05, no warmup, max_steps 40,000; the log's first
+    # 10,000 steps are linear over 20,000: resumed from checkpoint-10000 with max_steps raised
+    log, values = logged("WELCOME-project__disfluency-tool__model.json")
+    fit = infer(values.steps, values.values, max_steps=log.facts.get("max_steps"))
+    assert fit.exact and fit.resumed.restored and fit.resumed.global_step == 10_000
+    assert (fit.config.learning_rate, fit.config.total_steps, fit.config.num_warmup_steps) == (2e-5, 40_000, 0)
+    assert fit.resumed.first.config.total_steps == 20_000 and fit.hint.key == "infer.resumed"
+    # the LR drops back to the start at step 825: resumed from checkpoint-800 without scheduler state
+    log, values = logged("jubaerkhan49__bangla_stt__model.json")
+    fit = infer(values.steps, values.values, max_steps=log.facts.get("max_steps"))
+    assert fit.exact and not fit.resumed.restored and fit.resumed.global_step == 800
+    assert fit.hint.key == "infer.restarted"
+    # training_args.bin: linear, 5e-05, no warmup, 30 epochs of 2,500 steps; trained a few epochs at a time,
+    # each resume raising num_train_epochs (max_steps a multiple of 2,500), the scheduler restored
+    log, values = logged("vuongndlst__ViT-LoRA-Demo__model.json")
+    fit = infer(values.steps, values.values, max_steps=log.facts.get("max_steps"))
+    stated = SOURCES["vuongndlst__ViT-LoRA-Demo__model.json"]["stated"]
+    runs_ = [*fit.earlier_runs(), fit]
+    assert fit.exact and fit.hint.key == "infer.resumed_again" and len(runs_) > 2
+    for run in runs_:
+        c = run.config
+        assert (c.lr_scheduler_type, c.learning_rate, c.num_warmup_steps) == ("linear", stated["learning_rate"], 0)
+        assert c.total_steps % 2500 == 0
+    assert fit.config.total_steps == 75_000
+
+
+def test_check_names_the_resume_of_a_resumed_log_with_the_runs_before_it():
+    from warmup_viz.config import ScheduleConfig
+    from warmup_viz.run import Planned
+
+    # the stated settings (training_args.bin) of the resumed run; the log's max_steps is its
+    log, values = logged("WELCOME-project__disfluency-tool__model.json")
+    stated = ScheduleConfig(lr_scheduler_type="linear", learning_rate=2e-5, warmup_steps=0, max_steps=40_000)
+    verdict = compare(Planned(stated), values.steps, values.values, log.facts).to_dict()
+    assert not verdict["matches"] and set(verdict["causes"]) == {"resume", "convention"}
+    settings = verdict["matching_settings"]
+    assert settings["resume_from_checkpoint"] == "checkpoint-10000" and "restored_scheduler" not in settings
+    assert [r["max_steps"] for r in settings["earlier_runs"]] == [20_000]
+    # restarted without scheduler state: said so
+    log, values = logged("jubaerkhan49__bangla_stt__model.json")
+    same = ScheduleConfig(lr_scheduler_type="linear", learning_rate=1e-4, warmup_steps=0, max_steps=2000)
+    verdict = compare(Planned(same), values.steps, values.values, log.facts).to_dict()
+    assert verdict["causes"] == ["resume"] and verdict["matching_settings"]["restored_scheduler"] is False
+    assert verdict["matching_settings"]["resume_from_checkpoint"] == "checkpoint-800"

@@ -396,6 +396,12 @@ def _recovered(config: ScheduleConfig, steps, lrs, facts) -> list[Cause]:
         },
     )
     causes = []
+    if fit.resumed is not None:  # infer checked every logged value with the resumed run it found
+        from .infer_resume import resumed_note
+
+        setting = {k: v for k, v in theirs.items() if k in ("resume_from_checkpoint", "restored_scheduler")}
+        setting["earlier_runs"] = [f.settings() for f in fit.earlier_runs()]
+        causes.append(Cause("resume", resumed_note(fit), setting))
     if fit.skipped_steps:
         causes.append(_skipped_cause(fit.skipped_steps, fit.logging_convention))
     elif fit.logging_convention is not Convention.SINCE_4_51:  # the settings below reproduce it logged that way

@@ -194,7 +194,8 @@ def _infer(args: argparse.Namespace) -> int:
     except NoFit as e:
         print(f"no fit: {e}", file=sys.stderr)
         return 1
-    print(json.dumps({**fit.settings(), "max_relative_error": fit.max_relative_error, "exact": fit.exact}))
+    earlier = {"earlier_runs": [f.settings() for f in fit.earlier_runs()]} if fit.resumed else {}
+    print(json.dumps({**fit.settings(), **earlier, "max_relative_error": fit.max_relative_error, "exact": fit.exact}))
     if fit.hint is not None:
         print(f"note: {fit.hint}", file=sys.stderr)
     return 0 if fit.exact else 1

@@ -11,7 +11,7 @@ from .config import ConfigError, ScheduleConfig
 from .messages import Note, english
 from .run import Convention, Planned, Run, with_convention, with_skipped
 from .schedule import REL_TOL
-from .steps import step_list_text
+from .steps import checkpoint_name, step_list_text
 
 english(
     {
@@ -27,6 +27,19 @@ english(
             "these values follow DeepSpeed's {scheduler}, not one of transformers' schedulers: a DeepSpeed "
             "config's scheduler block replaced lr_scheduler_type (the engine steps it, so each step logs the next "
             "update's LR). Give that config (--deepspeed) to check the run against it"
+        ),
+        "infer.resumed": (
+            "this run was resumed from {checkpoint} with other settings: up to it the LR follows the first run "
+            "(earlier_runs), after it the resumed run's, whose scheduler kept the first run's learning_rate (a changed "
+            "learning_rate is ignored on resume)"
+        ),
+        "infer.restarted": (
+            "this run was resumed from {checkpoint} without the checkpoint's scheduler state (no scheduler.pt "
+            "or optimizer state): Trainer made a new scheduler there, so the schedule starts again at step {step}"
+        ),
+        "infer.resumed_again": (
+            "this run was resumed {count} times, the last from {checkpoint}: each part of the log follows its "
+            "own run's settings (earlier_runs, first to last), a restored scheduler keeping the first learning_rate"
         ),
         "infer.old_convention": (
             "these values were logged the way transformers before 4.51 logged them (each step shows the next "
@@ -56,6 +69,18 @@ english(
 
 
 @dataclass(frozen=True)
+class Resumed:
+    """How a fit's run was resumed: from the checkpoint of global step `global_step`, its scheduler
+    `restored` (else Trainer made a new one there), after the run `first` (itself perhaps resumed);
+    `next_lr` the LR update `global_step + 1` trained with (a restored optimizer's)."""
+
+    global_step: int
+    restored: bool
+    first: Fit
+    next_lr: float | None
+
+
+@dataclass(frozen=True)
 class Fit:
     """The recovered settings, the largest relative error over the logged steps (0 where a value
     is reproduced as it was written, `written.Written`), and whether that is exact (every logged LR
@@ -64,7 +89,8 @@ class Fit:
     `logging_convention`: how the log holds the schedule (an older Trainer logged each step's next
     update). `skipped_steps`: the updates whose optimizer step a loss scaler skipped (the scheduler
     did not step for them, `run.Skipped`). `deepspeed`: the DeepSpeed config whose scheduler block
-    gives the log (its `"auto"` values filled from the settings, as transformers fills them)."""
+    gives the log (its `"auto"` values filled from the settings, as transformers fills them).
+    `resumed`: the run was resumed from a checkpoint (`config` is then the resumed run's)."""
 
     config: ScheduleConfig
     max_relative_error: float
@@ -74,9 +100,16 @@ class Fit:
     logging_convention: Convention = Convention.SINCE_4_51
     skipped_steps: tuple[int, ...] = ()
     deepspeed: Mapping[str, object] | None = None
+    resumed: Resumed | None = None
 
     def run(self) -> Run:
         """The run these settings describe (`schedule` and `check` draw and confirm it)."""
+        if self.resumed is not None:
+            from .resume import resumed_run
+
+            r = self.resumed
+            lr = self.config.learning_rate if r.restored else None
+            return resumed_run(self.config, r.global_step, r.first.run(), lr, r.next_lr, self.logging_convention)
         if self.deepspeed is not None:
             from .ds_schedule import resolve
 
@@ -100,7 +133,19 @@ class Fit:
             out["skipped_steps"] = step_list_text(self.skipped_steps)
         if self.deepspeed is not None:
             out["deepspeed"] = dict(self.deepspeed)
+        if self.resumed is not None:
+            out["resume_from_checkpoint"] = checkpoint_name(self.resumed.global_step)
+            if not self.resumed.restored:
+                out["restored_scheduler"] = False
         return out
+
+    def earlier_runs(self) -> list[Fit]:
+        """The runs before this one, first to last, when it was resumed (each perhaps resumed too)."""
+        found, fit = [], self
+        while fit.resumed is not None:
+            fit = fit.resumed.first
+            found.insert(0, fit)
+        return found
 
 
 class NoFit(ValueError):

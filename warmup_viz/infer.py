@@ -26,6 +26,7 @@ from .config import ConfigError, ScheduleConfig
 from .fit import Fit, NoFit, logged_pairs, polish, run_length
 from .infer_deepspeed import curved_rise, fit_deepspeed
 from .infer_metric import drops_of, evaluations, fit_metric_driven
+from .infer_resume import fit_resumed, jumps_up
 from .infer_skipped import delagged, fit_read_off
 from .messages import Note
 from .run import Convention, skipped_note
@@ -63,6 +64,8 @@ def infer(
         found = fit_read_off(pairs, n)
         if found is None and curved_rise(pairs):  # no transformers warmup is curved: DeepSpeed's log warmup
             found = fit_deepspeed(pairs, n)
+        if found is None and jumps_up(pairs):  # a decay that starts again: most often a resume
+            found = fit_resumed(pairs, n)
         if found is not None:
             return _said(found, pairs, n)
     if drops is not None and metric is not None:
@@ -93,14 +96,15 @@ def infer(
     if found is not None:
         return _said(found, pairs, n)
     # a DeepSpeed config's scheduler block replaced lr_scheduler_type (a linear warmup, or a decay)
-    return fit_deepspeed(pairs, n) or fit
+    # or a run resumed from a checkpoint with other settings
+    return fit_deepspeed(pairs, n) or (None if jumps_up(pairs) else fit_resumed(pairs, n)) or fit
 
 
 def _said(fit: Fit, pairs: list[tuple[int, float]], n: int) -> Fit:
     """An exact fit with what a person should know: the skips, or the logging convention (and
     another reading of the same values); a DeepSpeed scheduler's fit keeps its own hint."""
     k = fit.skipped_steps
-    if fit.deepspeed is not None:
+    if fit.deepspeed is not None or fit.resumed is not None:
         return fit
     if k:
         return replace(fit, hint=skipped_note(k))

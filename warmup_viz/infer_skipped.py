@@ -107,6 +107,23 @@ def skipped_run(config: ScheduleConfig, pairs, written: Written, convention: Con
     return run if first_difference(written, values, ours, config.learning_rate) is None else None
 
 
+def _plain_run(config: ScheduleConfig, pairs, written: Written, convention: Convention) -> Skipped | None:
+    """`config`'s run (no skips) when it gives `pairs` exactly as a log with `convention` holds it
+    (step `s` holding update `s + shift`'s LR); its first and last values are compared first."""
+    from .schedule import build
+
+    shift, lr = convention.shift, config.learning_rate
+    try:
+        schedule = build(config)
+        if not all(written.same(v, schedule.lrs([s + shift])[0], lr) for s, v in (pairs[0], pairs[-1])):
+            return None
+        ours = schedule.lrs([s + shift for s, _ in pairs])
+    except (ConfigError, ArithmeticError, ValueError, TypeError):
+        return None
+    same = first_difference(written, [v for _, v in pairs], ours, lr) is None
+    return Skipped(Planned(config), ()) if same else None
+
+
 def delagged(pairs: list[tuple[int, float]]) -> list[tuple[int, float]]:
     """`pairs` with the skips that show taken out: a value logged again at the next logged step
     (a short plateau, where the schedule moves on every update) is a skipped update; each later
@@ -129,39 +146,52 @@ def delagged(pairs: list[tuple[int, float]]) -> list[tuple[int, float]]:
     return out
 
 
-def fit_read_off(pairs: list[tuple[int, float]], n: int, closest: Sequence[Fit] = ()) -> Fit | None:
+def fit_read_off(
+    pairs: list[tuple[int, float]],
+    n: int,
+    closest: Sequence[Fit] = (),
+    skips: bool = True,
+    learning_rate: float | None = None,
+    convention: Convention | None = None,
+) -> Fit | None:
     """The schedule (and skipped updates) that reproduce `pairs` exactly, read off the log
     without a search: `closest` fits as they are, then their types and kwargs and every step-based
     type at transformers' defaults, at the learning_rate and warmup the rise gives; a schedule
-    without skips before one with, today's logging convention before the older. None when none does."""
+    without skips before one with, today's logging convention before the older. None when none
+    does. `skips=False`: only a schedule without skipped updates (quicker); `learning_rate` and
+    `convention`: only a schedule with them."""
     written = Written.of([v for _, v in pairs])
     peak = max(v for _, v in pairs)
     skipping: Fit | None = None
-    for convention in Convention:
-        for config in _candidates(pairs, n, peak, closest, convention):
-            run = skipped_run(config, pairs, written, convention)
+    for way in Convention if convention is None else (convention,):
+        for config in _candidates(pairs, n, peak, closest, way, skips, written):
+            if learning_rate is not None and config.learning_rate != learning_rate:
+                continue
+            run = skipped_run(config, pairs, written, way) if skips else _plain_run(config, pairs, written, way)
             if run is None:
                 continue
-            fit = Fit(config, 0.0, True, len(pairs), logging_convention=convention, skipped_steps=run.skipped)
+            fit = Fit(config, 0.0, True, len(pairs), logging_convention=way, skipped_steps=run.skipped)
             if not run.skipped:
                 return fit
             skipping = skipping or fit
     return skipping
 
 
-def _candidates(pairs, n: int, peak: float, closest: Sequence[Fit], convention: Convention):
+def _candidates(
+    pairs, n: int, peak: float, closest: Sequence[Fit], convention: Convention, skips: bool, written: Written
+):
     """Schedules to try: the closest fits as they are; then their types and kwargs, and every
     step-based type at transformers' defaults, at the (learning_rate, warmup) pairs the rise gives
     (or, for a log that shows no rise, that its first value gives)."""
     for fit in closest:
         if fit.config.total_steps == n:
             yield fit.config
-    starts = _starts(pairs, peak)
+    starts = starts_of(pairs, peak)
     shapes: list[tuple[str, dict]] = [(f.config.lr_scheduler_type, dict(f.config.lr_scheduler_kwargs)) for f in closest]
     shapes += [(name, {}) for name in registry.scheduler_names() if not registry.info(name).metric_driven]
     seen = set()
     for name, kwargs in shapes:
-        unseen = _unseen_starts(name, kwargs, pairs, n, convention) if pairs[0][1] == peak else []
+        unseen = _unseen_starts(name, kwargs, pairs, n, convention, skips, written) if pairs[0][1] == peak else []
         for warmup, lr in starts + unseen:
             key = (name, repr(sorted(kwargs.items())), warmup, lr)
             if key in seen:
@@ -179,7 +209,7 @@ def _candidates(pairs, n: int, peak: float, closest: Sequence[Fit], convention: 
                 continue
 
 
-def _starts(pairs, peak: float) -> list[tuple[int, float]]:
+def starts_of(pairs, peak: float) -> list[tuple[int, float]]:
     """(warmup, learning_rate) pairs the rise gives. A linear warmup rises by `slope =
     learning_rate / warmup` an update: the steepest rise between two logged steps before the peak
     (one with no skip between them). The peak is `learning_rate` when the log holds the warmup's
@@ -201,22 +231,30 @@ def _starts(pairs, peak: float) -> list[tuple[int, float]]:
     return found
 
 
-def _unseen_starts(name: str, kwargs: dict, pairs, n: int, convention: Convention) -> list[tuple[int, float]]:
+def _unseen_starts(
+    name: str, kwargs: dict, pairs, n: int, convention: Convention, skips: bool, written: Written
+) -> list[tuple[int, float]]:
     """(warmup, learning_rate) pairs for a log that starts past its warmup (its first value is
     not its peak): for each warmup a person would set (none, a few steps, a round count, a round
     ratio of `max_steps`) ending before the first logged update, the `learning_rate` that gives
     the first value, taken only when it is round (to 1-3 significant digits) within what a few
-    skipped updates before that step would move it."""
+    skipped updates before that step would move it. Without skips, the last logged value must
+    come out too (a constant type gives the first value at every warmup)."""
     s, v = pairs[0]
+    last, v_last = pairs[-1][0] + convention.shift, pairs[-1][1]
+    if not v > 0:
+        return []  # nothing but zeros: no learning_rate to read
     u = s + convention.shift  # the update whose LR the first logged value is
     counts = set(range(min(u, 17)))
-    counts |= {c for c in range(10, u, 10)} if u <= 1000 else {c for c in range(50, u, 50)}
+    # round counts: every 10 up to 500, every 50 up to 2,000, every 100 up to 5,000, then every 1,000
+    for every, top in ((10, 500), (50, 2000), (100, 5000), (1000, u)):
+        counts |= set(range(every, min(u, top + 1), every))
     counts |= {f(n * k / 100) for k in range(1, 31) for f in (math.ceil, int)}
     found: list[tuple[int, float]] = []
     for warmup in sorted(c for c in counts if 0 <= c < u):
         try:
-            lam = _lambda(name, kwargs, warmup, n)
-            at, near = lam(u - 1), lam(max(u - 1 - SKIPS_BEFORE_FIRST, 0))
+            lam = lambda_of(name, kwargs, warmup, n)
+            at, near = lam(u - 1), lam(max(u - 1 - (SKIPS_BEFORE_FIRST if skips else 0), 0))
         except (ConfigError, ArithmeticError, ValueError, TypeError):
             continue
         if not (at > 0 and math.isfinite(at)):
@@ -226,12 +264,13 @@ def _unseen_starts(name: str, kwargs: dict, pairs, n: int, convention: Conventio
         for d in (1, 2, 3):
             lr = float(f"{estimate:.{d}g}")
             if abs(lr / estimate - 1) <= tolerance:
-                found.append((warmup, lr))
+                if skips or written.same(v_last, lr * lam(last - 1), lr):
+                    found.append((warmup, lr))
                 break
     return found
 
 
-def _lambda(name: str, kwargs: dict, warmup: int, n: int):
+def lambda_of(name: str, kwargs: dict, warmup: int, n: int):
     """λ of `name` with `kwargs`, `warmup` and `n` steps, as transformers builds it."""
     from .schedule import build
 

@@ -30,15 +30,16 @@ from .files import read_capped
 from .messages import Note, english
 from .run import Constant, Convention, Joined, Later, Planned, Run, Tabled, with_convention
 from .schedule import REL_TOL, build
+from .steps import checkpoint_name
 
 english(
     {
-        "resume.step_range": "resume_from_checkpoint=checkpoint-{step} must lie inside the first run (steps 1 to {max_steps})",
+        "resume.step_range": "resume_from_checkpoint={checkpoint} must lie inside the first run (steps 1 to {max_steps})",
         "resume.lr_ignored": (
             "learning_rate={theirs} is ignored on resume: the checkpoint keeps {kept}, so from step {step} the LR is "
             "{kept} × the new schedule's lambda."
         ),
-        "resume.jump": "resumed from checkpoint-{step}: steps up to {next} are the first run's, the new settings act from step {from_step}.",
+        "resume.jump": "resumed from {checkpoint}: steps up to {next} are the first run's, the new settings act from step {from_step}.",
         "resume.no_global_step": "{name} has no global_step of a checkpoint (got {value})",
         "resume.not_the_same": (
             "{scheduler} was saved at scheduler step {last_epoch}, but {state} at global_step {global_step}: "
@@ -51,7 +52,7 @@ english(
             "resuming is computed for the types that follow the step count"
         ),
         "resume.restarted": (
-            "resumed from checkpoint-{step} without its scheduler state (no scheduler.pt or optimizer state): "
+            "resumed from {checkpoint} without its scheduler state (no scheduler.pt or optimizer state): "
             "Trainer made a new scheduler, so from step {next} the schedule starts again from its first update."
         ),
         "resume.nothing_left": "max_steps={max_steps} is not past the checkpoint's global_step={global_step}: nothing to resume",
@@ -177,17 +178,17 @@ def _joined(
     if not checkpoint.restored:
         # Trainer made a new scheduler at step k: update k + j trains with its update j
         after = Later(with_convention(Planned(config), convention), k)
-        note = Note("resume.restarted", {"step": k, "next": k + 1})
+        note = Note("resume.restarted", {"checkpoint": checkpoint_name(k), "next": k + 1})
         return Joined((first, after), (k,), (Breakpoint(k + 1, "resume"),), (note,))
     if convention is not Convention.SINCE_4_51:
         # the scheduler steps before the log: step k + 1 already shows the new lambda
         after = with_convention(Planned(config, base_lr=checkpoint.learning_rate), convention)
-        notes = [Note("resume.jump", {"step": k, "next": k, "from_step": k + 1})]
+        notes = [Note("resume.jump", {"checkpoint": checkpoint_name(k), "next": k, "from_step": k + 1})]
         if config.learning_rate != checkpoint.learning_rate:
             lr_values = {"theirs": config.learning_rate, "kept": checkpoint.learning_rate, "step": k + 1}
             notes.append(Note("resume.lr_ignored", lr_values))
         return Joined((first, after), (k,), (Breakpoint(k + 1, "resume"),), tuple(notes))
-    values = {"step": k, "next": k + 1, "from_step": k + 2}
+    values = {"checkpoint": checkpoint_name(k), "next": k + 1, "from_step": k + 2}
     notes = [Note("resume.jump", values)]
     if config.learning_rate != checkpoint.learning_rate:
         lr_values = {"theirs": config.learning_rate, "kept": checkpoint.learning_rate, "step": k + 2}
@@ -237,12 +238,27 @@ def detect_resume(config: ScheduleConfig, steps: Sequence[int], lrs: Sequence[fl
     return DetectedResume(global_step=first_fit - 2, learning_rate=c, earliest=max(last_off - 1, 0))
 
 
+def resumed_run(
+    config: ScheduleConfig,
+    step: int,
+    first: Run,
+    learning_rate: float | None,
+    next_lr: float | None,
+    convention: Convention = Convention.SINCE_4_51,
+) -> Joined:
+    """`first` checkpointed at global step `step` and resumed with settings `config`, its scheduler
+    restored (`learning_rate`, the first run's, and `next_lr`, update step + 1's) or, with
+    `learning_rate` None, a new one made there: a run `infer` recovered from a log."""
+    return _joined(config, Checkpoint(step, learning_rate, next_lr), first, convention)
+
+
 def checkpoint_of(first: ScheduleConfig, step: int) -> Checkpoint:
     """The checkpoint a run with settings `first` saves at global step `step`, as Trainer saves it
     (for a "B resumes A from step k" comparison, when there is no checkpoint file)."""
     if not 1 <= step < first.total_steps:
         raise ConfigError(
-            "resume_from_checkpoint", Note("resume.step_range", {"step": step, "max_steps": first.total_steps})
+            "resume_from_checkpoint",
+            Note("resume.step_range", {"checkpoint": checkpoint_name(step), "max_steps": first.total_steps}),
         )
     return Checkpoint(step, first.learning_rate, build(first).lr(step + 1))
 

@@ -361,15 +361,15 @@ EN: dict[str, str] = {
 
 ZH: dict[str, str] = {
     "link.bad_resume": "{param}={value} 必须指明检查点（checkpoint-500 或 500）；未按恢复处理",
-    "resume.step_range": "resume_from_checkpoint=checkpoint-{step} 必须位于第一次训练之内（第 1 到 {max_steps} 步）",
+    "resume.step_range": "resume_from_checkpoint={checkpoint} 必须位于第一次训练之内（第 1 到 {max_steps} 步）",
     "resume.lr_ignored": "恢复时 learning_rate={theirs} 被忽略：检查点保留的是 {kept}，所以自第 {step} 步起学习率为 {kept} × 新调度的 lambda。",
-    "resume.jump": "从 checkpoint-{step} 恢复：到第 {next} 步为止是第一次训练的值，新设置自第 {from_step} 步起生效。",
+    "resume.jump": "从 {checkpoint} 恢复：到第 {next} 步为止是第一次训练的值，新设置自第 {from_step} 步起生效。",
     "resume.no_global_step": "{name} 里没有检查点的 global_step（读到 {value}）",
     "resume.not_the_same": "{scheduler} 保存于调度器第 {last_epoch} 步，而 {state} 保存于 global_step {global_step}：不是同一个检查点",
     "resume.unsafe": "{name} 需要 torch.load(weights_only=True) 以外的方式才能读取；已拒绝（{problem}）",
     "resume.not_torch": "{name} 不是 torch 保存的调度器状态（{problem}）",
     "resume.not_lambda": "{name} 不是按步数变化的调度器状态（base_lrs、_last_lr、last_epoch）：只有按步数变化的类型才能计算恢复",
-    "resume.restarted": "从 checkpoint-{step} 恢复，但检查点里没有调度器状态（没有 scheduler.pt 或优化器状态）：Trainer 新建了调度器，所以从第 {next} 步起调度从第一次更新重新开始。",
+    "resume.restarted": "从 {checkpoint} 恢复，但检查点里没有调度器状态（没有 scheduler.pt 或优化器状态）：Trainer 新建了调度器，所以从第 {next} 步起调度从第一次更新重新开始。",
     "resume.nothing_left": "max_steps={max_steps} 没有超过检查点的 global_step={global_step}：没有可恢复的步数",
     "run.convention": "logging_convention={value} 必须是以下之一：{choices}",
     "log.llamafactory_empty": "{name}：没有任何一行记录了数值（只有 LLaMA-Factory 的进度信息）",
@@ -404,6 +404,18 @@ ZH: dict[str, str] = {
     "infer.deepspeed": (
         "这些数值符合 DeepSpeed 的 {scheduler}，而不是 transformers 的任何调度器：DeepSpeed 配置中的 scheduler 块取代了 "
         "lr_scheduler_type（由引擎推进，所以每一步记录的是下一次更新的学习率）。请提供该配置（--deepspeed）来核对这次训练"
+    ),
+    "infer.resumed": (
+        "这次训练从 {checkpoint} 以不同设置恢复：在它之前学习率按第一次训练（earlier_runs），之后按恢复后的设置，"
+        "其调度器保留了第一次训练的 learning_rate（恢复时改动的 learning_rate 会被忽略）"
+    ),
+    "infer.restarted": (
+        "这次训练从 {checkpoint} 恢复，但检查点里没有调度器状态（没有 scheduler.pt 或优化器状态）："
+        "Trainer 在那里新建了调度器，所以调度从第 {step} 步重新开始"
+    ),
+    "infer.resumed_again": (
+        "这次训练恢复了 {count} 次，最后一次从 {checkpoint}：日志的每一段都按各自那次训练的设置"
+        "（earlier_runs，按先后顺序），恢复的调度器保留第一次的 learning_rate"
     ),
     "infer.old_convention": "这些数值是按 transformers 4.51 之前的方式记录的（每一步显示的是下一次更新的学习率）：请用该记录约定查看这份日志",
     "infer.also_old_convention": "同样的数值也恰好是按 transformers 4.51 之前的方式记录的 {name}（每一步显示下一次更新的学习率）：仅凭日志无法区分两者",
