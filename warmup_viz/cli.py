@@ -36,6 +36,11 @@ _SETTINGS = (
     ("world_size", "number of processes (default 1)"),
 )
 _RUN_HELP = "the run to read, when the log holds several"
+_CONFIG_HELP = (
+    "a training config: training_args.json, a TRL, LLaMA-Factory, axolotl or ms-swift config (YAML or "
+    "JSON), or a .py file with the TrainingArguments/SFTConfig(...) call; settings it leaves out take "
+    "its tool's defaults, and the flags given here override it"
+)
 _DEEPSPEED_HELP = (
     "TrainingArguments' deepspeed: a ds_config JSON file; its scheduler block, if any, replaces "
     "lr_scheduler_type, and the values are what Trainer logs under DeepSpeed"
@@ -46,6 +51,7 @@ _CONVENTION_HELP = (
 )
 
 MAX_LOG_BYTES = 512 * 2**20
+MAX_CONFIG_BYTES = 2**20
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,6 +60,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _add_settings(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="FILE", help=_CONFIG_HELP)
     for name, help_text in _SETTINGS:
         parser.add_argument(f"--{name}", help=help_text)
     parser.add_argument("--dataloader_drop_last", action="store_true", help="drop the last incomplete batch")
@@ -126,11 +133,33 @@ def _add_run_kind(parser: argparse.ArgumentParser) -> None:
 
 
 def settings_from_args(args: argparse.Namespace) -> dict[str, object]:
-    """The schedule settings given on the command line, as text, by TrainingArguments name."""
-    values: dict[str, object] = {n: getattr(args, n) for n, _ in _SETTINGS if getattr(args, n) is not None}
+    """The schedule settings given on the command line (as text) over those of `--config` (with
+    its tool's defaults for what it leaves out), by TrainingArguments name."""
+    values: dict[str, object] = _config_file(args.config) if getattr(args, "config", None) else {}
+    values.update({n: getattr(args, n) for n, _ in _SETTINGS if getattr(args, n) is not None})
     if args.dataloader_drop_last:
         values["dataloader_drop_last"] = True
     return values  # from_mapping derives max_steps from epochs when a dataset_size is given
+
+
+def _config_file(path: str) -> dict[str, object]:
+    """The settings of a training config file; what was read as what, and what was left out, on
+    stderr (standard output carries the data)."""
+    from .importer import NOT_A_SETTING, read_settings
+    from .tools import TRAINING_ARGUMENTS
+
+    imported = read_settings(read_capped(path, MAX_CONFIG_BYTES), path)
+    said = [f"read {', '.join(imported.used) or 'nothing'} from {path}"]
+    if imported.tool != TRAINING_ARGUMENTS:
+        said.append(f"read as {imported.tool}")
+    defaults = imported.defaults_that_matter()
+    if defaults:
+        said.append(f"left out, so {imported.tool}'s defaults: {', '.join(f'{k}={v}' for k, v in defaults.items())}")
+    said += [f"{key}: {why}" for key, why in imported.ignored.items() if why != NOT_A_SETTING]
+    said += [str(note) for note in imported.notes]
+    for line in said:
+        print(f"note: {line}", file=sys.stderr)
+    return imported.settings
 
 
 def _config(args: argparse.Namespace, metric_flags: tuple[str, ...]):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from . import registry
+from . import registry, tools
 from .config import FIELD_NAMES, FROM_EPOCHS, ConfigError, derive_max_steps, parse_field, parse_kwargs
 from .errors import InputError, reading
 from .messages import Note, english
@@ -49,6 +49,10 @@ english(
         "import.epochs_need_dataset": (
             "max_steps is not given, so Trainer derives it from num_train_epochs: give dataset_size too."
         ),
+        "import.deepspeed_file": (
+            "a DeepSpeed config ({path}): its scheduler block, if it has one, replaces lr_scheduler_type — "
+            "import that file too"
+        ),
         "import.kwargs_type": "{name} must be a mapping or JSON text",
         "import.unknown_type": "{name}={value} is not a scheduler type of transformers",
         "import.not_number": "{name}={value} is not a number",
@@ -65,13 +69,34 @@ class SettingsError(InputError):
 @dataclass(frozen=True)
 class Imported:
     """The settings found (TrainingArguments names, parsed values), what was used under which
-    name, and what was ignored and why."""
+    name, and what was ignored and why; the tool whose config it is and its defaults for the
+    settings left out."""
 
     values: dict[str, object]
     used: dict[str, str] = field(default_factory=dict)
     ignored: dict[str, Note] = field(default_factory=dict)
     source: str = ""
     notes: tuple[Note, ...] = ()
+    tool: str = tools.TRAINING_ARGUMENTS
+    defaults: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def settings(self) -> dict[str, object]:
+        """The settings the tool hands its trainer: the config's values, and the tool's defaults
+        for every schedule setting it leaves out (`defaults`)."""
+        return {**self.defaults, **self.values}
+
+    def defaults_that_matter(self) -> dict[str, object]:
+        """The defaults that shape this schedule: the batch and epoch ones only when the run's
+        length comes from the epochs, kwargs only when there are some."""
+        epochs = self.settings.get("max_steps") == FROM_EPOCHS
+        run_length = ("num_train_epochs", "per_device_train_batch_size", "gradient_accumulation_steps")
+        return {
+            k: v
+            for k, v in self.defaults.items()
+            if k not in ("max_steps", "dataloader_drop_last", *(() if epochs else run_length))
+            and not (k == "lr_scheduler_kwargs" and not v)
+        }
 
 
 def read_settings(data: bytes | str, name: str = "") -> Imported:
@@ -117,12 +142,15 @@ def _mapping(text: str) -> tuple[Mapping, str]:
 
 
 def _python(text: str) -> tuple[Mapping, str] | None:
-    """The keywords of the first call in `text` (`TrainingArguments(...)`, `SFTConfig(...)`,
-    `dict(...)`), or a dict literal; None when `text` is not Python."""
+    """The keywords of the call that builds the training config in `text` (`TrainingArguments(...)`,
+    `SFTConfig(...)`, `dict(...)`), or a dict literal: a tool's own config call first, then the
+    call or dict with the most settings, the first of equals; None when `text` is not Python."""
     try:
         tree = ast.parse(text, mode="exec")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+    calls = {c for t in tools.tools() for c in t.calls}
+    found: list[tuple[tuple[bool, int], Mapping, str]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "call")
@@ -134,14 +162,22 @@ def _python(text: str) -> tuple[Mapping, str] | None:
                     out[keyword.arg] = ast.literal_eval(keyword.value)
                 except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
                     out[keyword.arg] = _NotLiteral(ast.unparse(keyword.value)[:60])
-            return out, f"{name}(...)"
-        if isinstance(node, ast.Dict):
+            found.append(((name in calls, _settings_in(out)), out, f"{name}(...)"))
+        elif isinstance(node, ast.Dict):
             try:
                 value = ast.literal_eval(node)
             except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
-                return None
-            return (value, "dict") if isinstance(value, dict) else None
-    return None
+                continue
+            if isinstance(value, dict):
+                found.append(((False, _settings_in(value)), value, "dict"))
+    if not found:
+        return None
+    best = max(found, key=lambda f: f[0])  # max keeps the first of equals
+    return best[1], best[2]
+
+
+def _settings_in(mapping: Mapping) -> int:
+    return sum(_name(k) in ACCEPTED for k in mapping)
 
 
 @dataclass(frozen=True)
@@ -150,6 +186,9 @@ class _NotLiteral:
 
 
 def _settings(mapping: Mapping, source: str) -> Imported:
+    call = source.removesuffix("(...)") if source.endswith("(...)") else None
+    keys = {str(k) for k in mapping} | {str(k) for v in mapping.values() if isinstance(v, dict) for k in v}
+    tool = tools.detect(keys, call)
     if not any(_name(k) in ACCEPTED for k in mapping):
         # a config that nests its training settings one level down (e.g. `training: {...}`)
         nested = [v for v in mapping.values() if isinstance(v, dict) and any(_name(k) in ACCEPTED for k in v)]
@@ -193,13 +232,19 @@ def _settings(mapping: Mapping, source: str) -> Imported:
             del used[key]
             ignored[key] = Note("import.no_warmup")
     values = derive_max_steps(values)
-    notes = ()
+    notes: list[Note] = []
     if "num_train_epochs" in values and "max_steps" not in values:
         # TrainingArguments' max_steps defaults to -1: the run's length comes from the epochs, and
         # from the dataset's size, which the settings do not say
         values["max_steps"] = FROM_EPOCHS
-        notes = (Note("import.epochs_need_dataset"),)
-    return Imported(values, used, ignored, source, notes)
+    defaults = {k: v for k, v in tool.defaults().items() if k not in values}
+    if values.get("max_steps", defaults.get("max_steps")) == FROM_EPOCHS:
+        notes.append(Note("import.epochs_need_dataset"))
+    deepspeed = mapping.get("deepspeed")
+    if isinstance(deepspeed, str) and deepspeed.strip():
+        # TrainingArguments' `deepspeed`: a ds_config whose scheduler block replaces lr_scheduler_type
+        ignored["deepspeed"] = Note("import.deepspeed_file", {"path": deepspeed.strip()[:200]})
+    return Imported(values, used, ignored, source, tuple(notes), tool.name, defaults)
 
 
 def _name(key: object) -> str:

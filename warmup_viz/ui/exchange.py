@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from warmup_viz import compare, ds_schedule, export, schedule, snippets
+from warmup_viz import compare, ds_schedule, export, schedule, share, snippets
 from warmup_viz.config import EXPORT_STEPS_LIMIT, ScheduleConfig
 from warmup_viz.errors import InputError
 from warmup_viz.importer import NOT_A_SETTING, SettingsError, read_settings
+from warmup_viz.tools import TRAINING_ARGUMENTS
 
 from . import form, keys, widgets
 from .strings import labels, say, t
@@ -168,7 +169,7 @@ def _apply(data: str | bytes, name: str) -> None:
     except SettingsError as e:
         state[keys.IMPORT_REPORT] = ("error", t("exchange.failed", name=plain(name), message=say(e)))
         return
-    form.apply_settings(imported.values, prefixes[target])
+    form.apply_settings(imported.settings, prefixes[target])
     state[keys.IMPORT_REPORT] = ("ok", _report(imported, form.LETTERS[target]))
 
 
@@ -211,5 +212,11 @@ def _report(imported, letter: str) -> str:
         if len(others) > 8:
             shown = t("exchange.more", shown=shown, count=len(others) - 8)
         lines.append(t("exchange.ignored", items=shown))
+    if imported.tool != TRAINING_ARGUMENTS:
+        lines.append(t("exchange.tool", tool=imported.tool))
+    defaults = imported.defaults_that_matter()
+    if defaults:
+        shown = ", ".join(f"{k}={share.to_text(k, v)}" for k, v in defaults.items())
+        lines.append(t("exchange.tool_defaults", tool=imported.tool, settings=shown))
     lines += [say(note) for note in imported.notes]
     return " ".join(lines)

@@ -285,6 +285,8 @@ EN: dict[str, str] = {
     "exchange.imported": "Imported into {letter} from {source}: {used}.",
     "exchange.not_used": "Not used: {items}.",
     "exchange.ignored": "Ignored as not schedule settings: {items}.",
+    "exchange.tool": "Read as {tool}.",
+    "exchange.tool_defaults": "Left out, so {tool}'s defaults: {settings}.",
     "exchange.more": "{shown} and {count} more",
     # gallery
     "gallery.title": "Scheduler gallery",
@@ -405,6 +407,7 @@ ZH: dict[str, str] = {
         "这些数值符合 DeepSpeed 的 {scheduler}，而不是 transformers 的任何调度器：DeepSpeed 配置中的 scheduler 块取代了 "
         "lr_scheduler_type（由引擎推进，所以每一步记录的是下一次更新的学习率）。请提供该配置（--deepspeed）来核对这次训练"
     ),
+    "import.deepspeed_file": "DeepSpeed 配置（{path}）：它的 scheduler 块（如果有）会取代 lr_scheduler_type——请把这个文件也导入",
     "infer.resumed": (
         "这次训练从 {checkpoint} 以不同设置恢复：在它之前学习率按第一次训练（earlier_runs），之后按恢复后的设置，"
         "其调度器保留了第一次训练的 learning_rate（恢复时改动的 learning_rate 会被忽略）"
@@ -795,6 +798,8 @@ ZH: dict[str, str] = {
     "exchange.imported": "已从 {source} 导入到 {letter}：{used}。",
     "exchange.not_used": "未使用：{items}。",
     "exchange.ignored": "非调度设置，已忽略：{items}。",
+    "exchange.tool": "按 {tool} 读取。",
+    "exchange.tool_defaults": "未写明的设置采用 {tool} 的默认值：{settings}。",
     "exchange.more": "{shown} 等 {count} 项",
     "gallery.title": "调度器一览",
     "gallery.intro": (

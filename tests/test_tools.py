@@ -1,0 +1,102 @@
+"""Each tool's config imports to what the tool hands its trainer: TRL's config classes (their
+defaults read from the installed trl), DeepSpeed configs told apart from TrainingArguments dumps,
+the call in a .py file that builds the training config; the CLI reads the same configs."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+import trl
+from transformers import TrainingArguments
+
+from warmup_viz import ds_schedule, schedule, tools
+from warmup_viz.config import from_mapping
+from warmup_viz.importer import read_settings
+
+from .test_snippets import trainer_schedule
+
+# TRL's config classes set gradient_checkpointing, which transformers 5 calls deprecated
+TRL_WARNS = pytest.mark.filterwarnings("ignore:`gradient_checkpointing` is deprecated:FutureWarning")
+
+
+@TRL_WARNS
+@pytest.mark.parametrize("name", tools.TRL_CONFIGS)
+def test_trl_defaults_are_the_real_config_classes(name, tmp_path):
+    real = getattr(trl, name)(output_dir=str(tmp_path), use_cpu=True, bf16=False)
+    defaults = tools.tool(name).defaults()
+    for setting in ("learning_rate", "lr_scheduler_type", "warmup_steps", "num_train_epochs", "max_steps"):
+        ours, theirs = defaults[setting], getattr(real, setting)
+        assert ours == getattr(theirs, "value", theirs), (name, setting)
+    # a TRL config is told by its call, or by the fields it adds to TrainingArguments
+    assert tools.detect(set(), name).name == name
+    assert tools.detect(set(tools.trl_own_keys(name))).name == name
+
+
+@TRL_WARNS
+def test_a_pasted_sft_config_without_a_rate_gets_trls_and_the_real_trainers_schedule(tmp_path):
+    code = 'args = SFTConfig(output_dir="out", max_steps=120, warmup_steps=0.05, lr_scheduler_type="cosine")'
+    imported = read_settings(code)
+    assert imported.tool == "SFTConfig" and imported.settings["learning_rate"] == 2e-5
+    assert imported.defaults_that_matter() == {"learning_rate": 2e-5}
+    config = from_mapping(imported.settings)
+    real = trl.SFTConfig(
+        output_dir=str(tmp_path), max_steps=120, warmup_steps=0.05, lr_scheduler_type="cosine", use_cpu=True, bf16=False
+    )
+    lam, lr = trainer_schedule(real, config)
+    assert [lr * lam(s - 1) for s in range(1, 121)] == schedule.full_table(config)[1]
+
+
+def test_settings_left_out_take_the_tools_defaults_not_the_pages():
+    imported = read_settings("learning_rate: 1.0e-4\n", "train.yaml")
+    assert imported.tool == "TrainingArguments"
+    real = TrainingArguments(output_dir="unused", use_cpu=True)
+    assert imported.settings["warmup_steps"] == real.warmup_steps == 0
+    assert imported.settings["lr_scheduler_type"] == real.lr_scheduler_type.value
+    # no max_steps: Trainer runs num_train_epochs (3.0), which needs the dataset's size
+    assert imported.settings["max_steps"] == -1 and imported.settings["num_train_epochs"] == 3.0
+    assert [n.key for n in imported.notes] == ["import.epochs_need_dataset"]
+
+
+def test_a_training_arguments_dump_with_fp16_is_not_a_deepspeed_config(tmp_path):
+    dump = json.loads(
+        TrainingArguments(
+            output_dir=str(tmp_path), fp16=False, bf16=False, learning_rate=1e-4, use_cpu=True
+        ).to_json_string()
+    )
+    dump.update(fp16=True, deepspeed="./train_args/ds_z3_config.json")  # as Firefly's train_args/*.json
+    assert not ds_schedule.looks_like_ds_config(dump)
+    imported = read_settings(json.dumps(dump), "sft.json")
+    assert imported.values["learning_rate"] == 1e-4
+    assert imported.ignored["deepspeed"].key == "import.deepspeed_file"
+    ds = {"fp16": {"enabled": "auto"}, "gradient_accumulation_steps": "auto"}
+    assert ds_schedule.looks_like_ds_config(ds)
+    assert ds_schedule.looks_like_ds_config({"scheduler": {"type": "WarmupLR", "params": {}}})
+
+
+def test_a_python_file_yields_the_call_that_builds_the_training_config():
+    code = (
+        'MODEL = {"name": "x", "revision": "main"}\n'
+        'print("starting", MODEL)\n'
+        "peft = LoraConfig(r=16, lora_alpha=32)\n"
+        'args = SFTConfig(output_dir="o", learning_rate=1e-4, max_steps=300, warmup_steps=30)\n'
+        "trainer = SFTTrainer(model=m, args=args)\n"
+    )
+    imported = read_settings(code, "train.py")
+    assert imported.source == "SFTConfig(...)" and imported.values["max_steps"] == 300
+    # a dict of settings, when no training config call is there
+    imported = read_settings('print("x")\nconfig = {"model": "x"}\ntrain = {"learning_rate": 3e-4, "max_steps": 9}\n')
+    assert imported.source == "dict" and imported.values == {"learning_rate": 3e-4, "max_steps": 9}
+
+
+def test_the_cli_reads_a_config_and_its_flags_override_it(tmp_path):
+    path = tmp_path / "train.py"
+    path.write_text('args = SFTConfig(output_dir="o", max_steps=50, warmup_steps=5, lr_scheduler_type="linear")\n')
+    cli = [sys.executable, "-m", "warmup_viz", "schedule", "--config", str(path)]
+    done = subprocess.run(cli, capture_output=True, text=True, check=True)
+    rows = done.stdout.splitlines()
+    assert rows[0] == "step,learning_rate" and len(rows) == 51
+    assert float(rows[6].split(",")[1]) == 2e-5  # step 6 trains with the peak: SFTConfig's 2e-05
+    assert "SFTConfig" in done.stderr and "learning_rate=2e-05" in done.stderr
+    done = subprocess.run([*cli, "--learning_rate", "1e-3"], capture_output=True, text=True, check=True)
+    assert float(done.stdout.splitlines()[6].split(",")[1]) == 1e-3
