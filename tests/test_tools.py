@@ -3,6 +3,7 @@ defaults read from the installed trl), DeepSpeed configs told apart from Trainin
 the call in a .py file that builds the training config; the CLI reads the same configs."""
 
 import json
+import pathlib
 import subprocess
 import sys
 
@@ -10,9 +11,9 @@ import pytest
 import trl
 from transformers import TrainingArguments
 
-from warmup_viz import ds_schedule, schedule, tools
-from warmup_viz.config import from_mapping
-from warmup_viz.importer import read_settings
+from warmup_viz import schedule, tools
+from warmup_viz.config import ScheduleConfig, from_mapping
+from warmup_viz.importer import looks_like_ds_config, read_settings
 
 from .test_snippets import trainer_schedule
 
@@ -65,13 +66,13 @@ def test_a_training_arguments_dump_with_fp16_is_not_a_deepspeed_config(tmp_path)
         ).to_json_string()
     )
     dump.update(fp16=True, deepspeed="./train_args/ds_z3_config.json")  # as Firefly's train_args/*.json
-    assert not ds_schedule.looks_like_ds_config(dump)
+    assert not looks_like_ds_config(dump)
     imported = read_settings(json.dumps(dump), "sft.json")
     assert imported.values["learning_rate"] == 1e-4
     assert imported.ignored["deepspeed"].key == "import.deepspeed_file"
     ds = {"fp16": {"enabled": "auto"}, "gradient_accumulation_steps": "auto"}
-    assert ds_schedule.looks_like_ds_config(ds)
-    assert ds_schedule.looks_like_ds_config({"scheduler": {"type": "WarmupLR", "params": {}}})
+    assert looks_like_ds_config(ds)
+    assert looks_like_ds_config({"scheduler": {"type": "WarmupLR", "params": {}}})
 
 
 def test_a_python_file_yields_the_call_that_builds_the_training_config():
@@ -100,3 +101,53 @@ def test_the_cli_reads_a_config_and_its_flags_override_it(tmp_path):
     assert "SFTConfig" in done.stderr and "learning_rate=2e-05" in done.stderr
     done = subprocess.run([*cli, "--learning_rate", "1e-3"], capture_output=True, text=True, check=True)
     assert float(done.stdout.splitlines()[6].split(",")[1]) == 1e-3
+
+
+AXOLOTL = json.loads((pathlib.Path(__file__).parent / "data" / "axolotl" / "golden.json").read_text())
+
+
+@pytest.mark.parametrize("case", [c for c in AXOLOTL["warmups"] if c["total_num_steps"]], ids=str)
+def test_axolotls_warmup_is_what_its_own_code_hands_trainer(case):
+    # scripts/make_axolotl_golden.py ran axolotl 0.21.0's _configure_warmup_and_logging
+    w, r, total = case["warmup_steps"], case["warmup_ratio"], case["total_num_steps"]
+    given = w if w is not None else r if r is not None else tools.TOOL_WARMUP
+    config = ScheduleConfig(tool="axolotl", warmup_steps=given, max_steps=total)
+    real = TrainingArguments(output_dir="unused", warmup_steps=case["handed"], use_cpu=True)
+    assert config.num_warmup_steps == real.get_warmup_steps(total)
+
+
+@pytest.mark.parametrize("run", AXOLOTL["runs"], ids=lambda r: f"{r['scheduler']}-{r['total']}")
+def test_axolotls_min_lr_cosine_is_transformers_cosine_with_min_lr_bit_for_bit(run):
+    yaml = (
+        f"base_model: x\nlearning_rate: {run['learning_rate']}\nlr_scheduler: cosine\n"
+        f"cosine_min_lr_ratio: {run['min_lr_ratio']}\nwarmup_steps: {run['warmup']}\nmax_steps: {run['total']}\n"
+    )
+    imported = read_settings(yaml, "axolotl.yml")
+    assert imported.tool == "axolotl" and not [k for k, why in imported.ignored.items() if k != "base_model"]
+    config = from_mapping(imported.settings)
+    assert config.lr_scheduler_type == "cosine_with_min_lr" and config.num_warmup_steps == (run["warmup"] or 0)
+    assert schedule.full_table(config)[1] == run["lrs"]
+
+
+def test_axolotls_own_schedulers_are_named_not_replaced_silently():
+    for extra in ("lr_scheduler: one_cycle", "lr_scheduler: rex", "lr_quadratic_warmup: true",
+                  "cosine_constant_lr_ratio: 0.8\ncosine_min_lr_ratio: 0.1", "jagged_restart_steps: 100"):  # fmt: skip
+        imported = read_settings(f"base_model: x\nlearning_rate: 1e-4\nmax_steps: 100\n{extra}\n", "axolotl.yml")
+        named = {k for k, why in imported.ignored.items() if why.key == "import.own_scheduler"}
+        assert named == {line.split(":")[0] for line in extra.splitlines()}, extra
+
+
+def test_an_axolotl_config_gets_axolotls_defaults_and_run_length():
+    imported = read_settings(
+        "base_model: x\nmicro_batch_size: 2\ngradient_accumulation_steps: 4\nnum_epochs: 2\nwarmup_ratio: 0.05\n",
+        "axolotl.yml",
+    )
+    assert imported.tool == "axolotl" and imported.settings["lr_scheduler_type"] == "cosine"
+    assert [n.key for n in imported.notes] == ["import.required", "import.epochs_need_dataset"]
+    config = from_mapping({**imported.settings, "learning_rate": 1e-4, "dataset_size": 1001})
+    # axolotl: total_num_steps = ceil(1001 × 2 / (2 × 4)) = 251 (Trainer would count 2 × 126 = 252),
+    # warmup int(0.05 × 251) = 12 (Trainer's ceil would give 13)
+    assert (config.total_steps, config.num_warmup_steps) == (251, 12)
+    # no warmup key: min(int(0.03 × total), 100), on the page as warmup_steps=-1
+    none = from_mapping({**imported.settings, "warmup_steps": -1, "learning_rate": 1e-4, "max_steps": 5000})
+    assert none.num_warmup_steps == 100

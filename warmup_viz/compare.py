@@ -10,6 +10,7 @@ from .config import FIELD_NAMES, ScheduleConfig
 from .curve import DisplayCurve
 from .messages import Note, english
 from .run import Run
+from .tools import TOOL_WARMUP
 
 LETTERS = "ABCDEF"
 # the settings a name mentions, in this order, when they tell the schedules apart
@@ -23,6 +24,7 @@ english(
         "describe.no_warmup": "no warmup",
         "describe.warmup_ratio": "warmup {percent}%",
         "describe.warmup_count": "warmup {count}",
+        "describe.warmup_tool": "warmup {count} ({tool}'s default)",
         "describe.steps": "{count} steps",
         "describe.steps_epochs": "{count} steps (from epochs)",
         "describe.kwarg": "{name}={value}",
@@ -44,7 +46,7 @@ def describe(config: ScheduleConfig, fields: Sequence[str] = _NAMED) -> list[Not
         elif name == "learning_rate":
             parts.append(Note("describe.lr", {"value": value}))
         elif name == "warmup_steps":
-            parts.append(_warmup(value))
+            parts.append(_warmup(value, config))
         elif name == "max_steps":
             key = "describe.steps_epochs" if config.uses_epochs else "describe.steps"
             parts.append(Note(key, {"count": config.total_steps}))
@@ -55,7 +57,9 @@ def describe(config: ScheduleConfig, fields: Sequence[str] = _NAMED) -> list[Not
     return parts
 
 
-def _warmup(value: float) -> Note:
+def _warmup(value: float, config: ScheduleConfig) -> Note:
+    if value == TOOL_WARMUP:  # none given: the tool works one out
+        return Note("describe.warmup_tool", {"count": config.num_warmup_steps, "tool": config.tool})
     if value == 0:
         return Note("describe.no_warmup")
     if value < 1:

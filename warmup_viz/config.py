@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType, UnionType
 from typing import TYPE_CHECKING, get_args, get_origin, get_type_hints
 
-from . import parse, steps
+from . import parse, steps, tools
 from .errors import ConfigError
 from .messages import Note, english
 
@@ -26,6 +26,7 @@ english(
         "config.max_steps_low": "max_steps={value} must be at least 1, or -1 to derive it from num_train_epochs",
         "config.epochs_too_many": "these epochs give max_steps={total}, more than {limit}",
         "config.needs_dataset": "max_steps=-1 derives it from epochs, which needs dataset_size",
+        "config.unknown_tool": "tool={value} is not a tool warmup_viz knows; tools are: {tools}",
         "config.not_bool": "{name}={value} must be true or false",
         "config.no_full_batch": (
             "dataset_size={dataset_size} with dataloader_drop_last leaves no full batch of {batch} "
@@ -98,6 +99,7 @@ class ScheduleConfig:
     gradient_accumulation_steps: int = 1
     world_size: int = 1
     dataloader_drop_last: bool = False
+    tool: str = "TrainingArguments"
 
     def __post_init__(self) -> None:
         if not isinstance(self.lr_scheduler_kwargs, Mapping):
@@ -131,15 +133,44 @@ class ScheduleConfig:
 
     @property
     def total_steps(self) -> int:
-        """The resolved `max_steps`: as given, or derived from epochs when `max_steps=-1`."""
+        """The resolved `max_steps`: as given, or derived from epochs when `max_steps=-1` (as
+        Trainer does, or as the `tool` does before it hands Trainer a max_steps)."""
         if self.max_steps != FROM_EPOCHS:
             return self.max_steps
-        return steps.max_steps_from_epochs(self.num_train_epochs, self.update_steps_per_epoch)
+        return self._tool_steps()
+
+    def _tool_steps(self) -> int:
+        assert self.dataset_size is not None
+        c = self
+        return tools.by_name(c.tool).epochs(
+            c.num_train_epochs,
+            c.dataset_size,
+            c.per_device_train_batch_size,
+            c.gradient_accumulation_steps,
+            c.world_size,
+            c.dataloader_drop_last,
+        )
+
+    @property
+    def scheduler_kwargs(self) -> Mapping[str, object]:
+        """The kwargs the scheduler is built with: `lr_scheduler_kwargs`, and those the `tool`
+        fills in itself for this type (LLaMA-Factory's warmup_stable_decay)."""
+        from . import scheduler_types
+
+        fill = scheduler_types.of(self.lr_scheduler_type).tool_kwargs.get(self.tool)
+        if fill is None:
+            return self.lr_scheduler_kwargs
+        return fill(dict(self.lr_scheduler_kwargs), self.num_warmup_steps, self.total_steps)
 
     @property
     def num_warmup_steps(self) -> int:
-        """The `num_warmup_steps` Trainer passes to `get_scheduler`."""
-        return steps.num_warmup_steps(self.warmup_steps, self.total_steps)
+        """The `num_warmup_steps` Trainer passes to `get_scheduler`, from the warmup the `tool`
+        hands it (axolotl works it out over its own count of the run, the shorter of its
+        estimate and max_steps)."""
+        total = self.total_steps
+        if self.max_steps != FROM_EPOCHS and self.dataset_size is not None and self.tool != "TrainingArguments":
+            total = min(total, self._tool_steps())
+        return tools.by_name(self.tool).warmup(self.warmup_steps, self.total_steps, total)
 
     @property
     def global_batch_size(self) -> int:
@@ -191,8 +222,11 @@ def _validate(c: ScheduleConfig) -> None:
     except ValueError:
         values = {"value": repr(c.lr_scheduler_type), "types": ", ".join(registry.scheduler_names())}
         raise ConfigError("lr_scheduler_type", Note("config.unknown_type", values)) from None
+    if c.tool not in tools.NAMES:
+        raise ConfigError("tool", Note("config.unknown_tool", {"value": repr(c.tool), "tools": ", ".join(tools.NAMES)}))
     _number("warmup_steps", c.warmup_steps)
-    _in_range("warmup_steps", c.warmup_steps, 0, MAX_STEPS_LIMIT)
+    if not (c.warmup_steps == tools.TOOL_WARMUP and tools.by_name(c.tool).works_out_warmup):
+        _in_range("warmup_steps", c.warmup_steps, 0, MAX_STEPS_LIMIT)
     _number("max_steps", c.max_steps, integer=True)
     if c.max_steps != FROM_EPOCHS:
         if c.max_steps < 1:
@@ -205,7 +239,7 @@ def _validate(c: ScheduleConfig) -> None:
             "num_train_epochs", Note("config.epochs_too_many", {"total": total, "limit": MAX_STEPS_LIMIT})
         )
     # a warmup longer than the run is accepted, as transformers accepts it (the summary warns)
-    _validate_kwargs(info, c.lr_scheduler_kwargs)
+    _validate_kwargs(info, c.scheduler_kwargs)
 
 
 def _validate_epochs(c: ScheduleConfig) -> None:

@@ -91,25 +91,6 @@ def read_ds_config(data: bytes, name: str) -> dict[str, object]:
     return value
 
 
-# DeepSpeed's own top-level keys (TrainingArguments has none of them)
-_DS_KEYS = ("zero_optimization", "train_micro_batch_size_per_gpu", "train_batch_size", "gradient_clipping")
-# DeepSpeed's blocks whose names TrainingArguments uses for a flag (`"fp16": true`): DeepSpeed's only as a block
-_DS_BLOCKS = ("fp16", "bf16", "scheduler", "optimizer", "zero_optimization")
-
-
-def looks_like_ds_config(value: object) -> bool:
-    """Whether parsed settings are a DeepSpeed config (ds_config.json) rather than TrainingArguments
-    (a dump of them, Firefly's train_args, ms-swift's training_args.json): a `scheduler` or
-    `optimizer` block with a `type`, one of DeepSpeed's own top-level keys, or `fp16`/`bf16` as a
-    block (in TrainingArguments they are flags)."""
-    if not isinstance(value, dict):
-        return False
-    blocks = [value.get(k) for k in ("scheduler", "optimizer")]
-    if any(isinstance(b, dict) and "type" in b for b in blocks) or any(k in value for k in _DS_KEYS):
-        return True
-    return any(isinstance(value.get(k), dict) for k in _DS_BLOCKS)
-
-
 @dataclass(frozen=True)
 class DeepSpeedSchedule(Part):
     """DeepSpeed's scheduler `kind` with `params`, on an optimizer whose LR is `learning_rate`,

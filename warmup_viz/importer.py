@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import ast
 import json
+import os
+import re
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -20,12 +23,8 @@ from .parse import looks_like_pickle
 
 MAX_CHARS = 200_000
 # other tools' names for our settings (axolotl's), mapped to TrainingArguments'
-ALIASES = {
-    "lr_scheduler": "lr_scheduler_type",
-    "num_epochs": "num_train_epochs",
-    "micro_batch_size": "per_device_train_batch_size",
-}
-ACCEPTED = (*FIELD_NAMES, "warmup_ratio")
+ALIASES = {key: name for t in tools.OTHERS for key, name in t.aliases.items()}
+ACCEPTED = (*(n for n in FIELD_NAMES if n != "tool"), "warmup_ratio")  # the tool is found, not read
 
 
 english(
@@ -49,6 +48,23 @@ english(
         "import.epochs_need_dataset": (
             "max_steps is not given, so Trainer derives it from num_train_epochs: give dataset_size too."
         ),
+        "import.required": "{tool} needs {name}, and this config does not give it",
+        "import.loraplus": (
+            "{key}={value}: {tool}'s LoRA+ trains the LoRA B matrices at learning_rate × {value}, in an optimizer "
+            "param group of their own; the schedule is the same, and Trainer logs the first group's LR"
+        ),
+        "import.loraplus_embedding": (
+            "{key}={value}: {tool}'s LoRA+ trains the embedding LoRA matrices at this learning rate, in a param "
+            "group of their own; the schedule is the same, and Trainer logs the first group's LR"
+        ),
+        "import.deepspeed_config": (
+            "this is a DeepSpeed config (ds_config.json), not training settings: give it as TrainingArguments' "
+            "deepspeed (--deepspeed FILE), with the training config beside it"
+        ),
+        "import.own_scheduler": (
+            "{key}={value} selects a scheduler only {tool} has: not drawn (the chart shows transformers' "
+            "lr_scheduler_type)"
+        ),
         "import.deepspeed_file": (
             "a DeepSpeed config ({path}): its scheduler block, if it has one, replaces lr_scheduler_type — "
             "import that file too"
@@ -60,6 +76,25 @@ english(
     }
 )
 NOT_A_SETTING = Note("import.not_a_setting")
+
+
+# DeepSpeed's own top-level keys (TrainingArguments has none of them)
+_DS_KEYS = ("zero_optimization", "train_micro_batch_size_per_gpu", "train_batch_size", "gradient_clipping")
+# DeepSpeed's blocks whose names TrainingArguments uses for a flag (`"fp16": true`): DeepSpeed's only as a block
+_DS_BLOCKS = ("fp16", "bf16", "scheduler", "optimizer", "zero_optimization")
+
+
+def looks_like_ds_config(value: object) -> bool:
+    """Whether parsed settings are a DeepSpeed config (ds_config.json) rather than TrainingArguments
+    (a dump of them, Firefly's train_args, ms-swift's training_args.json): a `scheduler` or
+    `optimizer` block with a `type`, one of DeepSpeed's own top-level keys, or `fp16`/`bf16` as a
+    block (in TrainingArguments they are flags)."""
+    if not isinstance(value, dict):
+        return False
+    blocks = [value.get(k) for k in ("scheduler", "optimizer")]
+    if any(isinstance(b, dict) and "type" in b for b in blocks) or any(k in value for k in _DS_KEYS):
+        return True
+    return any(isinstance(value.get(k), dict) for k in _DS_BLOCKS)
 
 
 class SettingsError(InputError):
@@ -84,7 +119,7 @@ class Imported:
     def settings(self) -> dict[str, object]:
         """The settings the tool hands its trainer: the config's values, and the tool's defaults
         for every schedule setting it leaves out (`defaults`)."""
-        return {**self.defaults, **self.values}
+        return {**self.defaults, **self.values, "tool": self.tool}
 
     def defaults_that_matter(self) -> dict[str, object]:
         """The defaults that shape this schedule: the batch and epoch ones only when the run's
@@ -119,6 +154,8 @@ def _read_settings(data: bytes | str, name: str) -> Imported:
     if len(text) > MAX_CHARS:
         raise SettingsError(Note("import.too_long", {"length": len(text), "limit": MAX_CHARS}))
     mapping, source = _mapping(text)
+    if looks_like_ds_config(mapping):
+        raise SettingsError(Note("import.deepspeed_config"))
     return _settings(mapping, source)
 
 
@@ -135,10 +172,42 @@ def _mapping(text: str) -> tuple[Mapping, str]:
     try:
         value = yaml.safe_load(text)
     except (yaml.YAMLError, RecursionError) as e:
+        flags = _flags(text)
+        if flags is not None:
+            return flags
         raise SettingsError(Note("import.unreadable", {"problem": str(e).splitlines()[0]})) from None
     if not isinstance(value, dict):
+        flags = _flags(text)
+        if flags is not None:
+            return flags
         raise SettingsError(Note("import.not_mapping"))
     return value, "YAML"
+
+
+def _flags(text: str) -> tuple[Mapping, str] | None:
+    """The `--name value` (or `--name=value`) pairs of a command line — a shell script that runs
+    `swift sft`, `llamafactory-cli train` or `python train.py` — read as people write them: `#`
+    comments dropped, lines joined at a trailing backslash (a space after it too); a flag without
+    a value is `true`. The first of a repeated flag counts. None when there are no flags."""
+    lines = [re.sub(r"(^|\s)#.*$", "", line) for line in text.splitlines()]
+    joined = re.sub(r"\\\s*(\n|$)", " ", "\n".join(lines))  # a script may end on a backslash
+    try:
+        tokens = shlex.split(joined)
+    except ValueError:
+        return None
+    pairs: dict[str, str] = {}
+    for i, token in enumerate(tokens):
+        if not token.startswith("--") or len(token) < 3:
+            continue
+        key, eq, value = token[2:].partition("=")
+        if not eq:
+            following = tokens[i + 1] if i + 1 < len(tokens) else ""
+            value = following if following and not following.startswith("--") else "true"
+        pairs.setdefault(key, value)
+    if not pairs:
+        return None
+    command = next((t for t in tokens if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", t)), "")
+    return pairs, f"{os.path.basename(command) or 'command'} (command line)"
 
 
 def _python(text: str) -> tuple[Mapping, str] | None:
@@ -186,7 +255,7 @@ class _NotLiteral:
 
 
 def _settings(mapping: Mapping, source: str) -> Imported:
-    call = source.removesuffix("(...)") if source.endswith("(...)") else None
+    call = source.removesuffix("(...)") if source.endswith("(...)") else source.split(" (command line)")[0]
     keys = {str(k) for k in mapping} | {str(k) for v in mapping.values() if isinstance(v, dict) for k in v}
     tool = tools.detect(keys, call)
     if not any(_name(k) in ACCEPTED for k in mapping):
@@ -197,9 +266,18 @@ def _settings(mapping: Mapping, source: str) -> Imported:
     values: dict[str, object] = {}
     used: dict[str, str] = {}
     ignored: dict[str, Note] = {}
+    own_settings, own_used, own = tool.schedule(mapping)
     for key, raw in mapping.items():
         key = str(key)
-        name = _name(key)
+        name = tool.aliases.get(key, key)
+        if key in own:
+            ignored[key] = Note("import.own_scheduler", {"tool": tool.name, "key": key, "value": _shown(raw)})
+            continue
+        if key in tool.meanings:  # a tool's key that changes some parameters' LR, not the schedule
+            ignored[key] = Note(tool.meanings[key], {"tool": tool.name, "key": key, "value": _shown(raw)})
+            continue
+        if key in own_used:
+            continue
         if name not in ACCEPTED:
             ignored[key] = NOT_A_SETTING
             continue
@@ -215,6 +293,8 @@ def _settings(mapping: Mapping, source: str) -> Imported:
             ignored[key] = e.note or Note("import.invalid", {"problem": str(e)})
             continue
         used[key] = name
+    values.update(own_settings)  # the tool's own keys decide the scheduler where they are given
+    used.update(own_used)
     if not values:
         values = {"source": source, "accepted": ", ".join(ACCEPTED), "aliases": ", ".join(ALIASES)}
         raise SettingsError(Note("import.nothing_found", values))
@@ -237,7 +317,8 @@ def _settings(mapping: Mapping, source: str) -> Imported:
         # TrainingArguments' max_steps defaults to -1: the run's length comes from the epochs, and
         # from the dataset's size, which the settings do not say
         values["max_steps"] = FROM_EPOCHS
-    defaults = {k: v for k, v in tool.defaults().items() if k not in values}
+    defaults = {k: v for k, v in tool.defaults({**values, **_tool_values(mapping)}).items() if k not in values}
+    notes += [Note("import.required", {"name": n, "tool": tool.name}) for n in tool.required if n not in values]
     if values.get("max_steps", defaults.get("max_steps")) == FROM_EPOCHS:
         notes.append(Note("import.epochs_need_dataset"))
     deepspeed = mapping.get("deepspeed")
@@ -245,6 +326,16 @@ def _settings(mapping: Mapping, source: str) -> Imported:
         # TrainingArguments' `deepspeed`: a ds_config whose scheduler block replaces lr_scheduler_type
         ignored["deepspeed"] = Note("import.deepspeed_file", {"path": deepspeed.strip()[:200]})
     return Imported(values, used, ignored, source, tuple(notes), tool.name, defaults)
+
+
+def _tool_values(mapping: Mapping) -> dict[str, object]:
+    """The config's own values a tool's defaults may depend on (ms-swift's tuner_type)."""
+    return {k: v for k, v in mapping.items() if k in ("tuner_type", "train_type") and isinstance(v, str)}
+
+
+def _shown(raw: object) -> str:
+    text = repr(raw)
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def _name(key: object) -> str:

@@ -123,11 +123,11 @@ def _get_scheduler(config: ScheduleConfig, **steps: int):
         scheduler = get_scheduler(
             config.lr_scheduler_type,
             optimizer,
-            scheduler_specific_kwargs=dict(config.lr_scheduler_kwargs),
+            scheduler_specific_kwargs=dict(config.scheduler_kwargs),
             **steps,
         )
     except (ArithmeticError, TypeError, ValueError) as e:
-        kwargs = dict(config.lr_scheduler_kwargs)
+        kwargs = dict(config.scheduler_kwargs)
         message = f"lr_scheduler_kwargs={kwargs}: transformers' {config.info.function} rejects them ({e})"
         raise ConfigError("lr_scheduler_kwargs", message) from None
     return optimizer, scheduler
@@ -167,7 +167,7 @@ def breakpoints(config: ScheduleConfig) -> list[Breakpoint]:
         points.append(Breakpoint(peak, "peak"))
     marks = scheduler_types.of(config.lr_scheduler_type).marks
     if marks is not None:
-        points += marks(schedule.lrs, w, n, config.lr_scheduler_kwargs)
+        points += marks(schedule.lrs, w, n, config.scheduler_kwargs)
     points.append(Breakpoint(n, "end"))
     return sorted((p for p in points if 1 <= p.step <= n), key=lambda p: p.step)
 
@@ -251,7 +251,7 @@ def _notes(config: ScheduleConfig, first_lr: float) -> list[Note]:
         values = dict(epochs=config.num_train_epochs, per_epoch=config.update_steps_per_epoch, max_steps=n)
         notes.append(Note("note.epochs", values))
     if not info.uses_warmup:
-        if w:
+        if w > 0:
             notes.append(Note("note.no_warmup", dict(name=info.name, warmup=w)))
     elif 0 < w < 1:
         values = dict(warmup=repr(w), max_steps=n, product=_product(n * w), count=config.num_warmup_steps)

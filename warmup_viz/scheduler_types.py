@@ -109,9 +109,14 @@ class TypeRecord:
     # kwargs -> (type, kwargs) that logged the older way (step s showing update s + 1) gives the
     # same values, value for value, as this type logged today; None when there is none
     older_reading: Callable[[Mapping[str, object]], tuple[str, dict] | None] | None = None
+    # tool -> kwargs(given, w, n): the kwargs a tool fills in before it builds this type
+    tool_kwargs: Mapping[str, Callable[[Mapping[str, object], int, int], dict]] = field(default_factory=dict)
+    # tool -> reading(config): what a tool's own keys make of this type, as (settings, used), where
+    # the same schedule is another type of transformers (({}, {}) when they do not)
+    tool_keys: Mapping[str, Callable[[Mapping], tuple[dict, dict]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name in ("needs", "showcase", "kwargs", "read_off"):
+        for name in ("needs", "showcase", "kwargs", "read_off", "tool_kwargs", "tool_keys"):
             object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
 
     @property
@@ -196,6 +201,25 @@ def _cosine_older(kwargs: Mapping[str, object]) -> tuple[str, dict] | None:
     return "cosine_with_min_lr", {**rest, key: floor}
 
 
+def _llamafactory_wsd(given: Mapping[str, object], w: int, n: int) -> dict:
+    """LLaMA-Factory 0.9.5 `create_custom_scheduler` (train/trainer_utils.py L551-570): a third of
+    the steps after warmup stable, the rest decay, each only where not given."""
+    remaining = n - w
+    stable = remaining // 3
+    return {"num_stable_steps": stable, "num_decay_steps": remaining - stable, **given}
+
+
+def _axolotl_min_lr(config: Mapping) -> tuple[dict, dict]:
+    """axolotl 0.21.0's cosine with `cosine_min_lr_ratio` alone (get_cosine_schedule_with_min_lr,
+    utils/schedulers.py L182-198): transformers' cosine_with_min_lr, min_lr_rate the ratio, the
+    same floats (the tests step both)."""
+    ratio = config.get("cosine_min_lr_ratio")
+    if not ratio or config.get("lr_quadratic_warmup") or config.get("cosine_constant_lr_ratio"):
+        return {}, {}
+    settings = {"lr_scheduler_type": "cosine_with_min_lr", "lr_scheduler_kwargs": {"min_lr_rate": ratio}}
+    return settings, {"cosine_min_lr_ratio": "lr_scheduler_kwargs"}
+
+
 # -- shared pieces ------------------------------------------------------------------------------
 
 _WARMUP = Branch(r"\dfrac{k}{\max(1,\, w)}", r"k < w")
@@ -247,6 +271,7 @@ RECORDS: Mapping[str, TypeRecord] = MappingProxyType(
                 where=(_RHO,),
                 search=(SearchParam("num_cycles", "float", _FLOAT_CYCLES),),
                 kwargs={"num_cycles": _CYCLES},
+                tool_keys={"axolotl": _axolotl_min_lr},
             ),
             TypeRecord(
                 "cosine_with_restarts",
@@ -362,6 +387,7 @@ RECORDS: Mapping[str, TypeRecord] = MappingProxyType(
                 },
                 marks=_wsd_marks,
                 read_off={"num_decay_steps": _decay_lengths},
+                tool_kwargs={"llamafactory": _llamafactory_wsd},
             ),
             TypeRecord("greedy", kwargs=_GREEDY_TEXT, raises=True),
         )

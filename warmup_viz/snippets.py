@@ -9,13 +9,19 @@ from __future__ import annotations
 import json
 import shlex
 
+from . import tools
 from .config import ScheduleConfig
 
 FORMS = ("TrainingArguments", "SFTConfig", "get_scheduler", "flags")
 
 
 def arguments(config: ScheduleConfig) -> dict[str, object]:
-    """The TrainingArguments keywords that fix the schedule, in a readable order."""
+    """The TrainingArguments keywords that fix the schedule, in a readable order: for a tool that
+    works out the warmup and the run's length itself (axolotl), what it hands TrainingArguments."""
+    if tools.by_name(config.tool) is not tools.PLAIN:
+        config = config.replace(
+            warmup_steps=config.num_warmup_steps, max_steps=config.total_steps, tool=tools.TRAINING_ARGUMENTS
+        )
     out: dict[str, object] = {
         "learning_rate": config.learning_rate,
         "lr_scheduler_type": config.lr_scheduler_type,

@@ -10,9 +10,12 @@ tool's own code at the version recorded in the record (they are too heavy to dep
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import lru_cache
+
+from . import steps
 
 # the settings a tool's defaults are given for (TrainingArguments' names; ScheduleConfig's fields)
 SCHEDULE_SETTINGS = (
@@ -39,12 +42,79 @@ TRL_CONFIGS = (
 )
 
 
+LLAMAFACTORY, AXOLOTL, MS_SWIFT = "llamafactory", "axolotl", "ms-swift"
+NAMES = (TRAINING_ARGUMENTS, *TRL_CONFIGS, LLAMAFACTORY, AXOLOTL, MS_SWIFT)
+# warmup_steps=-1: the config gives no warmup, and the tool works one out (axolotl: 3 %, at most 100)
+TOOL_WARMUP = -1
+
+
+def trainer_warmup(warmup_steps: float, max_steps: int, total: int) -> int:
+    """TrainingArguments.get_warmup_steps: a count truncated, a ratio of max_steps rounded up."""
+    return steps.num_warmup_steps(warmup_steps, max_steps)
+
+
+def trainer_epochs(epochs: float, dataset_size: int, batch: int, accumulation: int, world: int, drop_last: bool) -> int:
+    """Trainer's max_steps from epochs: ceil(epochs × updates per epoch)."""
+    per_epoch = steps.update_steps_per_epoch(dataset_size, batch, accumulation, world, drop_last)
+    return steps.max_steps_from_epochs(epochs, per_epoch)
+
+
+def axolotl_warmup(warmup_steps: float, max_steps: int, total: int) -> int:
+    """axolotl 0.21.0 `_configure_warmup_and_logging` (core/builders/base.py L283-316), with its
+    `total_num_steps` `total` known: a ratio truncated (`int(ratio × total)`), no warmup given
+    `min(int(0.03 × total), 100)`, a warmup of 1 made 2; what it hands TrainingArguments is then
+    resolved as Trainer resolves it."""
+    if warmup_steps == TOOL_WARMUP:
+        given: float = min(int(0.03 * total), 100)
+    elif 0 < warmup_steps < 1:
+        given = max(int(warmup_steps * total), 0)
+    else:
+        given = warmup_steps
+    if given == 1:
+        given = 2
+    return steps.num_warmup_steps(given, max_steps)
+
+
+def axolotl_epochs(epochs: float, dataset_size: int, batch: int, accumulation: int, world: int, drop_last: bool) -> int:
+    """axolotl 0.21.0's `total_num_steps` without sample packing (utils/trainer.py L555-558):
+    `ceil(len(train_dataset) × num_epochs / batch_size)`, batch_size = micro_batch_size ×
+    gradient_accumulation_steps × world size (utils/config/__init__.py L232-263); it hands
+    Trainer that as max_steps."""
+    return int(math.ceil(dataset_size * epochs / (batch * accumulation * world)))
+
+
+def plain_schedule(mapping: Mapping) -> tuple[dict[str, object], dict[str, str], list[str]]:
+    """A tool whose schedulers are transformers' own: nothing of its own to read."""
+    return {}, {}, []
+
+
+def axolotl_schedule(mapping: Mapping) -> tuple[dict[str, object], dict[str, str], list[str]]:
+    """axolotl's own scheduler keys, as its `create_scheduler` (core/trainers/mixins/scheduler.py
+    L27-152) chooses among them: `(settings, used, own)`. Where they give a schedule transformers
+    has (the type's record says: a cosine with `cosine_min_lr_ratio` alone is cosine_with_min_lr),
+    its settings; `own` lists the keys that select a scheduler only axolotl has (one_cycle, rex, a
+    quadratic warmup, a constant ratio, jagged restarts) or that only those read."""
+    from . import scheduler_types
+
+    scheduler = str(mapping.get("lr_scheduler") or AXOLOTL_DEFAULTS["lr_scheduler_type"])
+    own = [k for k in ("lr_quadratic_warmup", "cosine_constant_lr_ratio", "jagged_restart_steps") if mapping.get(k)]
+    if scheduler in ("one_cycle", "rex"):
+        own.insert(0, "lr_scheduler")
+    reading = scheduler_types.of(scheduler).tool_keys.get(AXOLOTL)
+    settings, used = reading(mapping) if reading is not None and not own else ({}, {})
+    if mapping.get("cosine_min_lr_ratio") and not used:
+        own.append("cosine_min_lr_ratio")  # read only by axolotl's own schedulers
+    return settings, used, own
+
+
 @dataclass(frozen=True)
 class Tool:
     """One tool: `name` (TrainingArguments, a TRL config class, or a package name), `source`
     (the package and version its facts were read from), `aliases` (its key -> TrainingArguments'
     name), `marks` (keys only its configs have), `calls` (the Python calls that build its
-    training config), `meanings` (its own keys a schedule tool should name, with what they do)."""
+    training config), `recorded_defaults` (where they differ from TrainingArguments'), how it
+    resolves the warmup (`warmup(warmup_steps, max_steps, total)`, `total` the run's length as the
+    tool counts it) and max_steps from epochs, and `schedule`: what its own scheduler keys mean."""
 
     name: str
     source: str
@@ -52,16 +122,37 @@ class Tool:
     marks: frozenset[str] = frozenset()
     calls: tuple[str, ...] = ()
     recorded_defaults: Mapping[str, object] = field(default_factory=dict)
+    warmup: Callable[[float, int, int], int] = trainer_warmup
+    epochs: Callable[[float, int, int, int, int, bool], int] = trainer_epochs
+    required: tuple[str, ...] = ()  # settings it has no default for: a config must give them
+    # its own scheduler keys: the settings they give, what was used as what, and the keys of
+    # schedulers only it has
+    schedule: Callable[[Mapping], tuple[dict[str, object], dict[str, str], list[str]]] = plain_schedule
+    # its own keys that change the LR of some parameters (not the schedule): key -> what they do (a note key)
+    meanings: Mapping[str, str] = field(default_factory=dict)
+    # defaults that depend on the config's other values (TrainingArguments-named)
+    dependent_defaults: Callable[[Mapping[str, object]], dict[str, object]] | None = None
 
-    def defaults(self) -> dict[str, object]:
+    @property
+    def works_out_warmup(self) -> bool:
+        """Whether a config that gives no warmup gets one the tool works out (warmup_steps=-1)."""
+        return self.recorded_defaults.get("warmup_steps") == TOOL_WARMUP
+
+    def defaults(self, values: Mapping[str, object] | None = None) -> dict[str, object]:
         """The value of each schedule setting a config of this tool leaves out (TrainingArguments'
-        names; max_steps -1: from num_train_epochs, as Trainer does)."""
+        names; max_steps -1: from num_train_epochs, as Trainer does), given the config's `values`."""
+        if self.dependent_defaults is not None:
+            return {**self._defaults(), **self.dependent_defaults(values or {})}
+        return self._defaults()
+
+    def _defaults(self) -> dict[str, object]:
         if self.name == TRAINING_ARGUMENTS or self.name in TRL_CONFIGS:
             return dict(_dataclass_defaults(self.name))
-        return {**_dataclass_defaults(TRAINING_ARGUMENTS), **self.recorded_defaults}
+        out = {**_dataclass_defaults(TRAINING_ARGUMENTS), **self.recorded_defaults}
+        return {k: v for k, v in out.items() if k not in self.required}
 
 
-@cache
+@lru_cache(maxsize=16)
 def _dataclass_defaults(name: str) -> Mapping[str, object]:
     """The defaults of TrainingArguments or a TRL config class, read from the installed package."""
     if name == TRAINING_ARGUMENTS:
@@ -84,13 +175,14 @@ def _dataclass_defaults(name: str) -> Mapping[str, object]:
     return out
 
 
-@cache
+@lru_cache(maxsize=16)
 def trl_own_keys(name: str) -> frozenset[str]:
     """The fields of a TRL config class that TrainingArguments does not have (its marks)."""
     import trl
-    from transformers import TrainingArguments
+    from transformers import GenerationConfig, TrainingArguments
 
-    ours = {f.name for f in dataclasses.fields(TrainingArguments)}
+    # TrainingArguments' fields, and generation settings (top_p, temperature): any script's keys
+    ours = {f.name for f in dataclasses.fields(TrainingArguments)} | set(GenerationConfig().to_dict())
     return frozenset(f.name for f in dataclasses.fields(getattr(trl, name)) if f.name not in ours)
 
 
@@ -100,7 +192,7 @@ def trl_tool(name: str) -> Tool:
     return Tool(name, f"trl {trl.__version__}", marks=trl_own_keys(name), calls=(name,))
 
 
-@cache
+@lru_cache(maxsize=1)
 def tools() -> tuple[Tool, ...]:
     """Every tool, TrainingArguments first."""
     import transformers
@@ -138,4 +230,112 @@ def detect(keys: set[str], call: str | None = None) -> Tool:
 
 
 # the tools too heavy to depend on: their facts, from their own code at the version recorded
-OTHERS: tuple[Tool, ...] = ()
+# axolotl 0.21.0 schemas/training.py L184 (lr_scheduler "cosine"), L307 (num_epochs 1.0), L117-122
+# (micro_batch_size 1); learning_rate has no default there (it is required)
+AXOLOTL_DEFAULTS: Mapping[str, object] = {
+    "lr_scheduler_type": "cosine",
+    "num_train_epochs": 1.0,
+    "per_device_train_batch_size": 1,
+    "warmup_steps": TOOL_WARMUP,
+}
+AXOLOTL_TOOL = Tool(
+    AXOLOTL,
+    "axolotl 0.21.0 (utils/schemas/*.py, core/builders/base.py, utils/trainer.py)",
+    aliases={
+        "lr_scheduler": "lr_scheduler_type",
+        "num_epochs": "num_train_epochs",
+        "micro_batch_size": "per_device_train_batch_size",
+    },
+    marks=frozenset(
+        {
+            "base_model",
+            "micro_batch_size",
+            "num_epochs",
+            "lr_scheduler",
+            "sequence_len",
+            "sample_packing",
+            "adapter",
+            "lora_r",
+            "datasets",
+            "val_set_size",
+            "cosine_min_lr_ratio",
+            "lr_quadratic_warmup",
+        }
+    ),  # fmt: skip
+    recorded_defaults=AXOLOTL_DEFAULTS,
+    warmup=axolotl_warmup,
+    epochs=axolotl_epochs,
+    required=("learning_rate",),  # schemas/training.py L156: `learning_rate: str | float`, no default
+    schedule=axolotl_schedule,
+)
+LLAMAFACTORY_TOOL = Tool(
+    LLAMAFACTORY,
+    "llamafactory 0.9.5 (hparams/*.py, train/trainer_utils.py)",
+    # its own keys (hparams/finetuning_args.py, data_args.py; not those HF's example scripts share,
+    # overwrite_cache, template): TrainingArguments' defaults are
+    # kept (Seq2SeqTrainingArguments); warmup_stable_decay's kwargs it fills (the type's record)
+    marks=frozenset(
+        {
+            "stage",
+            "finetuning_type",
+            "cutoff_len",
+            "dataset_dir",
+            "val_size",
+            "lora_target",
+            "loraplus_lr_ratio",
+            "pref_beta",
+            "plot_loss",
+        }
+    ),  # fmt: skip
+    # train/trainer_utils.py _create_loraplus_optimizer: LoRA B (and 1-D) parameters at learning_rate × ratio
+    meanings={"loraplus_lr_ratio": "import.loraplus", "loraplus_lr_embedding": "import.loraplus_embedding"},
+)
+
+
+def swift_defaults(values: Mapping[str, object]) -> dict[str, object]:
+    """ms-swift 4.6.0's defaults that depend on other settings: learning_rate 1e-4, 1e-5 for a full
+    fine-tune (arguments/train_args.py L247-249); gradient_accumulation_steps
+    max(1, ceil(16 / per_device_train_batch_size / WORLD_SIZE)) (L289-292), one process here."""
+    full = values.get("tuner_type", values.get("train_type")) == "full"
+    batch = values.get("per_device_train_batch_size", 1)
+    batch = batch if isinstance(batch, int) and batch > 0 else 1
+    return {"learning_rate": 1e-5 if full else 1e-4, "gradient_accumulation_steps": max(1, math.ceil(16 / batch))}
+
+
+MS_SWIFT_TOOL = Tool(
+    MS_SWIFT,
+    "ms-swift 4.6.0 (arguments/base_args/*.py, arguments/train_args.py)",
+    # `batch_size` is ms-swift 2.x's per-device batch size (3.0 renamed it)
+    aliases={"batch_size": "per_device_train_batch_size"},
+    marks=frozenset(
+        {
+            "tuner_type",
+            "train_type",
+            "sft_type",
+            "swift_version",
+            "lorap_lr_ratio",
+            "model_type",
+            "torch_dtype",
+            "attn_impl",
+            "split_dataset_ratio",
+        }
+    ),  # fmt: skip
+    calls=("swift",),
+    # base_args L130 (per_device_train_batch_size 1), L148 (lr_scheduler_type 'cosine')
+    recorded_defaults={"lr_scheduler_type": "cosine", "per_device_train_batch_size": 1},
+    meanings={"lorap_lr_ratio": "import.loraplus"},
+    dependent_defaults=swift_defaults,
+)
+OTHERS: tuple[Tool, ...] = (AXOLOTL_TOOL, LLAMAFACTORY_TOOL, MS_SWIFT_TOOL)
+
+
+def by_name(name: str) -> Tool:
+    """The record of `name` without importing TRL (whose config classes all resolve as
+    TrainingArguments do): for a run's arithmetic."""
+    for t in OTHERS:
+        if t.name == name:
+            return t
+    return PLAIN
+
+
+PLAIN = Tool(TRAINING_ARGUMENTS, "transformers")

@@ -7,7 +7,7 @@ import streamlit as st
 from warmup_viz import compare, ds_schedule, export, schedule, share, snippets
 from warmup_viz.config import EXPORT_STEPS_LIMIT, ScheduleConfig
 from warmup_viz.errors import InputError
-from warmup_viz.importer import NOT_A_SETTING, SettingsError, read_settings
+from warmup_viz.importer import NOT_A_SETTING, SettingsError, looks_like_ds_config, read_settings
 from warmup_viz.tools import TRAINING_ARGUMENTS
 
 from . import form, keys, widgets
@@ -185,7 +185,7 @@ def _deepspeed(data: str | bytes, name: str) -> bool:
             return False  # not a JSON object: settings, perhaps (their reader says what is wrong)
         st.session_state[keys.IMPORT_REPORT] = ("error", say(e))  # too large for the settings reader too
         return True
-    if not ds_schedule.looks_like_ds_config(value):
+    if not looks_like_ds_config(value):
         return False
     scheduler = value.get("scheduler", {}).get("type") if isinstance(value.get("scheduler"), dict) else None
     st.session_state[keys.DEEPSPEED] = value

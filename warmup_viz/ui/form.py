@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
-from warmup_viz import registry, scheduler_types, share, steps
+from warmup_viz import registry, scheduler_types, share, steps, tools
 from warmup_viz.config import DEFAULTS, EPOCH_FIELDS, FROM_EPOCHS, ConfigError, ScheduleConfig, parse_field
 from warmup_viz.registry import REQUIRED
 from warmup_viz.share import View
@@ -84,6 +84,7 @@ def url_warnings() -> list:
 def put_config(config: ScheduleConfig, prefix: str = "") -> None:
     """Show `config` in the widgets of the schedule whose keys start with `prefix`."""
     state = st.session_state
+    state[prefix + "tool"] = config.tool
     state[prefix + "lr_scheduler_type"] = config.lr_scheduler_type
     for name in ("learning_rate", "warmup_steps", *EPOCH_FIELDS):
         value = getattr(config, name)
@@ -171,7 +172,7 @@ def apply_settings(settings: Mapping[str, object], prefix: str = "") -> None:
     calculator, another max_steps to max_steps mode. For widget callbacks."""
     state = st.session_state
     for name, value in settings.items():
-        if name == "lr_scheduler_type":
+        if name in ("lr_scheduler_type", "tool"):
             state[prefix + name] = value
         elif name == "lr_scheduler_kwargs":
             scheduler = settings.get(
@@ -252,6 +253,13 @@ def _slot_buttons(prefix: str, config: ScheduleConfig | None, *, removable: bool
 def render(prefix: str = "") -> FormResult:
     """Draw one schedule's settings (widget keys start with `prefix`) and return its config."""
     entries = _Entries(prefix)
+    entries.values["tool"] = st.selectbox(
+        t("form.tool"),  # the tool whose rules and defaults apply: TrainingArguments, a TRL config, axolotl, ...
+        tools.NAMES,
+        key=prefix + "tool",
+        persist_state=_PERSIST,
+        help=t("form.tool_help"),
+    )
     scheduler = st.selectbox(
         "lr_scheduler_type",  # setting names are labels in every language
         registry.scheduler_names(),

@@ -148,6 +148,12 @@ EN: dict[str, str] = {
     "form.schedule": "Schedule",
     "form.schedules": "Schedules",
     "form.type_help": "transformers' SchedulerType values of the installed version.",
+    "form.tool": "tool",
+    "form.tool_help": (
+        "What builds the TrainingArguments: TrainingArguments itself, a TRL config (SFTConfig, DPOConfig, …), "
+        "LLaMA-Factory, axolotl or ms-swift. axolotl works out the warmup and the run's length its own way "
+        "(a ratio truncated; warmup_steps=-1: no warmup given, so 3 %, at most 100 steps)."
+    ),
     "form.learning_rate_help": "Peak learning rate (TrainingArguments default 5e-05).",
     "form.warmup_steps_help": (
         "A count of steps (≥ 1, truncated by int()) or a ratio of max_steps (< 1, rounded up by ceil)."
@@ -388,6 +394,7 @@ ZH: dict[str, str] = {
         "所以从第 {first} 次更新起学习率比计划落后 1 步"
     ),
     "run.skipped_steps": "skipped_steps 必须是 1 到 max_steps={max_steps} 之间的更新序号：{value}",
+    "config.unknown_tool": "tool={value} 不是 warmup_viz 认识的工具；可用的工具：{tools}",
     "config.export_cap": "max_steps={max_steps} 太多，无法逐步导出（最多 {limit}）",
     "deepspeed.too_large": "{name} 超过 {limit} KB；不作为 DeepSpeed 配置读取",
     "deepspeed.not_json": "{name} 不是 JSON 格式的 DeepSpeed 配置（{problem}）",
@@ -407,6 +414,11 @@ ZH: dict[str, str] = {
         "这些数值符合 DeepSpeed 的 {scheduler}，而不是 transformers 的任何调度器：DeepSpeed 配置中的 scheduler 块取代了 "
         "lr_scheduler_type（由引擎推进，所以每一步记录的是下一次更新的学习率）。请提供该配置（--deepspeed）来核对这次训练"
     ),
+    "import.required": "{tool} 需要 {name}，而这份配置没有给出",
+    "import.loraplus": "{key}={value}：{tool} 的 LoRA+ 让 LoRA B 矩阵以 learning_rate × {value} 训练，位于单独的优化器参数组；调度形状不变，Trainer 记录的是第一个参数组的学习率",
+    "import.loraplus_embedding": "{key}={value}：{tool} 的 LoRA+ 让嵌入层的 LoRA 矩阵以这个学习率训练，位于单独的参数组；调度形状不变，Trainer 记录的是第一个参数组的学习率",
+    "import.deepspeed_config": "这是 DeepSpeed 配置（ds_config.json），不是训练设置：请把它作为 TrainingArguments 的 deepspeed 给出（--deepspeed FILE），并同时提供训练配置",
+    "import.own_scheduler": "{key}={value} 选择的是只有 {tool} 才有的调度器：未绘制（图中显示的是 transformers 的 lr_scheduler_type）",
     "import.deepspeed_file": "DeepSpeed 配置（{path}）：它的 scheduler 块（如果有）会取代 lr_scheduler_type——请把这个文件也导入",
     "infer.resumed": (
         "这次训练从 {checkpoint} 以不同设置恢复：在它之前学习率按第一次训练（earlier_runs），之后按恢复后的设置，"
@@ -437,6 +449,7 @@ ZH: dict[str, str] = {
     "describe.no_warmup": "无预热",
     "describe.warmup_ratio": "预热 {percent}%",
     "describe.warmup_count": "预热 {count} 步",
+    "describe.warmup_tool": "预热 {count} 步（{tool} 的默认值）",
     "describe.steps": "{count} 步",
     "describe.steps_epochs": "{count} 步（由 epoch 推算）",
     "describe.kwarg": "{name}={value}",
@@ -674,6 +687,12 @@ ZH: dict[str, str] = {
     "form.schedule": "调度",
     "form.schedules": "调度",
     "form.type_help": "所安装 transformers 版本中的 SchedulerType 取值。",
+    "form.tool": "工具（tool）",
+    "form.tool_help": (
+        "由谁构造 TrainingArguments：TrainingArguments 本身、TRL 的配置（SFTConfig、DPOConfig 等）、"
+        "LLaMA-Factory、axolotl 或 ms-swift。axolotl 以自己的方式计算预热和训练总步数"
+        "（比例向下取整；warmup_steps=-1 表示未给出预热，取 3%，最多 100 步）。"
+    ),
     "form.learning_rate_help": "峰值学习率（TrainingArguments 默认 5e-05）。",
     "form.warmup_steps_help": "步数（≥ 1，用 int() 截断）或 max_steps 的比例（< 1，用 ceil 向上取整）。",
     "form.max_steps_help": "整个训练的优化器更新次数。",
