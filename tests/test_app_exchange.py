@@ -117,3 +117,19 @@ def test_a_deepspeed_config_past_the_readers_size_cap_is_refused_with_its_error(
     assert not at.exception
     assert str(refused.value) in shown(at.error)
     assert "deepspeed" not in at.session_state and at.text_input(key="max_steps").value == "500"
+
+
+def test_an_imported_tool_config_sets_the_tool_and_its_rules_on_the_page():
+    at = open_tab(app(), "import")
+    yaml = "stage: sft\nfinetuning_type: lora\nlr_scheduler_type: warmup_stable_decay\nwarmup_ratio: 0.1\nmax_steps: 1000\n"
+    at.text_area(key="import_text").set_value(yaml)
+    at.button(key="import_apply").click().run()
+    assert not at.exception and not at.error
+    assert at.selectbox(key="tool").value == "llamafactory" and at.query_params["tool"] == "llamafactory"
+    # LLaMA-Factory fills warmup_stable_decay's num_decay_steps itself: nothing asked, nothing suggested
+    assert at.text_input(key="lr_scheduler_kwargs.warmup_stable_decay.num_decay_steps").value == ""
+    (report,) = shown(at.success)[-1:]
+    assert "llamafactory" in report and "learning_rate=5e-05" in report  # its default, said
+    # the same settings under TrainingArguments: transformers needs num_decay_steps, and says so
+    at.selectbox(key="tool").set_value("TrainingArguments").run()
+    assert any("num\\_decay\\_steps" in e.value for e in at.error)

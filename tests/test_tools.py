@@ -12,9 +12,10 @@ import trl
 from transformers import TrainingArguments
 
 from warmup_viz import schedule, tools
-from warmup_viz.config import ScheduleConfig, from_mapping
+from warmup_viz.config import ConfigError, ScheduleConfig, from_mapping
 from warmup_viz.importer import looks_like_ds_config, read_settings
 
+from .test_schedule import stepped
 from .test_snippets import trainer_schedule
 
 # TRL's config classes set gradient_checkpointing, which transformers 5 calls deprecated
@@ -151,3 +152,24 @@ def test_an_axolotl_config_gets_axolotls_defaults_and_run_length():
     # no warmup key: min(int(0.03 × total), 100), on the page as warmup_steps=-1
     none = from_mapping({**imported.settings, "warmup_steps": -1, "learning_rate": 1e-4, "max_steps": 5000})
     assert none.num_warmup_steps == 100
+
+
+@pytest.mark.filterwarnings("ignore:Both num_training_steps and num_stable_steps")
+def test_llamafactorys_warmup_stable_decay_gets_the_kwargs_it_fills_and_transformers_curve():
+    # LLaMA-Factory 0.9.5 create_custom_scheduler: a third of the steps after warmup stable, the rest decay
+    config = ScheduleConfig(
+        tool="llamafactory", lr_scheduler_type="warmup_stable_decay", warmup_steps=0.1, max_steps=1000
+    )
+    assert dict(config.scheduler_kwargs) == {"num_stable_steps": 300, "num_decay_steps": 600}
+    given = config.replace(lr_scheduler_kwargs={"num_decay_steps": 100})
+    assert dict(given.scheduler_kwargs) == {"num_stable_steps": 300, "num_decay_steps": 100}
+    real = ScheduleConfig(
+        lr_scheduler_type="warmup_stable_decay",
+        warmup_steps=0.1,
+        max_steps=1000,
+        lr_scheduler_kwargs=config.scheduler_kwargs,
+    )
+    assert schedule.full_table(config)[1] == stepped(real)
+    # TrainingArguments itself fills nothing: transformers needs num_decay_steps
+    with pytest.raises(ConfigError):
+        config.replace(tool="TrainingArguments")

@@ -275,7 +275,8 @@ def render(prefix: str = "") -> FormResult:
     entries.read("warmup_steps", entries.text("warmup_steps"))
     _steps(entries)
     max_steps = entries.values.get("max_steps")
-    entries.values["lr_scheduler_kwargs"] = _kwargs(info, max_steps, entries.slots, entries.errors, prefix)
+    tool = str(entries.values["tool"])
+    entries.values["lr_scheduler_kwargs"] = _kwargs(info, max_steps, entries.slots, entries.errors, prefix, tool)
     resume = _resume(entries) if prefix else None
     config = None
     if not entries.errors:
@@ -355,14 +356,23 @@ def _steps(entries: _Entries) -> None:
 
 
 def _kwargs(
-    info: registry.SchedulerInfo, max_steps: object, slots: dict, errors: dict, prefix: str
+    info: registry.SchedulerInfo,
+    max_steps: object,
+    slots: dict,
+    errors: dict,
+    prefix: str,
+    tool: str = tools.TRAINING_ARGUMENTS,
 ) -> dict[str, object]:
     """The kwargs widgets of `info`; returns the kwargs that differ from transformers' defaults."""
     kwargs: dict[str, object] = {}
     if info.kwargs:
         st.subheader(t("form.kwargs"))
     steps_hint = max_steps if isinstance(max_steps, int) and max_steps > 0 else DEFAULTS.max_steps
-    suggested = scheduler_types.of(info.name).suggested(steps_hint, DEFAULTS.learning_rate)
+    record = scheduler_types.of(info.name)
+    suggested = record.suggested(steps_hint, DEFAULTS.learning_rate)
+    fill = record.tool_kwargs.get(tool)
+    if fill is not None:  # the tool fills these itself (LLaMA-Factory's warmup_stable_decay): left empty here
+        suggested = {k: v for k, v in suggested.items() if k not in fill({}, 0, steps_hint)}
     for spec in info.kwargs:
         key = keys.kwarg(info.name, spec.name, prefix)
         default = _default_text(spec, suggested)
