@@ -135,14 +135,15 @@ def _add_run_kind(parser: argparse.ArgumentParser) -> None:
 def settings_from_args(args: argparse.Namespace) -> dict[str, object]:
     """The schedule settings given on the command line (as text) over those of `--config` (with
     its tool's defaults for what it leaves out), by TrainingArguments name."""
-    values: dict[str, object] = _config_file(args.config) if getattr(args, "config", None) else {}
-    values.update({n: getattr(args, n) for n, _ in _SETTINGS if getattr(args, n) is not None})
+    given = {n: getattr(args, n) for n, _ in _SETTINGS if getattr(args, n) is not None}
+    values: dict[str, object] = _config_file(args.config, set(given)) if getattr(args, "config", None) else {}
+    values.update(given)
     if args.dataloader_drop_last:
         values["dataloader_drop_last"] = True
     return values  # from_mapping derives max_steps from epochs when a dataset_size is given
 
 
-def _config_file(path: str) -> dict[str, object]:
+def _config_file(path: str, flags: set[str]) -> dict[str, object]:
     """The settings of a training config file; what was read as what, and what was left out, on
     stderr (standard output carries the data)."""
     from .importer import NOT_A_SETTING, read_settings
@@ -156,7 +157,7 @@ def _config_file(path: str) -> dict[str, object]:
     if defaults:
         said.append(f"left out, so {imported.tool}'s defaults: {', '.join(f'{k}={v}' for k, v in defaults.items())}")
     said += [f"{key}: {why}" for key, why in imported.ignored.items() if why != NOT_A_SETTING]
-    said += [str(note) for note in imported.notes]
+    said += [str(n) for n in imported.notes if not (n.key == "import.epochs_need_dataset" and "dataset_size" in flags)]
     for line in said:
         print(f"note: {line}", file=sys.stderr)
     return imported.settings
