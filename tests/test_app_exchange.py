@@ -58,7 +58,14 @@ def test_import_with_epochs_asks_for_the_dataset_size():
     assert at.radio(key="steps_from@en").value == "epochs"
     assert at.text_input(key="per_device_train_batch_size").value == "4"
     assert any("dataset_size" in i for i in shown(at.info))  # the form asks for it, where it is entered
-    assert at.get("plotly_chart") and any("Imported into A" in s for s in shown(at.success))  # the rest stays
+    assert any("Imported into A" in s for s in shown(at.success))
+    # nothing stale meanwhile: not the schedule before the import, nor its verdict on the example run
+    assert not at.get("plotly_chart") and not at.error
+    assert any("enter dataset_size" in i for i in shown(at.info))
+    at.text_input(key="dataset_size").set_value("1001").run()
+    assert at.get("plotly_chart") and not at.exception
+    # axolotl's own count: ceil(1001 × 2 / 4) = 501 steps (Trainer would count 2 × 251 = 502)
+    assert "ceil(1,001 × 2 / 4) = 501: axolotl counts" in " ".join(m.value for m in at.markdown)
 
 
 def test_bad_import_is_named_and_changes_nothing():

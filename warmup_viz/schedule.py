@@ -19,7 +19,7 @@ from functools import lru_cache, partial
 import torch
 from transformers.optimization import get_scheduler
 
-from . import scheduler_types
+from . import scheduler_types, tools
 from .config import ConfigError, ScheduleConfig, check_exportable
 from .curve import DISPLAY_POINTS, Breakpoint, DisplayCurve, spread_steps
 from .messages import Note, english, human
@@ -226,6 +226,11 @@ def summarize(config: ScheduleConfig, curve: DisplayCurve | None = None) -> Summ
 english(
     {
         "note.epochs": "max_steps = ceil(num_train_epochs × updates per epoch) = ceil({epochs} × {per_epoch}) = {max_steps}.",
+        "note.epochs_tool": (
+            "max_steps = ceil(dataset_size × num_train_epochs / global batch) = ceil({dataset} × {epochs} / {batch}) "
+            "= {max_steps}: {tool} counts the run this way and hands Trainer that max_steps (with sample packing it "
+            "estimates the count from the packed tokens, which warmup-viz cannot know)."
+        ),
         "note.no_warmup": "{name} has no warmup: warmup_steps={warmup} is ignored.",
         "note.ratio": (
             "warmup_steps={warmup} is a ratio: ceil({max_steps} × {warmup}) = ceil({product}) = {count} warmup steps."
@@ -247,7 +252,14 @@ english(
 def _notes(config: ScheduleConfig, first_lr: float) -> list[Note]:
     info, w, n = config.info, config.warmup_steps, config.total_steps
     notes = []
-    if config.uses_epochs:
+    if config.uses_epochs and tools.by_name(config.tool).epochs is not tools.trainer_epochs:
+        # the tool counts the run itself and hands Trainer that max_steps (axolotl, without packing)
+        batch = config.global_batch_size
+        values = dict(
+            tool=config.tool, dataset=config.dataset_size, epochs=config.num_train_epochs, batch=batch, max_steps=n
+        )
+        notes.append(Note("note.epochs_tool", values))
+    elif config.uses_epochs:
         values = dict(epochs=config.num_train_epochs, per_epoch=config.update_steps_per_epoch, max_steps=n)
         notes.append(Note("note.epochs", values))
     if not info.uses_warmup:

@@ -46,7 +46,9 @@ def render(configs: list[ScheduleConfig], names: list[str]) -> None:
     with box:
         containers, open_tab = widgets.tabs("exchange_tab", _TABS, "exchange.")
     with containers[_TABS.index(open_tab)]:
-        if open_tab == "download":
+        if open_tab != "import" and not configs:
+            st.info(t("exchange.nothing"))
+        elif open_tab == "download":
             _downloads(configs, names)
         elif open_tab == "code":
             _code(configs, names)
@@ -136,7 +138,7 @@ def _import(count: int) -> None:
     cols = st.columns(2)
     cols[0].button(t("exchange.apply"), key="import_apply", on_click=_apply_text)
     cols[1].file_uploader(
-        t("exchange.file"), key="import_file", on_change=_apply_file, type=["json", "yaml", "yml", "txt", "py"]
+        t("exchange.file"), key="import_file", on_change=_apply_file, type=["json", "yaml", "yml", "txt", "py", "sh"]
     )
     if st.session_state.get(keys.DEEPSPEED):
         st.button(t("exchange.deepspeed_remove"), key="deepspeed_remove", on_click=_forget_deepspeed)
@@ -170,6 +172,8 @@ def _apply(data: str | bytes, name: str) -> None:
         state[keys.IMPORT_REPORT] = ("error", t("exchange.failed", name=plain(name), message=say(e)))
         return
     form.apply_settings(imported.settings, prefixes[target])
+    # the schedule before the import is not drawn while the imported one waits for an entry
+    state.pop(keys.last_valid(prefixes[target]), None)
     state[keys.IMPORT_REPORT] = ("ok", _report(imported, form.LETTERS[target]))
 
 

@@ -114,6 +114,10 @@ EN: dict[str, str] = {
         "learning_rate × λ(s − 1), exactly what Trainer logs at step s."
     ),
     "app.fix_setting": "Fix the setting marked in the sidebar to see the schedule. {errors}",
+    "app.needs_dataset": (
+        "max_steps comes from the epochs here: enter dataset_size (the number of training examples) in the "
+        "sidebar's epochs calculator to draw the schedule."
+    ),
     "app.left_out_invalid": "Schedule {letter} is left out until its setting is fixed: {message}",
     "app.last_valid": "Schedule {letter} shows its last valid settings until the one marked in the sidebar is fixed.",
     "app.left_out": "Schedule {letter} is left out: {message}",
@@ -276,8 +280,10 @@ EN: dict[str, str] = {
     "exchange.schedule": "Schedule",
     "exchange.code_note": "Every schedule setting is written out: TRL's configs have defaults of their own.",
     "exchange.import_help": (
-        "Paste a TrainingArguments(...) or SFTConfig(...) call, a dict, JSON or YAML (axolotl, LLaMA-Factory), "
-        "or upload training_args.json / a YAML config. Only literal values are read: nothing is run."
+        "Paste a TrainingArguments(...) or SFTConfig(...) call (or a whole .py file), a dict, JSON, YAML (TRL, "
+        "LLaMA-Factory, axolotl) or a command line (swift sft --…), or upload training_args.json, a YAML config or "
+        "a shell script. Only literal values are read: nothing is run. Settings the config leaves out take its "
+        "tool's defaults."
     ),
     "exchange.into": "Into schedule",
     "exchange.text": "Settings to import",
@@ -291,6 +297,7 @@ EN: dict[str, str] = {
     "exchange.imported": "Imported into {letter} from {source}: {used}.",
     "exchange.not_used": "Not used: {items}.",
     "exchange.ignored": "Ignored as not schedule settings: {items}.",
+    "exchange.nothing": "Nothing to export until schedule A can be drawn.",
     "exchange.tool": "Read as {tool}.",
     "exchange.tool_defaults": "Left out, so {tool}'s defaults: {settings}.",
     "exchange.more": "{shown} and {count} more",
@@ -584,6 +591,7 @@ ZH: dict[str, str] = {
     "mark.resume": "已恢复：自第 {step} 步起用新设置",
     "mark.end": "最后一步（{step}）",
     "note.epochs": "max_steps = ceil(num_train_epochs × 每个 epoch 的更新次数) = ceil({epochs} × {per_epoch}) = {max_steps}。",
+    "note.epochs_tool": "max_steps = ceil(dataset_size × num_train_epochs / 全局 batch) = ceil({dataset} × {epochs} / {batch}) = {max_steps}：{tool} 按这种方式计算训练步数，再把这个 max_steps 交给 Trainer（开启 sample packing 时，它根据打包后的 token 估算步数，warmup-viz 无法得知）。",
     "note.no_warmup": "{name} 没有预热：warmup_steps={warmup} 会被忽略。",
     "note.ratio": "warmup_steps={warmup} 是比例：ceil({max_steps} × {warmup}) = ceil({product}) = {count} 个预热步。",
     "note.truncated": "warmup_steps={warmup} 是步数，int() 把它截断为 {count}。",
@@ -656,6 +664,7 @@ ZH: dict[str, str] = {
         "与 Trainer 在第 s 步记录的数值完全一致。"
     ),
     "app.fix_setting": "请先修正侧栏中标出的设置，才能显示调度曲线。{errors}",
+    "app.needs_dataset": "这里的 max_steps 由 epoch 推算：请在侧栏的 epoch 计算器里填写 dataset_size（训练样本数），即可绘制调度曲线。",
     "app.left_out_invalid": "调度 {letter} 的设置有误，修正前暂不显示：{message}",
     "app.last_valid": "在侧栏标出的设置改好之前，调度 {letter} 显示它上一次有效的设置。",
     "deepspeed.replaces": "DeepSpeed 配置里的调度器 {scheduler} 取代了 lr_scheduler_type={name}：图中画的是实际运行的 {scheduler}。",
@@ -802,8 +811,9 @@ ZH: dict[str, str] = {
     "exchange.schedule": "调度",
     "exchange.code_note": "每个调度设置都写了出来：TRL 的配置有自己的默认值。",
     "exchange.import_help": (
-        "粘贴 TrainingArguments(...) 或 SFTConfig(...) 调用、dict、JSON 或 YAML（axolotl、LLaMA-Factory），"
-        "或上传 training_args.json / YAML 配置。只读取字面量，不执行任何代码。"
+        "粘贴 TrainingArguments(...) 或 SFTConfig(...) 调用（或整个 .py 文件）、dict、JSON、YAML（TRL、LLaMA-Factory、"
+        "axolotl）或命令行（swift sft --…），或上传 training_args.json、YAML 配置或 shell 脚本。只读取字面量，"
+        "不执行任何代码。配置中未写明的设置采用其工具的默认值。"
     ),
     "exchange.into": "导入到调度",
     "exchange.text": "要导入的设置",
@@ -817,6 +827,7 @@ ZH: dict[str, str] = {
     "exchange.imported": "已从 {source} 导入到 {letter}：{used}。",
     "exchange.not_used": "未使用：{items}。",
     "exchange.ignored": "非调度设置，已忽略：{items}。",
+    "exchange.nothing": "调度 A 能绘制之后才有可导出的内容。",
     "exchange.tool": "按 {tool} 读取。",
     "exchange.tool_defaults": "未写明的设置采用 {tool} 的默认值：{settings}。",
     "exchange.more": "{shown} 等 {count} 项",

@@ -63,6 +63,8 @@ def _render(playing: bool | None) -> None:
     with chart:
         drawn = _drawable(results, logs, view)
     if not drawn:
+        with below:  # the import stays at hand (an imported config may wait for an entry)
+            exchange.render([], [])
         return
     resumes = tuple(d.resumes for d in drawn) if any(d.resumes for d in drawn) else ()
     link = share.Link(tuple(d.config for d in drawn), view, resumes)
@@ -208,7 +210,11 @@ def _one(letter: str, result: form.FormResult, logs: list, first: Drawn | None) 
     if config is None:
         config = st.session_state.get(keys.last_valid(form.slots()[form.LETTERS.index(letter)]))
         if config is None:
-            return None, ("error", t("app.fix_setting", errors=" ".join(result.errors.values())))
+            asked = set(result.errors.values()) == {t("form.enter_dataset_size")}  # asked for, not wrong
+            return None, ("info", t("app.needs_dataset")) if asked else (
+                "error",
+                t("app.fix_setting", errors=" ".join(result.errors.values())),
+            )
         st.caption(t("app.last_valid", letter=letter))
     info = registry.info(config.lr_scheduler_type)
     if info.metric_driven:
