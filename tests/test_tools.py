@@ -11,7 +11,7 @@ import pytest
 import trl
 from transformers import TrainingArguments
 
-from warmup_viz import schedule, tools
+from warmup_viz import schedule, snippets, tools
 from warmup_viz.config import ConfigError, ScheduleConfig, from_mapping
 from warmup_viz.importer import looks_like_ds_config, read_settings
 
@@ -173,3 +173,44 @@ def test_llamafactorys_warmup_stable_decay_gets_the_kwargs_it_fills_and_transfor
     # TrainingArguments itself fills nothing: transformers needs num_decay_steps
     with pytest.raises(ConfigError):
         config.replace(tool="TrainingArguments")
+
+
+TOOL_CONFIGS = [
+    ScheduleConfig(lr_scheduler_type="cosine", learning_rate=3e-4, warmup_steps=0.05, max_steps=2000),
+    ScheduleConfig(tool="llamafactory", lr_scheduler_type="warmup_stable_decay", warmup_steps=0.1, max_steps=1000),
+    ScheduleConfig(tool="axolotl", warmup_steps=-1, lr_scheduler_type="cosine", max_steps=5000, learning_rate=2e-4),
+    ScheduleConfig(
+        tool="axolotl", warmup_steps=0.05, max_steps=-1, dataset_size=1001, num_train_epochs=2,
+        per_device_train_batch_size=2, gradient_accumulation_steps=4, lr_scheduler_type="cosine_with_min_lr",
+        lr_scheduler_kwargs={"min_lr_rate": 0.1},
+    ),
+    ScheduleConfig(tool="ms-swift", lr_scheduler_type="polynomial", learning_rate=1e-4, warmup_steps=7, max_steps=90,
+                   lr_scheduler_kwargs={"power": 2.0, "lr_end": 1e-6}),
+]  # fmt: skip
+
+
+@pytest.mark.filterwarnings("ignore:Both num_training_steps and num_stable_steps")
+@pytest.mark.parametrize("form", ["llamafactory", "axolotl", "ms-swift", "TrainingArguments", "flags"])
+@pytest.mark.parametrize("config", TOOL_CONFIGS, ids=lambda c: f"{c.tool}-{c.lr_scheduler_type}")
+def test_each_tools_snippet_reads_back_as_that_tool_to_the_same_schedule(form, config):
+    code = snippets.snippet(config, form)
+    imported = read_settings(code)
+    if form in ("axolotl", "ms-swift"):
+        assert imported.tool == form
+    back = from_mapping(imported.settings)
+    assert (back.total_steps, back.num_warmup_steps) == (config.total_steps, config.num_warmup_steps)
+    assert schedule.full_table(back) == schedule.full_table(config)
+
+
+def test_a_one_step_warmup_is_said_to_be_one_axolotl_cannot_give():
+    config = ScheduleConfig(warmup_steps=1, max_steps=100)
+    assert "cannot be set there" in snippets.snippet(config, "axolotl")
+    assert from_mapping(read_settings(snippets.snippet(config, "axolotl")).settings).num_warmup_steps == 2
+
+
+def test_a_yaml_kwarg_written_1e_6_is_the_number_people_meant():
+    # YAML 1.1 (PyYAML, what the tools read with) takes 1e-6 without a dot for text
+    imported = read_settings(
+        "lr_scheduler_type: polynomial\nlr_scheduler_kwargs: {lr_end: 1e-6, power: 2}\nmax_steps: 9\n"
+    )
+    assert imported.values["lr_scheduler_kwargs"] == {"lr_end": 1e-6, "power": 2.0}

@@ -218,6 +218,8 @@ def _python(text: str) -> tuple[Mapping, str] | None:
         tree = ast.parse(text, mode="exec")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+    if tree.body and all(isinstance(n, ast.AnnAssign) and n.value is None for n in tree.body):
+        return None  # `key: value` lines only: YAML that happens to parse as Python annotations
     calls = {c for t in tools.tools() for c in t.calls}
     found: list[tuple[tuple[bool, int], Mapping, str]] = []
     for node in ast.walk(tree):
@@ -328,6 +330,12 @@ def _settings(mapping: Mapping, source: str) -> Imported:
     return Imported(values, used, ignored, source, tuple(notes), tool.name, defaults)
 
 
+def _number_text(value: object) -> object:
+    if isinstance(value, str) and re.fullmatch(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*", value):
+        return float(value)
+    return value
+
+
 def _tool_values(mapping: Mapping) -> dict[str, object]:
     """The config's own values a tool's defaults may depend on (ms-swift's tuner_type)."""
     return {k: v for k, v in mapping.items() if k in ("tuner_type", "train_type") and isinstance(v, str)}
@@ -351,7 +359,8 @@ def _value(name: str, raw: object) -> object:
         if isinstance(raw, str):
             return parse_kwargs(raw)
         if isinstance(raw, dict):
-            return parse_kwargs(json.dumps(raw))
+            # YAML 1.1 reads 1e-6 (no dot) as text: a kwarg written as a number is one
+            return parse_kwargs(json.dumps({k: _number_text(v) for k, v in raw.items()}))
         raise ConfigError(name, Note("import.kwargs_type", {"name": name}))
     if name == "lr_scheduler_type" and isinstance(raw, str):
         value = raw.strip().removeprefix("SchedulerType.").lower()

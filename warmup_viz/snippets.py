@@ -1,4 +1,5 @@
-"""Config -> code that reproduces it: TrainingArguments, TRL's SFTConfig, get_scheduler, CLI flags.
+"""Config -> code that reproduces it: TrainingArguments, TRL's SFTConfig, get_scheduler, CLI flags,
+and the schedule part of a LLaMA-Factory or axolotl YAML and of a `swift sft` command.
 
 Every schedule setting is written out, defaults included: TRL's configs have defaults of their
 own (SFTConfig's learning_rate is 2e-05), so leaving one out would change the schedule.
@@ -12,23 +13,27 @@ import shlex
 from . import tools
 from .config import ScheduleConfig
 
-FORMS = ("TrainingArguments", "SFTConfig", "get_scheduler", "flags")
+FORMS = ("TrainingArguments", "SFTConfig", "get_scheduler", "flags", "llamafactory", "axolotl", "ms-swift")
 
 
 def arguments(config: ScheduleConfig) -> dict[str, object]:
-    """The TrainingArguments keywords that fix the schedule, in a readable order: for a tool that
-    works out the warmup and the run's length itself (axolotl), what it hands TrainingArguments."""
+    """The TrainingArguments keywords that fix the schedule, in a readable order: for a tool with
+    rules of its own (axolotl's warmup and count of epochs, LLaMA-Factory's kwargs), what it hands
+    TrainingArguments."""
     if tools.by_name(config.tool) is not tools.PLAIN:
         config = config.replace(
-            warmup_steps=config.num_warmup_steps, max_steps=config.total_steps, tool=tools.TRAINING_ARGUMENTS
+            warmup_steps=config.num_warmup_steps,
+            max_steps=config.total_steps,
+            lr_scheduler_kwargs=config.scheduler_kwargs,
+            tool=tools.TRAINING_ARGUMENTS,
         )
     out: dict[str, object] = {
         "learning_rate": config.learning_rate,
         "lr_scheduler_type": config.lr_scheduler_type,
         "warmup_steps": config.warmup_steps,
     }
-    if config.lr_scheduler_kwargs:
-        out["lr_scheduler_kwargs"] = dict(config.lr_scheduler_kwargs)
+    if config.scheduler_kwargs:  # with those the tool fills itself (LLaMA-Factory's), which Trainer needs
+        out["lr_scheduler_kwargs"] = dict(config.scheduler_kwargs)
     if config.uses_epochs:
         out["num_train_epochs"] = config.num_train_epochs
         out["per_device_train_batch_size"] = config.per_device_train_batch_size
@@ -68,9 +73,7 @@ def sft_config(config: ScheduleConfig) -> str:
 
 def get_scheduler(config: ScheduleConfig) -> str:
     """A plain `get_scheduler` call with the resolved step counts (warmup rounding applied)."""
-    kwargs = (
-        f"    scheduler_specific_kwargs={dict(config.lr_scheduler_kwargs)!r},\n" if config.lr_scheduler_kwargs else ""
-    )
+    kwargs = f"    scheduler_specific_kwargs={dict(config.scheduler_kwargs)!r},\n" if config.scheduler_kwargs else ""
     return (
         "import torch\n"
         "from transformers import get_scheduler\n\n"
@@ -100,9 +103,88 @@ def flags(config: ScheduleConfig) -> str:
     return shlex.join(parts)
 
 
+def _counts(config: ScheduleConfig) -> dict[str, object]:
+    """The schedule as step counts, which every tool hands Trainer unchanged: the warmup resolved
+    (no tool's ratio rounding in between), max_steps resolved (no tool's count of epochs)."""
+    out: dict[str, object] = {"learning_rate": config.learning_rate}
+    out["lr_scheduler_type"] = config.lr_scheduler_type
+    if config.scheduler_kwargs:
+        out["lr_scheduler_kwargs"] = dict(config.scheduler_kwargs)
+    out["warmup_steps"] = config.num_warmup_steps
+    out["max_steps"] = config.total_steps
+    return out
+
+
+def _yaml(values: dict[str, object], names: dict[str, str]) -> str:
+    lines = []
+    for key, value in values.items():
+        if isinstance(value, dict):
+            text = "{" + ", ".join(f"{k}: {_yaml_scalar(v)}" for k, v in value.items()) + "}"
+        else:
+            text = _yaml_scalar(value)
+        lines.append(f"{names.get(key, key)}: {text}")
+    return "\n".join(lines)
+
+
+def _yaml_scalar(value: object) -> str:
+    """A value as YAML 1.1 (PyYAML, the tools' reader) reads it back: a float's exponent needs a
+    dot in its mantissa (1.0e-06; 1e-06 would be text), a bool is true/false."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        text = repr(value)
+        mantissa, e, exponent = text.partition("e")
+        return f"{mantissa}.0e{exponent}" if e and "." not in mantissa else text
+    return _scalar(value)
+
+
+def _scalar(value: object) -> str:
+    return value if isinstance(value, str) else repr(value)  # floats as repr: they read back exactly
+
+
+def _counted_note(config: ScheduleConfig) -> str:
+    return (
+        f"# max_steps and warmup_steps as counts: {config.total_steps:,} updates, {config.num_warmup_steps:,} "
+        "of warmup (the tool's own rounding and count of epochs left out)\n"
+    )
+
+
+def llamafactory(config: ScheduleConfig) -> str:
+    """The schedule part of a LLaMA-Factory training YAML (its keys are TrainingArguments')."""
+    return "### train (LLaMA-Factory)\n" + _counted_note(config) + _yaml(_counts(config), {})
+
+
+def axolotl(config: ScheduleConfig) -> str:
+    """The schedule part of an axolotl YAML (`lr_scheduler`); a warmup of 1 step is one axolotl
+    cannot give (it makes it 2)."""
+    note = "# axolotl makes a warmup of 1 step 2: this schedule's warmup cannot be set there\n"
+    return (
+        "# axolotl\n"
+        + _counted_note(config)
+        + (note if config.num_warmup_steps == 1 else "")
+        + _yaml(_counts(config), {"lr_scheduler_type": "lr_scheduler"})
+    )
+
+
+def ms_swift(config: ScheduleConfig) -> str:
+    """`swift sft` with the schedule's flags (ms-swift's own defaults differ: every one is given)."""
+    parts = ["swift", "sft"]
+    for key, value in _counts(config).items():
+        text = json.dumps(value, separators=(",", ":")) if isinstance(value, dict) else _scalar(value)
+        parts += [f"--{key}", text]
+    return _counted_note(config) + shlex.join(parts)
+
+
 def snippet(config: ScheduleConfig, form: str) -> str:
     """The code of `form` (one of FORMS) for `config`."""
-    makers = {"TrainingArguments": training_arguments, "SFTConfig": sft_config, "get_scheduler": get_scheduler}
+    makers = {
+        "TrainingArguments": training_arguments,
+        "SFTConfig": sft_config,
+        "get_scheduler": get_scheduler,
+        "llamafactory": llamafactory,
+        "axolotl": axolotl,
+        "ms-swift": ms_swift,
+    }
     if form == "flags":
         return flags(config)
     if form not in makers:

@@ -20,6 +20,9 @@ _CODE = {
     "SFTConfig": "python",
     "get_scheduler": "python",
     "flags": "bash",
+    "llamafactory": "yaml",
+    "axolotl": "yaml",
+    "ms-swift": "bash",
 }
 _PERSIST = "session"  # kept while the section is not drawn (a bad setting elsewhere hides it)
 
