@@ -301,3 +301,33 @@ def test_navigation_keeps_the_language_and_the_settings(server, page):
     page.wait_for_url("**/gallery?**lang=zh**")
     assert "max_steps=300" in page.url and "gallery.max_steps" in page.url
     assert "调度器一览" in page.inner_text("body")
+
+
+def test_an_imported_axolotl_config_shows_its_tool_and_epochs_then_its_exact_chart(server, page):
+    page.goto(f"{server}/?example=false")
+    settle(page)
+    page.locator('[data-testid="stExpander"] summary').filter(has_text="Export and import").click()
+    page.get_by_role("tab", name="Import").click()
+    page.get_by_label("Settings to import").fill(
+        "base_model: x\nlearning_rate: 2.0e-4\nnum_epochs: 2\nmicro_batch_size: 4\nwarmup_ratio: 0.05\n"
+    )
+    page.get_by_role("button", name="Import the pasted settings").click()
+    page.wait_for_selector("text=enter dataset_size (the number of training examples)")
+    settle(page, charts=0)
+    # what the sidebar shows is what the page uses: axolotl, and steps from epochs (the radio moved too)
+    assert page.get_by_role("radio", name="epochs × dataset").is_checked()
+    assert page.get_by_role("combobox", name="tool", exact=True).input_value() == "axolotl"
+    assert not page.locator('[data-testid="stPlotlyChart"]').count()  # nothing stale meanwhile
+    field = page.get_by_role("textbox", name="dataset_size", exact=True)
+    field.fill("1001")
+    field.press("Enter")
+    # axolotl's count: ceil(1001 × 2 / 4) = 501 steps, its warmup int(0.05 × 501) = 25
+    page.wait_for_function("document.querySelector('.js-plotly-plot')?._fullData?.[0]?.x?.at(-1) === 501")
+    config = ScheduleConfig(
+        tool="axolotl", learning_rate=2e-4, lr_scheduler_type="cosine", warmup_steps=0.05, max_steps=-1,
+        dataset_size=1001, num_train_epochs=2, per_device_train_batch_size=4,
+    )  # fmt: skip
+    assert config.num_warmup_steps == 25
+    curve = schedule.display_curve(config)
+    assert chart_data(page)[0]["y"] == list(curve.lrs)
+    page.wait_for_url("**tool=axolotl**")  # and the link carries the tool

@@ -214,3 +214,10 @@ def test_a_yaml_kwarg_written_1e_6_is_the_number_people_meant():
         "lr_scheduler_type: polynomial\nlr_scheduler_kwargs: {lr_end: 1e-6, power: 2}\nmax_steps: 9\n"
     )
     assert imported.values["lr_scheduler_kwargs"] == {"lr_end": 1e-6, "power": 2.0}
+
+
+def test_axolotls_sample_packing_is_said_plainly():
+    imported = read_settings("base_model: x\nlearning_rate: 1e-4\nsample_packing: true\nnum_epochs: 1\n", "a.yml")
+    assert imported.ignored["sample_packing"].key == "import.sample_packing"
+    imported = read_settings("base_model: x\nlearning_rate: 1e-4\nsample_packing: false\nnum_epochs: 1\n", "a.yml")
+    assert imported.ignored["sample_packing"].key == "import.not_a_setting"

@@ -49,6 +49,10 @@ english(
             "max_steps is not given, so Trainer derives it from num_train_epochs: give dataset_size too."
         ),
         "import.required": "{tool} needs {name}, and this config does not give it",
+        "import.sample_packing": (
+            "{key}={value}: with packing {tool} counts the run's steps from an estimate of the packed tokens, "
+            "which warmup-viz cannot know: give max_steps (the total_num_steps {tool} logs) to draw it exactly"
+        ),
         "import.loraplus": (
             "{key}={value}: {tool}'s LoRA+ trains the LoRA B matrices at learning_rate × {value}, in an optimizer "
             "param group of their own; the schedule is the same, and Trainer logs the first group's LR"
@@ -275,7 +279,7 @@ def _settings(mapping: Mapping, source: str) -> Imported:
         if key in own:
             ignored[key] = Note("import.own_scheduler", {"tool": tool.name, "key": key, "value": _shown(raw)})
             continue
-        if key in tool.meanings:  # a tool's key that changes some parameters' LR, not the schedule
+        if key in tool.meanings and raw not in (None, False, 0, ""):  # what a tool's own key changes
             ignored[key] = Note(tool.meanings[key], {"tool": tool.name, "key": key, "value": _shown(raw)})
             continue
         if key in own_used:

@@ -267,6 +267,8 @@ AXOLOTL_TOOL = Tool(
     epochs=axolotl_epochs,
     required=("learning_rate",),  # schemas/training.py L156: `learning_rate: str | float`, no default
     schedule=axolotl_schedule,
+    # utils/trainer.py calculate_total_num_steps: with packing, an estimate from the packed tokens
+    meanings={"sample_packing": "import.sample_packing"},
 )
 LLAMAFACTORY_TOOL = Tool(
     LLAMAFACTORY,

@@ -422,6 +422,7 @@ ZH: dict[str, str] = {
         "lr_scheduler_type（由引擎推进，所以每一步记录的是下一次更新的学习率）。请提供该配置（--deepspeed）来核对这次训练"
     ),
     "import.required": "{tool} 需要 {name}，而这份配置没有给出",
+    "import.sample_packing": "{key}={value}：开启 packing 时，{tool} 根据打包后 token 的估算来计算训练步数，warmup-viz 无法得知：请给出 max_steps（{tool} 日志中的 total_num_steps），才能精确绘制",
     "import.loraplus": "{key}={value}：{tool} 的 LoRA+ 让 LoRA B 矩阵以 learning_rate × {value} 训练，位于单独的优化器参数组；调度形状不变，Trainer 记录的是第一个参数组的学习率",
     "import.loraplus_embedding": "{key}={value}：{tool} 的 LoRA+ 让嵌入层的 LoRA 矩阵以这个学习率训练，位于单独的参数组；调度形状不变，Trainer 记录的是第一个参数组的学习率",
     "import.deepspeed_config": "这是 DeepSpeed 配置（ds_config.json），不是训练设置：请把它作为 TrainingArguments 的 deepspeed 给出（--deepspeed FILE），并同时提供训练配置",

@@ -25,12 +25,13 @@ def choice(container, name: str, options: Sequence[str], label: str, label_prefi
     value = state.get(name)
     if value not in options:
         value = options[0]
-    if key in state and state[key] != value:
-        del state[key]  # set elsewhere since the radio was last drawn: draw it from the setting
+    if state.get(key) != value:
+        # set elsewhere since the radio was last drawn (an import, a link): the radio's own state
+        # says it, so the browser shows it too (a new `index` alone would not move a drawn radio)
+        state[key] = value
     chosen = container.radio(
         label,
         list(options),
-        index=list(options).index(value),
         format_func=labels(label_prefix),
         key=key,
         on_change=_copy,
