@@ -50,7 +50,13 @@ def test_a_pasted_sft_config_without_a_rate_gets_trls_and_the_real_trainers_sche
 
 
 def test_settings_left_out_take_the_tools_defaults_not_the_pages():
-    imported = read_settings("learning_rate: 1.0e-4\n", "train.yaml")
+    # a few settings alone change only those (a person editing one value); a whole config is what its tool runs
+    fragment = read_settings("learning_rate: 1.0e-4\nlr_scheduler_kwargs: {num_cycles: 2}\n")
+    assert not fragment.whole and fragment.settings == {
+        "learning_rate": 1e-4,
+        "lr_scheduler_kwargs": {"num_cycles": 2.0},
+    }
+    imported = read_settings("model_name_or_path: gpt2\noutput_dir: out\nlearning_rate: 1.0e-4\n", "train.yaml")
     assert imported.tool == "TrainingArguments"
     real = TrainingArguments(output_dir="unused", use_cpu=True)
     assert imported.settings["warmup_steps"] == real.warmup_steps == 0

@@ -108,8 +108,8 @@ class SettingsError(InputError):
 @dataclass(frozen=True)
 class Imported:
     """The settings found (TrainingArguments names, parsed values), what was used under which
-    name, and what was ignored and why; the tool whose config it is and its defaults for the
-    settings left out."""
+    name, and what was ignored and why; the tool whose config it is and, for a whole config, its
+    defaults for the settings left out."""
 
     values: dict[str, object]
     used: dict[str, str] = field(default_factory=dict)
@@ -118,12 +118,17 @@ class Imported:
     notes: tuple[Note, ...] = ()
     tool: str = tools.TRAINING_ARGUMENTS
     defaults: dict[str, object] = field(default_factory=dict)
+    whole: bool = True  # a whole config; False: a few settings alone, which change only those
 
     @property
     def settings(self) -> dict[str, object]:
         """The settings the tool hands its trainer: the config's values, and the tool's defaults
         for every schedule setting it leaves out (`defaults`)."""
-        return {**self.defaults, **self.values, "tool": self.tool}
+        return {**self.defaults, **self.values, "tool": self.tool} if self.whole else self._fragment()
+
+    def _fragment(self) -> dict[str, object]:
+        """A few settings alone: only those (and the tool, when they name one)."""
+        return {**self.values, **({} if self.tool == tools.TRAINING_ARGUMENTS else {"tool": self.tool})}
 
     def defaults_that_matter(self) -> dict[str, object]:
         """The defaults that shape this schedule: the batch and epoch ones only when the run's
@@ -264,6 +269,9 @@ def _settings(mapping: Mapping, source: str) -> Imported:
     call = source.removesuffix("(...)") if source.endswith("(...)") else source.split(" (command line)")[0]
     keys = {str(k) for k in mapping} | {str(k) for v in mapping.values() if isinstance(v, dict) for k in v}
     tool = tools.detect(keys, call)
+    whole = source.endswith(("(...)", "(command line)")) or any(
+        tool.aliases.get(str(k), str(k)) not in ACCEPTED for k in mapping
+    )
     if not any(_name(k) in ACCEPTED for k in mapping):
         # a config that nests its training settings one level down (e.g. `training: {...}`)
         nested = [v for v in mapping.values() if isinstance(v, dict) and any(_name(k) in ACCEPTED for k in v)]
@@ -323,15 +331,20 @@ def _settings(mapping: Mapping, source: str) -> Imported:
         # TrainingArguments' max_steps defaults to -1: the run's length comes from the epochs, and
         # from the dataset's size, which the settings do not say
         values["max_steps"] = FROM_EPOCHS
-    defaults = {k: v for k, v in tool.defaults({**values, **_tool_values(mapping)}).items() if k not in values}
-    notes += [Note("import.required", {"name": n, "tool": tool.name}) for n in tool.required if n not in values]
+    # a whole config (a call, a command line, or settings among a tool's other keys: model, data,
+    # output_dir) is what its tool runs: what it leaves out takes the tool's defaults; a few
+    # settings alone change only those
+    defaults: dict[str, object] = {}
+    if whole:
+        defaults = {k: v for k, v in tool.defaults({**values, **_tool_values(mapping)}).items() if k not in values}
+        notes += [Note("import.required", {"name": n, "tool": tool.name}) for n in tool.required if n not in values]
     if values.get("max_steps", defaults.get("max_steps")) == FROM_EPOCHS:
         notes.append(Note("import.epochs_need_dataset"))
     deepspeed = mapping.get("deepspeed")
     if isinstance(deepspeed, str) and deepspeed.strip():
         # TrainingArguments' `deepspeed`: a ds_config whose scheduler block replaces lr_scheduler_type
         ignored["deepspeed"] = Note("import.deepspeed_file", {"path": deepspeed.strip()[:200]})
-    return Imported(values, used, ignored, source, tuple(notes), tool.name, defaults)
+    return Imported(values, used, ignored, source, tuple(notes), tool.name, defaults, whole)
 
 
 def _number_text(value: object) -> object:
