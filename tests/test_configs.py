@@ -103,7 +103,7 @@ EXPECTED = {
     ),
     "ms-swift__HuangHaoyu1997__Ad-Detect-LLM__train_sft.sh": ("ms-swift", 0.0001, "cosine", 0.05, -1),
     "ms-swift__YyWooo__LMME3DHF__train_LLM.sh": ("ms-swift", 0.0001, "cosine", 0.05, -1),
-    "ms-swift__ligw1998__PRIV-QA__finetune_recover.sh": ("ms-swift", 0.0001, "cosine", 0, -1),
+    "ms-swift__ligw1998__PRIV-QA__finetune_recover.sh": ("ms-swift", 0.0001, "cosine", 0.05, -1),  # 2.x: 0.05
     "ms-swift__modelscope__ms-swift__lora.sh": ("ms-swift", 0.0001, "cosine", 0.05, -1),
     "ms-swift__modelscope__ms-swift__qwen2_5_32b.sh": ("ms-swift", 1e-05, "cosine", 0.05, 2000),
     "ms-swift__puzhiyuan__AiO__train_ddp.sh": ("ms-swift", 0.0001, "cosine", 0.05, -1),

@@ -13,7 +13,7 @@ from transformers import TrainingArguments
 
 from warmup_viz import schedule, snippets, tools
 from warmup_viz.config import ConfigError, ScheduleConfig, from_mapping
-from warmup_viz.importer import looks_like_ds_config, read_settings
+from warmup_viz.importer import SettingsError, looks_like_ds_config, read_settings
 
 from .test_schedule import stepped
 from .test_snippets import trainer_schedule
@@ -227,3 +227,42 @@ def test_axolotls_sample_packing_is_said_plainly():
     assert imported.ignored["sample_packing"].key == "import.sample_packing"
     imported = read_settings("base_model: x\nlearning_rate: 1e-4\nsample_packing: false\nnum_epochs: 1\n", "a.yml")
     assert imported.ignored["sample_packing"].key == "import.not_a_setting"
+
+
+def test_what_a_review_found_in_real_looking_configs():
+    # axolotl: warmup_ratio 0 is no warmup (int(0 × N)), not its 3 % default
+    imported = read_settings("base_model: x\nlearning_rate: 1e-4\nwarmup_ratio: 0\nmax_steps: 100\n", "a.yml")
+    assert from_mapping(imported.settings).num_warmup_steps == 0
+    # HF example-script keys (model_type, torch_dtype) are not ms-swift's
+    run_clm = "model_name_or_path: gpt2\nmodel_type: gpt2\ntorch_dtype: bfloat16\nlearning_rate: 5e-5\n"
+    assert read_settings(run_clm).tool == "TrainingArguments"
+    # axolotl's batch_size is its global batch: accumulation = batch_size // micro_batch_size
+    imported = read_settings("base_model: x\nlearning_rate: 1e-4\nmicro_batch_size: 4\nbatch_size: 32\n", "a.yml")
+    assert imported.settings["gradient_accumulation_steps"] == 8
+    # command lines: a quoted value with ': ' or '#', a shell variable, a launcher's process count
+    one_line = "swift sft --learning_rate 1e-4 --system 'Answer: briefly' --max_steps 100"
+    assert read_settings(one_line).values == {"learning_rate": 1e-4, "max_steps": 100}
+    hashed = 'swift sft --system "You are #1" \\\n  --learning_rate 2e-4 \\\n  --max_steps 50 # the end\n'
+    assert read_settings(hashed).values == {"learning_rate": 2e-4, "max_steps": 50}
+    variable = read_settings("LR=1e-4\nswift sft --learning_rate $LR --max_steps 100\n")
+    assert variable.ignored["learning_rate"].key == "import.shell_variable"
+    assert "learning_rate" not in variable.settings  # given, though unknown: not a default in its place
+    launched = read_settings("accelerate launch --num_processes 8 train.py --learning_rate 2e-5 --max_steps 9")
+    assert launched.values["world_size"] == 8 and launched.source == "accelerate launch"
+    # a .py call whose settings are none of them literal says so
+    with pytest.raises(SettingsError, match="no setting in SFTConfig"):
+        read_settings("args = SFTConfig(output_dir='o', learning_rate=args.lr)")
+
+
+def test_the_cli_works_a_tools_defaults_out_again_with_its_flags(tmp_path):
+    script = tmp_path / "train.sh"
+    script.write_text("swift sft \\\n  --tuner_type lora \\\n  --num_train_epochs 1\n")
+    cli = [sys.executable, "-m", "warmup_viz", "schedule", "--config", str(script), "--dataset_size", "1600"]
+    # ms-swift's accumulation is ceil(16 / batch / world): batch 4 -> 4, so 1600 / 16 = 100 updates
+    done = subprocess.run([*cli, "--per_device_train_batch_size", "4"], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1].startswith("100,") and "gradient_accumulation_steps=4" in done.stderr
+    done = subprocess.run(
+        [sys.executable, "-m", "warmup_viz", "schedule", "--tool", "axolotl", "--warmup_steps", "-1", "--max_steps", "5000"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert done.stdout.splitlines()[101] == "101,5e-05"  # 100 warmup steps: the peak at update 101

@@ -34,6 +34,11 @@ _SETTINGS = (
     ("per_device_train_batch_size", "per-process batch size (default 8)"),
     ("gradient_accumulation_steps", "batches per optimizer update (default 1)"),
     ("world_size", "number of processes (default 1)"),
+    (
+        "tool",
+        "what builds the TrainingArguments: TrainingArguments (default), a TRL config class (SFTConfig, ...), "
+        "llamafactory, axolotl or ms-swift; axolotl works out warmup and max_steps its own way",
+    ),
 )
 _RUN_HELP = "the run to read, when the log holds several"
 _CONFIG_HELP = (
@@ -135,15 +140,25 @@ def _add_run_kind(parser: argparse.ArgumentParser) -> None:
 def settings_from_args(args: argparse.Namespace) -> dict[str, object]:
     """The schedule settings given on the command line (as text) over those of `--config` (with
     its tool's defaults for what it leaves out), by TrainingArguments name."""
-    given = {n: getattr(args, n) for n, _ in _SETTINGS if getattr(args, n) is not None}
-    values: dict[str, object] = _config_file(args.config, set(given)) if getattr(args, "config", None) else {}
-    values.update(given)
+    given: dict[str, object] = {n: getattr(args, n) for n, _ in _SETTINGS if getattr(args, n) is not None}
+    if not getattr(args, "config", None):
+        values = given
+    else:
+        from .config import parse_field
+
+        parsed = {name: parse_field(name, text) for name, text in given.items()}
+        imported = _config_file(args.config, set(given))
+        values = imported.settings_with(parsed)
+        defaults = {k: values[k] for k in imported.defaults_that_matter() if k not in given}
+        if defaults:  # as worked out with the flags (ms-swift's accumulation follows the batch)
+            listed = ", ".join(f"{k}={v}" for k, v in defaults.items())
+            print(f"note: left out, so the defaults of {imported.tool}: {listed}", file=sys.stderr)
     if args.dataloader_drop_last:
         values["dataloader_drop_last"] = True
     return values  # from_mapping derives max_steps from epochs when a dataset_size is given
 
 
-def _config_file(path: str, flags: set[str]) -> dict[str, object]:
+def _config_file(path: str, flags: set[str]):
     """The settings of a training config file; what was read as what, and what was left out, on
     stderr (standard output carries the data)."""
     from .importer import NOT_A_SETTING, read_settings
@@ -153,14 +168,11 @@ def _config_file(path: str, flags: set[str]) -> dict[str, object]:
     said = [f"read {', '.join(imported.used) or 'nothing'} from {path}"]
     if imported.tool != TRAINING_ARGUMENTS:
         said.append(f"read as {imported.tool}")
-    defaults = imported.defaults_that_matter()
-    if defaults:
-        said.append(f"left out, so {imported.tool}'s defaults: {', '.join(f'{k}={v}' for k, v in defaults.items())}")
     said += [f"{key}: {why}" for key, why in imported.ignored.items() if why != NOT_A_SETTING]
     said += [str(n) for n in imported.notes if not (n.key == "import.epochs_need_dataset" and "dataset_size" in flags)]
     for line in said:
         print(f"note: {line}", file=sys.stderr)
-    return imported.settings
+    return imported
 
 
 def _config(args: argparse.Namespace, metric_flags: tuple[str, ...]):

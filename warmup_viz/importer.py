@@ -49,6 +49,12 @@ english(
             "max_steps is not given, so Trainer derives it from num_train_epochs: give dataset_size too."
         ),
         "import.required": "{tool} needs {name}, and this config does not give it",
+        "import.shell_variable": "{value} is a shell variable: its value is not in the script",
+        "import.axolotl_batch_size": (
+            "{key}={value}: {tool}'s global batch; without gradient_accumulation_steps it gives "
+            "gradient_accumulation_steps = batch_size // micro_batch_size"
+        ),
+        "import.nothing_literal": "no setting in {source} is a literal value ({names}); nothing is evaluated",
         "import.sample_packing": (
             "{key}={value}: with packing {tool} counts the run's steps from an estimate of the packed tokens, "
             "which warmup-viz cannot know: give max_steps (the total_num_steps {tool} logs) to draw it exactly"
@@ -119,12 +125,23 @@ class Imported:
     tool: str = tools.TRAINING_ARGUMENTS
     defaults: dict[str, object] = field(default_factory=dict)
     whole: bool = True  # a whole config; False: a few settings alone, which change only those
+    tool_values: dict[str, object] = field(default_factory=dict)  # its own keys the defaults read
 
     @property
     def settings(self) -> dict[str, object]:
         """The settings the tool hands its trainer: the config's values, and the tool's defaults
         for every schedule setting it leaves out (`defaults`)."""
         return {**self.defaults, **self.values, "tool": self.tool} if self.whole else self._fragment()
+
+    def settings_with(self, given: Mapping[str, object]) -> dict[str, object]:
+        """`settings` with `given` (parsed values, TrainingArguments-named) over them, and the
+        tool's defaults that depend on other settings worked out again from them (ms-swift's
+        gradient accumulation from the batch and the world size)."""
+        out = {**self.settings, **given}
+        if self.whole:
+            found = tools.tool(self.tool).defaults({**out, **self.tool_values})
+            out.update({k: v for k, v in found.items() if k in self.defaults and k not in given})
+        return out
 
     def _fragment(self) -> dict[str, object]:
         """A few settings alone: only those (and the tool, when they name one)."""
@@ -185,38 +202,53 @@ def _mapping(text: str) -> tuple[Mapping, str]:
         if flags is not None:
             return flags
         raise SettingsError(Note("import.unreadable", {"problem": str(e).splitlines()[0]})) from None
-    if not isinstance(value, dict):
-        flags = _flags(text)
-        if flags is not None:
+    if not isinstance(value, dict) or not any(_name(k) in ACCEPTED for k in value):
+        flags = _flags(text)  # a one-line command with `: ` in a quoted value reads as YAML too
+        if flags is not None and any(_name(k) in ACCEPTED for k in flags[0]):
             return flags
+    if not isinstance(value, dict):
         raise SettingsError(Note("import.not_mapping"))
     return value, "YAML"
 
 
+# a launcher's process count is the run's world_size
+_LAUNCHER_FLAGS = {"num_processes": "world_size", "nproc_per_node": "world_size"}
+_ENV_WORLD = ("NPROC_PER_NODE", "WORLD_SIZE")
+
+
 def _flags(text: str) -> tuple[Mapping, str] | None:
     """The `--name value` (or `--name=value`) pairs of a command line — a shell script that runs
-    `swift sft`, `llamafactory-cli train` or `python train.py` — read as people write them: `#`
-    comments dropped, lines joined at a trailing backslash (a space after it too); a flag without
-    a value is `true`. The first of a repeated flag counts. None when there are no flags."""
-    lines = [re.sub(r"(^|\s)#.*$", "", line) for line in text.splitlines()]
-    joined = re.sub(r"\\\s*(\n|$)", " ", "\n".join(lines))  # a script may end on a backslash
+    `swift sft`, `llamafactory-cli train`, `accelerate launch` or `python train.py` — read as
+    people write them: `#` comments dropped (not inside quotes), lines joined at a trailing
+    backslash (a space after it too); a flag without a value is `true`; a launcher's process
+    count (`--num_processes`, `--nproc_per_node`, `NPROC_PER_NODE=`) is world_size. The first of a
+    repeated flag counts. The source is named by the command's own words (`swift sft`). None when
+    there are no flags."""
+    joined = re.sub(r"\\[ \t]*(\n|$)", " ", text)  # a script may end on a backslash
     try:
-        tokens = shlex.split(joined)
+        tokens = shlex.split(joined, comments=True)
     except ValueError:
         return None
     pairs: dict[str, str] = {}
+    command: list[str] = []
+    flagged = False
     for i, token in enumerate(tokens):
         if not token.startswith("--") or len(token) < 3:
+            name, eq, value = token.partition("=")
+            if eq and name in _ENV_WORLD:
+                pairs.setdefault("world_size", value)
+            elif not flagged and not eq and token.strip() and token not in ("export", "set") and len(command) < 2:
+                command.append(os.path.basename(token))
             continue
+        flagged = True
         key, eq, value = token[2:].partition("=")
         if not eq:
             following = tokens[i + 1] if i + 1 < len(tokens) else ""
             value = following if following and not following.startswith("--") else "true"
-        pairs.setdefault(key, value)
+        pairs.setdefault(_LAUNCHER_FLAGS.get(key, key), value)
     if not pairs:
         return None
-    command = next((t for t in tokens if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", t)), "")
-    return pairs, f"{os.path.basename(command) or 'command'} (command line)"
+    return pairs, " ".join(command) or "--flags"
 
 
 def _python(text: str) -> tuple[Mapping, str] | None:
@@ -266,11 +298,12 @@ class _NotLiteral:
 
 
 def _settings(mapping: Mapping, source: str) -> Imported:
-    call = source.removesuffix("(...)") if source.endswith("(...)") else source.split(" (command line)")[0]
+    call = source.removesuffix("(...)") if source.endswith("(...)") else source.split(" ")[0]
     keys = {str(k) for k in mapping} | {str(k) for v in mapping.values() if isinstance(v, dict) for k in v}
     tool = tools.detect(keys, call)
-    whole = source.endswith(("(...)", "(command line)")) or any(
-        tool.aliases.get(str(k), str(k)) not in ACCEPTED for k in mapping
+    command = source not in ("JSON", "YAML", "dict") and not source.endswith("(...)")
+    whole = (
+        command or source.endswith("(...)") or any(tool.aliases.get(str(k), str(k)) not in ACCEPTED for k in mapping)
     )
     if not any(_name(k) in ACCEPTED for k in mapping):
         # a config that nests its training settings one level down (e.g. `training: {...}`)
@@ -301,6 +334,9 @@ def _settings(mapping: Mapping, source: str) -> Imported:
         if isinstance(raw, _NotLiteral):
             ignored[key] = Note("import.not_literal", {"source": raw.source})
             continue
+        if isinstance(raw, str) and raw.startswith("$"):
+            ignored[key] = Note("import.shell_variable", {"value": _shown(raw)})
+            continue
         try:
             values[name] = _value(name, raw)
         except ConfigError as e:
@@ -309,22 +345,23 @@ def _settings(mapping: Mapping, source: str) -> Imported:
         used[key] = name
     values.update(own_settings)  # the tool's own keys decide the scheduler where they are given
     used.update(own_used)
+    unread = [k for k, why in ignored.items() if why.key in ("import.not_literal", "import.shell_variable")]
+    if not values and unread:
+        raise SettingsError(Note("import.nothing_literal", {"source": source, "names": ", ".join(unread)}))
     if not values:
         values = {"source": source, "accepted": ", ".join(ACCEPTED), "aliases": ", ".join(ALIASES)}
         raise SettingsError(Note("import.nothing_found", values))
-    if values.get("warmup_ratio") and values.get("warmup_steps"):
+    if "warmup_ratio" in values and values.get("warmup_steps"):
         # TrainingArguments before 5.0: warmup_steps > 0 overrides warmup_ratio
-        values.pop("warmup_ratio")
-        ignored[next(k for k, v in used.items() if v == "warmup_ratio")] = Note("import.warmup_wins")
+        ratio = values.pop("warmup_ratio")
+        key = next(k for k, v in used.items() if v == "warmup_ratio")
+        del used[key]
+        ignored[key] = Note("import.warmup_wins")
     elif "warmup_ratio" in values:
         ratio = values.pop("warmup_ratio")
         key = next(k for k, v in used.items() if v == "warmup_ratio")
-        if ratio:
-            values["warmup_steps"] = ratio
-            used[key] = "warmup_steps"
-        else:
-            del used[key]
-            ignored[key] = Note("import.no_warmup")
+        values["warmup_steps"] = ratio  # 0 too: no warmup (a tool's own default does not apply)
+        used[key] = "warmup_steps"
     values = derive_max_steps(values)
     notes: list[Note] = []
     if "num_train_epochs" in values and "max_steps" not in values:
@@ -336,7 +373,11 @@ def _settings(mapping: Mapping, source: str) -> Imported:
     # settings alone change only those
     defaults: dict[str, object] = {}
     if whole:
-        defaults = {k: v for k, v in tool.defaults({**values, **_tool_values(mapping)}).items() if k not in values}
+        # a setting the config gives, even one that could not be read, is not the tool's default
+        given = {tool.aliases.get(str(k), str(k)) for k in mapping}
+        given |= {"warmup_steps"} if "warmup_ratio" in given else set()
+        found = tool.defaults({**values, **_tool_values(mapping)}).items()
+        defaults = {k: v for k, v in found if k not in values and k not in given}
         notes += [Note("import.required", {"name": n, "tool": tool.name}) for n in tool.required if n not in values]
     if values.get("max_steps", defaults.get("max_steps")) == FROM_EPOCHS:
         notes.append(Note("import.epochs_need_dataset"))
@@ -344,7 +385,7 @@ def _settings(mapping: Mapping, source: str) -> Imported:
     if isinstance(deepspeed, str) and deepspeed.strip():
         # TrainingArguments' `deepspeed`: a ds_config whose scheduler block replaces lr_scheduler_type
         ignored["deepspeed"] = Note("import.deepspeed_file", {"path": deepspeed.strip()[:200]})
-    return Imported(values, used, ignored, source, tuple(notes), tool.name, defaults, whole)
+    return Imported(values, used, ignored, source, tuple(notes), tool.name, defaults, whole, _tool_values(mapping))
 
 
 def _number_text(value: object) -> object:
@@ -355,7 +396,7 @@ def _number_text(value: object) -> object:
 
 def _tool_values(mapping: Mapping) -> dict[str, object]:
     """The config's own values a tool's defaults may depend on (ms-swift's tuner_type)."""
-    return {k: v for k, v in mapping.items() if k in ("tuner_type", "train_type") and isinstance(v, str)}
+    return {k: v for k, v in mapping.items() if k in ("tuner_type", "train_type", "sft_type", "batch_size")}
 
 
 def _shown(raw: object) -> str:

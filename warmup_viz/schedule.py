@@ -226,6 +226,14 @@ def summarize(config: ScheduleConfig, curve: DisplayCurve | None = None) -> Summ
 english(
     {
         "note.epochs": "max_steps = ceil(num_train_epochs × updates per epoch) = ceil({epochs} × {per_epoch}) = {max_steps}.",
+        "note.warmup_tool": (
+            "No warmup given: {tool} takes 3 % of the run, at most 100 steps: min(int(0.03 × {max_steps}), 100) "
+            "= {count} warmup steps (a warmup of 1 it makes 2)."
+        ),
+        "note.ratio_tool": (
+            "warmup_steps={warmup} is a ratio, which {tool} truncates: int({max_steps} × {warmup}) = {count} warmup "
+            "steps (Trainer itself would round up; a warmup of 1 {tool} makes 2)."
+        ),
         "note.epochs_tool": (
             "max_steps = ceil(dataset_size × num_train_epochs / global batch) = ceil({dataset} × {epochs} / {batch}) "
             "= {max_steps}: {tool} counts the run this way and hands Trainer that max_steps (with sample packing it "
@@ -265,6 +273,10 @@ def _notes(config: ScheduleConfig, first_lr: float) -> list[Note]:
     if not info.uses_warmup:
         if w > 0:
             notes.append(Note("note.no_warmup", dict(name=info.name, warmup=w)))
+    elif tools.by_name(config.tool).warmup is not tools.trainer_warmup and (w == tools.TOOL_WARMUP or 0 < w < 1):
+        # the tool works the warmup out itself (axolotl): its arithmetic, not Trainer's ceil
+        values = dict(tool=config.tool, warmup=repr(w), max_steps=n, count=config.num_warmup_steps)
+        notes.append(Note("note.warmup_tool" if w == tools.TOOL_WARMUP else "note.ratio_tool", values))
     elif 0 < w < 1:
         values = dict(warmup=repr(w), max_steps=n, product=_product(n * w), count=config.num_warmup_steps)
         notes.append(Note("note.ratio", values))

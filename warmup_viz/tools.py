@@ -107,6 +107,15 @@ def axolotl_schedule(mapping: Mapping) -> tuple[dict[str, object], dict[str, str
     return settings, used, own
 
 
+def axolotl_defaults(values: Mapping[str, object]) -> dict[str, object]:
+    """axolotl 0.21.0 normalize_config (utils/config/__init__.py L232-263): a `batch_size` (the
+    global batch) without gradient_accumulation_steps gives `batch_size // micro_batch_size`."""
+    batch, micro = values.get("batch_size"), values.get("per_device_train_batch_size", 1)
+    if isinstance(batch, int) and isinstance(micro, int) and micro > 0 and batch >= micro:
+        return {"gradient_accumulation_steps": batch // micro}
+    return {}
+
+
 @dataclass(frozen=True)
 class Tool:
     """One tool: `name` (TrainingArguments, a TRL config class, or a package name), `source`
@@ -268,7 +277,8 @@ AXOLOTL_TOOL = Tool(
     required=("learning_rate",),  # schemas/training.py L156: `learning_rate: str | float`, no default
     schedule=axolotl_schedule,
     # utils/trainer.py calculate_total_num_steps: with packing, an estimate from the packed tokens
-    meanings={"sample_packing": "import.sample_packing"},
+    meanings={"sample_packing": "import.sample_packing", "batch_size": "import.axolotl_batch_size"},
+    dependent_defaults=axolotl_defaults,
 )
 LLAMAFACTORY_TOOL = Tool(
     LLAMAFACTORY,
@@ -295,13 +305,22 @@ LLAMAFACTORY_TOOL = Tool(
 
 
 def swift_defaults(values: Mapping[str, object]) -> dict[str, object]:
-    """ms-swift 4.6.0's defaults that depend on other settings: learning_rate 1e-4, 1e-5 for a full
+    """ms-swift's defaults that depend on other settings. 4.6.0: learning_rate 1e-4, 1e-5 for a full
     fine-tune (arguments/train_args.py L247-249); gradient_accumulation_steps
-    max(1, ceil(16 / per_device_train_batch_size / WORLD_SIZE)) (L289-292), one process here."""
-    full = values.get("tuner_type", values.get("train_type")) == "full"
-    batch = values.get("per_device_train_batch_size", 1)
+    max(1, ceil(16 / per_device_train_batch_size / world size)) (L289-292). A 2.x config (its
+    `sft_type`, `batch_size`; swift/llm/utils/argument.py of v2.6.1): one epoch (L790), warmup_ratio
+    0.05 (L804), the same accumulation rule (L1123)."""
+    full = "full" in (values.get("tuner_type"), values.get("train_type"), values.get("sft_type"))
+    batch, world = values.get("per_device_train_batch_size", 1), values.get("world_size", 1)
     batch = batch if isinstance(batch, int) and batch > 0 else 1
-    return {"learning_rate": 1e-5 if full else 1e-4, "gradient_accumulation_steps": max(1, math.ceil(16 / batch))}
+    world = world if isinstance(world, int) and world > 0 else 1
+    out: dict[str, object] = {
+        "learning_rate": 1e-5 if full else 1e-4,
+        "gradient_accumulation_steps": max(1, math.ceil(16 / batch / world)),
+    }
+    if "sft_type" in values or "batch_size" in values:  # ms-swift 2.x
+        out.update(num_train_epochs=1.0, warmup_steps=0.05)
+    return out
 
 
 MS_SWIFT_TOOL = Tool(
@@ -309,18 +328,9 @@ MS_SWIFT_TOOL = Tool(
     "ms-swift 4.6.0 (arguments/base_args/*.py, arguments/train_args.py)",
     # `batch_size` is ms-swift 2.x's per-device batch size (3.0 renamed it)
     aliases={"batch_size": "per_device_train_batch_size"},
+    # keys only its configs have (not model_type, torch_dtype: HF's example scripts use them too)
     marks=frozenset(
-        {
-            "tuner_type",
-            "train_type",
-            "sft_type",
-            "swift_version",
-            "lorap_lr_ratio",
-            "model_type",
-            "torch_dtype",
-            "attn_impl",
-            "split_dataset_ratio",
-        }
+        {"tuner_type", "train_type", "sft_type", "swift_version", "lorap_lr_ratio", "split_dataset_ratio"}
     ),  # fmt: skip
     calls=("swift",),
     # base_args L130 (per_device_train_batch_size 1), L148 (lr_scheduler_type 'cosine')

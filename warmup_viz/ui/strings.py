@@ -422,6 +422,9 @@ ZH: dict[str, str] = {
         "lr_scheduler_type（由引擎推进，所以每一步记录的是下一次更新的学习率）。请提供该配置（--deepspeed）来核对这次训练"
     ),
     "import.required": "{tool} 需要 {name}，而这份配置没有给出",
+    "import.shell_variable": "{value} 是 shell 变量：它的值不在脚本里",
+    "import.axolotl_batch_size": "{key}={value}：{tool} 的全局 batch；未给出 gradient_accumulation_steps 时，gradient_accumulation_steps = batch_size // micro_batch_size",
+    "import.nothing_literal": "{source} 中没有一个设置是字面量（{names}）；不会执行任何代码求值",
     "import.sample_packing": "{key}={value}：开启 packing 时，{tool} 根据打包后 token 的估算来计算训练步数，warmup-viz 无法得知：请给出 max_steps（{tool} 日志中的 total_num_steps），才能精确绘制",
     "import.loraplus": "{key}={value}：{tool} 的 LoRA+ 让 LoRA B 矩阵以 learning_rate × {value} 训练，位于单独的优化器参数组；调度形状不变，Trainer 记录的是第一个参数组的学习率",
     "import.loraplus_embedding": "{key}={value}：{tool} 的 LoRA+ 让嵌入层的 LoRA 矩阵以这个学习率训练，位于单独的参数组；调度形状不变，Trainer 记录的是第一个参数组的学习率",
@@ -592,6 +595,8 @@ ZH: dict[str, str] = {
     "mark.resume": "已恢复：自第 {step} 步起用新设置",
     "mark.end": "最后一步（{step}）",
     "note.epochs": "max_steps = ceil(num_train_epochs × 每个 epoch 的更新次数) = ceil({epochs} × {per_epoch}) = {max_steps}。",
+    "note.warmup_tool": "未给出预热：{tool} 取训练步数的 3%，最多 100 步：min(int(0.03 × {max_steps}), 100) = {count} 步预热（预热为 1 步时它会改成 2 步）。",
+    "note.ratio_tool": "warmup_steps={warmup} 是比例，{tool} 会向下取整：int({max_steps} × {warmup}) = {count} 步预热（Trainer 自己会向上取整；预热为 1 步时 {tool} 会改成 2 步）。",
     "note.epochs_tool": "max_steps = ceil(dataset_size × num_train_epochs / 全局 batch) = ceil({dataset} × {epochs} / {batch}) = {max_steps}：{tool} 按这种方式计算训练步数，再把这个 max_steps 交给 Trainer（开启 sample packing 时，它根据打包后的 token 估算步数，warmup-viz 无法得知）。",
     "note.no_warmup": "{name} 没有预热：warmup_steps={warmup} 会被忽略。",
     "note.ratio": "warmup_steps={warmup} 是比例：ceil({max_steps} × {warmup}) = ceil({product}) = {count} 个预热步。",
