@@ -171,21 +171,16 @@ class Planned(Part):
         return display_steps(self.config, points)
 
 
-@dataclass(frozen=True)
-class Shifted:
-    """`run` as a log written with `convention` holds it: step `s` logs what update
-    `s + convention.shift` used."""
+class Wraps:
+    """What a part that wraps another `run` takes from it as it is: its settings' config, length,
+    notes and warnings (it says none of its own settings)."""
 
     run: Run
-    convention: Convention
+    settings = None
 
     @property
     def config(self) -> ScheduleConfig:
         return self.run.config
-
-    @property
-    def settings(self) -> ScheduleConfig | None:
-        return self.run.settings if self.convention.shift == 0 else None
 
     @property
     def max_steps(self) -> int:
@@ -198,6 +193,19 @@ class Shifted:
     @property
     def warnings(self) -> tuple[Note, ...]:
         return self.run.warnings
+
+
+@dataclass(frozen=True)
+class Shifted(Wraps):
+    """`run` as a log written with `convention` holds it: step `s` logs what update
+    `s + convention.shift` used."""
+
+    run: Run
+    convention: Convention
+
+    @property
+    def settings(self) -> ScheduleConfig | None:
+        return self.run.settings if self.convention.shift == 0 else None
 
     def used(self, steps: Sequence[int]) -> list[float]:
         return self.run.used(steps)
@@ -219,7 +227,7 @@ class Shifted:
 
 
 @dataclass(frozen=True)
-class Skipped:
+class Skipped(Wraps):
     """`run` with optimizer steps skipped at the updates in `skipped` (a loss scaler found the
     gradients overflowed): Trainer steps the scheduler only after an update that ran, so update `s`
     trains with what `run`'s update `s − K(s)` does, `K(s)` the skipped updates before `s` (measured
@@ -234,16 +242,6 @@ class Skipped:
         if list(self.skipped) != sorted(set(self.skipped)) or any(not 1 <= k <= n for k in self.skipped):
             said = {"max_steps": n, "value": step_list_text(self.skipped)}
             raise ConfigError("skipped_steps", Note("run.skipped_steps", said))
-
-    @property
-    def config(self) -> ScheduleConfig:
-        return self.run.config
-
-    settings = None
-
-    @property
-    def max_steps(self) -> int:
-        return self.run.max_steps
 
     @property
     def notes(self) -> tuple[Note, ...]:
@@ -334,31 +332,13 @@ class Constant(Part):
 
 
 @dataclass(frozen=True)
-class Later:
+class Later(Wraps):
     """`run` started at global step `start`: update `start + j` trains with what `run`'s update `j`
     does (a new scheduler made when a run resumed from a checkpoint without its scheduler state).
     Trainer still stops at `run.max_steps`, so the last `start` updates of `run` never happen."""
 
     run: Run
     start: int
-
-    @property
-    def config(self) -> ScheduleConfig:
-        return self.run.config
-
-    settings = None
-
-    @property
-    def max_steps(self) -> int:
-        return self.run.max_steps
-
-    @property
-    def notes(self) -> tuple[Note, ...]:
-        return self.run.notes
-
-    @property
-    def warnings(self) -> tuple[Note, ...]:
-        return self.run.warnings
 
     def used(self, steps: Sequence[int]) -> list[float]:
         return self.run.used([s - self.start for s in steps])

@@ -277,7 +277,12 @@ AXOLOTL_TOOL = Tool(
     required=("learning_rate",),  # schemas/training.py L156: `learning_rate: str | float`, no default
     schedule=axolotl_schedule,
     # utils/trainer.py calculate_total_num_steps: with packing, an estimate from the packed tokens
-    meanings={"sample_packing": "import.sample_packing", "batch_size": "import.axolotl_batch_size"},
+    meanings={
+        "sample_packing": "import.sample_packing",
+        "batch_size": "import.axolotl_batch_size",
+        "loraplus_lr_ratio": "import.loraplus",  # mixins/optimizer.py L197-212: PEFT create_loraplus_optimizer
+        "loraplus_lr_embedding": "import.loraplus_embedding",
+    },
     dependent_defaults=axolotl_defaults,
 )
 LLAMAFACTORY_TOOL = Tool(
