@@ -266,3 +266,8 @@ def test_the_cli_works_a_tools_defaults_out_again_with_its_flags(tmp_path):
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert done.stdout.splitlines()[101] == "101,5e-05"  # 100 warmup steps: the peak at update 101
+
+
+def test_axolotl_reads_max_steps_0_as_not_given():
+    imported = read_settings("base_model: x\nlearning_rate: 1e-4\nmax_steps: 0\nnum_epochs: 2\n", "a.yml")
+    assert imported.ignored["max_steps"].key == "import.zero_unset" and imported.settings["max_steps"] == -1

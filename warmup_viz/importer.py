@@ -50,6 +50,7 @@ english(
         ),
         "import.required": "{tool} needs {name}, and this config does not give it",
         "import.shell_variable": "{value} is a shell variable: its value is not in the script",
+        "import.zero_unset": "{key}=0: {tool} reads 0 as not given",
         "import.axolotl_batch_size": (
             "{key}={value}: {tool}'s global batch; without gradient_accumulation_steps it gives "
             "gradient_accumulation_steps = batch_size // micro_batch_size"
@@ -324,6 +325,9 @@ def _settings(mapping: Mapping, source: str) -> Imported:
             ignored[key] = Note(tool.meanings[key], {"tool": tool.name, "key": key, "value": _shown(raw)})
             continue
         if key in own_used:
+            continue
+        if name in tool.unset_by_zero and raw == 0:
+            ignored[key] = Note("import.zero_unset", {"tool": tool.name, "key": key})
             continue
         if name not in ACCEPTED:
             ignored[key] = NOT_A_SETTING

@@ -134,6 +134,7 @@ class Tool:
     warmup: Callable[[float, int, int], int] = trainer_warmup
     epochs: Callable[[float, int, int, int, int, bool], int] = trainer_epochs
     required: tuple[str, ...] = ()  # settings it has no default for: a config must give them
+    unset_by_zero: tuple[str, ...] = ()  # settings it reads as not given when 0 (`cfg.max_steps or ...`)
     # its own scheduler keys: the settings they give, what was used as what, and the keys of
     # schedulers only it has
     schedule: Callable[[Mapping], tuple[dict[str, object], dict[str, str], list[str]]] = plain_schedule
@@ -274,7 +275,10 @@ AXOLOTL_TOOL = Tool(
     recorded_defaults=AXOLOTL_DEFAULTS,
     warmup=axolotl_warmup,
     epochs=axolotl_epochs,
-    required=("learning_rate",),  # schemas/training.py L156: `learning_rate: str | float`, no default
+    required=("learning_rate",),
+    unset_by_zero=(
+        "max_steps",
+    ),  # core/builders/base.py L770: max_steps = cfg.max_steps or total_num_steps  # schemas/training.py L156: `learning_rate: str | float`, no default
     schedule=axolotl_schedule,
     # utils/trainer.py calculate_total_num_steps: with packing, an estimate from the packed tokens
     meanings={

@@ -423,6 +423,7 @@ ZH: dict[str, str] = {
     ),
     "import.required": "{tool} 需要 {name}，而这份配置没有给出",
     "import.shell_variable": "{value} 是 shell 变量：它的值不在脚本里",
+    "import.zero_unset": "{key}=0：{tool} 把 0 当作未给出",
     "import.axolotl_batch_size": "{key}={value}：{tool} 的全局 batch；未给出 gradient_accumulation_steps 时，gradient_accumulation_steps = batch_size // micro_batch_size",
     "import.nothing_literal": "{source} 中没有一个设置是字面量（{names}）；不会执行任何代码求值",
     "import.sample_packing": "{key}={value}：开启 packing 时，{tool} 根据打包后 token 的估算来计算训练步数，warmup-viz 无法得知：请给出 max_steps（{tool} 日志中的 total_num_steps），才能精确绘制",
