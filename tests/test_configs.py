@@ -8,6 +8,7 @@ import pathlib
 
 import pytest
 
+from warmup_viz import schedule
 from warmup_viz.config import from_mapping
 from warmup_viz.importer import SettingsError, read_settings
 
@@ -18,7 +19,7 @@ SOURCES = json.loads((CONFIGS / "sources.json").read_text())
 # warmup_steps -1: axolotl's own (none given: 3 %, at most 100); max_steps -1: from epochs (dataset_size asked).
 EXPECTED = {
     "axolotl__Warrongo__warrungu-trainer__axolotl_config.yml": ("axolotl", 2e-05, "cosine", -1, -1),
-    "axolotl__axolotl-ai-cloud__axolotl__3b-fp8-fsdp2.yaml": ("axolotl", 2e-05, "cosine_with_min_lr", 10.0, -1),
+    "axolotl__axolotl-ai-cloud__axolotl__3b-fp8-fsdp2.yaml": ("axolotl", 2e-05, "cosine", 10.0, -1),
     "axolotl__axolotl-ai-cloud__axolotl__gpt-oss-20b-fft-deepspeed-zero3.yaml": (
         "axolotl",
         2e-05,
@@ -139,6 +140,18 @@ def test_each_real_config_is_read_as_its_tool_hands_it_to_the_trainer(name):
     # with a dataset's size, every one is a schedule that can be drawn
     config = from_mapping({**s, "dataset_size": 10_000} if s["max_steps"] == -1 else s)
     assert config.total_steps >= 1 and config.num_warmup_steps >= 0
+
+
+def test_axolotls_own_scheduler_arguments_are_handed_on_by_its_names():
+    # cosine_min_lr_ratio: 1.0 — axolotl's get_cosine_schedule_with_min_lr, flat at the peak after warmup
+    name = "axolotl__axolotl-ai-cloud__axolotl__3b-fp8-fsdp2.yaml"
+    imported = read_settings((CONFIGS / name).read_bytes(), name)
+    # both as the config gives them: axolotl hands on every one that is not None
+    assert imported.settings["tool_args"] == {"cosine_min_lr_ratio": 1.0, "cosine_constant_lr_ratio": 0}
+    assert imported.used["cosine_min_lr_ratio"] == "tool_args"
+    config = from_mapping({**imported.settings, "dataset_size": 10_000})
+    lrs = schedule.full_table(config)[1]
+    assert lrs[config.num_warmup_steps :] == [2e-05] * (config.total_steps - config.num_warmup_steps)
 
 
 def test_a_config_naming_a_deepspeed_file_says_so():

@@ -124,7 +124,7 @@ def test_axolotls_warmup_is_what_its_own_code_hands_trainer(case):
 
 
 @pytest.mark.parametrize("run", AXOLOTL["runs"], ids=lambda r: f"{r['scheduler']}-{r['total']}")
-def test_axolotls_min_lr_cosine_is_transformers_cosine_with_min_lr_bit_for_bit(run):
+def test_axolotls_min_lr_cosine_is_drawn_bit_for_bit_and_is_transformers_cosine_with_min_lr(run):
     yaml = (
         f"base_model: x\nlearning_rate: {run['learning_rate']}\nlr_scheduler: cosine\n"
         f"cosine_min_lr_ratio: {run['min_lr_ratio']}\nwarmup_steps: {run['warmup']}\nmax_steps: {run['total']}\n"
@@ -132,16 +132,65 @@ def test_axolotls_min_lr_cosine_is_transformers_cosine_with_min_lr_bit_for_bit(r
     imported = read_settings(yaml, "axolotl.yml")
     assert imported.tool == "axolotl" and not [k for k, why in imported.ignored.items() if k != "base_model"]
     config = from_mapping(imported.settings)
-    assert config.lr_scheduler_type == "cosine_with_min_lr" and config.num_warmup_steps == (run["warmup"] or 0)
+    assert dict(config.tool_args) == {"cosine_min_lr_ratio": run["min_lr_ratio"]}
+    assert config.lr_scheduler_type == "cosine" and config.num_warmup_steps == (run["warmup"] or 0)
     assert schedule.full_table(config)[1] == run["lrs"]
+    # the same floats as transformers' own cosine_with_min_lr (infer and the gallery know that type)
+    twin = config.replace(tool_args={}, lr_scheduler_type="cosine_with_min_lr",
+                          lr_scheduler_kwargs={"min_lr_rate": run["min_lr_ratio"]})  # fmt: skip
+    assert schedule.full_table(twin)[1] == run["lrs"]
 
 
-def test_axolotls_own_schedulers_are_named_not_replaced_silently():
-    for extra in ("lr_scheduler: one_cycle", "lr_scheduler: rex", "lr_quadratic_warmup: true",
-                  "cosine_constant_lr_ratio: 0.8\ncosine_min_lr_ratio: 0.1", "jagged_restart_steps: 100"):  # fmt: skip
-        imported = read_settings(f"base_model: x\nlearning_rate: 1e-4\nmax_steps: 100\n{extra}\n", "axolotl.yml")
-        named = {k for k, why in imported.ignored.items() if why.key == "import.own_scheduler"}
-        assert named == {line.split(":")[0] for line in extra.splitlines()}, extra
+def _axolotl_yaml(run: dict) -> str:
+    """An axolotl config for one of the golden trainer runs, in axolotl's own keys."""
+    lines = ["base_model: x", f"learning_rate: {run['learning_rate']}", f"warmup_steps: {run['warmup_steps']}",
+             f"max_steps: {run['max_steps']}"]  # fmt: skip
+    kwargs = dict(run["lr_scheduler_kwargs"])
+    args = dict(run["args"])
+    scheduler = args.pop("alternate_lr_scheduler_type", None) or kwargs.pop("lr_scheduler_type", "cosine")
+    lines.append(f"lr_scheduler: {scheduler}")
+    lines += [f"{k}: {json.dumps(v)}" for k, v in args.items()]
+    if kwargs:
+        lines.append(f"lr_scheduler_kwargs: {json.dumps(kwargs)}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("run", AXOLOTL["trainer_runs"], ids=lambda r: f"{r['scheduler']}-{r['max_steps']}")
+def test_axolotls_own_schedulers_are_drawn_as_its_create_scheduler_builds_them(run):
+    # scripts/make_axolotl_golden.py ran axolotl 0.21.0's create_scheduler in a real Trainer and
+    # stepped what it built (RexLR, OneCycleLR, jagged restarts, quadratic warmup, constant ratio)
+    imported = read_settings(_axolotl_yaml(run), "axolotl.yml")
+    assert imported.tool == "axolotl" and set(imported.ignored) == {"base_model"}
+    config = from_mapping(imported.settings)
+    assert dict(config.tool_args) == run["args"]
+    steps_, lrs = schedule.full_table(config)
+    assert lrs == run["lrs"]
+    built = schedule.build(config)
+    if run["scheduler"] != "LambdaLR":
+        assert built.scheduler.split("(")[0].endswith(run["scheduler"]), built.scheduler
+    # any point on its own, as a chart asks for it, is the same float
+    assert built.lrs([run["max_steps"], 1, run["max_steps"] // 2]) == [lrs[-1], lrs[0], lrs[run["max_steps"] // 2 - 1]]
+
+
+def test_axolotls_own_arguments_are_checked_with_its_names():
+    with pytest.raises(ConfigError, match="alternate_lr_scheduler_type='cosine' must be one of: one_cycle, rex"):
+        ScheduleConfig(tool="axolotl", lr_scheduler_type="cosine", tool_args={"alternate_lr_scheduler_type": "cosine"})
+    with pytest.raises(ConfigError, match="cosine_min_lr_ratio=1.5 must be a number from 0 to 1"):
+        ScheduleConfig(tool="axolotl", lr_scheduler_type="cosine", tool_args={"cosine_min_lr_ratio": 1.5})
+    with pytest.raises(ConfigError, match="with lr_scheduler_type=cosine, not linear"):
+        ScheduleConfig(tool="axolotl", tool_args={"alternate_lr_scheduler_type": "rex"})
+    with pytest.raises(ConfigError, match="TrainingArguments has no training argument 'jagged_restart_steps'"):
+        ScheduleConfig(tool_args={"jagged_restart_steps": 10})
+    # RexLR's own refusal: a warmup longer than the run
+    rex = ScheduleConfig(tool="axolotl", lr_scheduler_type="cosine", warmup_steps=20, max_steps=10,
+                         tool_args={"alternate_lr_scheduler_type": "rex"})  # fmt: skip
+    with pytest.raises(ConfigError, match=r"must be less than or equal to total_steps \(10\)"):
+        schedule.build(rex)
+    # OneCycleLR reads lr_scheduler_kwargs: its own arguments, checked by torch
+    cycle = rex.replace(warmup_steps=2, tool_args={"alternate_lr_scheduler_type": "one_cycle"})
+    assert schedule.build(cycle.replace(lr_scheduler_kwargs={"div_factor": 5.0})).lr(1) == pytest.approx(1e-5)
+    with pytest.raises(ConfigError, match="OneCycleLR rejects them"):
+        schedule.build(cycle.replace(lr_scheduler_kwargs={"num_cycles": 2}))
 
 
 def test_an_axolotl_config_gets_axolotls_defaults_and_run_length():
@@ -271,3 +320,78 @@ def test_the_cli_works_a_tools_defaults_out_again_with_its_flags(tmp_path):
 def test_axolotl_reads_max_steps_0_as_not_given():
     imported = read_settings("base_model: x\nlearning_rate: 1e-4\nmax_steps: 0\nnum_epochs: 2\n", "a.yml")
     assert imported.ignored["max_steps"].key == "import.zero_unset" and imported.settings["max_steps"] == -1
+
+
+_INFERABLE = [
+    r for r in AXOLOTL["trainer_runs"] if "jagged_restart_steps" not in r["args"] and not r["lr_scheduler_kwargs"]
+]
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("run", _INFERABLE, ids=lambda r: f"{r['scheduler']}-{r['max_steps']}-{sorted(r['args'])}")
+def test_axolotls_own_schedulers_are_inferred_and_checked_from_their_logs(run):
+    from warmup_viz.check import compare
+    from warmup_viz.infer import infer
+    from warmup_viz.run import Planned
+
+    n = run["max_steps"]
+    steps_ = list(range(1, n + 1))
+    fit = infer(steps_, run["lrs"], n)
+    assert fit.exact
+    # what infer found (a tool's scheduler, or a transformers type that gives the same values
+    # read one way or the other) logs every value as axolotl's own code gave it
+    assert fit.run().logged(steps_) == pytest.approx(run["lrs"], rel=1e-12, abs=0)
+    if fit.config.tool_args:
+        assert fit.config.tool == "axolotl"
+    # check: the imported config matches its log, and a log of another scheduler does not
+    config = from_mapping(read_settings(_axolotl_yaml(run), "axolotl.yml").settings)
+    assert compare(Planned(config), steps_, run["lrs"]).matches
+    plain = config.replace(tool_args={}, lr_scheduler_kwargs={})
+    if schedule.full_table(plain)[1] != run["lrs"]:
+        assert not compare(Planned(plain), steps_, run["lrs"]).matches
+
+
+def test_axolotls_own_arguments_travel_in_links_the_cli_and_snippets(tmp_path, capsys):
+    from warmup_viz import share
+    from warmup_viz.cli import main
+
+    run = next(r for r in AXOLOTL["trainer_runs"] if r["args"] == {"alternate_lr_scheduler_type": "rex"})
+    config = from_mapping(read_settings(_axolotl_yaml(run), "axolotl.yml").settings)
+    params = share.encode(config)
+    assert params["tool"] == "axolotl" and json.loads(params["tool_args"]) == run["args"]
+    back = share.decode(params)[0]
+    assert back.tool_args == config.tool_args and schedule.full_table(back)[1] == run["lrs"]
+    # the CLI, by the same name
+    code = main([
+        "schedule", "--tool", "axolotl", "--lr_scheduler_type", "cosine", "--learning_rate", str(run["learning_rate"]),
+        "--warmup_steps", str(run["warmup_steps"]), "--max_steps", str(run["max_steps"]),
+        "--tool_args", json.dumps(run["args"]), "--format", "json",
+    ])  # fmt: skip
+    assert code == 0
+    assert json.loads(capsys.readouterr().out)["learning_rate"] == run["lrs"]
+    # the axolotl snippet reads back to the same schedule; TrainingArguments cannot build it, and says so
+    text = snippets.snippet(config, "axolotl")
+    assert "lr_scheduler: rex" in text
+    assert schedule.full_table(from_mapping(read_settings(text, "axolotl.yml").settings))[1] == run["lrs"]
+    said = snippets.snippet(config, "TrainingArguments")
+    assert said.startswith("# axolotl builds this scheduler itself") and "TrainingArguments(" not in said
+    # a config axolotl reads as transformers' cosine all the same: every form writes it
+    unused = config.replace(tool_args={"cosine_constant_lr_ratio": 0.8})
+    assert "TrainingArguments(" in snippets.snippet(unused, "TrainingArguments")
+    notes = [n.key for n in schedule.summarize(unused).notes]
+    assert "note.tool_args_unused" in notes
+    assert "note.tool_scheduler" in [n.key for n in schedule.summarize(config).notes]
+
+
+def test_jagged_restarts_are_marked_and_drawn_however_long_the_run():
+    config = ScheduleConfig(
+        tool="axolotl", lr_scheduler_type="cosine", learning_rate=1e-4, warmup_steps=100, max_steps=100_000,
+        tool_args={"jagged_restart_steps": 1000, "cosine_min_lr_ratio": 0.1},
+    )  # fmt: skip
+    built = schedule.build(config)
+    curve = schedule.display_curve(config)
+    restarts = [p.step for p in curve.breakpoints if p.kind == "restart"]
+    assert restarts == [1000 * j for j in range(1, 101)]
+    drawn = dict(zip(curve.steps, curve.lrs, strict=True))
+    for s in restarts:  # each dip is drawn at its lowest, with the steps either side
+        assert drawn[s] == built.lr(s) < min(drawn[s - 1], drawn[s + 1]) if s < 100_000 else drawn[s] == built.lr(s)

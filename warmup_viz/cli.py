@@ -39,6 +39,11 @@ _SETTINGS = (
         "what builds the TrainingArguments: TrainingArguments (default), a TRL config class (SFTConfig, ...), "
         "llamafactory, axolotl or ms-swift; axolotl works out warmup and max_steps its own way",
     ),
+    (
+        "tool_args",
+        "JSON object of the tool's own arguments that choose its own scheduler, e.g. axolotl's "
+        '\'{"alternate_lr_scheduler_type": "rex", "cosine_min_lr_ratio": 0.1}\'',
+    ),
 )
 _RUN_HELP = "the run to read, when the log holds several"
 _CONFIG_HELP = (

@@ -14,7 +14,7 @@ from .tools import TOOL_WARMUP
 
 LETTERS = "ABCDEF"
 # the settings a name mentions, in this order, when they tell the schedules apart
-_NAMED = ("lr_scheduler_type", "learning_rate", "warmup_steps", "max_steps", "lr_scheduler_kwargs")
+_NAMED = ("lr_scheduler_type", "learning_rate", "warmup_steps", "max_steps", "lr_scheduler_kwargs", "tool_args")
 
 
 english(
@@ -50,7 +50,7 @@ def describe(config: ScheduleConfig, fields: Sequence[str] = _NAMED) -> list[Not
         elif name == "max_steps":
             key = "describe.steps_epochs" if config.uses_epochs else "describe.steps"
             parts.append(Note(key, {"count": config.total_steps}))
-        elif name == "lr_scheduler_kwargs":
+        elif name in ("lr_scheduler_kwargs", "tool_args"):  # the tool's own arguments by its names
             parts.extend(Note("describe.kwarg", {"name": k, "value": v}) for k, v in value.items())
         else:
             parts.append(Note("describe.setting", {"name": name, "value": value}))

@@ -6,16 +6,20 @@ import json
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
+from functools import partial
 from types import MappingProxyType, UnionType
 from typing import TYPE_CHECKING, get_args, get_origin, get_type_hints
 
-from . import parse, steps, tools
+from . import parse, scheduler_types, steps, tools
 from .errors import ConfigError
 from .messages import Note, english
 
 english(
     {
-        "config.not_mapping": "lr_scheduler_kwargs must be a mapping of names to values",
+        "config.not_mapping": "{name} must be a mapping of names to values",
+        "config.tool_arg_unknown": "{tool} has no training argument {key} that changes the schedule; it has: {accepted}",
+        "config.tool_arg_kind": "{tool}'s {key}={value} must be {kind}",
+        "config.tool_arg_needs_type": "{tool} builds {key}={value} with lr_scheduler_type={own}, not {type}",
         "config.not_number": "{name}={value} must be a number",
         "config.not_whole": "{name}={value} must be a whole number",
         "config.not_finite": "{name}={value} must be a finite number",
@@ -45,10 +49,10 @@ english(
         "config.parse_bool": "{name}={value} must be true or false",
         "config.parse_count": "{name}={value} is not a whole number",
         "config.parse_number": "{name}={value} is not a number",
-        "config.kwargs_long": "lr_scheduler_kwargs is {length} characters long; at most {limit} are read",
-        "config.kwargs_json": "lr_scheduler_kwargs is not valid JSON ({problem})",
-        "config.kwargs_object": 'lr_scheduler_kwargs must be a JSON object like {{"num_cycles": 2}}, not {text}',
-        "config.kwargs_item": "lr_scheduler_kwargs[{key}] must be a number, string, true/false or null",
+        "config.kwargs_long": "{name} is {length} characters long; at most {limit} are read",
+        "config.kwargs_json": "{name} is not valid JSON ({problem})",
+        "config.kwargs_object": '{name} must be a JSON object like {{"num_cycles": 2}}, not {text}',
+        "config.kwargs_item": "{name}[{key}] must be a number, string, true/false or null",
         "config.ratio_both": "give warmup_steps or the legacy warmup_ratio, not both",
         "config.ratio_range": "warmup_ratio={value} must be at least 0 and below 1",
         "config.export_cap": "max_steps={max_steps} is too many to export step by step (at most {limit})",
@@ -100,11 +104,15 @@ class ScheduleConfig:
     world_size: int = 1
     dataloader_drop_last: bool = False
     tool: str = "TrainingArguments"
+    # the tool's own training arguments that choose its own scheduler (axolotl's
+    # alternate_lr_scheduler_type, cosine_min_lr_ratio, ...), by the tool's names
+    tool_args: Mapping[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.lr_scheduler_kwargs, Mapping):
-            raise ConfigError("lr_scheduler_kwargs", Note("config.not_mapping"))
-        object.__setattr__(self, "lr_scheduler_kwargs", MappingProxyType(dict(self.lr_scheduler_kwargs)))
+        for name in ("lr_scheduler_kwargs", "tool_args"):
+            if not isinstance(getattr(self, name), Mapping):
+                raise ConfigError(name, Note("config.not_mapping", {"name": name}))
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
         _validate(self)
 
     def __hash__(self) -> int:
@@ -186,6 +194,7 @@ class ScheduleConfig:
         """All settings as plain values (kwargs as a plain dict)."""
         out = {f.name: getattr(self, f.name) for f in fields(self)}
         out["lr_scheduler_kwargs"] = dict(self.lr_scheduler_kwargs)
+        out["tool_args"] = dict(self.tool_args)
         return out
 
     def replace(self, **changes: object) -> ScheduleConfig:
@@ -239,7 +248,26 @@ def _validate(c: ScheduleConfig) -> None:
             "num_train_epochs", Note("config.epochs_too_many", {"total": total, "limit": MAX_STEPS_LIMIT})
         )
     # a warmup longer than the run is accepted, as transformers accepts it (the summary warns)
-    _validate_kwargs(info, c.scheduler_kwargs)
+    _validate_tool_args(c)
+    if tools.by_name(c.tool).kwargs_reader(c.tool_args, c.lr_scheduler_type) == "transformers":
+        _validate_kwargs(info, c.scheduler_kwargs)  # else OneCycleLR reads them (or nothing does)
+
+
+def _validate_tool_args(c: ScheduleConfig) -> None:
+    """Each of `tool_args` is one of the tool's own schedule arguments, of its kind."""
+    specs = tools.by_name(c.tool).args
+    for key, value in c.tool_args.items():
+        spec = specs.get(key) if isinstance(key, str) else None
+        if spec is None:
+            values = {"tool": c.tool, "key": repr(key), "accepted": ", ".join(specs) or "none"}
+            raise ConfigError("tool_args", Note("config.tool_arg_unknown", values))
+        if value is not None and not spec.accepts(value):
+            values = {"tool": c.tool, "key": key, "value": repr(value), "kind": spec.describe()}
+            raise ConfigError("tool_args", Note("config.tool_arg_kind", values))
+        own = scheduler_types.tool_own_type(c.tool)
+        if spec.own_type and value not in (None, False) and c.lr_scheduler_type != own:
+            values = {"tool": c.tool, "key": key, "value": value, "type": c.lr_scheduler_type, "own": own}
+            raise ConfigError("tool_args", Note("config.tool_arg_needs_type", values))
 
 
 def _validate_epochs(c: ScheduleConfig) -> None:
@@ -375,22 +403,24 @@ def _parser_for(annotation: object) -> Callable[[str], object]:
     raise TypeError(f"no text parser for a field of type {annotation!r}")
 
 
-def parse_kwargs(text: str) -> dict[str, object]:
-    """`lr_scheduler_kwargs` from JSON text: an object of scalars. Empty text is `{}`."""
-    name = "lr_scheduler_kwargs"
+def parse_kwargs(text: str, name: str = "lr_scheduler_kwargs") -> dict[str, object]:
+    """`lr_scheduler_kwargs` (or another mapping setting, `name`: tool_args) from JSON text: an
+    object of scalars. Empty text is `{}`."""
     if not text.strip():
         return {}
     if len(text) > MAX_KWARGS_CHARS:
-        raise ConfigError(name, Note("config.kwargs_long", {"length": len(text), "limit": MAX_KWARGS_CHARS}))
+        raise ConfigError(
+            name, Note("config.kwargs_long", {"name": name, "length": len(text), "limit": MAX_KWARGS_CHARS})
+        )
     try:
         value = json.loads(text)
     except (ValueError, RecursionError) as e:
-        raise ConfigError(name, Note("config.kwargs_json", {"problem": _short(str(e))})) from None
+        raise ConfigError(name, Note("config.kwargs_json", {"name": name, "problem": _short(str(e))})) from None
     if not isinstance(value, dict):
-        raise ConfigError(name, Note("config.kwargs_object", {"text": _short(text)}))
+        raise ConfigError(name, Note("config.kwargs_object", {"name": name, "text": _short(text)}))
     for key, item in value.items():
         if item is not None and not isinstance(item, (bool, int, float, str)):
-            raise ConfigError(name, Note("config.kwargs_item", {"key": repr(key)}))
+            raise ConfigError(name, Note("config.kwargs_item", {"name": name, "key": repr(key)}))
     return value
 
 
@@ -400,6 +430,7 @@ def _short(text: str, limit: int = 60) -> str:
 
 _HINTS = get_type_hints(ScheduleConfig)
 _PARSERS: dict[str, Callable[[str], object]] = {f.name: _parser_for(_HINTS[f.name]) for f in fields(ScheduleConfig)}
+_PARSERS["tool_args"] = partial(parse_kwargs, name="tool_args")
 _PARSERS["warmup_ratio"] = parse.number  # the legacy alias of a fractional warmup_steps
 _PARSE_KEYS = {
     parse.boolean: "config.parse_bool",

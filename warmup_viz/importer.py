@@ -72,10 +72,6 @@ english(
             "this is a DeepSpeed config (ds_config.json), not training settings: give it as TrainingArguments' "
             "deepspeed (--deepspeed FILE), with the training config beside it"
         ),
-        "import.own_scheduler": (
-            "{key}={value} selects a scheduler only {tool} has: not drawn (the chart shows transformers' "
-            "lr_scheduler_type)"
-        ),
         "import.deepspeed_file": (
             "a DeepSpeed config ({path}): its scheduler block, if it has one, replaces lr_scheduler_type — "
             "import that file too"
@@ -131,8 +127,10 @@ class Imported:
     @property
     def settings(self) -> dict[str, object]:
         """The settings the tool hands its trainer: the config's values, and the tool's defaults
-        for every schedule setting it leaves out (`defaults`)."""
-        return {**self.defaults, **self.values, "tool": self.tool} if self.whole else self._fragment()
+        for every schedule setting it leaves out (`defaults`; none of its own scheduler arguments)."""
+        if not self.whole:
+            return self._fragment()
+        return {**self.defaults, "tool_args": {}, **self.values, "tool": self.tool}
 
     def settings_with(self, given: Mapping[str, object]) -> dict[str, object]:
         """`settings` with `given` (parsed values, TrainingArguments-named) over them, and the
@@ -314,13 +312,10 @@ def _settings(mapping: Mapping, source: str) -> Imported:
     values: dict[str, object] = {}
     used: dict[str, str] = {}
     ignored: dict[str, Note] = {}
-    own_settings, own_used, own = tool.schedule(mapping)
+    own_settings, own_used = tool.schedule(mapping)
     for key, raw in mapping.items():
         key = str(key)
         name = tool.aliases.get(key, key)
-        if key in own:
-            ignored[key] = Note("import.own_scheduler", {"tool": tool.name, "key": key, "value": _shown(raw)})
-            continue
         if key in tool.meanings and raw not in (None, False, 0, ""):  # what a tool's own key changes
             ignored[key] = Note(tool.meanings[key], {"tool": tool.name, "key": key, "value": _shown(raw)})
             continue
@@ -415,14 +410,14 @@ def _name(key: object) -> str:
 
 def _value(name: str, raw: object) -> object:
     """One setting from a parsed value, checked as a form or link entry is."""
-    if name == "lr_scheduler_kwargs":
+    if name in ("lr_scheduler_kwargs", "tool_args"):
         if raw is None:
             return {}
         if isinstance(raw, str):
-            return parse_kwargs(raw)
+            return parse_kwargs(raw, name)
         if isinstance(raw, dict):
             # YAML 1.1 reads 1e-6 (no dot) as text: a kwarg written as a number is one
-            return parse_kwargs(json.dumps({k: _number_text(v) for k, v in raw.items()}))
+            return parse_kwargs(json.dumps({k: _number_text(v) for k, v in raw.items()}), name)
         raise ConfigError(name, Note("import.kwargs_type", {"name": name}))
     if name == "lr_scheduler_type" and isinstance(raw, str):
         value = raw.strip().removeprefix("SchedulerType.").lower()

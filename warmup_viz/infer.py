@@ -92,7 +92,7 @@ def infer(
             closest.insert(0, _older_convention(_fit_step_based(shown, n), shown, n))
         except NoFit:
             pass
-    found = fit_read_off(pairs, n, closest)
+    found = fit_read_off(pairs, n, closest) or fit_read_off(pairs, n, tool=True)
     if found is not None:
         return _said(found, pairs, n)
     # a DeepSpeed config's scheduler block replaced lr_scheduler_type (a linear warmup, or a decay)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from . import registry
+from . import registry, scheduler_types
 from .config import ConfigError, ScheduleConfig
 from .fit import Fit
 from .run import Convention, Planned, Run, Skipped
@@ -153,18 +153,25 @@ def fit_read_off(
     skips: bool = True,
     learning_rate: float | None = None,
     convention: Convention | None = None,
+    tool: bool = False,
 ) -> Fit | None:
     """The schedule (and skipped updates) that reproduce `pairs` exactly, read off the log
     without a search: `closest` fits as they are, then their types and kwargs and every step-based
     type at transformers' defaults, at the learning_rate and warmup the rise gives; a schedule
     without skips before one with, today's logging convention before the older. None when none
     does. `skips=False`: only a schedule without skipped updates (quicker); `learning_rate` and
-    `convention`: only a schedule with them."""
+    `convention`: only a schedule with them. `tool`: a tool's own schedulers instead (axolotl's),
+    which `infer` tries once transformers' types have none."""
     written = Written.of([v for _, v in pairs])
     peak = max(v for _, v in pairs)
     skipping: Fit | None = None
-    for way in Convention if convention is None else (convention,):
-        for config in _candidates(pairs, n, peak, closest, way, skips, written):
+    ways = tuple(Convention) if convention is None else (convention,)
+    for way in ways:
+        if tool:
+            candidates = _tool_candidates(pairs, n, peak)
+        else:
+            candidates = _candidates(pairs, n, peak, closest, way, skips, written)
+        for config in candidates:
             if learning_rate is not None and config.learning_rate != learning_rate:
                 continue
             run = skipped_run(config, pairs, written, way) if skips else _plain_run(config, pairs, written, way)
@@ -207,6 +214,56 @@ def _candidates(
                 )
             except ConfigError:
                 continue
+
+
+# axolotl's own schedulers (tool_schedulers), tried after every transformers type: their
+# arguments read off the log (the floor over the peak, where the floor starts)
+_AXOLOTL_SHAPES = (
+    {"alternate_lr_scheduler_type": "rex"},
+    {"alternate_lr_scheduler_type": "one_cycle"},
+    {"lr_quadratic_warmup": True},
+    {"alternate_lr_scheduler_type": "rex", "cosine_min_lr_ratio": None},
+    {"cosine_min_lr_ratio": None, "cosine_constant_lr_ratio": None},
+)
+
+
+def _tool_candidates(pairs, n: int, peak: float):
+    """axolotl's own schedulers at the learning_rate of the peak and the warmups around it (its
+    quadratic warmup and RexLR's one-step-later epoch do not rise as a LambdaLR's linear warmup)."""
+    own = scheduler_types.tool_own_type("axolotl")
+    starts = starts_of(pairs, peak)
+    top = next(s for s, v in pairs if v == peak)
+    warmups = sorted(
+        {w for w, _ in starts} | {max(top + d, 0) for d in (-1, 0, 1)} | ({0} if top == pairs[0][0] else set())
+    )
+    after = [(s, v) for s, v in pairs if s >= top]
+    floor = min(v for _, v in after)
+    floors_at = [s for s, v in after if v == floor]
+    for lr in round_lr(peak):
+        ratios = sorted({float(f"{floor / lr:.{d}g}") for d in (1, 2, 3)} - {0.0}) if floor > 0 else []
+        # the floor starts at index int(n × ratio): the roundest ratios whose count lands there first
+        at = (floors_at[0] - 1) / n
+        constants = list(dict.fromkeys(f(at * 10**d) / 10**d for d in (1, 2, 3) for f in (round, math.ceil)))
+        for shape in _AXOLOTL_SHAPES:
+            for ratio in ratios if "cosine_min_lr_ratio" in shape else [None]:
+                for constant in constants if "cosine_constant_lr_ratio" in shape else [None]:
+                    args = {**shape, "cosine_min_lr_ratio": ratio, "cosine_constant_lr_ratio": constant}
+                    args = {k: v for k, v in args.items() if v is not None}
+                    for warmup in warmups[:MAX_TOOL_WARMUPS]:
+                        try:
+                            yield ScheduleConfig(
+                                tool="axolotl",
+                                lr_scheduler_type=own,
+                                learning_rate=lr,
+                                warmup_steps=warmup,
+                                max_steps=n,
+                                tool_args=args,
+                            )
+                        except ConfigError:
+                            continue
+
+
+MAX_TOOL_WARMUPS = 8
 
 
 def starts_of(pairs, peak: float) -> list[tuple[int, float]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import operator
+import threading
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from functools import lru_cache, partial
 import torch
 from transformers.optimization import get_scheduler
 
-from . import scheduler_types, tools
+from . import scheduler_types, tool_schedulers, tools
 from .config import ConfigError, ScheduleConfig, check_exportable
 from .curve import DISPLAY_POINTS, Breakpoint, DisplayCurve, spread_steps
 from .messages import Note, english, human
@@ -31,10 +32,16 @@ REL_TOL = 1e-6
 
 @dataclass(frozen=True)
 class Schedule:
-    """A built schedule: `lr(s)` for steps `1..max_steps`, exact."""
+    """A built schedule: `lr(s)` for steps `1..max_steps`, exact. `lr_at(k)`, where given, is the
+    LR of update k + 1 when it is not `learning_rate × lr_lambda(k)` (a tool's own scheduler that
+    is no LambdaLR: `lr_lambda` is then that LR over learning_rate); `scheduler` names what the
+    tool builds instead of transformers' type."""
 
     config: ScheduleConfig
     lr_lambda: Callable[[int], float]
+    lr_at: Callable[[int], float] | None = None
+    scheduler: str | None = None
+    restarts: tuple[int, ...] = ()  # the tool's own restarts (axolotl's jagged), each at its lowest
 
     def lr(self, step: int) -> float:
         """The LR of update `step` (1-based): `learning_rate * lambda(step - 1)`."""
@@ -46,8 +53,12 @@ class Schedule:
         fails or gives a non-finite value at one of them."""
         base, lam = self.config.learning_rate if base_lr is None else base_lr, self.lr_lambda
         step_list = step_list if isinstance(step_list, (list, range)) else list(step_list)
+        if self.lr_at is not None:
+            if base != self.config.learning_rate:  # the same scheduler made at another LR
+                return build(self.config.replace(learning_rate=base)).lrs(step_list)
+            lam, base = self.lr_at, 1.0
         try:
-            if isinstance(step_list, range) and step_list.step == 1:
+            if isinstance(step_list, range) and step_list.step == 1 and self.lr_at is None:
                 # `learning_rate * lambda(s - 1)` iterated in C: the same floats, a third faster
                 out = list(map(partial(operator.mul, base), map(lam, range(step_list.start - 1, step_list.stop - 1))))
             else:
@@ -67,10 +78,8 @@ class Schedule:
         raise AssertionError("unreachable: every step was finite")
 
     def _failure(self, step: int, why: str) -> ConfigError:
-        return ConfigError(
-            "lr_scheduler_kwargs",
-            f"transformers' {self.config.lr_scheduler_type} schedule fails at step {step} with these settings: {why}",
-        )
+        name = self.scheduler or f"transformers' {self.config.lr_scheduler_type}"
+        return ConfigError("lr_scheduler_kwargs", f"{name} schedule fails at step {step} with these settings: {why}")
 
 
 def build(config: ScheduleConfig) -> Schedule:
@@ -90,13 +99,75 @@ def _build(config: ScheduleConfig) -> Schedule:
             "lr_scheduler_type",
             f"{info.name} follows a metric, not the step count: it needs a training log to simulate it",
         )
+    if config.tool_args:
+        built = _tool_built(config)
+        if built is not None:
+            lr = config.learning_rate
+            lam = built.lr_lambda or (lambda k: built.lr_at(k) / lr)
+            return Schedule(config, lam, None if built.lr_lambda else built.lr_at, built.scheduler, built.restarts)
+    return Schedule(config, _transformers_lambda(config))
+
+
+def _transformers_lambda(config: ScheduleConfig) -> Callable[[int], float]:
     with warnings.catch_warnings():
         # wsd warns when num_stable_steps is given, as Trainer always passes num_training_steps
         warnings.simplefilter("ignore")
         _, scheduler = _get_scheduler(
             config, num_warmup_steps=config.num_warmup_steps, num_training_steps=config.total_steps
         )
-    return Schedule(config, scheduler.lr_lambdas[0])
+    return scheduler.lr_lambdas[0]
+
+
+def _tool_built(config: ScheduleConfig) -> tool_schedulers.Built | None:
+    """The scheduler the config's tool builds from its own arguments (`tool_args`), or None when
+    it builds transformers' own."""
+    w, n = config.num_warmup_steps, config.total_steps
+    try:
+        return tools.by_name(config.tool).scheduler(
+            config.tool_args,
+            config.lr_scheduler_type,
+            config.learning_rate,
+            w,
+            n,
+            lambda: _transformers_lambda(config),
+            lambda: _one_cycle(config.learning_rate, w, n, dict(config.lr_scheduler_kwargs)),
+        )
+    except ConfigError:
+        raise
+    except ValueError as e:
+        raise ConfigError(
+            "tool_args", f"tool_args={dict(config.tool_args)}: {config.tool} refuses them ({e})"
+        ) from None
+
+
+def _one_cycle(lr: float, w: int, n: int, kwargs: dict) -> Callable[[int], float]:
+    """torch's OneCycleLR as axolotl 0.21.0 makes it (mixins/scheduler.py L67-81): max_lr the
+    learning_rate, over the run, pct_start = warmup / run and a cosine anneal unless
+    lr_scheduler_kwargs say otherwise; its LR at epoch e, from its own `get_lr` (a pure function of
+    the epoch; a lock, as the object is shared)."""
+    optimizer = _LROnly(lr)
+    optimizer.param_groups[0]["betas"] = optimizer.defaults["betas"] = (
+        0.9,
+        0.999,
+    )  # AdamW's: cycle_momentum anneals them
+    extra = {"pct_start": w / n, "anneal_strategy": "cos"}
+    try:
+        scheduler = torch.optim.lr_scheduler.OneCycleLR(
+            optimizer, max_lr=lr, total_steps=n, **{k: v for k, v in extra.items() if k not in kwargs}, **kwargs
+        )
+    except (ArithmeticError, TypeError, ValueError) as e:
+        raise ConfigError(
+            "lr_scheduler_kwargs", f"lr_scheduler_kwargs={kwargs}: torch's OneCycleLR rejects them ({e})"
+        ) from None
+    scheduler._get_lr_called_within_step = True  # we read get_lr at an epoch we set, not after step()
+    lock = threading.Lock()
+
+    def at(e: int) -> float:
+        with lock:
+            scheduler.last_epoch = e
+            return float(scheduler.get_lr()[0])
+
+    return at
 
 
 def metric_scheduler(config: ScheduleConfig):
@@ -168,6 +239,7 @@ def breakpoints(config: ScheduleConfig) -> list[Breakpoint]:
     marks = scheduler_types.of(config.lr_scheduler_type).marks
     if marks is not None:
         points += marks(schedule.lrs, w, n, config.scheduler_kwargs)
+    points += [Breakpoint(s, "restart", j) for j, s in enumerate(schedule.restarts, 1)]
     points.append(Breakpoint(n, "end"))
     return sorted((p for p in points if 1 <= p.step <= n), key=lambda p: p.step)
 
@@ -240,6 +312,11 @@ english(
             "estimates the count from the packed tokens, which warmup-viz cannot know)."
         ),
         "note.no_warmup": "{name} has no warmup: warmup_steps={warmup} is ignored.",
+        "note.tool_scheduler": "{tool} builds its own scheduler from {args}: {scheduler}, drawn as its code computes it.",
+        "note.tool_args_unused": (
+            "{args}: {tool} builds transformers' {name} here all the same (it reads them only in the combinations "
+            "its create_scheduler checks), so they change nothing."
+        ),
         "note.ratio": (
             "warmup_steps={warmup} is a ratio: ceil({max_steps} × {warmup}) = ceil({product}) = {count} warmup steps."
         ),
@@ -260,6 +337,11 @@ english(
 def _notes(config: ScheduleConfig, first_lr: float) -> list[Note]:
     info, w, n = config.info, config.warmup_steps, config.total_steps
     notes = []
+    if config.tool_args:
+        args = ", ".join(f"{k}={v}" for k, v in config.tool_args.items())
+        built = build(config).scheduler
+        key = "note.tool_scheduler" if built else "note.tool_args_unused"
+        notes.append(Note(key, dict(tool=config.tool, args=args, scheduler=built, name=info.name)))
     if config.uses_epochs and tools.by_name(config.tool).epochs is not tools.trainer_epochs:
         # the tool counts the run itself and hands Trainer that max_steps (axolotl, without packing)
         batch = config.global_batch_size

@@ -111,12 +111,12 @@ class TypeRecord:
     older_reading: Callable[[Mapping[str, object]], tuple[str, dict] | None] | None = None
     # tool -> kwargs(given, w, n): the kwargs a tool fills in before it builds this type
     tool_kwargs: Mapping[str, Callable[[Mapping[str, object], int, int], dict]] = field(default_factory=dict)
-    # tool -> reading(config): what a tool's own keys make of this type, as (settings, used), where
-    # the same schedule is another type of transformers (({}, {}) when they do not)
-    tool_keys: Mapping[str, Callable[[Mapping], tuple[dict, dict]]] = field(default_factory=dict)
+    # the tools that build schedulers of their own when asked for this type with their own
+    # arguments (axolotl's cosine: rex, one_cycle, a quadratic warmup, a floor, `tool_schedulers`)
+    tool_own: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("needs", "showcase", "kwargs", "read_off", "tool_kwargs", "tool_keys"):
+        for name in ("needs", "showcase", "kwargs", "read_off", "tool_kwargs"):
             object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
 
     @property
@@ -209,17 +209,6 @@ def _llamafactory_wsd(given: Mapping[str, object], w: int, n: int) -> dict:
     return {"num_stable_steps": stable, "num_decay_steps": remaining - stable, **given}
 
 
-def _axolotl_min_lr(config: Mapping) -> tuple[dict, dict]:
-    """axolotl 0.21.0's cosine with `cosine_min_lr_ratio` alone (get_cosine_schedule_with_min_lr,
-    utils/schedulers.py L182-198): transformers' cosine_with_min_lr, min_lr_rate the ratio, the
-    same floats (the tests step both)."""
-    ratio = config.get("cosine_min_lr_ratio")
-    if not ratio or config.get("lr_quadratic_warmup") or config.get("cosine_constant_lr_ratio"):
-        return {}, {}
-    settings = {"lr_scheduler_type": "cosine_with_min_lr", "lr_scheduler_kwargs": {"min_lr_rate": ratio}}
-    return settings, {"cosine_min_lr_ratio": "lr_scheduler_kwargs"}
-
-
 # -- shared pieces ------------------------------------------------------------------------------
 
 _WARMUP = Branch(r"\dfrac{k}{\max(1,\, w)}", r"k < w")
@@ -271,7 +260,7 @@ RECORDS: Mapping[str, TypeRecord] = MappingProxyType(
                 where=(_RHO,),
                 search=(SearchParam("num_cycles", "float", _FLOAT_CYCLES),),
                 kwargs={"num_cycles": _CYCLES},
-                tool_keys={"axolotl": _axolotl_min_lr},
+                tool_own=("axolotl",),
             ),
             TypeRecord(
                 "cosine_with_restarts",
@@ -399,6 +388,11 @@ def record(name: str) -> TypeRecord | None:
     """The record of scheduler type `name`; None for a type this version of warmup-viz does not
     know yet (a newer transformers): callers fall back to what transformers says."""
     return RECORDS.get(name)
+
+
+def tool_own_type(tool: str) -> str | None:
+    """The type `tool` builds its own schedulers under (axolotl's cosine), if any."""
+    return next((r.name for r in RECORDS.values() if tool in r.tool_own), None)
 
 
 def of(name: str) -> TypeRecord:

@@ -26,6 +26,7 @@ def arguments(config: ScheduleConfig) -> dict[str, object]:
             max_steps=config.total_steps,
             lr_scheduler_kwargs=config.scheduler_kwargs,
             tool=tools.TRAINING_ARGUMENTS,
+            tool_args={},  # none that changes the schedule: `snippet` says so where one does
         )
     out: dict[str, object] = {
         "learning_rate": config.learning_rate,
@@ -155,14 +156,21 @@ def llamafactory(config: ScheduleConfig) -> str:
 
 
 def axolotl(config: ScheduleConfig) -> str:
-    """The schedule part of an axolotl YAML (`lr_scheduler`); a warmup of 1 step is one axolotl
-    cannot give (it makes it 2)."""
+    """The schedule part of an axolotl YAML (`lr_scheduler`, and its own scheduler arguments: a
+    `lr_scheduler: rex` or `one_cycle` for alternate_lr_scheduler_type); a warmup of 1 step is one
+    axolotl cannot give (it makes it 2)."""
     note = "# axolotl makes a warmup of 1 step 2: this schedule's warmup cannot be set there\n"
+    values = _counts(config)
+    own = dict(config.tool_args) if config.tool == tools.AXOLOTL else {}
+    alternate = own.pop("alternate_lr_scheduler_type", None)
+    if alternate:
+        values["lr_scheduler_type"] = alternate
+    values.update(own)
     return (
         "# axolotl\n"
         + _counted_note(config)
         + (note if config.num_warmup_steps == 1 else "")
-        + _yaml(_counts(config), {"lr_scheduler_type": "lr_scheduler"})
+        + _yaml(values, {"lr_scheduler_type": "lr_scheduler"})
     )
 
 
@@ -185,8 +193,15 @@ def snippet(config: ScheduleConfig, form: str) -> str:
         "axolotl": axolotl,
         "ms-swift": ms_swift,
     }
+    if form not in makers and form != "flags":
+        raise ValueError(f"form={form!r} must be one of: {', '.join(FORMS)}")
+    tool = tools.by_name(config.tool)
+    if form != config.tool and tool.builds_own(config.tool_args, config.lr_scheduler_type):
+        args = json.dumps(dict(config.tool_args), separators=(", ", ": "))
+        return (
+            f"# {config.tool} builds this scheduler itself from its own arguments ({args}):\n"
+            f"# {form} has no such scheduler. The {config.tool} form writes it."
+        )
     if form == "flags":
         return flags(config)
-    if form not in makers:
-        raise ValueError(f"form={form!r} must be one of: {', '.join(FORMS)}")
     return makers[form](config)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from . import steps
+from . import steps, tool_schedulers
 
 # the settings a tool's defaults are given for (TrainingArguments' names; ScheduleConfig's fields)
 SCHEDULE_SETTINGS = (
@@ -83,28 +83,94 @@ def axolotl_epochs(epochs: float, dataset_size: int, batch: int, accumulation: i
     return int(math.ceil(dataset_size * epochs / (batch * accumulation * world)))
 
 
-def plain_schedule(mapping: Mapping) -> tuple[dict[str, object], dict[str, str], list[str]]:
+@dataclass(frozen=True)
+class ToolArg:
+    """One of a tool's own training arguments that changes the schedule: its `kind` (bool, float,
+    int, choice), bounds or choices, and whether it is built under the type the tool's own
+    schedulers take (`scheduler_types.tool_own_type`: axolotl hands rex and one_cycle as cosine)."""
+
+    kind: str
+    low: float = 0
+    high: float = 10**12
+    choices: tuple[str, ...] = ()
+    own_type: bool = False  # given, it needs the type the tool builds its own schedulers under
+
+    def accepts(self, value: object) -> bool:
+        if self.kind == "bool":
+            return isinstance(value, bool)
+        if self.kind == "choice":
+            return value in self.choices
+        ok = int if self.kind == "int" else (int, float)
+        return (
+            not isinstance(value, bool)
+            and isinstance(value, ok)
+            and math.isfinite(value)
+            and self.low <= value <= self.high
+        )
+
+    def describe(self) -> str:
+        """What a valid value is, for a message: "true or false", "one of: a, b", "from 0 to 1"."""
+        if self.kind == "bool":
+            return "true or false"
+        if self.kind == "choice":
+            return "one of: " + ", ".join(self.choices)
+        whole = "a whole number " if self.kind == "int" else "a number "
+        return whole + (f"from {self.low:g} to {self.high:g}" if self.high < 10**12 else f"of at least {self.low:g}")
+
+
+def plain_schedule(mapping: Mapping) -> tuple[dict[str, object], dict[str, str]]:
     """A tool whose schedulers are transformers' own: nothing of its own to read."""
-    return {}, {}, []
+    return {}, {}
 
 
-def axolotl_schedule(mapping: Mapping) -> tuple[dict[str, object], dict[str, str], list[str]]:
-    """axolotl's own scheduler keys, as its `create_scheduler` (core/trainers/mixins/scheduler.py
-    L27-152) chooses among them: `(settings, used, own)`. Where they give a schedule transformers
-    has (the type's record says: a cosine with `cosine_min_lr_ratio` alone is cosine_with_min_lr),
-    its settings; `own` lists the keys that select a scheduler only axolotl has (one_cycle, rex, a
-    quadratic warmup, a constant ratio, jagged restarts) or that only those read."""
-    from . import scheduler_types
+def plain_scheduler(*_args) -> None:
+    """A tool that builds transformers' scheduler as Trainer does."""
+    return None
 
-    scheduler = str(mapping.get("lr_scheduler") or AXOLOTL_DEFAULTS["lr_scheduler_type"])
-    own = [k for k in ("lr_quadratic_warmup", "cosine_constant_lr_ratio", "jagged_restart_steps") if mapping.get(k)]
+
+def plain_kwargs_reader(args: Mapping[str, object], lr_scheduler_type: str) -> str:
+    return "transformers"
+
+
+def plain_builds_own(args: Mapping[str, object], lr_scheduler_type: str) -> bool:
+    return False
+
+
+# axolotl 0.21.0's own training arguments that choose its scheduler (core/training_args_base.py;
+# asserted in mixins/scheduler.py: both ratios between 0 and 1); a config's `lr_scheduler: rex`
+# or `one_cycle` is handed as lr_scheduler_type cosine with alternate_lr_scheduler_type (base.py L328-335)
+AXOLOTL_ARGS: Mapping[str, ToolArg] = {
+    "alternate_lr_scheduler_type": ToolArg("choice", choices=("one_cycle", "rex"), own_type=True),
+    "lr_quadratic_warmup": ToolArg("bool"),
+    "cosine_min_lr_ratio": ToolArg("float", 0, 1),
+    "cosine_constant_lr_ratio": ToolArg("float", 0, 1),
+    "jagged_restart_steps": ToolArg("int"),
+    "jagged_restart_warmup_steps": ToolArg("int"),
+    "jagged_restart_anneal_steps": ToolArg("int"),
+}
+
+
+def axolotl_schedule(mapping: Mapping) -> tuple[dict[str, object], dict[str, str]]:
+    """axolotl's own scheduler keys as its builder hands them to its TrainingArguments
+    (core/builders/base.py L328-335, L710-730; causal.py L195-199, L321-332): `(settings, used)`,
+    settings holding `tool_args` (and lr_scheduler_type cosine for `lr_scheduler: rex` or
+    `one_cycle`)."""
+    args: dict[str, object] = {}
+    used: dict[str, str] = {}
+    scheduler = mapping.get("lr_scheduler")
     if scheduler in ("one_cycle", "rex"):
-        own.insert(0, "lr_scheduler")
-    reading = scheduler_types.of(scheduler).tool_keys.get(AXOLOTL)
-    settings, used = reading(mapping) if reading is not None and not own else ({}, {})
-    if mapping.get("cosine_min_lr_ratio") and not used:
-        own.append("cosine_min_lr_ratio")  # read only by axolotl's own schedulers
-    return settings, used, own
+        args["alternate_lr_scheduler_type"] = scheduler
+        used["lr_scheduler"] = "tool_args"
+    for key in AXOLOTL_ARGS:
+        if key in mapping and mapping[key] is not None and key != "alternate_lr_scheduler_type":
+            args[key] = mapping[key]
+            used[key] = "tool_args"
+    settings: dict[str, object] = {"tool_args": args} if args else {}
+    if "alternate_lr_scheduler_type" in args:
+        from .scheduler_types import tool_own_type
+
+        settings["lr_scheduler_type"] = tool_own_type(AXOLOTL)
+    return settings, used
 
 
 def axolotl_defaults(values: Mapping[str, object]) -> dict[str, object]:
@@ -135,9 +201,15 @@ class Tool:
     epochs: Callable[[float, int, int, int, int, bool], int] = trainer_epochs
     required: tuple[str, ...] = ()  # settings it has no default for: a config must give them
     unset_by_zero: tuple[str, ...] = ()  # settings it reads as not given when 0 (`cfg.max_steps or ...`)
-    # its own scheduler keys: the settings they give, what was used as what, and the keys of
-    # schedulers only it has
-    schedule: Callable[[Mapping], tuple[dict[str, object], dict[str, str], list[str]]] = plain_schedule
+    # its own scheduler keys in a config: the settings they give (tool_args), what was used as what
+    schedule: Callable[[Mapping], tuple[dict[str, object], dict[str, str]]] = plain_schedule
+    # its own training arguments that choose its own scheduler, and what it builds from them
+    # (`tool_schedulers`): scheduler(args, type, lr, warmup, run, transformers' λ, OneCycleLR) ->
+    # Built or None; kwargs_reader(args, type): who reads lr_scheduler_kwargs
+    args: Mapping[str, ToolArg] = field(default_factory=dict)
+    scheduler: Callable[..., tool_schedulers.Built | None] = plain_scheduler
+    kwargs_reader: Callable[[Mapping[str, object], str], str] = plain_kwargs_reader
+    builds_own: Callable[[Mapping[str, object], str], bool] = plain_builds_own
     # its own keys that change the LR of some parameters (not the schedule): key -> what they do (a note key)
     meanings: Mapping[str, str] = field(default_factory=dict)
     # defaults that depend on the config's other values (TrainingArguments-named)
@@ -280,6 +352,10 @@ AXOLOTL_TOOL = Tool(
         "max_steps",
     ),  # core/builders/base.py L770: max_steps = cfg.max_steps or total_num_steps  # schemas/training.py L156: `learning_rate: str | float`, no default
     schedule=axolotl_schedule,
+    args=AXOLOTL_ARGS,
+    scheduler=tool_schedulers.axolotl,
+    kwargs_reader=tool_schedulers.takes_kwargs,
+    builds_own=tool_schedulers.axolotl_builds_own,
     # utils/trainer.py calculate_total_num_steps: with packing, an estimate from the packed tokens
     meanings={
         "sample_packing": "import.sample_packing",
