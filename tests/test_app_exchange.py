@@ -140,3 +140,34 @@ def test_an_imported_tool_config_sets_the_tool_and_its_rules_on_the_page():
     # the same settings under TrainingArguments: transformers needs num_decay_steps, and says so
     at.selectbox(key="tool").set_value("TrainingArguments").run()
     assert any("num\\_decay\\_steps" in e.value for e in at.error)
+
+
+def test_an_axolotl_config_with_its_own_scheduler_is_drawn_with_its_arguments_on_the_page():
+    at = open_tab(app(), "import")
+    yaml = (
+        "base_model: x\nlearning_rate: 0.0002\nlr_scheduler: rex\ncosine_min_lr_ratio: 0.1\n"
+        "warmup_steps: 10\nmax_steps: 120\nmicro_batch_size: 2\n"
+    )
+    at.text_area(key="import_text").set_value(yaml)
+    at.button(key="import_apply").click().run()
+    assert not at.exception and not at.error
+    assert at.selectbox(key="tool").value == "axolotl"
+    assert at.selectbox(key="lr_scheduler_type").value == "cosine"  # what axolotl hands Trainer for rex
+    assert at.selectbox(key="tool_args.axolotl.alternate_lr_scheduler_type").value == "rex"
+    assert at.text_input(key="tool_args.axolotl.cosine_min_lr_ratio").value == "0.1"
+    assert json.loads(at.query_params["tool_args"]) == {
+        "alternate_lr_scheduler_type": "rex",
+        "cosine_min_lr_ratio": 0.1,
+    }
+    (report,) = shown(at.success)[-1:]
+    assert "lr_scheduler (as tool_args)" in report and "cosine_min_lr_ratio (as tool_args)" in report
+    assert any("RexLR" in c for c in shown(at.caption) + shown(at.info) + [m.value for m in at.markdown])
+    # one_cycle reads OneCycleLR's arguments: the kwargs field takes them as JSON
+    at.selectbox(key="tool_args.axolotl.alternate_lr_scheduler_type").set_value("one_cycle").run()
+    at.text_input(key="tool_args.axolotl.lr_scheduler_kwargs").set_value('{"div_factor": 10}').run()
+    assert not at.exception and not at.error
+    assert json.loads(at.query_params["lr_scheduler_kwargs"]) == {"div_factor": 10}
+    # a bad value is named in the page's words, and the rest stays
+    at.text_input(key="tool_args.axolotl.cosine_min_lr_ratio").set_value("2").run()
+    assert any("must be a number from 0 to 1" in e.value for e in at.error)
+    assert at.selectbox(key="tool_args.axolotl.alternate_lr_scheduler_type").value == "one_cycle"

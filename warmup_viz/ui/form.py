@@ -11,8 +11,16 @@ from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
-from warmup_viz import registry, scheduler_types, share, steps, tools
-from warmup_viz.config import DEFAULTS, EPOCH_FIELDS, FROM_EPOCHS, ConfigError, ScheduleConfig, parse_field
+from warmup_viz import parse, registry, scheduler_types, share, steps, tools
+from warmup_viz.config import (
+    DEFAULTS,
+    EPOCH_FIELDS,
+    FROM_EPOCHS,
+    ConfigError,
+    ScheduleConfig,
+    parse_field,
+    parse_kwargs,
+)
 from warmup_viz.registry import REQUIRED
 from warmup_viz.share import View
 
@@ -23,6 +31,7 @@ from .text import plain
 _PERSIST = "session"
 CHECKPOINT_EXAMPLE = steps.checkpoint_name(500)  # the name Trainer gives a checkpoint: the same in every language
 LETTERS = "ABCDEF"
+_NONE = repr(None)  # an argument not given, as Python writes it (the same in every language)
 _STEPS_FROM = "steps_from"
 _PLAYHEAD_STEP = "playhead_step"  # the step a link opened the playhead at
 
@@ -94,6 +103,24 @@ def put_config(config: ScheduleConfig, prefix: str = "") -> None:
     state[prefix + "max_steps"] = str(DEFAULTS.max_steps if config.uses_epochs else config.max_steps)
     state[prefix + _STEPS_FROM] = "epochs" if config.uses_epochs else "max_steps"
     _put_kwargs(config.lr_scheduler_type, config.lr_scheduler_kwargs, prefix)
+    _put_tool_args(config.tool, config.tool_args, prefix, config.lr_scheduler_kwargs)
+
+
+def _put_tool_args(tool: str, args: Mapping[str, object], prefix: str, kwargs: Mapping[str, object]) -> None:
+    state = st.session_state
+    for name, spec in tools.by_name(tool).args.items():
+        key = keys.tool_arg(tool, name, prefix)
+        value = args.get(name)
+        if spec.kind == "bool":
+            state[key] = bool(value)
+        elif spec.kind == "choice":
+            state[key] = value
+        elif value is None:
+            state.pop(key, None)
+        else:
+            state[key] = share.to_text(name, value)
+    # the kwargs as the tool's own scheduler reads them (OneCycleLR's), beside transformers' widgets
+    state[keys.tool_arg(tool, "lr_scheduler_kwargs", prefix)] = share.to_text("lr_scheduler_kwargs", kwargs)
 
 
 def _put_kwargs(scheduler: str, kwargs: Mapping[str, object], prefix: str) -> None:
@@ -179,6 +206,11 @@ def apply_settings(settings: Mapping[str, object], prefix: str = "") -> None:
                 "lr_scheduler_type", state.get(prefix + "lr_scheduler_type", DEFAULTS.lr_scheduler_type)
             )
             _put_kwargs(scheduler, value, prefix)
+            tool = settings.get("tool", state.get(prefix + "tool", DEFAULTS.tool))
+            state[keys.tool_arg(tool, "lr_scheduler_kwargs", prefix)] = share.to_text(name, value)
+        elif name == "tool_args":
+            tool = settings.get("tool", state.get(prefix + "tool", DEFAULTS.tool))
+            _put_tool_args(tool, value, prefix, settings.get("lr_scheduler_kwargs", {}))
         elif name == "dataloader_drop_last":
             state[prefix + name] = bool(value)
         elif name == "max_steps" and value == FROM_EPOCHS:
@@ -276,7 +308,12 @@ def render(prefix: str = "") -> FormResult:
     _steps(entries)
     max_steps = entries.values.get("max_steps")
     tool = str(entries.values["tool"])
-    entries.values["lr_scheduler_kwargs"] = _kwargs(info, max_steps, entries.slots, entries.errors, prefix, tool)
+    entries.values["tool_args"] = _tool_args(entries, tool)
+    reader = tools.by_name(tool).kwargs_reader(entries.values["tool_args"], scheduler)
+    if reader == "transformers":
+        entries.values["lr_scheduler_kwargs"] = _kwargs(info, max_steps, entries.slots, entries.errors, prefix, tool)
+    else:
+        entries.values["lr_scheduler_kwargs"] = _tool_kwargs(entries, tool, reader)
     resume = _resume(entries) if prefix else None
     config = None
     if not entries.errors:
@@ -404,6 +441,64 @@ def _kwargs(
         st.caption(t("form.metric_kwargs"))
     slots["lr_scheduler_kwargs"] = st.empty()
     return kwargs
+
+
+def _tool_args(entries: _Entries, tool: str) -> dict[str, object]:
+    """The tool's own arguments that choose its own scheduler (axolotl's), by its names: those
+    given (None and false are not)."""
+    specs = tools.by_name(tool).args
+    if not specs:
+        return {}
+    out: dict[str, object] = {}
+    with st.expander(t("form.tool_args", tool=tool), expanded=any(_given(entries.prefix, tool, n) for n in specs)):
+        for name, spec in specs.items():
+            key = keys.tool_arg(tool, name, entries.prefix)
+            help_text = t(f"form.tool_arg.{name}")
+            if spec.kind == "bool":
+                value = st.checkbox(name, key=key, help=help_text, persist_state=_PERSIST)
+            elif spec.kind == "choice":
+                value = st.selectbox(
+                    name, (None, *spec.choices), key=key, help=help_text, persist_state=_PERSIST,
+                    format_func=lambda v: _NONE if v is None else str(v),
+                )  # fmt: skip
+            else:
+                text = st.text_input(name, key=key, help=help_text, placeholder=_NONE, persist_state=_PERSIST)
+                if not text.strip():
+                    continue
+                try:
+                    value = parse.count(text) if spec.kind == "int" else parse.number(text)
+                except ValueError:
+                    entries.errors["tool_args"] = t("form.not_a_number", name=name, text=plain(repr(text.strip())))
+                    continue
+            if value not in (None, False):
+                out[name] = value
+        entries.slots["tool_args"] = st.empty()
+    if tools.by_name(tool).builds_own(out, str(entries.values.get("lr_scheduler_type"))):
+        st.caption(t("form.tool_builds", tool=tool, type=entries.values.get("lr_scheduler_type")))
+    return out
+
+
+def _given(prefix: str, tool: str, name: str) -> bool:
+    value = st.session_state.get(keys.tool_arg(tool, name, prefix))
+    return value not in (None, False, "")
+
+
+def _tool_kwargs(entries: _Entries, tool: str, reader: str) -> dict[str, object]:
+    """lr_scheduler_kwargs when the tool's own scheduler reads them (axolotl's one_cycle: torch's
+    OneCycleLR arguments, as JSON) or reads none."""
+    if reader != "one_cycle":
+        st.caption(t("form.tool_kwargs_none", tool=tool))
+        return {}
+    key = keys.tool_arg(tool, "lr_scheduler_kwargs", entries.prefix)
+    text = st.text_input(
+        t("form.kwargs"), key=key, help=t("form.one_cycle_kwargs_help"), placeholder="{}", persist_state=_PERSIST
+    )
+    entries.slots["lr_scheduler_kwargs"] = st.empty()
+    try:
+        return parse_kwargs(text)
+    except ConfigError as e:
+        entries.errors["lr_scheduler_kwargs"] = say(e)
+        return {}
 
 
 def _kwarg_value(spec: registry.KwargSpec, text: str) -> object:

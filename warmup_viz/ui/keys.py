@@ -37,6 +37,11 @@ def kwarg(scheduler: str, name: str, prefix: str = "") -> str:
     return f"{prefix}lr_scheduler_kwargs.{scheduler}.{name}"
 
 
+def tool_arg(tool: str, name: str, prefix: str = "") -> str:
+    """The widget of one of a tool's own scheduler arguments (axolotl's cosine_min_lr_ratio)."""
+    return f"{prefix}tool_args.{tool}.{name}"
+
+
 def recovered(log_key: str) -> str:
     """What recovering a log's schedule found, for the status line under that log."""
     return f"_recovered.{log_key}"

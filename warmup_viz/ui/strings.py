@@ -174,6 +174,27 @@ EN: dict[str, str] = {
     "form.mode_epochs": "epochs × dataset",
     "form.epochs_calculator": "Epochs calculator",
     "form.drop_last_help": "Drop the last incomplete batch (Trainer's dataloader_drop_last).",
+    "form.tool_args": "{tool}'s own scheduler arguments",
+    "form.tool_kwargs_none": "{tool}'s own scheduler reads no lr_scheduler_kwargs.",
+    "form.tool_builds": "{tool} builds its own scheduler from these arguments, not transformers' {type}.",
+    "form.one_cycle_kwargs_help": (
+        'torch\'s OneCycleLR arguments as JSON, e.g. {"div_factor": 10, "three_phase": true}; axolotl '
+        "gives max_lr=learning_rate, pct_start=warmup / max_steps and anneal_strategy=cos unless given here."
+    ),
+    "form.tool_arg.alternate_lr_scheduler_type": (
+        "axolotl's lr_scheduler: one_cycle (torch's OneCycleLR) or rex (its RexLR); axolotl hands Trainer "
+        "lr_scheduler_type=cosine with it."
+    ),
+    "form.tool_arg.lr_quadratic_warmup": "A quadratic warmup ((k / w)²) before the cosine (with cosine only).",
+    "form.tool_arg.cosine_min_lr_ratio": (
+        "The cosine decays to learning_rate × this ratio (0 to 1); rex decays to it; jagged restarts dip to it."
+    ),
+    "form.tool_arg.cosine_constant_lr_ratio": (
+        "With cosine_min_lr_ratio: the cosine reaches the floor at int(max_steps × this ratio) and stays there."
+    ),
+    "form.tool_arg.jagged_restart_steps": "ReLoRA's jagged restarts: the LR dips and warms up again every this many steps.",
+    "form.tool_arg.jagged_restart_warmup_steps": "Steps to warm up again after each restart (axolotl's default 10).",
+    "form.tool_arg.jagged_restart_anneal_steps": "Steps to anneal before each restart (axolotl's default 1).",
     "form.kwargs": "lr_scheduler_kwargs",
     "form.required": "{name} (required)",
     "form.kwarg_help": "{help} transformers' default: {default}.",
@@ -430,7 +451,6 @@ ZH: dict[str, str] = {
     "import.loraplus": "{key}={value}：{tool} 的 LoRA+ 让 LoRA B 矩阵以 learning_rate × {value} 训练，位于单独的优化器参数组；调度形状不变，Trainer 记录的是第一个参数组的学习率",
     "import.loraplus_embedding": "{key}={value}：{tool} 的 LoRA+ 让嵌入层的 LoRA 矩阵以这个学习率训练，位于单独的参数组；调度形状不变，Trainer 记录的是第一个参数组的学习率",
     "import.deepspeed_config": "这是 DeepSpeed 配置（ds_config.json），不是训练设置：请把它作为 TrainingArguments 的 deepspeed 给出（--deepspeed FILE），并同时提供训练配置",
-    "import.own_scheduler": "{key}={value} 选择的是只有 {tool} 才有的调度器：未绘制（图中显示的是 transformers 的 lr_scheduler_type）",
     "import.deepspeed_file": "DeepSpeed 配置（{path}）：它的 scheduler 块（如果有）会取代 lr_scheduler_type——请把这个文件也导入",
     "infer.resumed": (
         "这次训练从 {checkpoint} 以不同设置恢复：在它之前学习率按第一次训练（earlier_runs），之后按恢复后的设置，"
@@ -543,7 +563,10 @@ ZH: dict[str, str] = {
     "cause.learning_rate": "learning_rate：这次训练的峰值是 {run}（你的是 {yours}）",
     "cause.setting": "{name}：这次训练是 {run}（你的是 {yours}）",
     # setting errors (the library's keys)
-    "config.not_mapping": "lr_scheduler_kwargs 必须是名称到取值的映射",
+    "config.not_mapping": "{name} 必须是名称到取值的映射",
+    "config.tool_arg_unknown": "{tool} 没有会改变调度的训练参数 {key}；它有：{accepted}",
+    "config.tool_arg_kind": "{tool} 的 {key}={value} 必须是{kind}",
+    "config.tool_arg_needs_type": "{tool} 以 lr_scheduler_type={own} 构建 {key}={value}，而不是 {type}",
     "config.not_number": "{name}={value} 必须是数字",
     "config.not_whole": "{name}={value} 必须是整数",
     "config.not_finite": "{name}={value} 必须是有限的数字",
@@ -569,10 +592,10 @@ ZH: dict[str, str] = {
     "config.parse_bool": "{name}={value} 必须是 true 或 false",
     "config.parse_count": "{name}={value} 不是整数",
     "config.parse_number": "{name}={value} 不是数字",
-    "config.kwargs_long": "lr_scheduler_kwargs 长 {length} 个字符；最多读取 {limit} 个",
-    "config.kwargs_json": "lr_scheduler_kwargs 不是有效的 JSON（{problem}）",
-    "config.kwargs_object": 'lr_scheduler_kwargs 必须是形如 {{"num_cycles": 2}} 的 JSON 对象，而不是 {text}',
-    "config.kwargs_item": "lr_scheduler_kwargs[{key}] 必须是数字、字符串、true/false 或 null",
+    "config.kwargs_long": "{name} 长 {length} 个字符；最多读取 {limit} 个",
+    "config.kwargs_json": "{name} 不是有效的 JSON（{problem}）",
+    "config.kwargs_object": '{name} 必须是形如 {{"num_cycles": 2}} 的 JSON 对象，而不是 {text}',
+    "config.kwargs_item": "{name}[{key}] 必须是数字、字符串、true/false 或 null",
     "config.ratio_both": "warmup_steps 与旧的 warmup_ratio 只能给出一个",
     "config.ratio_range": "warmup_ratio={value} 必须不小于 0 且小于 1",
     "note.peak_never_reached": "永远达不到峰值：max_steps={max_steps} 的训练却有 {count} 步预热，最后一步的学习率只有 learning_rate 的 {percent}%。transformers 接受这种设置，但它通常是个错误。",
@@ -599,6 +622,8 @@ ZH: dict[str, str] = {
     "note.warmup_tool": "未给出预热：{tool} 取训练步数的 3%，最多 100 步：min(int(0.03 × {max_steps}), 100) = {count} 步预热（预热为 1 步时它会改成 2 步）。",
     "note.ratio_tool": "warmup_steps={warmup} 是比例，{tool} 会向下取整：int({max_steps} × {warmup}) = {count} 步预热（Trainer 自己会向上取整；预热为 1 步时 {tool} 会改成 2 步）。",
     "note.epochs_tool": "max_steps = ceil(dataset_size × num_train_epochs / 全局 batch) = ceil({dataset} × {epochs} / {batch}) = {max_steps}：{tool} 按这种方式计算训练步数，再把这个 max_steps 交给 Trainer（开启 sample packing 时，它根据打包后的 token 估算步数，warmup-viz 无法得知）。",
+    "note.tool_scheduler": "{tool} 根据 {args} 构建自己的调度器：{scheduler}，按其代码的计算绘制。",
+    "note.tool_args_unused": "{args}：{tool} 在这里照样构建 transformers 的 {name}（只有在其 create_scheduler 检查的组合中才读取它们），所以它们不改变任何东西。",
     "note.no_warmup": "{name} 没有预热：warmup_steps={warmup} 会被忽略。",
     "note.ratio": "warmup_steps={warmup} 是比例：ceil({max_steps} × {warmup}) = ceil({product}) = {count} 个预热步。",
     "note.truncated": "warmup_steps={warmup} 是步数，int() 把它截断为 {count}。",
@@ -723,6 +748,23 @@ ZH: dict[str, str] = {
     "form.mode_epochs": "epoch × 数据集",
     "form.epochs_calculator": "epoch 计算器",
     "form.drop_last_help": "丢弃最后一个不完整的 batch（Trainer 的 dataloader_drop_last）。",
+    "form.tool_args": "{tool} 自己的调度器参数",
+    "form.tool_kwargs_none": "{tool} 自己的调度器不读取 lr_scheduler_kwargs。",
+    "form.tool_builds": "{tool} 根据这些参数构建自己的调度器，而不是 transformers 的 {type}。",
+    "form.one_cycle_kwargs_help": (
+        'torch 的 OneCycleLR 参数（JSON），例如 {"div_factor": 10, "three_phase": true}；除非在此给出，'
+        "axolotl 使用 max_lr=learning_rate、pct_start=预热步数 / max_steps、anneal_strategy=cos。"
+    ),
+    "form.tool_arg.alternate_lr_scheduler_type": (
+        "axolotl 的 lr_scheduler：one_cycle（torch 的 OneCycleLR）或 rex（它的 RexLR）；此时 axolotl 交给 Trainer 的是 "
+        "lr_scheduler_type=cosine。"
+    ),
+    "form.tool_arg.lr_quadratic_warmup": "在余弦之前做二次预热（(k / w)²），仅用于 cosine。",
+    "form.tool_arg.cosine_min_lr_ratio": "余弦衰减到 learning_rate × 该比例（0 到 1）；rex 衰减到它；jagged 重启时下探到它。",
+    "form.tool_arg.cosine_constant_lr_ratio": "与 cosine_min_lr_ratio 一起：余弦在 int(max_steps × 该比例) 处到达下限并保持不变。",
+    "form.tool_arg.jagged_restart_steps": "ReLoRA 的 jagged 重启：每隔这么多步，学习率下探后重新预热。",
+    "form.tool_arg.jagged_restart_warmup_steps": "每次重启后重新预热的步数（axolotl 默认 10）。",
+    "form.tool_arg.jagged_restart_anneal_steps": "每次重启前退火的步数（axolotl 默认 1）。",
     "form.kwargs": "lr_scheduler_kwargs",
     "form.required": "{name}（必填）",
     "form.kwarg_help": "{help} transformers 默认值：{default}。",
