@@ -20,6 +20,7 @@ SOURCES = json.loads((CONFIGS / "sources.json").read_text())
 EXPECTED = {
     "axolotl__Warrongo__warrungu-trainer__axolotl_config.yml": ("axolotl", 2e-05, "cosine", -1, -1),
     "axolotl__axolotl-ai-cloud__axolotl__3b-fp8-fsdp2.yaml": ("axolotl", 2e-05, "cosine", 10.0, -1),
+    "axolotl__axolotl-ai-cloud__axolotl__relora.yml": ("axolotl", 0.0002, "cosine", 10.0, -1),
     "axolotl__axolotl-ai-cloud__axolotl__gpt-oss-20b-fft-deepspeed-zero3.yaml": (
         "axolotl",
         2e-05,
@@ -152,6 +153,14 @@ def test_axolotls_own_scheduler_arguments_are_handed_on_by_its_names():
     config = from_mapping({**imported.settings, "dataset_size": 10_000})
     lrs = schedule.full_table(config)[1]
     assert lrs[config.num_warmup_steps :] == [2e-05] * (config.total_steps - config.num_warmup_steps)
+
+
+def test_older_axolotls_relora_keys_are_said_for_what_they_were():
+    name = "axolotl__axolotl-ai-cloud__axolotl__relora.yml"
+    imported = read_settings((CONFIGS / name).read_bytes(), name)
+    assert imported.settings["tool_args"] == {}  # axolotl 0.21.0 draws no restarts from them
+    for key in ("relora_steps", "relora_warmup_steps"):
+        assert imported.ignored[key].key == "import.relora_renamed", key
 
 
 def test_a_config_naming_a_deepspeed_file_says_so():

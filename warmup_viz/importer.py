@@ -72,6 +72,10 @@ english(
             "this is a DeepSpeed config (ds_config.json), not training settings: give it as TrainingArguments' "
             "deepspeed (--deepspeed FILE), with the training config beside it"
         ),
+        "import.relora_renamed": (
+            "{key}={value}: older axolotl's name for its jagged restarts; {tool} 0.21.0 has no such key and reads "
+            "jagged_restart_steps, jagged_restart_warmup_steps, jagged_restart_anneal_steps: not drawn"
+        ),
         "import.deepspeed_file": (
             "a DeepSpeed config ({path}): its scheduler block, if it has one, replaces lr_scheduler_type — "
             "import that file too"

@@ -362,6 +362,10 @@ AXOLOTL_TOOL = Tool(
         "batch_size": "import.axolotl_batch_size",
         "loraplus_lr_ratio": "import.loraplus",  # mixins/optimizer.py L197-212: PEFT create_loraplus_optimizer
         "loraplus_lr_embedding": "import.loraplus_embedding",
+        # older axolotl's restart keys, which 0.21.0's schema no longer has (jagged_restart_* now)
+        "relora_steps": "import.relora_renamed",
+        "relora_warmup_steps": "import.relora_renamed",
+        "relora_anneal_steps": "import.relora_renamed",
     },
     dependent_defaults=axolotl_defaults,
 )

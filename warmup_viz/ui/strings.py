@@ -451,6 +451,7 @@ ZH: dict[str, str] = {
     "import.loraplus": "{key}={value}：{tool} 的 LoRA+ 让 LoRA B 矩阵以 learning_rate × {value} 训练，位于单独的优化器参数组；调度形状不变，Trainer 记录的是第一个参数组的学习率",
     "import.loraplus_embedding": "{key}={value}：{tool} 的 LoRA+ 让嵌入层的 LoRA 矩阵以这个学习率训练，位于单独的参数组；调度形状不变，Trainer 记录的是第一个参数组的学习率",
     "import.deepspeed_config": "这是 DeepSpeed 配置（ds_config.json），不是训练设置：请把它作为 TrainingArguments 的 deepspeed 给出（--deepspeed FILE），并同时提供训练配置",
+    "import.relora_renamed": "{key}={value}：这是旧版 axolotl 对 jagged 重启的叫法；{tool} 0.21.0 没有这个键，读取的是 jagged_restart_steps、jagged_restart_warmup_steps、jagged_restart_anneal_steps：未绘制",
     "import.deepspeed_file": "DeepSpeed 配置（{path}）：它的 scheduler 块（如果有）会取代 lr_scheduler_type——请把这个文件也导入",
     "infer.resumed": (
         "这次训练从 {checkpoint} 以不同设置恢复：在它之前学习率按第一次训练（earlier_runs），之后按恢复后的设置，"
