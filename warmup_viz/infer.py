@@ -25,6 +25,7 @@ from . import registry, scheduler_types
 from .config import ConfigError, ScheduleConfig
 from .fit import Fit, NoFit, logged_pairs, polish, run_length
 from .infer_deepspeed import curved_rise, fit_deepspeed
+from .infer_jagged import fit_jagged
 from .infer_metric import drops_of, evaluations, fit_metric_driven
 from .infer_resume import fit_resumed, jumps_up
 from .infer_skipped import delagged, fit_read_off
@@ -92,7 +93,7 @@ def infer(
             closest.insert(0, _older_convention(_fit_step_based(shown, n), shown, n))
         except NoFit:
             pass
-    found = fit_read_off(pairs, n, closest) or fit_read_off(pairs, n, tool=True)
+    found = fit_read_off(pairs, n, closest) or fit_read_off(pairs, n, tool=True) or fit_jagged(pairs, n)
     if found is not None:
         return _said(found, pairs, n)
     # a DeepSpeed config's scheduler block replaced lr_scheduler_type (a linear warmup, or a decay)

@@ -219,6 +219,7 @@ def _candidates(
 # axolotl's own schedulers (tool_schedulers), tried after every transformers type: their
 # arguments read off the log (the floor over the peak, where the floor starts)
 _AXOLOTL_SHAPES = (
+    {"cosine_min_lr_ratio": None},
     {"alternate_lr_scheduler_type": "rex"},
     {"alternate_lr_scheduler_type": "one_cycle"},
     {"lr_quadratic_warmup": True},
