@@ -331,3 +331,25 @@ def test_an_imported_axolotl_config_shows_its_tool_and_epochs_then_its_exact_cha
     curve = schedule.display_curve(config)
     assert chart_data(page)[0]["y"] == list(curve.lrs)
     page.wait_for_url("**tool=axolotl**")  # and the link carries the tool
+
+
+def test_a_link_with_axolotls_jagged_restarts_draws_every_dip_exactly(server, page):
+    # 20,000 steps, a restart every 1,000: each dip is one update deep, drawn at its lowest
+    args = '{"jagged_restart_steps":1000,"cosine_min_lr_ratio":0.1}'
+    page.goto(
+        f"{server}/?tool=axolotl&lr_scheduler_type=cosine&learning_rate=0.0002&warmup_steps=100"
+        f"&max_steps=20000&tool_args={args}&example=false"
+    )
+    config = ScheduleConfig(
+        tool="axolotl", lr_scheduler_type="cosine", learning_rate=2e-4, warmup_steps=100, max_steps=20000,
+        tool_args={"jagged_restart_steps": 1000, "cosine_min_lr_ratio": 0.1},
+    )  # fmt: skip
+    curve = schedule.display_curve(config)
+    data = chart_data(page)
+    assert data[0]["x"] == list(curve.steps) and data[0]["y"] == list(curve.lrs)
+    drawn = dict(zip(data[0]["x"], data[0]["y"], strict=True))
+    built = schedule.build(config)
+    assert all(drawn[1000 * j] == built.lr(1000 * j) for j in range(1, 20))
+    # the sidebar shows axolotl's own arguments by its names, and says it builds its own scheduler
+    assert page.get_by_role("textbox", name="jagged_restart_steps", exact=True).input_value() == "1000"
+    assert "axolotl builds its own scheduler from these arguments" in page.inner_text("body")
