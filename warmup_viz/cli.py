@@ -88,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     sched.add_argument("--metric", help="the log's metric that steps them (default eval_loss, as Trainer)")
     sched.add_argument("--run", help=_RUN_HELP)
     _add_run_kind(sched)
+    _add_loop(sched)
     check = commands.add_parser("check", help="does a log's learning rate match the configured schedule?")
     check.add_argument(
         "log",
@@ -140,6 +141,47 @@ def _add_run_kind(parser: argparse.ArgumentParser) -> None:
         help="updates whose optimizer step a loss scaler skipped (fp16 overflow), e.g. 1-3,11,20: "
         "the scheduler did not step for them, so the LR trails the plan by one more step after each",
     )
+
+
+_LOOP_HELP = (
+    "trainer (default): Trainer steps the scheduler once per update; accelerate: a loop of one's own "
+    "whose scheduler went through accelerator.prepare (transformers' *_no_trainer.py examples): give "
+    "--num_warmup_steps and --num_training_steps as the script passes them to get_scheduler, --max_steps "
+    "the optimizer updates it runs, and accelerate's --num_processes, --split_batches, "
+    "--step_scheduler_with_optimizer, --gradient_accumulation_steps"
+)
+
+
+def _add_loop(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--loop", choices=("trainer", "accelerate"), default="trainer", help=_LOOP_HELP)
+    parser.add_argument("--num_processes", type=int, default=1, help="accelerate's processes (default 1)")
+    parser.add_argument("--num_warmup_steps", help="get_scheduler's num_warmup_steps, with --loop accelerate")
+    parser.add_argument("--num_training_steps", help="get_scheduler's num_training_steps, with --loop accelerate")
+    parser.add_argument("--split_batches", action="store_true", help="accelerate's split_batches")
+    parser.add_argument(
+        "--step_scheduler_with_optimizer", choices=("true", "false"), default="true", help="accelerate's (default true)"
+    )
+
+
+def _loop_run(args: argparse.Namespace):
+    """The run of an accelerate loop the flags describe (`--loop accelerate`)."""
+    from .config import from_mapping
+    from .loop import Loop, accelerated
+
+    missing = [f"--{n}" for n in ("num_warmup_steps", "num_training_steps", "max_steps") if getattr(args, n) is None]
+    if missing:
+        raise UsageError(f"--loop accelerate needs {', '.join(missing)}")
+    values = settings_from_args(args)
+    values.update(warmup_steps=args.num_warmup_steps, max_steps=args.num_training_steps)
+    config = from_mapping(values)
+    accumulation = config.gradient_accumulation_steps if args.gradient_accumulation_steps is not None else 1
+    loop = Loop(args.num_processes, args.split_batches, args.step_scheduler_with_optimizer == "true", accumulation)
+    from .config import parse_field
+
+    run = accelerated(config, loop, parse_field("max_steps", args.max_steps))
+    for note in run.warnings:
+        print(f"note: {note}", file=sys.stderr)
+    return run
 
 
 def settings_from_args(args: argparse.Namespace) -> dict[str, object]:
@@ -198,6 +240,10 @@ def _config(args: argparse.Namespace, metric_flags: tuple[str, ...]):
 def _schedule(args: argparse.Namespace) -> int:
     from .run import table
 
+    if args.loop == "accelerate":
+        steps, lrs = table(_loop_run(args))
+        _write(args.output, export.table_chunks(steps, lrs, args.format))
+        return 0
     config = _config(args, ("log", "metric", "run"))
     log = _read(args.log) if args.log else None
     steps, lrs = table(_run(args, config, log, args.run))

@@ -25,6 +25,7 @@ def english() -> Mapping[str, str]:
         fit,
         importer,
         logs,
+        loop,
         resume,
         run,
         schedule,

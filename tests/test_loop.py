@@ -1,0 +1,84 @@
+"""accelerate loops: the LR each optimizer update trains with, measured on real runs launched with
+`ACCELERATE_USE_CPU=1 accelerate launch --multi_gpu --num_processes 2` (two processes, gloo) of
+tests/accelerate_loop.py, and reproduced bit for bit, process by process."""
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+from warmup_viz.cli import main
+from warmup_viz.config import ScheduleConfig
+from warmup_viz.loop import Loop, accelerated
+
+SCRIPT = pathlib.Path(__file__).parent / "accelerate_loop.py"
+ACCELERATE = pathlib.Path(sys.executable).parent / "accelerate"
+
+# (flags of the loop, Loop, the type): W=4 and N=12 passed to get_scheduler, 12 updates
+VARIANTS = [
+    ([], Loop(2), "linear"),
+    (["--split_batches"], Loop(2, split_batches=True), "linear"),
+    (["--step_scheduler_with_optimizer", "false"], Loop(2, step_scheduler_with_optimizer=False), "linear"),
+    (["--gradient_accumulation_steps", "2"], Loop(2, gradient_accumulation_steps=2), "linear"),
+    (
+        ["--gradient_accumulation_steps", "2", "--step_scheduler_with_optimizer", "false"],
+        Loop(2, step_scheduler_with_optimizer=False, gradient_accumulation_steps=2),
+        "linear",
+    ),
+    ([], Loop(2), "cosine"),  # past num_training_steps the cosine comes back up
+]
+
+
+def launch(out: pathlib.Path, flags: list[str], scheduler: str) -> list[dict]:
+    env = {**os.environ, "ACCELERATE_USE_CPU": "1", "HF_HUB_OFFLINE": "1"}
+    command = [
+        str(ACCELERATE), "launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1",
+        "--mixed_precision", "no", "--dynamo_backend", "no", str(SCRIPT), str(out),
+        "--num_warmup_steps", "4", "--num_training_steps", "12", "--max_steps", "12",
+        "--lr_scheduler_type", scheduler, *flags,
+    ]  # fmt: skip
+    subprocess.run(command, env=env, check=True, capture_output=True, timeout=600)
+    return [json.loads(pathlib.Path(f"{out}.rank{r}.json").read_text()) for r in (0, 1)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("flags, loop, scheduler", VARIANTS, ids=lambda v: str(v))
+def test_a_real_two_process_loop_is_reproduced_update_by_update(tmp_path, capsys, flags, loop, scheduler):
+    ranks = launch(tmp_path / "run", flags, scheduler)
+    assert [r["num_processes"] for r in ranks] == [2, 2]
+    logged = [u[0] for u in ranks[0]["updates"]]
+    assert [u[0] for u in ranks[1]["updates"]] == logged  # every process trains at the same LR
+    config = ScheduleConfig(lr_scheduler_type=scheduler, learning_rate=1e-3, warmup_steps=4, max_steps=12)
+    run = accelerated(config, loop, 12)
+    assert run.used(range(1, 13)) == logged
+    # the CLI, by accelerate's names
+    accumulation = (
+        flags[flags.index("--gradient_accumulation_steps") + 1] if "--gradient_accumulation_steps" in flags else "1"
+    )
+    code = main([
+        "schedule", "--loop", "accelerate", "--num_processes", "2", "--num_warmup_steps", "4",
+        "--num_training_steps", "12", "--max_steps", "12", "--learning_rate", "0.001",
+        "--lr_scheduler_type", scheduler, "--gradient_accumulation_steps", accumulation, "--format", "json",
+        *[f for f in flags if f.startswith("--split") or f.startswith("--step") or f in ("true", "false")],
+    ])  # fmt: skip
+    assert code == 0
+    assert json.loads(capsys.readouterr().out)["learning_rate"] == logged
+
+
+def test_the_loop_says_where_the_schedule_and_the_intent_part():
+    config = ScheduleConfig(learning_rate=1e-3, warmup_steps=100, max_steps=1000)
+    run = accelerated(config, Loop(2), 1000)
+    (faster, past) = [str(n) for n in run.warnings]
+    assert "over at update 50, not 100" in faster and "runs out at update 501 of 1,000" in faster
+    assert "from update 501" in past
+    marks = {b.kind: b.step for b in run.breakpoints()}
+    assert marks["warmup_end"] == 50 and marks["peak"] == 51
+    assert run.used([50, 51]) == [1e-3 * 98 / 100, 1e-3]
+    # a script that passes its counts × num_processes gets what it meant, said nothing of
+    scaled = accelerated(config.replace(warmup_steps=200, max_steps=2000), Loop(2), 1000)
+    plain = accelerated(config, Loop(1), 1000)
+    assert scaled.used(range(1, 1001)) == pytest.approx(plain.used(range(1, 1001)), rel=1e-12)
+    assert accelerated(config, Loop(2, split_batches=True), 1000).warnings == ()
