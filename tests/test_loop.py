@@ -82,3 +82,18 @@ def test_the_loop_says_where_the_schedule_and_the_intent_part():
     plain = accelerated(config, Loop(1), 1000)
     assert scaled.used(range(1, 1001)) == pytest.approx(plain.used(range(1, 1001)), rel=1e-12)
     assert accelerated(config, Loop(2, split_batches=True), 1000).warnings == ()
+
+
+@pytest.mark.slow
+def test_check_names_the_num_processes_mistake_on_a_real_log(tmp_path, capsys):
+    # a real two-process loop that passed the updates (12) as num_training_steps, logged per update
+    ranks = launch(tmp_path / "run", [], "cosine")
+    log = tmp_path / "lr.csv"
+    rows = [f"{u},{lrs[0]!r}" for u, lrs in enumerate(ranks[0]["updates"], 1)]
+    log.write_text("step,learning_rate\n" + "\n".join(rows) + "\n")
+    flags = ["--lr_scheduler_type", "cosine", "--learning_rate", "0.001", "--warmup_steps", "4", "--max_steps", "12"]
+    assert main(["check", str(log), *flags, "--json"]) == 1
+    verdict = json.loads(capsys.readouterr().out)
+    assert verdict["causes"] == ["num_processes"]
+    assert verdict["matching_settings"] == {"loop": "accelerate", "num_processes": 2}
+    assert "warmup of 4 ended at update 2" in verdict["message"]

@@ -68,6 +68,11 @@ english(
             "update {first}, the last at {last}) and the scheduler did not step for them: with these settings "
             "the LR trails by one more step after each"
         ),
+        "cause.num_processes": (
+            "the scheduler ran {k} times faster than the optimizer: an accelerate loop steps it once per process "
+            "(num_processes={k}) unless split_batches, so the warmup of {warmup} ended at update {warmup_end} — "
+            "pass num_warmup_steps and num_training_steps × num_processes to get_scheduler"
+        ),
         "cause.resume": (
             "the run was resumed from a checkpoint at about step {step}: from there on it follows these settings "
             "at the first run's learning_rate={learning_rate} (a learning_rate changed on resume is ignored)"
@@ -189,9 +194,13 @@ def _holds(config: ScheduleConfig, causes: list[Cause], steps, lrs) -> bool:
         settings.update(c.settings)
     convention = settings.pop("logging_convention", Convention.SINCE_4_51.value)
     skipped = settings.pop("skipped_steps", "")
+    processes = settings.pop("num_processes", None)
+    settings.pop("loop", None)
     variant = _variant(config, **settings)
     if variant is None:
         return False
+    if processes is not None:
+        return _first_mismatch(_loop_run(variant, processes, steps), steps, lrs) is None
     try:
         run = with_convention(with_skipped(Planned(variant), step_list(str(skipped)) if skipped else ()), convention)
         return _first_mismatch(run, steps, lrs) is None and max(steps) <= variant.total_steps
@@ -210,11 +219,34 @@ def _found(config: ScheduleConfig, steps: list[int], lrs: list[float], facts: di
         found.append(cause)
         if _reproduces(base, steps, lrs):
             return found
-    for search in (_warmup, _type, _peak, _skipped, _resumed):
+    for search in (_processes, _warmup, _type, _peak, _skipped, _resumed):
         cause = search(base, steps, lrs)
         if cause is not None:
             return [*found, cause]
     return found + _recovered(base, steps, lrs, facts)
+
+
+def _loop_run(config: ScheduleConfig, processes: int, steps) -> Run:
+    from .loop import Loop, accelerated
+
+    return accelerated(config, Loop(processes), max(config.total_steps, max(steps)))
+
+
+def _processes(config: ScheduleConfig, steps, lrs) -> Cause | None:
+    """A loop of one's own whose scheduler accelerate stepped once per process (transformers'
+    no_trainer scripts that pass the updates as num_training_steps): the schedule run through
+    `num_processes` times faster."""
+    if not config.info.uses_max_steps and not config.info.uses_warmup:
+        return None
+    for k in _WORLD_SIZES[1:]:
+        run = _loop_run(config, k, steps)
+        if _first_mismatch(run, steps, lrs) is None:
+            warmup = config.num_warmup_steps
+            values = {"k": k, "warmup": warmup, "warmup_end": run.loop.update_of(warmup) - 1 if warmup else 0}
+            return Cause(
+                "num_processes", Note("cause.num_processes", values), {"loop": "accelerate", "num_processes": k}
+            )
+    return None
 
 
 def _skipped(config: ScheduleConfig, steps, lrs) -> Cause | None:

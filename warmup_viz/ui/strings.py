@@ -493,6 +493,7 @@ ZH: dict[str, str] = {
         "优化器跳过了 {count} 次更新（损失缩放器发现梯度溢出；第一次在第 {first} 次更新，最后一次在第 {last} 次），"
         "调度器在这些更新后没有前进：按这些设置，每跳过一次学习率就多落后一步"
     ),
+    "cause.num_processes": "调度器比优化器快了 {k} 倍：accelerate 循环在未设 split_batches 时每个进程都会让调度器前进一次（num_processes={k}），所以 {warmup} 步的预热在第 {warmup_end} 次更新就结束了——请把 num_warmup_steps 和 num_training_steps 乘以 num_processes 再传给 get_scheduler",
     "cause.resume": "这次训练在约第 {step} 步从检查点恢复：此后按这些设置、以第一次训练的 learning_rate={learning_rate} 进行（恢复时改动的 learning_rate 会被忽略）",
     "infer.too_few": "至少需要两个记录的学习率才能还原调度",
     "infer.all_zero": "记录的学习率全是 0：没有可还原的调度",
