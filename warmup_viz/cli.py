@@ -89,12 +89,14 @@ def _parser() -> argparse.ArgumentParser:
     sched.add_argument("--run", help=_RUN_HELP)
     _add_run_kind(sched)
     _add_loop(sched)
+    _add_groups(sched)
     check = commands.add_parser("check", help="does a log's learning rate match the configured schedule?")
     check.add_argument(
         "log",
         help="a training log with learning_rate values, or a checkpoint or output directory (its trainer_state.json)",
     )
     _add_settings(check)
+    _add_groups(check)
     check.add_argument("--metric", help="for reduce_lr_on_plateau and greedy: the metric that steps them (eval_loss)")
     check.add_argument("--run", help="the run to check (default: every run in the log)")
     check.add_argument(
@@ -161,6 +163,17 @@ def _add_loop(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--step_scheduler_with_optimizer", choices=("true", "false"), default="true", help="accelerate's (default true)"
     )
+
+
+def _add_groups(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--param_groups",
+        metavar="JSON",
+        help='the optimizer\'s param groups in its order, e.g. \'[{"name": "lora_A", "lr": 2e-4}, {"name": "lora_B", '
+        '"lr": 3.2e-3}]\': a column each (Trainer logs the first)',
+    )
+    parser.add_argument("--loraplus_lr_ratio", help="LoRA+ (PEFT's create_loraplus_optimizer): its four groups")
+    parser.add_argument("--loraplus_lr_embedding", help="LoRA+'s embedding group LR (PEFT's default 1e-06)")
 
 
 def _loop_run(args: argparse.Namespace):
@@ -237,18 +250,63 @@ def _config(args: argparse.Namespace, metric_flags: tuple[str, ...]):
     return config
 
 
+def _groups(args: argparse.Namespace, learning_rate: float):
+    """The param groups the flags give (`--param_groups`, or LoRA+'s), or None."""
+    from . import groups
+    from .config import parse_field
+
+    if args.param_groups and args.loraplus_lr_ratio:
+        raise UsageError("--param_groups and --loraplus_lr_ratio both give the groups: give one of them")
+    if args.loraplus_lr_embedding and not args.loraplus_lr_ratio:
+        raise UsageError("--loraplus_lr_embedding is LoRA+'s: give --loraplus_lr_ratio too")
+    if args.param_groups:
+        return groups.parse(args.param_groups)
+    if args.loraplus_lr_ratio:
+        embedding = parse_field("learning_rate", args.loraplus_lr_embedding) if args.loraplus_lr_embedding else None
+        return groups.loraplus(learning_rate, parse_field("learning_rate", args.loraplus_lr_ratio), embedding)
+    return None
+
+
 def _schedule(args: argparse.Namespace) -> int:
-    from .run import table
+    from .run import Planned, table
 
     if args.loop == "accelerate":
-        steps, lrs = table(_loop_run(args))
-        _write(args.output, export.table_chunks(steps, lrs, args.format))
+        run = _loop_run(args)
+        found = _groups(args, run.config.learning_rate)
+        if found is None:
+            steps, lrs = table(run)
+            _write(args.output, export.table_chunks(steps, lrs, args.format))
+        else:
+            _write_groups(args, found, lambda lr: replace(run, run=Planned(run.config, base_lr=lr)))
         return 0
     config = _config(args, ("log", "metric", "run"))
+    found = _groups(args, config.learning_rate)
+    if found is not None:
+        kinds = ("resume_from_checkpoint", "deepspeed", "skipped_steps", "log")
+        given = [f"--{k}" for k in kinds if getattr(args, k)]
+        if given or args.logging_convention != "since_4.51" or config.tool_args:
+            raise UsageError(
+                f"param groups are drawn for a plain run or an accelerate loop, not with {given or 'these'}"
+            )
+        _write_groups(args, found, lambda lr: Planned(config, base_lr=lr))
+        return 0
     log = _read(args.log) if args.log else None
     steps, lrs = table(_run(args, config, log, args.run))
     _write(args.output, export.table_chunks(steps, lrs, args.format))
     return 0
+
+
+def _write_groups(args: argparse.Namespace, found, make) -> None:
+    """`step` and a column per param group, named by the group; which group a log shows on stderr."""
+    from . import groups
+    from .run import table
+
+    tables = []
+    for name, run in groups.runs(found, make).items():
+        steps, lrs = table(run)
+        tables.append((name, steps, lrs))
+    print(f"note: {groups.logged_note(found)}", file=sys.stderr)
+    _write(args.output, [export.wide_bytes(tables, args.format)])
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -260,9 +318,20 @@ def _check(args: argparse.Namespace) -> int:
     log = _read(args.log)
     metric = _learning_rate(log)
     worst = 0
+    found = _groups(args, config.learning_rate)
+    if found is not None:  # Trainer logs the first group's LR
+        from . import groups
+        from .run import Planned
+
+        given = [f"--{k}" for k in ("resume_from_checkpoint", "deepspeed", "skipped_steps") if getattr(args, k)]
+        if given or args.logging_convention != "since_4.51":
+            raise UsageError(f"param groups are checked for a plain Trainer run, not with {given or 'this convention'}")
+
+        print(f"note: checked against {groups.logged_note(found)}", file=sys.stderr)
     for name in [args.run] if args.run else runs(log, metric):
         logged = _series(log, metric, name)
-        verdict = compare(_run(args, config, log, name), logged.steps, logged.values, facts=log.facts)
+        run = _run(args, config, log, name) if found is None else Planned(config, base_lr=found[0].lr)
+        verdict = compare(run, logged.steps, logged.values, facts=log.facts)
         print(json.dumps({"run": name, **verdict.to_dict()}) if args.json else f"{name}: {verdict.message}")
         worst = max(worst, 0 if verdict.matches else 1)
     return worst

@@ -23,6 +23,7 @@ def english() -> Mapping[str, str]:
         ds_schedule,
         files,
         fit,
+        groups,
         importer,
         logs,
         loop,
