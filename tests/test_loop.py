@@ -97,3 +97,33 @@ def test_check_names_the_num_processes_mistake_on_a_real_log(tmp_path, capsys):
     assert verdict["causes"] == ["num_processes"]
     assert verdict["matching_settings"] == {"loop": "accelerate", "num_processes": 2}
     assert "warmup of 4 ended at update 2" in verdict["message"]
+
+
+SNIPPET_RUNS = [
+    dict(lr_scheduler_type="cosine", learning_rate=3e-4, warmup_steps=0.25, max_steps=12),
+    dict(
+        lr_scheduler_type="warmup_stable_decay",
+        warmup_steps=2,
+        max_steps=12,
+        lr_scheduler_kwargs={"num_decay_steps": 4, "decay_type": "linear"},
+    ),  # fmt: skip
+    dict(lr_scheduler_type="inverse_sqrt", max_steps=12),  # transformers' timescale 10,000, scaled too
+    dict(lr_scheduler_type="linear", warmup_steps=3, max_steps=10, gradient_accumulation_steps=2),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("settings", SNIPPET_RUNS, ids=lambda s: s["lr_scheduler_type"])
+def test_the_no_trainer_snippet_trains_each_update_at_trainers_lr_on_two_processes(tmp_path, settings):
+    from warmup_viz import snippets
+    from warmup_viz.run import Planned
+
+    config = ScheduleConfig(**settings)
+    script = tmp_path / "loop.py"
+    script.write_text(snippets.snippet(config, "no_trainer") + "\n")
+    env = {**os.environ, "ACCELERATE_USE_CPU": "1", "HF_HUB_OFFLINE": "1"}
+    command = [str(ACCELERATE), "launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1",
+               "--mixed_precision", "no", "--dynamo_backend", "no", str(script)]  # fmt: skip
+    out = subprocess.run(command, env=env, check=True, capture_output=True, text=True, timeout=600).stdout
+    printed = [float(line.rsplit(" ", 1)[1]) for line in out.splitlines() if line.startswith("update ")]
+    assert printed == Planned(config).used(range(1, config.total_steps + 1))

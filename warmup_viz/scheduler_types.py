@@ -114,9 +114,12 @@ class TypeRecord:
     # the tools that build schedulers of their own when asked for this type with their own
     # arguments (axolotl's cosine: rex, one_cycle, a quadratic warmup, a floor, `tool_schedulers`)
     tool_own: tuple[str, ...] = ()
+    # its kwargs counted in scheduler steps (a loop that steps it num_processes times an update
+    # scales them too), each with the value to write when not given (None: leave it out)
+    step_kwargs: Mapping[str, Callable[[int], int | None]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name in ("needs", "showcase", "kwargs", "read_off", "tool_kwargs"):
+        for name in ("needs", "showcase", "kwargs", "read_off", "tool_kwargs", "step_kwargs"):
             object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
 
     @property
@@ -307,6 +310,8 @@ RECORDS: Mapping[str, TypeRecord] = MappingProxyType(
                 where=(r"\tau = \text{timescale} \ (\text{default: } w \text{, or } 10\,000 \text{ when } w = 0)",),
                 search=(SearchParam("timescale", "int", (None, 10, 100, 1000, 10_000)),),
                 kwargs={"timescale": KwargFacts(r"\tau", Slider(10, 1000, 10, 100))},
+                # transformers' timescale: num_warmup_steps, or 10,000 with no warmup (not a count to scale)
+                step_kwargs={"timescale": lambda w: None if w else 10_000},
             ),
             TypeRecord("reduce_lr_on_plateau", kwargs=_PLATEAU_TEXT),
             TypeRecord(
@@ -376,6 +381,7 @@ RECORDS: Mapping[str, TypeRecord] = MappingProxyType(
                 },
                 marks=_wsd_marks,
                 read_off={"num_decay_steps": _decay_lengths},
+                step_kwargs={"num_decay_steps": lambda w: None, "num_stable_steps": lambda w: None},
                 tool_kwargs={"llamafactory": _llamafactory_wsd},
             ),
             TypeRecord("greedy", kwargs=_GREEDY_TEXT, raises=True),

@@ -13,7 +13,16 @@ import shlex
 from . import tools
 from .config import ScheduleConfig
 
-FORMS = ("TrainingArguments", "SFTConfig", "get_scheduler", "flags", "llamafactory", "axolotl", "ms-swift")
+FORMS = (
+    "TrainingArguments",
+    "SFTConfig",
+    "get_scheduler",
+    "no_trainer",
+    "flags",
+    "llamafactory",
+    "axolotl",
+    "ms-swift",
+)
 
 
 def arguments(config: ScheduleConfig) -> dict[str, object]:
@@ -89,6 +98,64 @@ def get_scheduler(config: ScheduleConfig) -> str:
         ")\n"
         "# call scheduler.step() after each optimizer.step(); update s (1, 2, ...) uses\n"
         "# learning_rate * scheduler.lr_lambdas[0](s - 1), the LR Trainer logs at step s"
+    )
+
+
+def no_trainer(config: ScheduleConfig) -> str:
+    """A loop of one's own under accelerate (transformers' `*_no_trainer.py` examples) that trains
+    each update at the LR Trainer would: accelerate steps a prepared scheduler once per process at
+    each update (`loop.py`), so the step counts given to `get_scheduler` — warmup, the run, and
+    the kwargs counted in steps — are multiplied by `num_processes`. Runnable as it is (a stand-in
+    model and data); it prints each update's LR."""
+    from .scheduler_types import of
+
+    counted = of(config.lr_scheduler_type).step_kwargs
+    kwargs = []
+    for name, value in {**dict(config.scheduler_kwargs)}.items():
+        kwargs.append(
+            f"{name!r}: {value!r} * accelerator.num_processes" if name in counted and value else f"{name!r}: {value!r}"
+        )
+    for name, default in counted.items():
+        value = default(config.num_warmup_steps)
+        if name not in config.scheduler_kwargs and value is not None:
+            kwargs.append(f"{name!r}: {value!r} * accelerator.num_processes")
+    specific = f"    scheduler_specific_kwargs={{{', '.join(kwargs)}}},\n" if kwargs else ""
+    return (
+        "import torch\n"
+        "from accelerate import Accelerator\n"
+        "from transformers import get_scheduler\n\n"
+        f"accelerator = Accelerator(gradient_accumulation_steps={config.gradient_accumulation_steps})\n"
+        "model = torch.nn.Linear(4, 1)  # your model\n"
+        "data = torch.utils.data.TensorDataset(torch.randn(64, 4), torch.randn(64, 1))  # your dataset\n"
+        "train_dataloader = torch.utils.data.DataLoader(data, batch_size=1)\n"
+        f"optimizer = torch.optim.AdamW(model.parameters(), lr={config.learning_rate!r})\n"
+        f"max_train_steps = {config.total_steps}  # optimizer updates\n"
+        "# accelerate steps a prepared scheduler once per process at every update (unless split_batches):\n"
+        "# give get_scheduler its step counts × num_processes\n"
+        "lr_scheduler = get_scheduler(\n"
+        f"    {config.lr_scheduler_type!r},\n"
+        "    optimizer=optimizer,\n"
+        f"    num_warmup_steps={config.num_warmup_steps} * accelerator.num_processes,\n"
+        "    num_training_steps=max_train_steps * accelerator.num_processes,\n"
+        f"{specific}"
+        ")\n"
+        "model, optimizer, train_dataloader, lr_scheduler = accelerator.prepare(\n"
+        "    model, optimizer, train_dataloader, lr_scheduler\n"
+        ")\n"
+        "update = 0\n"
+        "while update < max_train_steps:\n"
+        "    for x, y in train_dataloader:\n"
+        "        with accelerator.accumulate(model):\n"
+        "            loss = torch.nn.functional.mse_loss(model(x), y)\n"
+        "            accelerator.backward(loss)\n"
+        "            if accelerator.sync_gradients:  # this batch ends an update: the LR it trains with\n"
+        "                update += 1\n"
+        "                accelerator.print(f\"update {update}: learning_rate {optimizer.param_groups[0]['lr']!r}\")\n"
+        "            optimizer.step()\n"
+        "            lr_scheduler.step()\n"
+        "            optimizer.zero_grad()\n"
+        "        if update == max_train_steps and accelerator.sync_gradients:\n"
+        "            break"
     )
 
 
@@ -189,6 +256,7 @@ def snippet(config: ScheduleConfig, form: str) -> str:
         "TrainingArguments": training_arguments,
         "SFTConfig": sft_config,
         "get_scheduler": get_scheduler,
+        "no_trainer": no_trainer,
         "llamafactory": llamafactory,
         "axolotl": axolotl,
         "ms-swift": ms_swift,

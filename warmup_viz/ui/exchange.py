@@ -19,6 +19,7 @@ _CODE = {
     "TrainingArguments": "python",
     "SFTConfig": "python",
     "get_scheduler": "python",
+    "no_trainer": "python",
     "flags": "bash",
     "llamafactory": "yaml",
     "axolotl": "yaml",
