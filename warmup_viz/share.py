@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 
-from . import logview, parse, steps
+from . import logview, parse, run_kind, steps
 from .config import DEFAULTS, EPOCH_FIELDS, FIELD_NAMES, ConfigError, ScheduleConfig, from_mapping, parse_field
 from .messages import Note, english
 from .run import Convention
@@ -97,6 +97,8 @@ class Link:
     # per compared schedule: the step of A's checkpoint it resumes from (`b.resume_from_checkpoint=
     # checkpoint-500`, TrainingArguments' name; Trainer saves checkpoint-<step>), or None
     resumes: tuple[int | None, ...] = ()
+    # per schedule: its loop and param groups (`run_kind.RunKind`; empty: all plain Trainer runs)
+    kinds: tuple[run_kind.RunKind, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -177,12 +179,15 @@ def encode_link(link: Link) -> dict[str, str]:
     `lr_scheduler_type`, so a schedule of all defaults still shows), then the view's non-defaults."""
     out: dict[str, str] = {}
     resumes = dict(enumerate(link.resumes))
+    kinds = dict(enumerate(link.kinds))
     for i, (prefix, config) in enumerate(zip(PREFIXES, link.configs, strict=False)):
         params = encode(config)
         if prefix:
             params = {"lr_scheduler_type": config.lr_scheduler_type, **params}
         if prefix and resumes.get(i) is not None:
             params[RESUME] = steps.checkpoint_name(resumes[i])
+        if i in kinds:
+            params.update(kinds[i].to_params())
         out.update({prefix + key: value for key, value in params.items()})
     default = View()
     for name in VIEW_KEYS:
@@ -206,10 +211,16 @@ def decode_page_link(params: Mapping[str, object], page: PageParams) -> tuple[Li
     groups: dict[str, dict[str, object]] = {prefix: {} for prefix in PREFIXES}
     view_params, unknown, others = {}, [], {}
     resume_params = {}
+    kind_params: dict[str, dict[str, object]] = {prefix: {} for prefix in PREFIXES}
     for key, raw in params.items():
         prefix = key[:2] if key[:2] in PREFIXES[1:] else ""
+        name = key[len(prefix) :]
+        if name in run_kind.KEYS:  # gradient_accumulation_steps: the loop's and the settings' own
+            kind_params[prefix][name] = raw
         if prefix and key[2:] == RESUME:
             resume_params[prefix] = raw
+        elif name in run_kind.KEYS and name not in FIELD_NAMES:
+            continue
         elif prefix or key in FIELD_NAMES or key == "warmup_ratio":
             groups[prefix][key[len(prefix) :]] = raw
         elif key in VIEW_KEYS or key in page.keys:
@@ -219,7 +230,7 @@ def decode_page_link(params: Mapping[str, object], page: PageParams) -> tuple[Li
         else:
             unknown.append(key)
     warnings = [_unknown(unknown)] if unknown else []
-    configs, resumes = [], []
+    configs, resumes, kinds = [], [], []
     for prefix, group in groups.items():
         if prefix and not group:
             continue
@@ -229,10 +240,31 @@ def decode_page_link(params: Mapping[str, object], page: PageParams) -> tuple[Li
         step, more = _resume_step(prefix, resume_params.get(prefix))
         resumes.append(step)
         warnings += more
+        kind, more = _run_kind(prefix, kind_params[prefix])
+        kinds.append(kind)
+        warnings += more
     view, own, more = _decode_view(view_params, page.keys)
     own.update(others)
     resumed = tuple(resumes) if any(r is not None for r in resumes) else ()
-    return Link(tuple(configs), view, resumed), {k: own[k] for k in params if k in own}, warnings + more
+    kinds_kept = tuple(kinds) if any(not k.plain for k in kinds) else ()
+    return Link(tuple(configs), view, resumed, kinds_kept), {k: own[k] for k in params if k in own}, warnings + more
+
+
+def _run_kind(prefix: str, params: Mapping[str, object]) -> tuple[run_kind.RunKind, list[Note]]:
+    """A schedule's loop and param groups; each parameter that cannot be used is left out, with a
+    warning, and the rest kept."""
+    texts = {k: t for k, v in params.items() if (t := _text(v)) is not None}
+    warnings = [Note("link.not_text", {"param": prefix + k}) for k in params if k not in texts]
+    for _ in range(len(texts) + 1):
+        try:
+            return run_kind.from_params(texts), warnings
+        except ConfigError as e:
+            name = e.field if e.field in texts else next(iter(texts), None)
+            if name is None:
+                break
+            texts.pop(name)
+            warnings.append(_bad(prefix + name, e))
+    return run_kind.RunKind(), warnings
 
 
 def _resume_step(prefix: str, raw: object) -> tuple[int | None, list[Note]]:

@@ -29,6 +29,7 @@ def english() -> Mapping[str, str]:
         loop,
         resume,
         run,
+        run_kind,
         schedule,
         share,
         simulate,

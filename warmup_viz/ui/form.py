@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
-from warmup_viz import parse, registry, scheduler_types, share, steps, tools
+from warmup_viz import parse, registry, run_kind, scheduler_types, share, steps, tools
 from warmup_viz.config import (
     DEFAULTS,
     EPOCH_FIELDS,
@@ -43,6 +43,7 @@ class FormResult:
     config: ScheduleConfig | None
     errors: dict[str, str] = field(default_factory=dict)
     resume: int | None = None  # a compared schedule resumes A from this checkpoint step
+    kind: run_kind.RunKind = field(default_factory=run_kind.RunKind)  # its loop and param groups
 
 
 def _default_text(spec: registry.KwargSpec, suggested: Mapping[str, object]) -> object:
@@ -74,6 +75,8 @@ def load_from_url(other_pages: tuple[str, ...]) -> list[str]:
     for prefix, step in zip(state[keys.SLOTS], link.resumes, strict=False):
         if prefix and step is not None:
             state[prefix + share.RESUME] = steps.checkpoint_name(step)
+    for prefix, kind in zip(state[keys.SLOTS], link.kinds, strict=False):
+        put_run_kind(kind, prefix)
     put_view(link.view)
     put_page(page)
     if "example" in st.query_params:  # asked for by the link: kept as it is, not retired
@@ -104,6 +107,18 @@ def put_config(config: ScheduleConfig, prefix: str = "") -> None:
     state[prefix + _STEPS_FROM] = "epochs" if config.uses_epochs else "max_steps"
     _put_kwargs(config.lr_scheduler_type, config.lr_scheduler_kwargs, prefix)
     _put_tool_args(config.tool, config.tool_args, prefix, config.lr_scheduler_kwargs)
+
+
+def put_run_kind(kind: run_kind.RunKind, prefix: str = "") -> None:
+    """Show a schedule's loop and param groups in its widgets."""
+    state = st.session_state
+    params = kind.to_params()
+    state[prefix + "loop"] = params.get("loop", "trainer")
+    for name in ("num_processes", "max_train_steps", "param_groups", "loraplus_lr_ratio", "loraplus_lr_embedding"):
+        state[prefix + name] = params.get(name, "")
+    state[prefix + "loop.gradient_accumulation_steps"] = params.get("gradient_accumulation_steps", "")
+    state[prefix + "split_batches"] = kind.loop is not None and kind.loop.split_batches
+    state[prefix + "step_scheduler_with_optimizer"] = kind.loop is None or kind.loop.step_scheduler_with_optimizer
 
 
 def _put_tool_args(tool: str, args: Mapping[str, object], prefix: str, kwargs: Mapping[str, object]) -> None:
@@ -314,6 +329,7 @@ def render(prefix: str = "") -> FormResult:
         entries.values["lr_scheduler_kwargs"] = _kwargs(info, max_steps, entries.slots, entries.errors, prefix, tool)
     else:
         entries.values["lr_scheduler_kwargs"] = _tool_kwargs(entries, tool, reader)
+    kind = _run_kind(entries)
     resume = _resume(entries) if prefix else None
     config = None
     if not entries.errors:
@@ -329,7 +345,47 @@ def render(prefix: str = "") -> FormResult:
         (slot.info if message == t("form.enter_dataset_size") else slot.error)(message)
     if config is not None:
         st.session_state[keys.last_valid(prefix)] = config
-    return FormResult(config, entries.errors, resume)
+    return FormResult(config, entries.errors, resume, kind)
+
+
+def _run_kind(entries: _Entries) -> run_kind.RunKind:
+    """The training loop (Trainer, or accelerate's in a loop of one's own) and the optimizer's
+    param groups, by the libraries' names; a plain Trainer run with one group unless given."""
+    prefix, state = entries.prefix, st.session_state
+    given = state.get(prefix + "loop", "trainer") != "trainer" or any(
+        state.get(prefix + n) for n in ("param_groups", "loraplus_lr_ratio")
+    )
+    texts: dict[str, str] = {}
+    with st.expander(t("form.run_kind"), expanded=given):
+        loop = st.selectbox(_LOOP, run_kind.LOOPS, key=prefix + _LOOP, help=t("form.loop_help"), persist_state=_PERSIST)
+        texts["loop"] = loop
+        if loop == "accelerate":
+            st.caption(t("form.loop_counts"))
+            for name, key in (
+                ("num_processes", "num_processes"),
+                ("max_train_steps", "max_train_steps"),
+                ("gradient_accumulation_steps", "loop.gradient_accumulation_steps"),
+            ):
+                texts[name] = st.text_input(
+                    name, key=prefix + key, help=t(f"form.loop.{name}"), placeholder=_LOOP_DEFAULTS[name],
+                    persist_state=_PERSIST,
+                )  # fmt: skip
+            for name, default in (("split_batches", False), ("step_scheduler_with_optimizer", True)):
+                state.setdefault(prefix + name, default)
+                checked = st.checkbox(name, key=prefix + name, help=t(f"form.loop.{name}"), persist_state=_PERSIST)
+                texts[name] = "true" if checked else "false"
+        for name in ("param_groups", "loraplus_lr_ratio", "loraplus_lr_embedding"):
+            texts[name] = st.text_input(name, key=prefix + name, help=t(f"form.groups.{name}"), persist_state=_PERSIST)
+        entries.slots["run_kind"] = st.empty()
+    try:
+        return run_kind.from_params({k: v for k, v in texts.items() if v.strip()})
+    except ConfigError as e:
+        entries.errors["run_kind"] = say(e)
+        return run_kind.RunKind()
+
+
+_LOOP = "loop"  # the link's and the CLI's name for it, the same in every language
+_LOOP_DEFAULTS = {"num_processes": "1", "max_train_steps": "max_steps", "gradient_accumulation_steps": "1"}
 
 
 def _resume(entries: _Entries) -> int | None:

@@ -195,6 +195,30 @@ EN: dict[str, str] = {
     "form.tool_arg.jagged_restart_steps": "ReLoRA's jagged restarts: the LR dips and warms up again every this many steps.",
     "form.tool_arg.jagged_restart_warmup_steps": "Steps to warm up again after each restart (axolotl's default 10).",
     "form.tool_arg.jagged_restart_anneal_steps": "Steps to anneal before each restart (axolotl's default 1).",
+    "form.run_kind": "Training loop and param groups",
+    "form.loop_help": (
+        "trainer: Trainer steps the scheduler once per update. accelerate: a loop of your own whose scheduler went "
+        "through accelerator.prepare (transformers' *_no_trainer.py examples), which accelerate steps once per process."
+    ),
+    "form.loop_counts": (
+        "warmup_steps and max_steps above are what the script passes to get_scheduler (num_warmup_steps, "
+        "num_training_steps)."
+    ),
+    "form.loop.num_processes": "accelerate's processes (GPUs).",
+    "form.loop.max_train_steps": "Optimizer updates the loop runs (empty: max_steps).",
+    "form.loop.gradient_accumulation_steps": "accelerate's gradient_accumulation_steps: batches per update.",
+    "form.loop.split_batches": "accelerate's split_batches: then it steps the scheduler once per update.",
+    "form.loop.step_scheduler_with_optimizer": (
+        "accelerate's step_scheduler_with_optimizer; off, the scheduler steps at every call (every batch)."
+    ),
+    "form.groups.param_groups": (
+        'The optimizer\'s param groups in its order, as JSON: [{"name": "lora_A", "lr": 2e-4}, {"name": "lora_B", '
+        '"lr": 3.2e-3}]. Each follows the schedule from its own LR; Trainer logs the first.'
+    ),
+    "form.groups.loraplus_lr_ratio": "LoRA+ (PEFT's create_loraplus_optimizer): the B matrices at learning_rate × this.",
+    "form.groups.loraplus_lr_embedding": "LoRA+'s embedding group LR (PEFT's default 1e-06).",
+    "view.intended": "{letter}as meant (one scheduler step per update)",
+    "view.group": "{letter}{group}",
     "form.kwargs": "lr_scheduler_kwargs",
     "form.required": "{name} (required)",
     "form.kwarg_help": "{help} transformers' default: {default}.",
@@ -779,6 +803,31 @@ ZH: dict[str, str] = {
     "form.tool_arg.jagged_restart_steps": "ReLoRA 的 jagged 重启：每隔这么多步，学习率下探后重新预热。",
     "form.tool_arg.jagged_restart_warmup_steps": "每次重启后重新预热的步数（axolotl 默认 10）。",
     "form.tool_arg.jagged_restart_anneal_steps": "每次重启前退火的步数（axolotl 默认 1）。",
+    "form.run_kind": "训练循环与参数组",
+    "form.loop_help": (
+        "trainer：Trainer 每次更新让调度器前进一步。accelerate：自己写的训练循环，调度器经过 accelerator.prepare"
+        "（transformers 的 *_no_trainer.py 示例），accelerate 每个进程都会让它前进一步。"
+    ),
+    "form.loop_counts": "上面的 warmup_steps 和 max_steps 是脚本传给 get_scheduler 的值（num_warmup_steps、num_training_steps）。",
+    "form.loop.num_processes": "accelerate 的进程数（GPU 数）。",
+    "form.loop.max_train_steps": "循环执行的优化器更新次数（留空：等于 max_steps）。",
+    "form.loop.gradient_accumulation_steps": "accelerate 的 gradient_accumulation_steps：每次更新的批次数。",
+    "form.loop.split_batches": "accelerate 的 split_batches：此时每次更新只让调度器前进一步。",
+    "form.loop.step_scheduler_with_optimizer": "accelerate 的 step_scheduler_with_optimizer；关闭时每次调用（每个批次）调度器都前进。",
+    "form.groups.param_groups": (
+        '优化器的参数组（按其顺序，JSON）：[{"name": "lora_A", "lr": 2e-4}, {"name": "lora_B", "lr": 3.2e-3}]。'
+        "每组都从自己的学习率出发遵循同一调度；Trainer 记录第一组。"
+    ),
+    "form.groups.loraplus_lr_ratio": "LoRA+（PEFT 的 create_loraplus_optimizer）：B 矩阵的学习率为 learning_rate × 该值。",
+    "form.groups.loraplus_lr_embedding": "LoRA+ 嵌入层参数组的学习率（PEFT 默认 1e-06）。",
+    "view.intended": "{letter}原意（每次更新调度器前进一步）",
+    "view.group": "{letter}{group}",
+    "run_kind.loop": "loop={value} 必须是 trainer 或 accelerate",
+    "run_kind.not_whole": "{name}={value} 必须是至少为 1 的整数",
+    "run_kind.not_bool": "{name}={value} 必须是 true 或 false",
+    "run_kind.both": "param_groups 和 loraplus_lr_ratio 都给出了参数组：只给其中一个",
+    "run_kind.embedding_alone": "loraplus_lr_embedding 属于 LoRA+：请同时给出 loraplus_lr_ratio",
+    "run_kind.ratio": "{name}={value} 必须是大于 0 的数",
     "form.kwargs": "lr_scheduler_kwargs",
     "form.required": "{name}（必填）",
     "form.kwarg_help": "{help} transformers 默认值：{default}。",

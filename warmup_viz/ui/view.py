@@ -9,10 +9,23 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from warmup_viz import compare, ds_schedule, figures, logview, playhead, registry, resume, schedule, share, teach
+from warmup_viz import (
+    compare,
+    ds_schedule,
+    figures,
+    groups,
+    logview,
+    playhead,
+    registry,
+    resume,
+    run_kind,
+    schedule,
+    share,
+    teach,
+)
 from warmup_viz.config import ConfigError, ScheduleConfig
 from warmup_viz.curve import DisplayCurve
-from warmup_viz.run import Planned, Run, curve, with_convention
+from warmup_viz.run import Run, curve, with_convention
 
 from . import chart_options, exchange, form, keys, metric_panel, page_link, uploads, verdicts, widgets
 from .strings import figure_labels, say, schedule_name, t
@@ -28,6 +41,7 @@ class Drawn:
     run: Run
     curve: DisplayCurve
     resumes: int | None = None  # resumes A's run from this checkpoint step (the link says so)
+    kind: run_kind.RunKind = run_kind.RunKind()  # its loop and param groups (the link says so)
 
     @property
     def config(self) -> ScheduleConfig:
@@ -67,7 +81,8 @@ def _render(playing: bool | None) -> None:
             exchange.render([], [])
         return
     resumes = tuple(d.resumes for d in drawn) if any(d.resumes for d in drawn) else ()
-    link = share.Link(tuple(d.config for d in drawn), view, resumes)
+    kinds = tuple(d.kind for d in drawn) if any(not d.kind.plain for d in drawn) else ()
+    link = share.Link(tuple(d.config for d in drawn), view, resumes, kinds)
     if len(drawn) == len(results):  # a schedule with an invalid entry keeps the last good link
         _sync_url(link, page)
     names = [schedule_name(letter, parts) for letter, parts in compare.names([d.config for d in drawn])]
@@ -80,6 +95,10 @@ def _render(playing: bool | None) -> None:
         exchange.render([d.config for d in drawn], names)
     title = names[0] if len(drawn) == 1 else t("app.versus").join(names)
     figure = _figure(drawn, names, view, logs, lr_lines, metric_lines, title, present=page.present)
+    for d in drawn:  # which param group a log shows
+        found = d.kind.groups(d.config.learning_rate)
+        if found:
+            chart.caption((f"{d.letter}: " if len(drawn) > 1 else "") + say(groups.logged_note(found)))
     if playing is None:
         playing = chart.toggle(
             t("view.playhead"), key=keys.PLAYHEAD, help=t("view.playhead_help"), persist_state="session"
@@ -139,8 +158,9 @@ def _figure(drawn: list[Drawn], names, view: share.View, logs, lr_lines, metric_
         figures.Curve(name, d.curve, _epochs(view, d, logs), d.letter if len(drawn) > 1 else "")
         for name, d in zip(names, drawn, strict=True)
     ]
-    if len(drawn) == 1:
+    if len(drawn) == 1 and drawn[0].kind.plain:
         curves[0] = figures.Curve(figures.LR_PANEL, drawn[0].curve, curves[0].epochs)
+    curves += _companions(drawn)
     options = figures.FigureOptions(
         layout=view.layout,
         log_y=view.log_y,
@@ -161,6 +181,23 @@ def _figure(drawn: list[Drawn], names, view: share.View, logs, lr_lines, metric_
         metric_lines=metric_lines,
         options=options,
     )
+
+
+def _companions(drawn: list[Drawn]) -> list[figures.Curve]:
+    """Beside each schedule: what its loop meant (one scheduler step per update) and its other
+    param groups, each its own line."""
+    out = []
+    for d in drawn:
+        letter = f"{d.letter} · " if len(drawn) > 1 else ""
+        intended = d.kind.intended(d.config)
+        if intended is not None:
+            out.append(figures.Curve(t("view.intended", letter=letter), curve(intended), None, ""))
+        for i, (name, run) in enumerate(d.kind.group_runs(d.config).items()):
+            if i:  # the first is the schedule's own line: the group Trainer logs
+                # a name the person wrote, shown as written (plotly reads a few HTML tags in a name)
+                shown = name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                out.append(figures.Curve(t("view.group", letter=letter, group=shown), curve(run), None, ""))
+    return out
 
 
 @st.fragment
@@ -227,8 +264,10 @@ def _one(letter: str, result: form.FormResult, logs: list, first: Drawn | None) 
             run = resume.resumed_from(first.config, config, result.resume)
             st.caption(f"{letter}: " + " ".join(say(n) for n in run.notes))
             return Drawn(letter, run, curve(run), resumes=result.resume), ("", "")
-        run = Planned(config)
-        return Drawn(letter, run, curve(run)), ("", "")
+        run = result.kind.logged_run(config)
+        for note in run.warnings:
+            st.warning((f"{letter}: " if letter != "A" else "") + say(note))
+        return Drawn(letter, run, curve(run), kind=result.kind), ("", "")
     except ConfigError as e:
         return None, ("error", say(e))
 

@@ -1,0 +1,53 @@
+"""The training loop and param groups on the page, through AppTest: a link opens them, the chart
+draws the LR each update really gets beside what the loop meant and each group's, and the link
+keeps them."""
+
+import json
+
+from warmup_viz import share
+from warmup_viz.config import ScheduleConfig
+from warmup_viz.loop import Loop, accelerated
+
+from .test_app import app, shown
+
+
+def chart(at) -> dict:
+    return json.loads(at.get("plotly_chart")[0].proto.spec)
+
+
+def line(fig: dict, name: str) -> list[float]:
+    (trace,) = [d for d in fig["data"] if d.get("name") == name and d.get("mode") == "lines"]
+    return trace["y"] if isinstance(trace["y"], list) else trace["y"]
+
+
+def test_an_accelerate_loop_link_draws_the_lr_each_update_gets_and_what_was_meant():
+    at = app(learning_rate="0.001", warmup_steps="100", max_steps="1000", loop="accelerate", num_processes="2")
+    assert not at.exception and not at.error
+    assert at.selectbox(key="loop").value == "accelerate" and at.text_input(key="num_processes").value == "2"
+    warned = " ".join(w.value for w in at.warning)
+    assert "over at update 50, not 100" in warned
+    names = [d.get("name") for d in chart(at)["data"] if d.get("mode") == "lines"]
+    assert names[1] == "as meant (one scheduler step per update)"
+    assert at.query_params["loop"] == "accelerate" and at.query_params["num_processes"] == "2"
+    # the link round-trips
+    link, warnings = share.decode_link(dict(at.query_params))
+    run = accelerated(ScheduleConfig(learning_rate=1e-3, warmup_steps=100, max_steps=1000), Loop(2), 1000)
+    assert not warnings and link.kinds[0].logged_run(link.configs[0]).used(range(1, 1001)) == run.used(range(1, 1001))
+
+
+def test_loraplus_groups_are_each_drawn_and_the_logged_one_said():
+    at = app(learning_rate="0.0002", warmup_steps="10", max_steps="100", loraplus_lr_ratio="16")
+    assert not at.exception and not at.error
+    names = [d.get("name") for d in chart(at)["data"] if d.get("mode") == "lines"]
+    assert names[1:] == ["embedding", "groupB", "groupB_no_decay"]
+    assert any("Trainer logs the first param group's LR (groupA" in c for c in shown(at.caption))
+    # a bad group list is named in the page's words, and the schedule stays drawn
+    at.text_input(key="param_groups").set_value('[{"name": "a", "lr": -1}]').run()
+    assert any("must be a number greater than 0" in e.value for e in at.error)
+    assert at.get("plotly_chart")
+
+
+def test_the_loop_in_chinese():
+    at = app(lang="zh", loop="accelerate", num_processes="4", max_steps="400", warmup_steps="40")
+    assert not at.exception
+    assert any("accelerate 每次优化器更新会让调度器前进 4 步" in w.value for w in at.warning)
