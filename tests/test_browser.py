@@ -353,3 +353,23 @@ def test_a_link_with_axolotls_jagged_restarts_draws_every_dip_exactly(server, pa
     # the sidebar shows axolotl's own arguments by its names, and says it builds its own scheduler
     assert page.get_by_role("textbox", name="jagged_restart_steps", exact=True).input_value() == "1000"
     assert "axolotl builds its own scheduler from these arguments" in page.inner_text("body")
+
+
+def test_an_accelerate_loop_link_draws_each_update_and_each_lora_plus_group(server, page):
+    page.goto(
+        f"{server}/?learning_rate=0.0002&warmup_steps=100&max_steps=1000&lr_scheduler_type=cosine"
+        "&loop=accelerate&num_processes=2&loraplus_lr_ratio=16&example=false"
+    )
+    from warmup_viz import run_kind
+    from warmup_viz.run import curve
+
+    config = ScheduleConfig(learning_rate=2e-4, warmup_steps=100, max_steps=1000, lr_scheduler_type="cosine")
+    kind = run_kind.from_params({"loop": "accelerate", "num_processes": "2", "loraplus_lr_ratio": "16"})
+    drawn = curve(kind.logged_run(config))
+    data = chart_data(page)
+    assert data[0]["x"] == list(drawn.steps) and data[0]["y"] == list(drawn.lrs)
+    by_name = {d["name"]: d for d in data}
+    group_b = curve(kind.group_runs(config)["groupB"])
+    assert by_name["groupB"]["y"] == list(group_b.lrs)
+    body = page.inner_text("body")
+    assert "is over at update 50, not 100" in body and "Trainer logs the first param group's LR (groupA" in body

@@ -95,10 +95,6 @@ def _render(playing: bool | None) -> None:
         exchange.render([d.config for d in drawn], names)
     title = names[0] if len(drawn) == 1 else t("app.versus").join(names)
     figure = _figure(drawn, names, view, logs, lr_lines, metric_lines, title, present=page.present)
-    for d in drawn:  # which param group a log shows
-        found = d.kind.groups(d.config.learning_rate)
-        if found:
-            chart.caption((f"{d.letter}: " if len(drawn) > 1 else "") + say(groups.logged_note(found)))
     if playing is None:
         playing = chart.toggle(
             t("view.playhead"), key=keys.PLAYHEAD, help=t("view.playhead_help"), persist_state="session"
@@ -121,6 +117,7 @@ def _render(playing: bool | None) -> None:
         figure, key="lr_chart", width="stretch", config={"displaylogo": False, "toImageButtonOptions": image}
     )
     chart.caption(t("app.step_convention"))
+    _run_kind_notes(chart, drawn)
     with chart:
         _share(page_link.encode(link, page), title)
 
@@ -181,6 +178,18 @@ def _figure(drawn: list[Drawn], names, view: share.View, logs, lr_lines, metric_
         metric_lines=metric_lines,
         options=options,
     )
+
+
+def _run_kind_notes(chart, drawn: list[Drawn]) -> None:
+    """Under the chart: where a loop parts from what it meant, and which param group a log shows."""
+    for d in drawn:
+        letter = f"{d.letter}: " if len(drawn) > 1 else ""
+        if d.kind.loop is not None:
+            for note in d.run.warnings:
+                chart.warning(letter + say(note))
+        found = d.kind.groups(d.config.learning_rate)
+        if found:
+            chart.caption(letter + say(groups.logged_note(found)))
 
 
 def _companions(drawn: list[Drawn]) -> list[figures.Curve]:
@@ -265,8 +274,6 @@ def _one(letter: str, result: form.FormResult, logs: list, first: Drawn | None) 
             st.caption(f"{letter}: " + " ".join(say(n) for n in run.notes))
             return Drawn(letter, run, curve(run), resumes=result.resume), ("", "")
         run = result.kind.logged_run(config)
-        for note in run.warnings:
-            st.warning((f"{letter}: " if letter != "A" else "") + say(note))
         return Drawn(letter, run, curve(run), kind=result.kind), ("", "")
     except ConfigError as e:
         return None, ("error", say(e))
