@@ -51,3 +51,15 @@ def test_the_loop_in_chinese():
     at = app(lang="zh", loop="accelerate", num_processes="4", max_steps="400", warmup_steps="40")
     assert not at.exception
     assert any("accelerate 每次优化器更新会让调度器前进 4 步" in w.value for w in at.warning)
+
+
+def test_a_script_that_scales_its_counts_runs_as_meant_and_nothing_is_said():
+    # a correct no_trainer script: warmup and run × num_processes
+    at = app(warmup_steps="200", max_steps="2000", loop="accelerate", num_processes="2", max_train_steps="1000",
+             scaled_by_num_processes="true")  # fmt: skip
+    assert not at.exception and not at.error and not at.warning
+    names = [d.get("name") for d in chart(at)["data"] if d.get("mode") == "lines"]
+    assert len(names) == 1  # no "as meant" line: it is what was meant
+    assert at.query_params["scaled_by_num_processes"] == "true"
+    plain = app(warmup_steps="100", max_steps="1000")
+    assert line(chart(at), names[0]) == line(chart(plain), "learning_rate")

@@ -161,6 +161,11 @@ def _add_loop(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--num_training_steps", help="get_scheduler's num_training_steps, with --loop accelerate")
     parser.add_argument("--split_batches", action="store_true", help="accelerate's split_batches")
     parser.add_argument(
+        "--scaled_by_num_processes",
+        action="store_true",
+        help="the script passes num_warmup_steps and num_training_steps × num_processes (the schedule runs as meant)",
+    )
+    parser.add_argument(
         "--step_scheduler_with_optimizer", choices=("true", "false"), default="true", help="accelerate's (default true)"
     )
 
@@ -179,7 +184,8 @@ def _add_groups(parser: argparse.ArgumentParser) -> None:
 def _loop_run(args: argparse.Namespace):
     """The run of an accelerate loop the flags describe (`--loop accelerate`)."""
     from .config import from_mapping
-    from .loop import Loop, accelerated
+    from .loop import Accelerated, Loop
+    from .run import Planned
 
     missing = [f"--{n}" for n in ("num_warmup_steps", "num_training_steps", "max_steps") if getattr(args, n) is None]
     if missing:
@@ -191,7 +197,7 @@ def _loop_run(args: argparse.Namespace):
     loop = Loop(args.num_processes, args.split_batches, args.step_scheduler_with_optimizer == "true", accumulation)
     from .config import parse_field
 
-    run = accelerated(config, loop, parse_field("max_steps", args.max_steps))
+    run = Accelerated(Planned(config), loop, parse_field("max_steps", args.max_steps), args.scaled_by_num_processes)
     for note in run.warnings:
         print(f"note: {note}", file=sys.stderr)
     return run

@@ -100,6 +100,9 @@ class Accelerated(Wraps):
     run: Planned
     loop: Loop
     updates: int
+    # the script passes its counts × num_processes (as transformers' no_trainer examples now do):
+    # the schedule runs as meant, and nothing is said of the loop's pace
+    scaled: bool = False
 
     def __post_init__(self) -> None:
         if isinstance(self.updates, bool) or not isinstance(self.updates, int) or self.updates < 1:
@@ -136,7 +139,7 @@ class Accelerated(Wraps):
     @property
     def warnings(self) -> tuple[Note, ...]:
         k = self.loop.per_update
-        if k == 1 and self.loop.epoch(1) == 0:
+        if (k == 1 and self.loop.epoch(1) == 0) or self.scaled:
             return self.run.warnings
         config = self.run.config
         w, n = config.num_warmup_steps, config.total_steps

@@ -40,6 +40,7 @@ KEYS = (
     "step_scheduler_with_optimizer",
     "gradient_accumulation_steps",
     "max_train_steps",
+    "scaled_by_num_processes",
     "param_groups",
     "loraplus_lr_ratio",
     "loraplus_lr_embedding",
@@ -54,6 +55,7 @@ class RunKind:
 
     loop: Loop | None = None
     max_train_steps: int | None = None
+    scaled_by_num_processes: bool = False  # the script passes its step counts × num_processes
     param_groups: tuple[ParamGroup, ...] = ()
     loraplus_lr_ratio: float | None = None
     loraplus_lr_embedding: float | None = None
@@ -80,7 +82,8 @@ class RunKind:
         planned = Planned(config, base_lr=base_lr)
         if self.loop is None:
             return planned
-        return Accelerated(planned, self.loop, self.max_train_steps or config.total_steps)
+        updates = self.max_train_steps or config.total_steps
+        return Accelerated(planned, self.loop, updates, self.scaled_by_num_processes)
 
     def logged_run(self, config: ScheduleConfig) -> Run:
         """What Trainer logs: the first param group's LR."""
@@ -94,7 +97,7 @@ class RunKind:
     def intended(self, config: ScheduleConfig) -> Run | None:
         """What a loop that steps the scheduler once per update would train with over the same
         updates (None when this loop does, or there is none)."""
-        if self.loop is None or (self.loop.per_update == 1 and self.loop.epoch(1) == 0):
+        if self.loop is None or self.scaled_by_num_processes or (self.loop.per_update == 1 and self.loop.epoch(1) == 0):
             return None
         return Accelerated(Planned(config), Loop(), self.max_train_steps or config.total_steps)
 
@@ -115,6 +118,8 @@ class RunKind:
                     out[name] = str(value).lower() if isinstance(value, bool) else str(value)
             if self.max_train_steps is not None:
                 out["max_train_steps"] = str(self.max_train_steps)
+            if self.scaled_by_num_processes:
+                out["scaled_by_num_processes"] = "true"
         if self.param_groups:
             out["param_groups"] = json.dumps(
                 [{"name": g.name, "lr": g.lr} for g in self.param_groups], separators=(",", ":")
@@ -130,22 +135,23 @@ def from_params(params: Mapping[str, str]) -> RunKind:
     loop_name = params.get("loop", "trainer").strip()
     if loop_name not in LOOPS:
         raise ConfigError("loop", Note("run_kind.loop", {"value": repr(loop_name)}))
-    loop, updates = None, None
+    loop, updates, scaled = None, None, False
     if loop_name == "accelerate":
         values: dict[str, object] = {}
         for name in ("num_processes", "gradient_accumulation_steps", "max_train_steps"):
             if name in params:
                 values[name] = _whole(name, params[name])
-        for name in ("split_batches", "step_scheduler_with_optimizer"):
+        for name in ("split_batches", "step_scheduler_with_optimizer", "scaled_by_num_processes"):
             if name in params:
                 values[name] = _bool(name, params[name])
         updates = values.pop("max_train_steps", None)
+        scaled = bool(values.pop("scaled_by_num_processes", False))
         loop = Loop(**values)
     found = groups_.parse(params["param_groups"]) if params.get("param_groups", "").strip() else ()
     ratios = {
         n: _positive(n, params[n]) for n in ("loraplus_lr_ratio", "loraplus_lr_embedding") if params.get(n, "").strip()
     }
-    return RunKind(loop, updates, found, **ratios)
+    return RunKind(loop, updates, scaled if loop is not None else False, found, **ratios)
 
 
 def _whole(name: str, text: str) -> int:

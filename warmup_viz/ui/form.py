@@ -119,6 +119,7 @@ def put_run_kind(kind: run_kind.RunKind, prefix: str = "") -> None:
     state[prefix + "loop.gradient_accumulation_steps"] = params.get("gradient_accumulation_steps", "")
     state[prefix + "split_batches"] = kind.loop is not None and kind.loop.split_batches
     state[prefix + "step_scheduler_with_optimizer"] = kind.loop is None or kind.loop.step_scheduler_with_optimizer
+    state[prefix + "scaled_by_num_processes"] = kind.scaled_by_num_processes
 
 
 def _put_tool_args(tool: str, args: Mapping[str, object], prefix: str, kwargs: Mapping[str, object]) -> None:
@@ -370,7 +371,11 @@ def _run_kind(entries: _Entries) -> run_kind.RunKind:
                     name, key=prefix + key, help=t(f"form.loop.{name}"), placeholder=_LOOP_DEFAULTS[name],
                     persist_state=_PERSIST,
                 )  # fmt: skip
-            for name, default in (("split_batches", False), ("step_scheduler_with_optimizer", True)):
+            for name, default in (
+                ("split_batches", False),
+                ("step_scheduler_with_optimizer", True),
+                ("scaled_by_num_processes", False),
+            ):
                 state.setdefault(prefix + name, default)
                 checked = st.checkbox(name, key=prefix + name, help=t(f"form.loop.{name}"), persist_state=_PERSIST)
                 texts[name] = "true" if checked else "false"

@@ -211,6 +211,10 @@ EN: dict[str, str] = {
     "form.loop.step_scheduler_with_optimizer": (
         "accelerate's step_scheduler_with_optimizer; off, the scheduler steps at every call (every batch)."
     ),
+    "form.loop.scaled_by_num_processes": (
+        "The script passes num_warmup_steps and num_training_steps × num_processes (as transformers' no_trainer "
+        "examples now do): the schedule then runs as meant."
+    ),
     "form.groups.param_groups": (
         'The optimizer\'s param groups in its order, as JSON: [{"name": "lora_A", "lr": 2e-4}, {"name": "lora_B", '
         '"lr": 3.2e-3}]. Each follows the schedule from its own LR; Trainer logs the first.'
@@ -814,6 +818,7 @@ ZH: dict[str, str] = {
     "form.loop.gradient_accumulation_steps": "accelerate 的 gradient_accumulation_steps：每次更新的批次数。",
     "form.loop.split_batches": "accelerate 的 split_batches：此时每次更新只让调度器前进一步。",
     "form.loop.step_scheduler_with_optimizer": "accelerate 的 step_scheduler_with_optimizer；关闭时每次调用（每个批次）调度器都前进。",
+    "form.loop.scaled_by_num_processes": "脚本把 num_warmup_steps 和 num_training_steps 乘以 num_processes 后再传入（transformers 的 no_trainer 示例现在就是这样做的）：此时调度按原意运行。",
     "form.groups.param_groups": (
         '优化器的参数组（按其顺序，JSON）：[{"name": "lora_A", "lr": 2e-4}, {"name": "lora_B", "lr": 3.2e-3}]。'
         "每组都从自己的学习率出发遵循同一调度；Trainer 记录第一组。"
