@@ -162,16 +162,22 @@ def decode(params: Mapping[str, object], prefix: str = "") -> tuple[ScheduleConf
             warnings.append(_bad(prefix + key, e))
     if unknown:
         warnings.append(_unknown(unknown))
+    return _leaving_out(values, from_mapping, prefix, warnings, DEFAULTS), warnings
+
+
+def _leaving_out(values: dict, make, prefix: str, warnings: list[Note], fallback):
+    """`make(values)`, leaving out each value it refuses (a warning naming it) until it takes the
+    rest; `fallback` when it takes none."""
     for _ in range(len(values) + 1):
         try:
-            return from_mapping(values), warnings
+            return make(values)
         except ConfigError as e:
-            field = e.field if e.field in values else next(iter(values), None)
-            if field is None:
+            name = e.field if e.field in values else next(iter(values), None)
+            if name is None:
                 break
-            values.pop(field)
-            warnings.append(_bad(prefix + field, e))
-    return DEFAULTS, warnings
+            values.pop(name)
+            warnings.append(_bad(prefix + name, e))
+    return fallback
 
 
 def encode_link(link: Link) -> dict[str, str]:
@@ -255,16 +261,7 @@ def _run_kind(prefix: str, params: Mapping[str, object]) -> tuple[run_kind.RunKi
     warning, and the rest kept."""
     texts = {k: t for k, v in params.items() if (t := _text(v)) is not None}
     warnings = [Note("link.not_text", {"param": prefix + k}) for k in params if k not in texts]
-    for _ in range(len(texts) + 1):
-        try:
-            return run_kind.from_params(texts), warnings
-        except ConfigError as e:
-            name = e.field if e.field in texts else next(iter(texts), None)
-            if name is None:
-                break
-            texts.pop(name)
-            warnings.append(_bad(prefix + name, e))
-    return run_kind.RunKind(), warnings
+    return _leaving_out(texts, run_kind.from_params, prefix, warnings, run_kind.RunKind()), warnings
 
 
 def _resume_step(prefix: str, raw: object) -> tuple[int | None, list[Note]]:
