@@ -63,3 +63,11 @@ def test_a_script_that_scales_its_counts_runs_as_meant_and_nothing_is_said():
     assert at.query_params["scaled_by_num_processes"] == "true"
     plain = app(warmup_steps="100", max_steps="1000")
     assert line(chart(at), names[0]) == line(chart(plain), "learning_rate")
+
+
+def test_groups_under_a_tools_own_one_cycle_are_refused_by_name():
+    # torch's OneCycleLR gives every group one max_lr: not the LambdaLR rule, so not drawn as one
+    at = app(tool="axolotl", lr_scheduler_type="cosine", tool_args='{"alternate_lr_scheduler_type":"one_cycle"}',
+             loraplus_lr_ratio="16")  # fmt: skip
+    assert not at.exception
+    assert any("param groups are drawn for a LambdaLR" in e.value and "OneCycleLR" in e.value for e in at.error)

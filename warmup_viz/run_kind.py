@@ -30,6 +30,10 @@ english(
         "run_kind.both": "param_groups and loraplus_lr_ratio both give the groups: give one of them",
         "run_kind.embedding_alone": "loraplus_lr_embedding is LoRA+'s: give loraplus_lr_ratio too",
         "run_kind.ratio": "{name}={value} must be a number greater than 0",
+        "run_kind.tool_groups": (
+            "param groups are drawn for a LambdaLR (every transformers type); {scheduler} sets each group's LR "
+            "its own way, which warmup-viz does not model"
+        ),
     }
 )
 LOOPS = ("trainer", "accelerate")
@@ -78,7 +82,14 @@ class RunKind:
 
     def run(self, config: ScheduleConfig, base_lr: float | None = None) -> Run:
         """The run of `config` in this loop (the first group's LR unless `base_lr`): the LR each
-        update trains with."""
+        update trains with. `ConfigError` for groups under a tool's own scheduler that is no
+        LambdaLR (OneCycleLR gives every group one max_lr; RexLR one min_lr)."""
+        if base_lr is not None:
+            from .schedule import build
+
+            built = build(config)
+            if built.lr_at is not None:
+                raise ConfigError("param_groups", Note("run_kind.tool_groups", {"scheduler": built.scheduler}))
         planned = Planned(config, base_lr=base_lr)
         if self.loop is None:
             return planned

@@ -833,6 +833,7 @@ ZH: dict[str, str] = {
     "run_kind.both": "param_groups 和 loraplus_lr_ratio 都给出了参数组：只给其中一个",
     "run_kind.embedding_alone": "loraplus_lr_embedding 属于 LoRA+：请同时给出 loraplus_lr_ratio",
     "run_kind.ratio": "{name}={value} 必须是大于 0 的数",
+    "run_kind.tool_groups": "参数组只对 LambdaLR（transformers 的所有类型）绘制；{scheduler} 以自己的方式设置每组的学习率，warmup-viz 不对此建模",
     "form.kwargs": "lr_scheduler_kwargs",
     "form.required": "{name}（必填）",
     "form.kwarg_help": "{help} transformers 默认值：{default}。",
