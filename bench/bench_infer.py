@@ -51,8 +51,31 @@ def wild():
     )
 
 
+def axolotl():
+    """infer on the logs axolotl's own schedulers give (tests/data/axolotl/golden.json, made by its
+    own code): time per log (median, max) and how many are read exactly."""
+    import json
+    import pathlib
+    import statistics
+
+    golden = pathlib.Path(__file__).parent.parent / "tests" / "data" / "axolotl" / "golden.json"
+    times, exact = [], 0
+    runs = json.loads(golden.read_text())["trainer_runs"]
+    for run in runs:
+        steps = list(range(1, run["max_steps"] + 1))
+        start = time.perf_counter()
+        fit = infer(steps, run["lrs"], max_steps=run["max_steps"])
+        times.append(time.perf_counter() - start)
+        exact += fit.exact
+    print(
+        f"axolotl's own schedulers (tests/data/axolotl): {len(runs)} logs, exact {exact}, "
+        f"infer median {statistics.median(times):.2f} s, max {max(times):.2f} s"
+    )
+
+
 def main():
     wild()
+    axolotl()
     print("recover the settings of a 200,000-step run, logged every 100 steps vs every 10 steps")
     for run in RUNS:
         config = ScheduleConfig(learning_rate=3e-4, max_steps=200_000, **run)
