@@ -28,6 +28,7 @@ def main() -> None:
     parser.add_argument("--gradient_accumulation_steps", type=int, default=1)
     parser.add_argument("--lr_scheduler_type", default="linear")
     parser.add_argument("--learning_rate", type=float, default=1e-3)
+    parser.add_argument("--bias_lr", type=float, help="the bias in a param group of its own, first, at this LR")
     args = parser.parse_args()
 
     accelerator = Accelerator(
@@ -38,7 +39,11 @@ def main() -> None:
     )
     torch.manual_seed(0)
     model = torch.nn.Linear(4, 1)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=args.learning_rate)
+    if args.bias_lr is None:
+        optimizer = torch.optim.AdamW(model.parameters(), lr=args.learning_rate)
+    else:  # hand-made groups: the bias first (the group a Trainer would log), then the weight
+        groups = [{"params": [model.bias], "lr": args.bias_lr}, {"params": [model.weight]}]
+        optimizer = torch.optim.AdamW(groups, lr=args.learning_rate)
     scheduler = get_scheduler(
         args.lr_scheduler_type,
         optimizer=optimizer,

@@ -134,3 +134,25 @@ def test_bad_groups_are_named():
         groups.parse('[{"name": "a", "lr": 1e-3}, {"name": "a", "lr": 2e-3}]')
     with pytest.raises(ConfigError, match="not a JSON list"):
         groups.parse("{]")
+
+
+def test_a_plain_loop_with_hand_made_groups_is_reproduced_group_by_group():
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Embedding(16, 4), torch.nn.Linear(4, 1))
+    optimizer = torch.optim.AdamW(
+        [{"params": model[0].parameters(), "lr": 3e-5}, {"params": model[1].parameters()}], lr=3e-4
+    )
+    scheduler = get_scheduler(
+        "warmup_stable_decay", optimizer, num_warmup_steps=4, num_training_steps=40,
+        scheduler_specific_kwargs={"num_decay_steps": 10, "min_lr_ratio": 0.1},
+    )  # fmt: skip
+    updates = []
+    for _ in range(40):
+        updates.append([g["lr"] for g in optimizer.param_groups])
+        optimizer.step()
+        scheduler.step()
+    config = ScheduleConfig(lr_scheduler_type="warmup_stable_decay", learning_rate=3e-4, warmup_steps=4, max_steps=40,
+                            lr_scheduler_kwargs={"num_decay_steps": 10, "min_lr_ratio": 0.1})  # fmt: skip
+    found = groups.parse('[{"name": "embedding", "lr": 3e-5}, {"name": "head", "lr": 3e-4}]')
+    for i, group in enumerate(found):
+        assert Planned(config, base_lr=group.lr).used(range(1, 41)) == [u[i] for u in updates]

@@ -127,3 +127,19 @@ def test_the_no_trainer_snippet_trains_each_update_at_trainers_lr_on_two_process
     out = subprocess.run(command, env=env, check=True, capture_output=True, text=True, timeout=600).stdout
     printed = [float(line.rsplit(" ", 1)[1]) for line in out.splitlines() if line.startswith("update ")]
     assert printed == Planned(config).used(range(1, config.total_steps + 1))
+
+
+@pytest.mark.slow
+def test_hand_made_groups_in_a_real_two_process_loop_are_reproduced_group_by_group(tmp_path):
+    from warmup_viz import groups
+    from warmup_viz.run_kind import RunKind
+
+    ranks = launch(tmp_path / "run", ["--bias_lr", "1e-4"], "cosine")
+    found = groups.parse('[{"name": "bias", "lr": 1e-4}, {"name": "weight", "lr": 1e-3}]')
+    config = ScheduleConfig(lr_scheduler_type="cosine", learning_rate=1e-3, warmup_steps=4, max_steps=12)
+    kind = RunKind(Loop(2), 12, param_groups=found)
+    runs = kind.group_runs(config)
+    for i, group in enumerate(found):
+        recorded = [u[i] for u in ranks[0]["updates"]]
+        assert runs[group.name].used(range(1, 13)) == recorded == [u[i] for u in ranks[1]["updates"]]
+    assert kind.logged_run(config).used(range(1, 13)) == [u[0] for u in ranks[0]["updates"]]
