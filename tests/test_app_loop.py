@@ -71,3 +71,37 @@ def test_groups_under_a_tools_own_one_cycle_are_refused_by_name():
              loraplus_lr_ratio="16")  # fmt: skip
     assert not at.exception
     assert any("param groups are drawn for a LambdaLR" in e.value and "OneCycleLR" in e.value for e in at.error)
+
+
+def test_what_a_review_found_in_loops_and_groups():
+    from warmup_viz import groups, run_kind
+    from warmup_viz.errors import ConfigError
+    from warmup_viz.importer import read_settings
+
+    # a link's loop settings without loop=accelerate are named, not silently dropped
+    link, warnings = share.decode_link({"max_steps": "100", "num_processes": "2"})
+    assert not link.kinds and any("needs loop=accelerate" in str(w) for w in warnings)
+    # group names are compared as they are kept (trimmed); "step" is the table's own column
+    for text in ('[{"name": "a", "lr": 1e-4}, {"name": "a ", "lr": 2e-3}]', '[{"name": "step", "lr": 1e-4}]'):
+        try:
+            groups.parse(text)
+        except ConfigError:
+            continue
+        raise AssertionError(text)
+    # LoRA+'s B groups stay within the LR bound
+    at = app(learning_rate="2", max_steps="10", loraplus_lr_ratio="1e308")
+    assert not at.exception and any("is above 100" in e.value for e in at.error) and at.get("plotly_chart")
+    # a scaled script runs its counts / num_processes updates when max_train_steps is not given
+    kind = run_kind.from_params({"loop": "accelerate", "num_processes": "2", "scaled_by_num_processes": "true"})
+    config = ScheduleConfig(warmup_steps=200, max_steps=2000)
+    assert kind.run(config).max_steps == 1000
+    # "as meant" follows the first group's LR
+    kind = run_kind.from_params(
+        {"loop": "accelerate", "num_processes": "2", "param_groups": '[{"name": "a", "lr": 1e-3}]'}
+    )
+    assert kind.intended(ScheduleConfig(lr_scheduler_type="constant")).used([5]) == [1e-3]
+    # axolotl's own keys: a YAML 1.1 number written 1e-2 is one; a bad value is said, the rest reads
+    imported = read_settings("base_model: x\nlearning_rate: 1e-4\nmax_steps: 9\ncosine_min_lr_ratio: 1e-2\n"
+                             "jagged_restart_steps: -5\n", "a.yml")  # fmt: skip
+    assert imported.settings["tool_args"] == {"cosine_min_lr_ratio": 0.01}
+    assert "jagged_restart_steps=-5" in str(imported.ignored["jagged_restart_steps"])

@@ -189,8 +189,10 @@ def test_axolotls_own_arguments_are_checked_with_its_names():
     # OneCycleLR reads lr_scheduler_kwargs: its own arguments, checked by torch
     cycle = rex.replace(warmup_steps=2, tool_args={"alternate_lr_scheduler_type": "one_cycle"})
     assert schedule.build(cycle.replace(lr_scheduler_kwargs={"div_factor": 5.0})).lr(1) == pytest.approx(1e-5)
-    with pytest.raises(ConfigError, match="OneCycleLR rejects them"):
-        schedule.build(cycle.replace(lr_scheduler_kwargs={"num_cycles": 2}))
+    with pytest.raises(ConfigError, match="torch OneCycleLR does not take 'num_cycles'"):
+        cycle.replace(lr_scheduler_kwargs={"num_cycles": 2})
+    with pytest.raises(ConfigError, match="OneCycleLR refuses them"):  # torch's own check: pct_start in [0, 1]
+        schedule.build(cycle.replace(lr_scheduler_kwargs={"pct_start": 2.0}))
 
 
 def test_an_axolotl_config_gets_axolotls_defaults_and_run_length():

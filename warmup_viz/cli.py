@@ -181,26 +181,45 @@ def _add_groups(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--loraplus_lr_embedding", help="LoRA+'s embedding group LR (PEFT's default 1e-06)")
 
 
-def _loop_run(args: argparse.Namespace):
-    """The run of an accelerate loop the flags describe (`--loop accelerate`)."""
+def _loop_kind(args: argparse.Namespace, config, found):
+    """The run kind the flags describe: accelerate's loop (`--loop accelerate`) and the groups."""
+    from . import run_kind
+    from .config import parse_field
+    from .loop import Loop
+
+    given = [f"--{n}" for n in ("num_warmup_steps", "num_training_steps", "split_batches", "scaled_by_num_processes")]
+    given = [g for g in given if getattr(args, g[2:])]
+    given += ["--num_processes"] if args.num_processes != 1 else []
+    given += ["--step_scheduler_with_optimizer"] if args.step_scheduler_with_optimizer != "true" else []
+    if args.loop != "accelerate":
+        if given:
+            raise UsageError(f"{', '.join(given)}: accelerate's, for --loop accelerate")
+        return run_kind.RunKind(param_groups=found or ())
+    accumulation = config.gradient_accumulation_steps if args.gradient_accumulation_steps is not None else 1
+    loop = Loop(args.num_processes, args.split_batches, args.step_scheduler_with_optimizer == "true", accumulation)
+    updates = parse_field("max_steps", args.max_steps)
+    return run_kind.RunKind(loop, updates, args.scaled_by_num_processes, found or ())
+
+
+def _loop_config(args: argparse.Namespace):
+    """`--loop accelerate`'s settings: num_warmup_steps and num_training_steps as the script passes them."""
     from .config import from_mapping
-    from .loop import Accelerated, Loop
-    from .run import Planned
 
     missing = [f"--{n}" for n in ("num_warmup_steps", "num_training_steps", "max_steps") if getattr(args, n) is None]
     if missing:
         raise UsageError(f"--loop accelerate needs {', '.join(missing)}")
+    refused = [
+        f"--{n}"
+        for n in ("warmup_steps", "warmup_ratio", "log", "resume_from_checkpoint", "deepspeed")
+        if getattr(args, n, None)
+    ]
+    if refused:
+        raise UsageError(
+            f"{', '.join(refused)}: not with --loop accelerate (give --num_warmup_steps, --num_training_steps)"
+        )
     values = settings_from_args(args)
     values.update(warmup_steps=args.num_warmup_steps, max_steps=args.num_training_steps)
-    config = from_mapping(values)
-    accumulation = config.gradient_accumulation_steps if args.gradient_accumulation_steps is not None else 1
-    loop = Loop(args.num_processes, args.split_batches, args.step_scheduler_with_optimizer == "true", accumulation)
-    from .config import parse_field
-
-    run = Accelerated(Planned(config), loop, parse_field("max_steps", args.max_steps), args.scaled_by_num_processes)
-    for note in run.warnings:
-        print(f"note: {note}", file=sys.stderr)
-    return run
+    return from_mapping(values)
 
 
 def settings_from_args(args: argparse.Namespace) -> dict[str, object]:
@@ -259,7 +278,6 @@ def _config(args: argparse.Namespace, metric_flags: tuple[str, ...]):
 def _groups(args: argparse.Namespace, learning_rate: float):
     """The param groups the flags give (`--param_groups`, or LoRA+'s), or None."""
     from . import groups
-    from .config import parse_field
 
     if args.param_groups and args.loraplus_lr_ratio:
         raise UsageError("--param_groups and --loraplus_lr_ratio both give the groups: give one of them")
@@ -268,33 +286,49 @@ def _groups(args: argparse.Namespace, learning_rate: float):
     if args.param_groups:
         return groups.parse(args.param_groups)
     if args.loraplus_lr_ratio:
-        embedding = parse_field("learning_rate", args.loraplus_lr_embedding) if args.loraplus_lr_embedding else None
-        return groups.loraplus(learning_rate, parse_field("learning_rate", args.loraplus_lr_ratio), embedding)
+        embedding = (
+            _positive("--loraplus_lr_embedding", args.loraplus_lr_embedding) if args.loraplus_lr_embedding else None
+        )
+        return groups.loraplus(learning_rate, _positive("--loraplus_lr_ratio", args.loraplus_lr_ratio), embedding)
     return None
 
 
+def _positive(flag: str, text: str) -> float:
+    from . import parse
+
+    try:
+        return parse.number(text)
+    except ValueError:
+        raise UsageError(f"{flag}={text!r} is not a number") from None
+
+
 def _schedule(args: argparse.Namespace) -> int:
-    from .run import Planned, table
+    from .run import table
 
     if args.loop == "accelerate":
-        run = _loop_run(args)
-        found = _groups(args, run.config.learning_rate)
+        config = _loop_config(args)
+        found = _groups(args, config.learning_rate)
+        kind = _loop_kind(args, config, found)
+        run = kind.run(config)
+        for note in run.warnings:
+            print(f"note: {note}", file=sys.stderr)
         if found is None:
             steps, lrs = table(run)
             _write(args.output, export.table_chunks(steps, lrs, args.format))
         else:
-            _write_groups(args, found, lambda lr: replace(run, run=Planned(run.config, base_lr=lr)))
+            _write_groups(args, found, lambda lr: kind.run(config, lr))
         return 0
     config = _config(args, ("log", "metric", "run"))
     found = _groups(args, config.learning_rate)
+    kind = _loop_kind(args, config, found)  # refuses accelerate's flags without --loop accelerate
     if found is not None:
         kinds = ("resume_from_checkpoint", "deepspeed", "skipped_steps", "log")
         given = [f"--{k}" for k in kinds if getattr(args, k)]
-        if given or args.logging_convention != "since_4.51" or config.tool_args:
+        if given or args.logging_convention != "since_4.51":
             raise UsageError(
                 f"param groups are drawn for a plain run or an accelerate loop, not with {given or 'these'}"
             )
-        _write_groups(args, found, lambda lr: Planned(config, base_lr=lr))
+        _write_groups(args, found, lambda lr: kind.run(config, lr))
         return 0
     log = _read(args.log) if args.log else None
     steps, lrs = table(_run(args, config, log, args.run))
@@ -326,8 +360,7 @@ def _check(args: argparse.Namespace) -> int:
     worst = 0
     found = _groups(args, config.learning_rate)
     if found is not None:  # Trainer logs the first group's LR
-        from . import groups
-        from .run import Planned
+        from . import groups, run_kind
 
         given = [f"--{k}" for k in ("resume_from_checkpoint", "deepspeed", "skipped_steps") if getattr(args, k)]
         if given or args.logging_convention != "since_4.51":
@@ -336,7 +369,7 @@ def _check(args: argparse.Namespace) -> int:
         print(f"note: checked against {groups.logged_note(found)}", file=sys.stderr)
     for name in [args.run] if args.run else runs(log, metric):
         logged = _series(log, metric, name)
-        run = _run(args, config, log, name) if found is None else Planned(config, base_lr=found[0].lr)
+        run = _run(args, config, log, name) if found is None else run_kind.RunKind().run(config, found[0].lr)
         verdict = compare(run, logged.steps, logged.values, facts=log.facts)
         print(json.dumps({"run": name, **verdict.to_dict()}) if args.json else f"{name}: {verdict.message}")
         worst = max(worst, 0 if verdict.matches else 1)

@@ -249,8 +249,41 @@ def _validate(c: ScheduleConfig) -> None:
         )
     # a warmup longer than the run is accepted, as transformers accepts it (the summary warns)
     _validate_tool_args(c)
-    if tools.by_name(c.tool).kwargs_reader(c.tool_args, c.lr_scheduler_type) == "transformers":
-        _validate_kwargs(info, c.scheduler_kwargs)  # else OneCycleLR reads them (or nothing does)
+    reader = tools.by_name(c.tool).kwargs_reader(c.tool_args, c.lr_scheduler_type)
+    if reader == "transformers":
+        _validate_kwargs(info, c.scheduler_kwargs)
+    else:  # a tool's own scheduler reads them (OneCycleLR's arguments) or none does
+        _validate_own_kwargs(reader, c.scheduler_kwargs)
+
+
+def _validate_own_kwargs(reader: str, kwargs: Mapping[str, object]) -> None:
+    """lr_scheduler_kwargs under a tool's own scheduler: scalars by name; OneCycleLR's own names
+    and kinds where it reads them."""
+    from .tool_schedulers import ONE_CYCLE_KWARGS
+
+    name, scheduler = "lr_scheduler_kwargs", "torch OneCycleLR"
+    for key, value in kwargs.items():
+        if not isinstance(key, str):
+            raise ConfigError(name, Note("config.kwargs_item", {"name": name, "key": repr(key)}))
+        if value is not None and not isinstance(value, (bool, int, float, str)):
+            raise ConfigError(name, Note("config.kwargs_item", {"name": name, "key": repr(key)}))
+        if reader != "one_cycle":
+            continue
+        kinds = ONE_CYCLE_KWARGS.get(key)
+        where = {"scheduler": scheduler, "kwarg": key, "value": repr(value)}
+        if kinds is None:
+            accepted = ", ".join(ONE_CYCLE_KWARGS)
+            raise ConfigError(
+                name, Note("config.kwarg_unknown", {"scheduler": scheduler, "key": repr(key), "accepted": accepted})
+            )
+        if kinds == (bool,) and not isinstance(value, bool):
+            raise ConfigError(name, Note("config.kwarg_bool", where))
+        if kinds == (float,) and (
+            isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+        ):
+            raise ConfigError(name, Note("config.kwarg_number", where))
+        if kinds == (str,) and not isinstance(value, str):
+            raise ConfigError(name, Note("config.kwarg_str", where))
 
 
 def _validate_tool_args(c: ScheduleConfig) -> None:

@@ -27,6 +27,8 @@ english(
         "groups.lr": "param_groups[{index}]'s lr={value} must be a number greater than 0 and at most 100",
         "groups.empty": "param_groups must hold at least one group",
         "groups.ratio": "{name}={value} must be a number greater than 0",
+        "groups.reserved": "param_groups[{index}]'s name {value} is the table's step column: give it another",
+        "groups.too_large": "learning_rate × loraplus_lr_ratio = {value} is above 100",
         "groups.logged": "Trainer logs the first param group's LR ({name}: {lr}); the others train at their own",
     }
 )
@@ -55,6 +57,8 @@ def loraplus(
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < math.inf:
             raise ConfigError(name, Note("groups.ratio", {"name": name, "value": repr(value)}))
     b = learning_rate * loraplus_lr_ratio
+    if not b <= 100 or embedding > 100:
+        raise ConfigError("loraplus_lr_ratio", Note("groups.too_large", {"value": repr(max(b, embedding))}))
     return (
         ParamGroup("groupA", learning_rate),
         ParamGroup("embedding", embedding),
@@ -79,12 +83,15 @@ def parse(text: str) -> tuple[ParamGroup, ...]:
         if not isinstance(item, dict) or set(item) - {"name", "lr"} or "lr" not in item:
             raise ConfigError(name, Note("groups.item", {"index": i}))
         label = item.get("name", f"group{i}")
-        if not isinstance(label, str) or not label.strip() or label in {g.name for g in out}:
+        label = label.strip() if isinstance(label, str) else label
+        if not isinstance(label, str) or not label or label in {g.name for g in out}:
             raise ConfigError(name, Note("groups.name", {"index": i, "value": repr(label)[:60]}))
+        if label == "step":
+            raise ConfigError(name, Note("groups.reserved", {"index": i, "value": repr(label)}))
         lr = item["lr"]
         if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0 < lr <= 100:
             raise ConfigError(name, Note("groups.lr", {"index": i, "value": repr(lr)[:60]}))
-        out.append(ParamGroup(label.strip(), float(lr)))
+        out.append(ParamGroup(label, float(lr)))
     return tuple(out)
 
 

@@ -317,9 +317,23 @@ def _settings(mapping: Mapping, source: str) -> Imported:
     used: dict[str, str] = {}
     ignored: dict[str, Note] = {}
     own_settings, own_used = tool.schedule(mapping)
+    for arg, value in list(own_settings.get("tool_args", {}).items()):
+        # YAML 1.1 reads 1e-2 (no dot) as text: a number written as one is one; a value the tool
+        # would refuse is said, not taken (the rest of the config still reads)
+        value = own_settings["tool_args"][arg] = _number_text(value)
+        if not tool.args[arg].accepts(value):
+            key = arg if arg in mapping else next(k for k in own_used if k not in tool.args)  # lr_scheduler
+            del own_settings["tool_args"][arg]
+            own_used.pop(key, None)
+            what = f"{tool.name}'s {arg}={value!r} must be {tool.args[arg].describe()}"
+            ignored[key] = Note("import.invalid", {"problem": what})
+    if own_settings.get("tool_args") == {}:
+        own_settings.pop("tool_args")
     for key, raw in mapping.items():
         key = str(key)
         name = tool.aliases.get(key, key)
+        if key in ignored:  # a tool's own scheduler key already said
+            continue
         if key in tool.meanings and raw not in (None, False, 0, ""):  # what a tool's own key changes
             ignored[key] = Note(tool.meanings[key], {"tool": tool.name, "key": key, "value": _shown(raw)})
             continue

@@ -35,8 +35,11 @@ english(
         "loop.value": "{name}={value} must be a whole number from 1 to {high}",
         "loop.faster": (
             "accelerate steps the scheduler {per_update} times per optimizer update ({why}): the warmup of "
-            "num_warmup_steps={warmup} is over at update {warmup_end}, not {warmup}, and num_training_steps={total} "
-            "runs out at update {total_end} of {updates}"
+            "num_warmup_steps={warmup} is over at update {warmup_end}, not {warmup}"
+        ),
+        "loop.faster_plain": (
+            "accelerate steps the scheduler {per_update} times per optimizer update ({why}): the schedule runs "
+            "{per_update} times faster than the updates"
         ),
         "loop.why_processes": "once per process: num_processes={value} without split_batches",
         "loop.why_calls": (
@@ -143,16 +146,9 @@ class Accelerated(Wraps):
             return self.run.warnings
         config = self.run.config
         w, n = config.num_warmup_steps, config.total_steps
-        values = {
-            "per_update": k,
-            "why": self.loop.why(),
-            "warmup": w,
-            "warmup_end": self.loop.update_of(w) - 1 if w else 0,
-            "total": n,
-            "total_end": min(self.loop.update_of(n), self.updates),
-            "updates": self.updates,
-        }
-        out = [Note("loop.faster", values)]
+        warmup_end = self.loop.update_of(w) - 1 if w else 0
+        values = {"per_update": k, "why": self.loop.why(), "warmup": w, "warmup_end": warmup_end}
+        out = [Note("loop.faster" if w and warmup_end != w else "loop.faster_plain", values)]
         if self.loop.epoch(self.updates) >= n:
             past = {"update": self.loop.update_of(n), "total": n, "name": config.lr_scheduler_type}
             out.append(Note("loop.past_end", past))

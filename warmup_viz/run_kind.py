@@ -30,6 +30,11 @@ english(
         "run_kind.both": "param_groups and loraplus_lr_ratio both give the groups: give one of them",
         "run_kind.embedding_alone": "loraplus_lr_embedding is LoRA+'s: give loraplus_lr_ratio too",
         "run_kind.ratio": "{name}={value} must be a number greater than 0",
+        "run_kind.loop_only": "{name} is accelerate's: it needs loop=accelerate",
+        "run_kind.tool_loop": (
+            "an accelerate loop around {scheduler} is not modelled: accelerate stops stepping a scheduler "
+            "with total_steps"
+        ),
         "run_kind.tool_groups": (
             "param groups are drawn for a LambdaLR (every transformers type); {scheduler} sets each group's LR "
             "its own way, which warmup-viz does not model"
@@ -84,17 +89,27 @@ class RunKind:
         """The run of `config` in this loop (the first group's LR unless `base_lr`): the LR each
         update trains with. `ConfigError` for groups under a tool's own scheduler that is no
         LambdaLR (OneCycleLR gives every group one max_lr; RexLR one min_lr)."""
-        if base_lr is not None:
+        if base_lr is not None or self.loop is not None:
             from .schedule import build
 
             built = build(config)
-            if built.lr_at is not None:
+            if built.lr_at is not None and base_lr is not None:
                 raise ConfigError("param_groups", Note("run_kind.tool_groups", {"scheduler": built.scheduler}))
+            if built.lr_at is not None and self.loop is not None:
+                raise ConfigError("loop", Note("run_kind.tool_loop", {"scheduler": built.scheduler}))
         planned = Planned(config, base_lr=base_lr)
         if self.loop is None:
             return planned
-        updates = self.max_train_steps or config.total_steps
-        return Accelerated(planned, self.loop, updates, self.scaled_by_num_processes)
+        return Accelerated(planned, self.loop, self.updates(config), self.scaled_by_num_processes)
+
+    def updates(self, config: ScheduleConfig) -> int:
+        """The optimizer updates the loop runs: max_train_steps, else as many as the schedule
+        covers (num_training_steps, over num_processes when the script scaled it)."""
+        if self.max_train_steps is not None:
+            return self.max_train_steps
+        if self.scaled_by_num_processes and self.loop is not None:
+            return max(1, config.total_steps // self.loop.per_update)
+        return config.total_steps
 
     def logged_run(self, config: ScheduleConfig) -> Run:
         """What Trainer logs: the first param group's LR."""
@@ -110,7 +125,8 @@ class RunKind:
         updates (None when this loop does, or there is none)."""
         if self.loop is None or self.scaled_by_num_processes or (self.loop.per_update == 1 and self.loop.epoch(1) == 0):
             return None
-        return Accelerated(Planned(config), Loop(), self.max_train_steps or config.total_steps)
+        found = self.groups(config.learning_rate)
+        return Accelerated(Planned(config, base_lr=found[0].lr if found else None), Loop(), self.updates(config))
 
     def to_params(self) -> dict[str, str]:
         """The link parameters that differ from a plain Trainer run."""
@@ -147,6 +163,15 @@ def from_params(params: Mapping[str, str]) -> RunKind:
     if loop_name not in LOOPS:
         raise ConfigError("loop", Note("run_kind.loop", {"value": repr(loop_name)}))
     loop, updates, scaled = None, None, False
+    for name in (
+        "num_processes",
+        "split_batches",
+        "step_scheduler_with_optimizer",
+        "max_train_steps",
+        "scaled_by_num_processes",
+    ):
+        if loop_name != "accelerate" and name in params:
+            raise ConfigError(name, Note("run_kind.loop_only", {"name": name}))
     if loop_name == "accelerate":
         values: dict[str, object] = {}
         for name in ("num_processes", "gradient_accumulation_steps", "max_train_steps"):

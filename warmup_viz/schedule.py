@@ -135,9 +135,8 @@ def _tool_built(config: ScheduleConfig) -> tool_schedulers.Built | None:
     except ConfigError:
         raise
     except ValueError as e:
-        raise ConfigError(
-            "tool_args", f"tool_args={dict(config.tool_args)}: {config.tool} refuses them ({e})"
-        ) from None
+        values = {"args": repr(dict(config.tool_args)), "tool": config.tool, "problem": str(e)}
+        raise ConfigError("tool_args", Note("schedule.tool_refuses", values)) from None
 
 
 def _one_cycle(lr: float, w: int, n: int, kwargs: dict) -> Callable[[int], float]:
@@ -156,9 +155,8 @@ def _one_cycle(lr: float, w: int, n: int, kwargs: dict) -> Callable[[int], float
             optimizer, max_lr=lr, total_steps=n, **{k: v for k, v in extra.items() if k not in kwargs}, **kwargs
         )
     except (ArithmeticError, TypeError, ValueError) as e:
-        raise ConfigError(
-            "lr_scheduler_kwargs", f"lr_scheduler_kwargs={kwargs}: torch's OneCycleLR rejects them ({e})"
-        ) from None
+        values = {"kwargs": repr(kwargs), "problem": str(e)}
+        raise ConfigError("lr_scheduler_kwargs", Note("schedule.one_cycle_refuses", values)) from None
     scheduler._get_lr_called_within_step = True  # we read get_lr at an epoch we set, not after step()
     lock = threading.Lock()
 
@@ -312,6 +310,8 @@ english(
             "estimates the count from the packed tokens, which warmup-viz cannot know)."
         ),
         "note.no_warmup": "{name} has no warmup: warmup_steps={warmup} is ignored.",
+        "schedule.tool_refuses": "tool_args={args}: {tool}'s own code refuses them ({problem})",
+        "schedule.one_cycle_refuses": "lr_scheduler_kwargs={kwargs}: torch's OneCycleLR refuses them ({problem})",
         "note.tool_scheduler": "{tool} builds its own scheduler from {args}: {scheduler}, drawn as its code computes it.",
         "note.tool_args_unused": (
             "{args}: {tool} builds transformers' {name} here all the same (it reads them only in the combinations "

@@ -138,6 +138,20 @@ def axolotl_builds_own(args: Mapping[str, object], lr_scheduler_type: str) -> bo
     return axolotl_kind(args, lr_scheduler_type) is not None or bool(args.get("jagged_restart_steps"))
 
 
+# torch 2.13 OneCycleLR's arguments that axolotl leaves to lr_scheduler_kwargs (it gives max_lr and
+# total_steps itself), each with what it takes
+ONE_CYCLE_KWARGS: Mapping[str, tuple] = {
+    "pct_start": (float,),
+    "anneal_strategy": (str,),  # its values torch checks itself
+    "cycle_momentum": (bool,),
+    "base_momentum": (float,),
+    "max_momentum": (float,),
+    "div_factor": (float,),
+    "final_div_factor": (float,),
+    "three_phase": (bool,),
+}
+
+
 NAMES = {
     "one_cycle": "torch OneCycleLR",
     "rex": "RexLR",

@@ -362,11 +362,13 @@ def _run_kind(entries: _Entries) -> run_kind.RunKind:
         texts["loop"] = loop
         if loop == "accelerate":
             st.caption(t("form.loop_counts"))
-            for name, key in (
-                ("num_processes", "num_processes"),
-                ("max_train_steps", "max_train_steps"),
-                ("gradient_accumulation_steps", "loop.gradient_accumulation_steps"),
-            ):
+            inputs = [("num_processes", "num_processes"), ("max_train_steps", "max_train_steps")]
+            if state.get(prefix + _STEPS_FROM) == "epochs":  # one setting: the epochs calculator's
+                texts["gradient_accumulation_steps"] = str(state.get(prefix + "gradient_accumulation_steps", ""))
+                st.caption(t("form.loop_ga_epochs"))
+            else:
+                inputs.append(("gradient_accumulation_steps", "loop.gradient_accumulation_steps"))
+            for name, key in inputs:
                 texts[name] = st.text_input(
                     name, key=prefix + key, help=t(f"form.loop.{name}"), placeholder=_LOOP_DEFAULTS[name],
                     persist_state=_PERSIST,

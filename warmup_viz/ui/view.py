@@ -198,14 +198,20 @@ def _companions(drawn: list[Drawn]) -> list[figures.Curve]:
     out = []
     for d in drawn:
         letter = f"{d.letter} · " if len(drawn) > 1 else ""
-        intended = d.kind.intended(d.config)
-        if intended is not None:
-            out.append(figures.Curve(t("view.intended", letter=letter), curve(intended), None, ""))
-        for i, (name, run) in enumerate(d.kind.group_runs(d.config).items()):
-            if i:  # the first is the schedule's own line: the group Trainer logs
-                # a name the person wrote, shown as written (plotly reads a few HTML tags in a name)
-                shown = name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                out.append(figures.Curve(t("view.group", letter=letter, group=shown), curve(run), None, ""))
+        try:
+            lines = []
+            intended = d.kind.intended(d.config)
+            if intended is not None:
+                lines.append(figures.Curve(t("view.intended", letter=letter), curve(intended), None, ""))
+            for i, (name, run) in enumerate(d.kind.group_runs(d.config).items()):
+                if i:  # the first is the schedule's own line: the group Trainer logs
+                    # a name the person wrote, shown as written (plotly reads a few HTML tags in a name)
+                    shown = name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                    lines.append(figures.Curve(t("view.group", letter=letter, group=shown), curve(run), None, ""))
+        except ConfigError as e:  # said, and the schedule's own line stays
+            st.error(say(e))
+            continue
+        out += lines
     return out
 
 
@@ -273,8 +279,16 @@ def _one(letter: str, result: form.FormResult, logs: list, first: Drawn | None) 
             run = resume.resumed_from(first.config, config, result.resume)
             st.caption(f"{letter}: " + " ".join(say(n) for n in run.notes))
             return Drawn(letter, run, curve(run), resumes=result.resume), ("", "")
-        run = result.kind.logged_run(config)
-        return Drawn(letter, run, curve(run), kind=result.kind), ("", "")
+        kind = result.kind
+        try:
+            run = kind.logged_run(config)
+        except ConfigError as e:
+            if e.field not in run_kind.KEYS:
+                raise
+            st.error(f"{letter}: " + say(e))  # said; the schedule itself is still drawn
+            kind = run_kind.RunKind()
+            run = kind.logged_run(config)
+        return Drawn(letter, run, curve(run), kind=kind), ("", "")
     except ConfigError as e:
         return None, ("error", say(e))
 
