@@ -73,6 +73,10 @@ def main() -> None:
     record = {"num_processes": accelerator.num_processes, "updates": updates}
     with open(f"{args.out}.rank{accelerator.process_index}.json", "w") as f:
         json.dump(record, f)
+    # both processes done, then the process group torn down before exit: without it gloo's threads
+    # can abort the exit (SIGABRT, "terminate called without an active exception")
+    accelerator.wait_for_everyone()
+    accelerator.end_training()
 
 
 if __name__ == "__main__":

@@ -155,7 +155,8 @@ def no_trainer(config: ScheduleConfig) -> str:
         "            lr_scheduler.step()\n"
         "            optimizer.zero_grad()\n"
         "        if update == max_train_steps and accelerator.sync_gradients:\n"
-        "            break"
+        "            break\n"
+        "accelerator.end_training()  # every process done; the process group torn down"
     )
 
 
