@@ -10,6 +10,8 @@ every param group of its optimizer trained with, to OUT.rank<N>.json.
 
 import argparse
 import json
+import os
+import sys
 
 import torch
 from accelerate import Accelerator
@@ -73,10 +75,11 @@ def main() -> None:
     record = {"num_processes": accelerator.num_processes, "updates": updates}
     with open(f"{args.out}.rank{accelerator.process_index}.json", "w") as f:
         json.dump(record, f)
-    # both processes done, then the process group torn down before exit: without it gloo's threads
-    # can abort the exit (SIGABRT, "terminate called without an active exception")
-    accelerator.wait_for_everyone()
-    accelerator.end_training()
+    # leave at once: on this CPU/gloo setup, tearing the process group down sometimes aborts the
+    # exit (SIGABRT, "terminate called without an active exception") or hangs in it, with both
+    # records already written; the launcher waits for both processes either way
+    sys.stdout.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":
