@@ -276,30 +276,13 @@ def _config(args: argparse.Namespace, metric_flags: tuple[str, ...]):
 
 
 def _groups(args: argparse.Namespace, learning_rate: float):
-    """The param groups the flags give (`--param_groups`, or LoRA+'s), or None."""
-    from . import groups
+    """The param groups the flags give (`--param_groups`, or LoRA+'s), or None; read by the same
+    rules as a link's (`run_kind.from_params`)."""
+    from . import run_kind
 
-    if args.param_groups and args.loraplus_lr_ratio:
-        raise UsageError("--param_groups and --loraplus_lr_ratio both give the groups: give one of them")
-    if args.loraplus_lr_embedding and not args.loraplus_lr_ratio:
-        raise UsageError("--loraplus_lr_embedding is LoRA+'s: give --loraplus_lr_ratio too")
-    if args.param_groups:
-        return groups.parse(args.param_groups)
-    if args.loraplus_lr_ratio:
-        embedding = (
-            _positive("--loraplus_lr_embedding", args.loraplus_lr_embedding) if args.loraplus_lr_embedding else None
-        )
-        return groups.loraplus(learning_rate, _positive("--loraplus_lr_ratio", args.loraplus_lr_ratio), embedding)
-    return None
-
-
-def _positive(flag: str, text: str) -> float:
-    from . import parse
-
-    try:
-        return parse.number(text)
-    except ValueError:
-        raise UsageError(f"{flag}={text!r} is not a number") from None
+    names = ("param_groups", "loraplus_lr_ratio", "loraplus_lr_embedding")
+    given = {name: getattr(args, name) for name in names if getattr(args, name)}
+    return run_kind.from_params(given).groups(learning_rate) or None
 
 
 def _schedule(args: argparse.Namespace) -> int:
