@@ -38,16 +38,29 @@ def test_gallery_draws_every_step_based_type_and_explains_the_others():
     assert values(first["data"][0]["y"]) == list(curve.lrs)
 
 
-def test_gallery_open_goes_to_the_main_page_with_those_settings():
-    at = page("pages/gallery.py")
+def test_gallery_open_adds_the_type_beside_the_schedules_already_built():
+    at = page("pages/gallery.py", lr_scheduler_type="cosine", max_steps="300", **{"b.lr_scheduler_type": "constant"})
     at.text_input(key="gallery.max_steps").set_value("400").run()
     at.button(key="gallery.open.warmup_stable_decay").click().run()
     assert not at.exception
-    assert at.selectbox(key="lr_scheduler_type").value == "warmup_stable_decay"
-    assert at.text_input(key="max_steps").value == "400"
+    # A and B stay as they were built; the gallery's type is C, with the gallery's settings
+    assert at.selectbox(key="lr_scheduler_type").value == "cosine" and at.text_input(key="max_steps").value == "300"
+    assert at.selectbox(key="s1.lr_scheduler_type").value == "constant"
+    assert at.selectbox(key="s2.lr_scheduler_type").value == "warmup_stable_decay"
+    assert at.text_input(key="s2.max_steps").value == "400"
     # the gallery fills num_decay_steps by the same rule as the settings form: 10 % of max_steps
-    assert at.text_input(key="lr_scheduler_kwargs.warmup_stable_decay.num_decay_steps").value == "40"
-    assert at.query_params["lr_scheduler_type"] == "warmup_stable_decay"
+    assert at.text_input(key="s2.lr_scheduler_kwargs.warmup_stable_decay.num_decay_steps").value == "40"
+    assert at.query_params["c.lr_scheduler_type"] == "warmup_stable_decay"
+    assert at.query_params["lr_scheduler_type"] == "cosine" and at.query_params["gallery.max_steps"] == "400"
+
+
+def test_gallery_open_on_a_full_page_says_so_and_changes_nothing():
+    full = {f"{c}.lr_scheduler_type": "constant" for c in "bcdef"}
+    at = page("pages/gallery.py", **full)
+    before = dict(at.query_params)
+    at.button(key="gallery.open.cosine").click().run()
+    assert not at.exception and "remove one" in at.warning[0].value
+    assert dict(at.query_params) == before
 
 
 def test_lesson_has_live_plots_and_formulas():
@@ -169,3 +182,34 @@ def test_the_gallery_and_the_lesson_live_in_their_links():
     assert at.slider(key="learn.warmup").value == 0.25 and at.selectbox(key="learn.scheduler").value == "polynomial"
     assert at.slider(key="learn.kwarg.polynomial.power").value == 2.0
     assert at.query_params["learn.warmup"] == "0.25" and at.query_params["learn.kwarg.polynomial.power"] == "2"
+
+
+def test_the_playhead_follows_every_schedule_and_every_shown_log():
+    """A marker per compared schedule at its exact LR (from a stepped schedule of its own), one
+    per shown log at its last logged value, and the read-out says each; past a schedule's end
+    its marker is gone."""
+    at = app(
+        warmup_steps="0.1",
+        max_steps="1000",
+        **{"b.lr_scheduler_type": "linear", "b.max_steps": "500", "b.warmup_steps": "0"},
+        playhead="600",
+        example="true",
+    )
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    markers = [i for i, trace in enumerate(figure["data"]) if trace.get("name") == "playhead"]
+    assert len(markers) == 4  # A, B, the example run's logged LR and its loss
+    by_step = {int(f["layout"]["annotations"][-1]["text"].split(" ")[1].replace(",", "")): f for f in figure["frames"]}
+    b = schedule.build(ScheduleConfig(max_steps=500, warmup_steps=0))
+    frame = by_step[300]
+    assert frame["traces"] == markers
+    a_point, b_point, logged_point, loss_point = frame["data"]
+    assert values(logged_point["x"])[0] <= 300
+    assert values(b_point["y"]) == [b.lr(300)] and values(b_point["x"]) == [300]
+    assert f"B LR {b.lr(300):.4g}" in frame["layout"]["annotations"][-1]["text"]
+    assert values(a_point["y"]) == [schedule.build(ScheduleConfig(max_steps=1000, warmup_steps=0.1)).lr(300)]
+    assert values(loss_point["x"])[0] <= 300 and "loss" in frame["layout"]["annotations"][-1]["text"]
+    past = by_step[600]["data"][1]  # B has ended at 500: no marker
+    assert past["x"] == [None] and "B LR" not in by_step[600]["layout"]["annotations"][-1]["text"]
+    slider = figure["layout"]["sliders"][0]
+    assert [s["label"] for s in slider["steps"] if s["label"]] == ["1", "200", "400", "600", "800", "1,000"]
+    assert figure["frames"][slider["active"]]["layout"]["annotations"][-1]["text"].startswith("step 600 ·")

@@ -106,13 +106,24 @@ def test_compare_link_draws_both_and_editing_b_updates_the_address(server, page)
     assert "Traceback" not in page.inner_text("body")
 
 
-def test_gallery_choose_opens_the_main_page(server, page):
-    page.goto(f"{server}/gallery")
-    page.get_by_role("button", name="Open cosine_with_restarts").click()
-    page.wait_for_url("**lr_scheduler_type=cosine_with_restarts**")
-    assert page.get_by_role("combobox", name="lr_scheduler_type").input_value() == "cosine_with_restarts"
+def test_gallery_choose_adds_it_on_the_main_page_and_back_returns(server, page):
+    page.goto(f"{server}/gallery?max_steps=500")
+    settle(page)
+    page.get_by_role("button", name="Compare cosine_with_restarts").click()
+    page.wait_for_url("**b.lr_scheduler_type=cosine_with_restarts**")
+    settle(page)
+    # A is kept; the sidebar opens on the new schedule B, the gallery's type
+    assert page.get_by_role("tab", name="B", exact=True).get_attribute("aria-selected") == "true"
+    assert page.get_by_role("combobox", name="lr_scheduler_type").first.is_visible()
     data = chart_data(page)
-    assert data[0]["name"] == "learning_rate" and len(data[0]["x"]) > 10
+    assert [trace["name"][:2] for trace in data[:2]] == ["A:", "B:"] and len(data[0]["x"]) == 500
+    page.go_back()  # the gallery again, as it was
+    page.wait_for_url("**/gallery**")
+    settle(page)
+    page.go_back()  # and before it, the page with A alone
+    page.wait_for_function("!location.search.includes('b.lr_scheduler_type')")
+    settle(page)
+    page.wait_for_function("document.querySelector('.js-plotly-plot')?._fullData?.[0]?.name === 'learning_rate'")
     assert "Traceback" not in page.inner_text("body")
 
 

@@ -130,8 +130,13 @@ def _variants(log):
     )
     yield figures.schedule_figure([figures.Curve("learning_rate", a, [s / 50 for s in a.steps])], lr_lines=lr)
     fig = figures.schedule_figure([figures.Curve("learning_rate", a)], metric_lines=metrics)
-    positions = [playhead.Position(float(s), 1e-3 * s / 100, f"step {s}", s) for s in (1, 50, 100)]
-    playhead.add_playhead(fig, positions, ("Play", "Pause"), start_step=50)
+    positions = [
+        playhead.Position(
+            float(s), s, (f"step {s}", "loss"), ((float(s), 1e-3 * s / 100), None if s < 50 else (s, 2.0))
+        )
+        for s in (1, 50, 100)
+    ]
+    playhead.add_playhead(fig, positions, ["learning_rate", "run · loss"], ("Play", "Pause"), start_step=50)
     yield fig
 
 

@@ -1,6 +1,6 @@
-"""The playhead: a step slider and a play button that move a marker along a figure's first
-schedule, with a line through every panel and a read-out. Pure: figure in, figure out; it runs
-in the browser (plotly frames), with no round trip to the server."""
+"""The playhead: a step slider and a play button that move a marker along every schedule and
+every shown log of a figure, with a line through every panel and a read-out. Pure: figure in,
+figure out; it runs in the browser (plotly frames), with no round trip to the server."""
 
 from __future__ import annotations
 
@@ -9,75 +9,124 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from .teach import round_steps
+Point = tuple[float, float]
 
 
 @dataclass(frozen=True)
 class Position:
-    """One playhead position: x on the chart, the LR there, its read-out text and its step."""
+    """One playhead position: x on the chart (the line), its step, the read-out's lines, and one
+    point per followed trace (`add_playhead`'s `follow`, in order): where its marker sits, or
+    None where that trace has no value yet (a log before its first entry, a schedule past its
+    end)."""
 
     x: float
-    lr: float
-    text: str
     step: int
+    lines: tuple[str, ...]
+    points: tuple[Point | None, ...]
 
 
-# pixels below the plot for the x axis's ticks and title, the read-out, and the controls
-_BELOW = {False: {"axis": 62, "readout": 15, "controls": 70}, True: {"axis": 80, "readout": 22, "controls": 72}}
+# pixels below the plot for the x axis's ticks and title, one read-out line, the slider and the buttons
+_BELOW = {
+    False: {"axis": 62, "line": 17, "slider": 44, "buttons": 34},
+    True: {"axis": 80, "line": 25, "slider": 52, "buttons": 42},
+}
+_LABELLED_TICKS = 6
+# where each followed trace's value is written: markers that meet keep their values apart
+_SIDES = (
+    "top left",
+    "bottom right",
+    "top right",
+    "bottom left",
+    "middle right",
+    "middle left",
+)  # slider ticks with a step number under them: first, last and a few between
 
 
 def add_playhead(
     fig: go.Figure,
     positions: Sequence[Position],
+    follow: Sequence[str],
     labels: tuple[str, str],
     *,
     present: bool = False,
     start_step: int | None = None,
 ) -> None:
-    """A step slider and a play button that move a marker along the schedule, with a line through
-    every panel and a read-out. It runs in the browser: plotly frames, no round trip.
-    `labels`: play button, pause button. Below the plot, top to bottom: the x axis's ticks and
-    title, the read-out, then the buttons and the slider side by side — laid out in pixels (the
-    figure grows to hold them), so nothing covers a tick label or another control."""
+    """A step slider and play/pause buttons that move a marker along each trace named in
+    `follow` (a schedule's line, a log's markers or metric), with a line through every panel and
+    a read-out. It runs in the browser: plotly frames, no round trip. `labels`: play button,
+    pause button. Each marker is in its trace's colour and on its trace's axes; its value is
+    written beside it. Below the plot, top to bottom: the x axis's ticks and title, the read-out
+    (one line per entry of `Position.lines`), the slider across the whole width, then the
+    buttons — laid out in pixels (the figure grows to hold them), so nothing covers a tick label
+    or another control at any width."""
     if not positions:
         return
     sizes = _BELOW[present]
+    lines = max(len(p.lines) for p in positions)
     top, bottom = fig.layout.margin.t or 20, fig.layout.margin.b or 50
-    below = sizes["axis"] + 2 * sizes["readout"] + 12 + sizes["controls"]
+    readout = lines * sizes["line"] + 8
+    below = sizes["axis"] + readout + sizes["slider"] + sizes["buttons"]
     height = (fig.layout.height or (560 if present else 460)) + below - bottom
     plot = height - top - below  # the plotting area's height, to turn pixels into paper units
     fig.update_layout(height=height, margin={"b": below})
     readout_y = -(sizes["axis"] + 4) / plot
-    controls_y = -(sizes["axis"] + 2 * sizes["readout"] + 12) / plot
+    slider_y = -(sizes["axis"] + readout) / plot
+    buttons_y = -(sizes["axis"] + readout + sizes["slider"]) / plot
     base = (list(fig.layout.shapes), list(fig.layout.annotations))
     start = 0
     if start_step is not None:  # the position nearest the step asked for (a link's playhead=N)
         start = min(range(len(positions)), key=lambda i: abs(positions[i].step - start_step))
-    first = positions[start]
-    fig.add_trace(
-        go.Scatter(
-            x=[first.x],
-            y=[first.lr],
-            mode="markers",
-            name="playhead",
-            showlegend=False,
-            marker={"size": 22 if present else 16, "color": "#111827", "symbol": "diamond"},
-            hoverinfo="skip",
-            xaxis="x",  # the LR panel's axes
-            yaxis="y",
-        )
-    )
-    index = len(fig.data) - 1
-    note = {"y": readout_y, "font": {"size": sizes["readout"], "color": "#000000"}}
+    traces = {t.name: t for t in fig.data if t.showlegend is not False}
+    first = len(fig.data)
+    for i, name in enumerate(follow):
+        fig.add_trace(_marker(traces[name], positions[start].points[i], _SIDES[i % len(_SIDES)], present))
+    indices = list(range(first, len(fig.data)))
+    note = {"y": readout_y, "font": {"size": sizes["line"] - 3, "color": "#000000"}}
     fig.frames = [
-        go.Frame(name=str(i), data=[go.Scatter(x=[p.x], y=[p.lr])], traces=[index], layout=_frame_layout(p, base, note))
+        go.Frame(
+            name=str(i),
+            data=[_at(point) for point in p.points],
+            traces=indices,
+            layout=_frame_layout(p, base, note),
+        )
         for i, p in enumerate(positions)
     ]
-    fig.update_layout(**_frame_layout(first, base, note))
+    fig.update_layout(**_frame_layout(positions[start], base, note))
     fig.update_layout(
-        updatemenus=[_play_buttons(labels[0], labels[1], controls_y, present)],
-        sliders=[{**_slider(positions, controls_y, present), "active": start}],
+        updatemenus=[_play_buttons(labels[0], labels[1], buttons_y, present)],
+        sliders=[{**_slider(positions, slider_y, present), "active": start}],
     )
+
+
+def _marker(trace, point: Point | None, side: str, present: bool) -> go.Scatter:
+    """A followed trace's marker: its colour, on its axes, its value written on `side` of it."""
+    color = (trace.line.color if trace.line is not None else None) or trace.marker.color or "#111827"
+    return go.Scatter(
+        **_at(point).to_plotly_json(),
+        mode="markers+text",
+        name="playhead",
+        showlegend=False,
+        textposition=side,
+        textfont={"size": 18 if present else 12, "color": color},
+        marker={
+            "size": 18 if present else 12,
+            "color": color,
+            "symbol": "diamond",
+            "line": {"width": 1.5, "color": "#ffffff"},
+        },
+        hoverinfo="skip",
+        cliponaxis=False,
+        xaxis=trace.xaxis,
+        yaxis=trace.yaxis,
+    )
+
+
+def _at(point: Point | None) -> go.Scatter:
+    """A marker's data in one frame: at `point` with its value beside it, or nothing."""
+    if point is None:
+        return go.Scatter(x=[None], y=[None], text=[""])
+    x, y = point
+    return go.Scatter(x=[x], y=[y], text=[f" {y:.3g}"])
 
 
 def _frame_layout(position: Position, base: tuple[list, list], note_style: dict) -> dict:
@@ -85,7 +134,8 @@ def _frame_layout(position: Position, base: tuple[list, list], note_style: dict)
     shapes, notes = base
     line = {"type": "line", "xref": "x", "yref": "paper", "x0": position.x, "x1": position.x, "y0": 0, "y1": 1}
     line["line"] = {"color": "#111827", "width": 2}
-    note = {"text": position.text, "xref": "paper", "yref": "paper", "x": 0, "showarrow": False, **note_style}
+    text = "<br>".join(position.lines)
+    note = {"text": text, "xref": "paper", "yref": "paper", "x": 0, "showarrow": False, "align": "left", **note_style}
     note.update({"xanchor": "left", "yanchor": "top", "bgcolor": "#ffffff"})
     return {"shapes": [*shapes, line], "annotations": [*notes, note]}
 
@@ -117,23 +167,31 @@ def _play_buttons(play: str, pause: str, y: float, present: bool) -> dict:
     }
 
 
+def labelled(count: int, most: int = _LABELLED_TICKS) -> set[int]:
+    """Which of `count` slider ticks carry their step: the first, the last, and evenly spaced
+    ones between, at most `most` in all (on round steps, evenly spaced ticks are round too)."""
+    if count <= most:
+        return set(range(count))
+    return {round(i * (count - 1) / (most - 1)) for i in range(most)}
+
+
 def _slider(positions: Sequence[Position], y: float, present: bool) -> dict:
-    """The step slider, its ticks on the positions' (round) steps; no current-value label (the
-    read-out above says the step)."""
+    """The step slider across the plot's width, a few ticks labelled with their step; no
+    current-value label (the read-out above says the step)."""
     jump = {"frame": {"duration": 0, "redraw": True}, "mode": "immediate"}
-    labelled = set(round_steps(positions[-1].step, 8))  # a few round numbers under the ticks
+    shown = labelled(len(positions))
     return {
         "active": 0,
-        "x": 0.2 if present else 0.16,
+        "x": 0,
         "y": y,
-        "len": 0.8 if present else 0.84,
+        "len": 1,
         "xanchor": "left",
         "yanchor": "top",
-        "pad": {"t": 0, "b": 0},
+        "pad": {"t": 0, "b": 0, "l": 8, "r": 8},
         "currentvalue": {"visible": False},
         "font": {"size": 14 if present else 11},
         "steps": [
-            {"label": f"{p.step:,}" if p.step in labelled else "", "method": "animate", "args": [[str(i)], jump]}
+            {"label": f"{p.step:,}" if i in shown else "", "method": "animate", "args": [[str(i)], jump]}
             for i, p in enumerate(positions)
         ],
     }

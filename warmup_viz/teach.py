@@ -68,11 +68,16 @@ def round_steps(max_steps: int, frames: int = 120) -> list[int]:
 
 
 def readouts(
-    config: ScheduleConfig, curve: DisplayCurve, lrs: Callable[[list[int]], list[float]], frames: int = 120
+    config: ScheduleConfig,
+    curve: DisplayCurve,
+    lrs: Callable[[list[int]], list[float]],
+    frames: int = 120,
+    *,
+    steps: Sequence[int] | None = None,
 ) -> list[Readout]:
-    """Playhead positions on round steps (see `round_steps`) along `curve`, whose exact LRs
-    `lrs(steps)` gives (a built schedule's, or a replay's)."""
-    steps = round_steps(curve.steps[-1], frames)
+    """Playhead positions on `steps`, by default round steps (see `round_steps`) along `curve`,
+    whose exact LRs `lrs(steps)` gives (a built schedule's, or a replay's)."""
+    steps = round_steps(curve.steps[-1], frames) if steps is None else list(steps)
     values = lrs(steps)
     peak = max(curve.lrs) or 1.0
     per_epoch = config.update_steps_per_epoch

@@ -33,7 +33,7 @@ CHECKPOINT_EXAMPLE = steps.checkpoint_name(500)  # the name Trainer gives a chec
 LETTERS = "ABCDEF"
 _NONE = repr(None)  # an argument not given, as Python writes it (the same in every language)
 _STEPS_FROM = "steps_from"
-_PLAYHEAD_STEP = "playhead_step"  # the step a link opened the playhead at
+_OPEN_TAB = "_open_schedule_tab"  # the sidebar's tab to open: the schedule added last
 
 
 @dataclass
@@ -59,19 +59,27 @@ def _default_text(spec: registry.KwargSpec, suggested: Mapping[str, object]) -> 
 
 
 def load_from_url(other_pages: tuple[str, ...]) -> list[str]:
-    """Once per session: put the link's schedules, view and page settings into the widgets, and
-    keep the settings it carries for `other_pages` (their link prefixes: `gallery.`). Returns the
-    link's warnings."""
+    """Put the link's schedules, view and page settings into the widgets, and keep the settings
+    it carries for `other_pages` (their link prefixes: `gallery.`): on a session's first run, and
+    again whenever the address is not the one this session last wrote — the browser's Back or
+    Forward brought an earlier state of the page back. Returns the link's warnings."""
     state = st.session_state
-    if keys.LOADED_FROM_URL in state:
-        return url_warnings()
+    params = st.query_params.to_dict()
+    if keys.LOADED_FROM_URL in state and (not params or params == state.get(keys.WRITTEN)):
+        return url_warnings()  # a page switch without parameters keeps the page as it is
+    if keys.LOADED_FROM_URL in state:  # back to an earlier address: what it says replaces the page
+        for prefix in slots()[1:]:
+            remove_slot(prefix)
+        for key in [k for k in state if isinstance(k, str) and k.startswith(other_pages)]:
+            del state[key]  # the other pages' widgets start again from the address
     # a bare address opens on a schedule with a warmup (the tool is about warmup); a parameter a
     # link leaves out still means TrainingArguments' default, so shared links keep their meaning
-    link, page, warnings = page_link.decode(st.query_params.to_dict() or page_link.FIRST_VISIT, other_pages)
+    link, page, warnings = page_link.decode(params or page_link.FIRST_VISIT, other_pages)
     state[keys.SLOTS] = [keys.slot_prefix(i) for i in range(len(link.configs))]
     state[keys.NEXT_SLOT] = len(link.configs)
     for prefix, config in zip(state[keys.SLOTS], link.configs, strict=True):
         put_config(config, prefix)
+        state.pop(keys.last_valid(prefix), None)
     for prefix, step in zip(state[keys.SLOTS], link.resumes, strict=False):
         if prefix and step is not None:
             state[prefix + share.RESUME] = steps.checkpoint_name(step)
@@ -79,10 +87,11 @@ def load_from_url(other_pages: tuple[str, ...]) -> list[str]:
         put_run_kind(kind, prefix)
     put_view(link.view)
     put_page(page)
-    if "example" in st.query_params:  # asked for by the link: kept as it is, not retired
+    if "example" in params:  # asked for by the link: kept as it is, not retired
         state[keys.EXAMPLE_CHOSEN] = True
     state[keys.PAGE_PARAMS] = dict(page.others)
     state[keys.LINK_PARAMS] = page_link.encode(link, replace(page, others={}))
+    state[keys.WRITTEN] = params
     state[keys.LOADED_FROM_URL] = True
     state[keys.URL_WARNINGS] = warnings
     return warnings
@@ -168,7 +177,7 @@ def put_page(page: page_link.Page) -> None:
     state[keys.LANG] = page.lang
     state[keys.PRESENT] = page.present
     state[keys.PLAYHEAD] = page.playhead
-    state[_PLAYHEAD_STEP] = page.playhead_step
+    state[keys.PLAYHEAD_STEP] = page.playhead_step
 
 
 def page_state() -> page_link.Page:
@@ -180,7 +189,7 @@ def page_state() -> page_link.Page:
         lang=language(),
         present=bool(state.get(keys.PRESENT, False)),
         playhead=playing,
-        playhead_step=state.get(_PLAYHEAD_STEP) if playing else None,
+        playhead_step=state.get(keys.PLAYHEAD_STEP) if playing else None,
     )
 
 
@@ -199,12 +208,14 @@ def add_slot(copy_of: ScheduleConfig | None) -> None:
     prefix = keys.slot_prefix(number)
     put_config(copy_of or DEFAULTS, prefix)
     state[keys.SLOTS] = [*slots(), prefix]
+    state[_OPEN_TAB] = LETTERS[len(slots()) - 1]  # the sidebar opens on the new schedule
 
 
 def remove_slot(prefix: str) -> None:
     """Take a compared schedule off the page. For button callbacks."""
     state = st.session_state
     state[keys.SLOTS] = [p for p in slots() if p != prefix]
+    state.pop(_OPEN_TAB, None)
     for key in [k for k in state if isinstance(k, str) and k.startswith(prefix)]:
         del state[key]
 
@@ -269,7 +280,10 @@ def render_all() -> list[FormResult]:
             results = [render("")]
         else:
             results = []
-            for i, (tab, prefix) in enumerate(zip(st.tabs(list(LETTERS[: len(prefixes)])), prefixes, strict=True)):
+            letters = list(LETTERS[: len(prefixes)])
+            opened = st.session_state.get(_OPEN_TAB)
+            tabs = st.tabs(letters, default=opened if opened in letters else None)  # every tab drawn: all are charted
+            for i, (tab, prefix) in enumerate(zip(tabs, prefixes, strict=True)):
                 with tab:
                     results.append(render(prefix))
                     _slot_buttons(prefix, results[-1].config, removable=i > 0)

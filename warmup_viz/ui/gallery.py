@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from warmup_viz import figures, registry, schedule, scheduler_types
+from warmup_viz import figures, registry, schedule, scheduler_types, share
 from warmup_viz.config import ConfigError, ScheduleConfig, parse_field
 
 from . import form, keys
@@ -13,8 +13,9 @@ from .strings import figure_labels, say, scheduler_line, t
 from .text import plain
 
 COLUMNS = 3
-_KEYS = ("gallery.learning_rate", "gallery.warmup_steps", "gallery.max_steps")
+_DEFAULTS = {"gallery.learning_rate": "5e-05", "gallery.warmup_steps": "0.05", "gallery.max_steps": "1000"}
 GALLERY_POINTS = 200
+_FULL = "_gallery_full"  # "Open" found the schedule page full: the type it could not add
 
 
 def gallery_config(name: str, base: ScheduleConfig) -> ScheduleConfig:
@@ -33,7 +34,8 @@ def gallery_config(name: str, base: ScheduleConfig) -> ScheduleConfig:
 
 def _base() -> ScheduleConfig | None:
     state = st.session_state
-    for name, default in (("learning_rate", "5e-05"), ("warmup_steps", "0.05"), ("max_steps", "1000")):
+    for name in ("learning_rate", "warmup_steps", "max_steps"):
+        default = _DEFAULTS[f"gallery.{name}"]
         # start from schedule A's settings (a warmup, so that every type shows one)
         start = state.get(name) or default if name != "warmup_steps" else default
         state.setdefault(f"gallery.{name}", linked_value(f"gallery.{name}", start, str.strip))
@@ -55,10 +57,12 @@ def _base() -> ScheduleConfig | None:
 
 
 def _open(config: ScheduleConfig) -> None:
-    """Callback: make `config` the main page's only schedule, then go there."""
-    for prefix in form.slots()[1:]:
-        form.remove_slot(prefix)
-    form.put_config(config)
+    """Callback: add `config` to the main page's schedules, beside what is there, then go there;
+    when the page already holds as many as it can, say so and stay."""
+    if len(form.slots()) >= share.MAX_SCHEDULES:
+        st.session_state[_FULL] = config.lr_scheduler_type
+        return
+    form.add_slot(config)
     st.session_state[keys.OPEN_MAIN] = True
 
 
@@ -69,8 +73,14 @@ def render_gallery_page() -> None:
         from .pages import main_page  # pages imports this module's page script, not this module
 
         st.switch_page(main_page())
+    full = st.session_state.pop(_FULL, None)
+    if full:
+        st.warning(t("gallery.full", name=full, count=share.MAX_SCHEDULES))
     base = _base()
-    sync_page_url({key: str(st.session_state[key]) for key in _KEYS})  # this page's link keeps its settings
+    state = st.session_state  # this page's link keeps its settings that differ from its defaults
+    sync_page_url(
+        "gallery.", {key: str(state[key]) for key, default in _DEFAULTS.items() if str(state[key]) != default}
+    )
     if base is None:
         return
     names = registry.scheduler_names()

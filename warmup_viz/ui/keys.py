@@ -18,10 +18,12 @@ EXAMPLE_FIRST = "_example_first"  # schedule A as the page opened, while the exa
 EXAMPLE_RETIRED = "_example_retired"
 EXAMPLE_CHOSEN = "_example_chosen"  # the example run is on or off by the person's choice: never retired
 PLAYHEAD = "playhead"
+PLAYHEAD_STEP = "playhead_step"  # the step the playhead is at (a link's playhead=N, or where it stopped)
 PRESENT = "present"
 LANG = "lang"  # the page's language (from the link, or the picker)
 LANG_PICKER = "language_picker"
 PAGE_PARAMS = "_page_params"  # the gallery's and the lesson's settings a link gave, as text
+WRITTEN = "_url_written"  # the address this session last wrote (or opened with): another one means Back/Forward
 LINK_PARAMS = "_link_params"  # the schedule page's link (schedules and view), for the other pages' links
 PLOTLY_LOADING = "_plotly_loading"  # the session's browser was sent a chart: plotly's code is loading
 DEEPSPEED = "deepspeed"  # an imported ds_config (TrainingArguments' deepspeed) for schedule A

@@ -31,7 +31,7 @@ def _chart(config: ScheduleConfig, key: str, *, title: str) -> None:
 
 def render_learn_page() -> None:
     _page()
-    sync_page_url(_own_params())  # this page's link keeps the lesson's sliders
+    sync_page_url("learn.", _own_params())  # this page's link keeps the lesson's sliders
 
 
 # the lesson's own widgets and their defaults; a link carries those that differ

@@ -7,6 +7,7 @@ import pathlib
 import streamlit as st
 
 from . import form, keys
+from .address import write_url
 from .serve import DASHBOARD
 from .strings import DEFAULT_LANGUAGE, LANGUAGES, language, t
 from .view import render_schedule_page
@@ -112,12 +113,15 @@ def linked_value(key: str, default, parse):
         return default
 
 
-def sync_page_url(own: dict[str, str]) -> None:
+def sync_page_url(prefix: str, own: dict[str, str]) -> None:
     """Write this page's link: the schedule page's settings and view (so navigation keeps them and
-    the language), plus the page's own settings `own` (those that differ from its defaults)."""
-    params = {k: v for k, v in st.session_state.get(keys.LINK_PARAMS, {}).items() if k != "lang"}
+    the language), every other page's own settings as last seen, and this page's own settings
+    `own` (those that differ from its defaults; their keys start with `prefix`)."""
+    state = st.session_state
+    others = {k: v for k, v in state.get(keys.PAGE_PARAMS, {}).items() if not k.startswith(prefix)}
+    state[keys.PAGE_PARAMS] = others | own
+    params = {k: v for k, v in state.get(keys.LINK_PARAMS, {}).items() if k != "lang"}
+    params |= state[keys.PAGE_PARAMS]
     if language() != DEFAULT_LANGUAGE:
         params["lang"] = language()
-    params.update(own)
-    if st.query_params.to_dict() != params:
-        st.query_params.from_dict(params)
+    write_url(params)

@@ -355,9 +355,10 @@ EN: dict[str, str] = {
     "gallery.title": "Scheduler gallery",
     "gallery.intro": (
         "Every scheduler type of the installed transformers, with the same learning_rate, warmup_steps and "
-        "max_steps (set them just below). Open one to edit it on the main page."
+        "max_steps (set them just below). Add one to the schedule page to compare it with what is there and edit it."
     ),
-    "gallery.open": "Open {name}",
+    "gallery.open": "Compare {name}",
+    "gallery.full": "The schedule page already compares {count} schedules, as many as it holds: remove one there to open {name} beside them.",
     "gallery.metric_driven": "Follows a metric, not the step: no curve without a training log.",
     # playhead
     "playhead.play": "Play",
@@ -365,6 +366,8 @@ EN: dict[str, str] = {
     "playhead.step": "step",
     "playhead.readout": "step {step} · epoch {epoch} · {phase} · LR {lr} · {percent} of peak",
     "playhead.readout_no_epoch": "step {step} · {phase} · LR {lr} · {percent} of peak",
+    "playhead.schedule": "{letter} LR {lr}",
+    "playhead.past_end": "step {step} · {letter} has ended",
     "phase.warmup": "warmup",
     "phase.stable": "stable",
     "phase.decay": "decay",
@@ -961,15 +964,18 @@ ZH: dict[str, str] = {
     "gallery.title": "调度器一览",
     "gallery.intro": (
         "所安装 transformers 的全部调度器类型，使用相同的 learning_rate、warmup_steps 和 max_steps"
-        "（在下方设置）。打开任意一个，即可在主页面编辑。"
+        "（在下方设置）。把任意一个加到调度页，即可与那里已有的调度对比并编辑它。"
     ),
-    "gallery.open": "打开 {name}",
+    "gallery.open": "对比 {name}",
+    "gallery.full": "调度页已经对比了 {count} 个调度，已达上限：先在那里删除一个，再把 {name} 加进来。",
     "gallery.metric_driven": "跟随指标而非步数：没有训练日志就没有曲线。",
     "playhead.play": "播放",
     "playhead.pause": "暂停",
     "playhead.step": "步",
     "playhead.readout": "第 {step} 步 · epoch {epoch} · {phase} · 学习率 {lr} · 峰值的 {percent}",
     "playhead.readout_no_epoch": "第 {step} 步 · {phase} · 学习率 {lr} · 峰值的 {percent}",
+    "playhead.schedule": "{letter} 学习率 {lr}",
+    "playhead.past_end": "第 {step} 步 · {letter} 已结束",
     "phase.warmup": "预热",
     "phase.stable": "平稳",
     "phase.decay": "衰减",

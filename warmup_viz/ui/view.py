@@ -27,7 +27,8 @@ from warmup_viz.config import ConfigError, ScheduleConfig
 from warmup_viz.curve import DisplayCurve
 from warmup_viz.run import Run, curve, with_convention
 
-from . import chart_options, exchange, form, keys, metric_panel, page_link, uploads, verdicts, widgets
+from . import chart_options, exchange, form, keys, metric_panel, page_link, playhead_link, uploads, verdicts, widgets
+from .address import write_url
 from .strings import figure_labels, say, schedule_name, t
 from .text import plain
 
@@ -100,10 +101,11 @@ def _render(playing: bool | None) -> None:
             t("view.playhead"), key=keys.PLAYHEAD, help=t("view.playhead_help"), persist_state="session"
         )
     if playing:
-        epochs = _epochs(view, drawn[0], logs)
         labels = (t("playhead.play"), t("playhead.pause"))
-        positions = _playhead(drawn[0], epochs, metric_lines)
-        playhead.add_playhead(figure, positions, labels, present=page.present, start_step=page.playhead_step)
+        positions, follow = _playhead(drawn, names, view, logs, lr_lines, metric_lines)
+        playhead.add_playhead(figure, positions, follow, labels, present=page.present, start_step=page.playhead_step)
+        with chart:
+            playhead_link.follow("lr_chart", [p.step for p in positions], page.playhead_step)
     # the exported image at a fixed size that holds the whole title and legend, whatever the window
     height = figure.layout.height or (470 if page.present else 450)
     image = {
@@ -119,7 +121,7 @@ def _render(playing: bool | None) -> None:
     chart.caption(t("app.step_convention"))
     _run_kind_notes(chart, drawn)
     with chart:
-        _share(page_link.encode(link, page), title)
+        _share(title)
 
 
 def _header(warnings: list[str]) -> bool | None:
@@ -216,13 +218,14 @@ def _companions(drawn: list[Drawn]) -> list[figures.Curve]:
 
 
 @st.fragment
-def _share(params: dict[str, str], title: str) -> None:
-    """The share box (the page's link `params`): drawn when opened, and opening it reruns only this box."""
+def _share(title: str) -> None:
+    """The share box (the page's link as last written, with the playhead where it stopped): drawn
+    when opened, and opening it reruns only this box."""
     box = widgets.expander("share_open", t("app.share"))
     if box.open:
         with box:
             st.caption(t("app.share_help"))
-            st.code(_full_link(params), language=None, wrap_lines=True)
+            st.code(_full_link(st.session_state.get(keys.WRITTEN, {})), language=None, wrap_lines=True)
             st.caption(t("app.slide_title"))
             st.code(title, language=None, wrap_lines=True)
 
@@ -316,38 +319,88 @@ def _as_it_runs(first: Drawn, view: share.View) -> Drawn:
     return replace(first, run=run, curve=curve(run))
 
 
-def _playhead(drawn: Drawn, epochs: list | None, metric_lines: list) -> list[playhead.Position]:
-    """Playhead positions on round steps along schedule A, the read-out in the page's language,
-    with each shown metric's last logged value at or before that point."""
-    drawn_curve = drawn.curve
+def _playhead(drawn: list[Drawn], names: list[str], view: share.View, logs, lr_lines, metric_lines):
+    """Playhead positions on round steps up to the longest schedule, and the traces they follow:
+    every schedule (a marker and its exact LR there) and every shown log (its last logged value
+    at or before that step). The read-out, in the page's language: the step, A's phase, LR and
+    share of its peak; each compared schedule's LR; each log's value."""
+    first = drawn[0]
+    longest = max(d.curve.steps[-1] for d in drawn)
+    steps = teach.round_steps(longest)
+    own = [s for s in steps if s <= first.curve.steps[-1]]
+    readouts = {r.step: r for r in teach.readouts(first.config, first.curve, first.run.logged, steps=own)}
+    epochs = _epochs(view, first, logs)
+    xs = [float(s) for s in steps]
+    if epochs is not None:
+        at = logview.steps_to_epochs(steps, first.config, [item.log for item in logs])
+        xs = [float(x) for x in at] if at is not None else xs
+    tracks = [_schedule_track(d, steps, _epochs(view, d, logs)) for d in drawn]
+    compared = len(drawn) > 1 or not first.kind.plain
+    follow = [figures.LR_PANEL if not compared else name for name in names]
+    logged_name = figure_labels().logged
+    lines = [*lr_lines, *metric_lines]
+    follow += [logged_name.format(run=line.run) for line in lr_lines]
+    follow += [f"{line.run} · {line.metric}" for line in metric_lines]
     out = []
-    for r in teach.readouts(drawn.config, drawn_curve, drawn.run.logged):
-        x = float(np.interp(r.step, drawn_curve.steps, epochs)) if epochs else r.step
-        phase = t(f"phase.{r.phase.kind}", n=r.phase.n)
-        values = dict(step=f"{r.step:,}", phase=phase, lr=f"{r.lr:.4g}", percent=f"{r.percent_of_peak:.1f}%")
-        text = (
-            t("playhead.readout", epoch=f"{r.epoch:.2f}", **values)
-            if r.epoch is not None
-            else t("playhead.readout_no_epoch", **values)
-        )
-        shown = [f"{plain(line.metric)} {value:.4g}" for line in metric_lines if (value := _at(line, x)) is not None]
-        out.append(playhead.Position(x, r.lr, " · ".join([text, *shown[:4]]), r.step))
+    for i, (step, x) in enumerate(zip(steps, xs, strict=True)):
+        points = [track[i] for track in tracks] + [_last(line, x) for line in lines]
+        text = [_readout(readouts.get(step), step, first.letter if len(drawn) > 1 else "")]
+        others = [
+            t("playhead.schedule", letter=d.letter, lr=f"{point[1]:.4g}")
+            for d, point in zip(drawn[1:], points[1 : len(drawn)], strict=True)
+            if point is not None
+        ]
+        shown = [
+            f"{plain(line.run)} · {plain(line.metric)} {point[1]:.4g}"
+            for line, point in zip(lines, points[len(drawn) :], strict=True)
+            if point is not None
+        ]
+        text += [" · ".join(others[j : j + 3]) for j in range(0, len(others), 3)]
+        text += [" · ".join(shown[j : j + 3]) for j in range(0, len(shown), 3)]
+        out.append(playhead.Position(x, step, tuple(text), tuple(points)))
+    return out, follow
+
+
+def _readout(r: teach.Readout | None, step: int, letter: str) -> str:
+    """The read-out's first line: the step and schedule A's phase, LR and share of its peak."""
+    if r is None:
+        return t("playhead.past_end", step=f"{step:,}", letter=letter or "A")
+    phase = t(f"phase.{r.phase.kind}", n=r.phase.n)
+    phase = f"{letter} {phase}" if letter else phase
+    values = dict(step=f"{r.step:,}", phase=phase, lr=f"{r.lr:.4g}", percent=f"{r.percent_of_peak:.1f}%")
+    if r.epoch is not None:
+        return t("playhead.readout", epoch=f"{r.epoch:.2f}", **values)
+    return t("playhead.readout_no_epoch", **values)
+
+
+def _schedule_track(d: Drawn, steps: list[int], epochs: list | None) -> list:
+    """A schedule's marker at each playhead step: (x, the LR its log holds there), or None past its end."""
+    last = d.curve.steps[-1]
+    inside = [s for s in steps if s <= last]
+    values = dict(zip(inside, d.run.logged(inside), strict=True))
+    out = []
+    for s in steps:
+        if s not in values:
+            out.append(None)
+            continue
+        x = float(np.interp(s, d.curve.steps, epochs)) if epochs else float(s)
+        out.append((x, float(values[s])))
     return out
 
 
-def _at(line, x: float) -> float | None:
-    """A metric line's last value at or before `x` (smoothed where it is smoothed)."""
+def _last(line, x: float):
+    """A log line's last point at or before `x` (smoothed where it is smoothed), or None."""
     i = int(np.searchsorted(line.x, x, side="right")) - 1
     if i < 0:
         return None
-    return float((line.smooth_y if line.smooth_y is not None else line.y)[i])
+    return float(line.x[i]), float((line.smooth_y if line.smooth_y is not None else line.y)[i])
 
 
 def _sync_url(link: share.Link, page: page_link.Page) -> None:
-    params = page_link.encode(link, page)
-    st.session_state[keys.LINK_PARAMS] = params  # the other pages' links start from it
-    if st.query_params.to_dict() != params:
-        st.query_params.from_dict(params)
+    """The address: this page's link, with the other pages' own settings as they were last left."""
+    st.session_state[keys.LINK_PARAMS] = page_link.encode(link, page)  # the other pages' links start from it
+    others = st.session_state.get(keys.PAGE_PARAMS, {})
+    write_url(page_link.encode(link, replace(page, others=others)))
 
 
 def _full_link(params: dict[str, str]) -> str:
