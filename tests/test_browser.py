@@ -117,14 +117,29 @@ def test_gallery_choose_adds_it_on_the_main_page_and_back_returns(server, page):
     assert page.get_by_role("combobox", name="lr_scheduler_type").first.is_visible()
     data = chart_data(page)
     assert [trace["name"][:2] for trace in data[:2]] == ["A:", "B:"] and len(data[0]["x"]) == 500
-    page.go_back()  # the gallery again, as it was
+    page.go_back()  # the gallery again
     page.wait_for_url("**/gallery**")
     settle(page)
-    page.go_back()  # and before it, the page with A alone
-    page.wait_for_function("!location.search.includes('b.lr_scheduler_type')")
-    settle(page)
-    page.wait_for_function("document.querySelector('.js-plotly-plot')?._fullData?.[0]?.name === 'learning_rate'")
+    assert page.get_by_role("textbox", name="max_steps", exact=True).input_value() == "500"
     assert "Traceback" not in page.inner_text("body")
+
+
+def test_back_and_forward_bring_earlier_settings_back(server, page):
+    page.goto(f"{server}/?max_steps=100")
+    assert len(chart_data(page)[0]["x"]) == 100
+    field = page.get_by_role("textbox", name="max_steps", exact=True)
+    field.fill("40")
+    field.press("Enter")
+    page.wait_for_url("**max_steps=40**")
+    settle(page)
+    page.go_back()
+    page.wait_for_function("document.querySelector('.js-plotly-plot')?._fullData?.[0]?.x?.length === 100")
+    settle(page)
+    assert page.get_by_role("textbox", name="max_steps", exact=True).input_value() == "100"
+    page.go_forward()
+    page.wait_for_function("document.querySelector('.js-plotly-plot')?._fullData?.[0]?.x?.length === 40")
+    settle(page)
+    assert page.get_by_role("textbox", name="max_steps", exact=True).input_value() == "40"
 
 
 def test_chinese_link(server, page):

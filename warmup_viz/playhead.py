@@ -25,12 +25,12 @@ class Position:
     points: tuple[Point | None, ...]
 
 
-# pixels below the plot for the x axis's ticks and title, one read-out line, the slider and the buttons
+# pixels below the plot for the x axis's ticks and title, one read-out line, and the row of the
+# buttons and the slider (its ticks and their labels); the buttons' font size
 _BELOW = {
-    False: {"axis": 62, "line": 17, "slider": 44, "buttons": 34},
-    True: {"axis": 80, "line": 25, "slider": 52, "buttons": 42},
+    False: {"axis": 62, "line": 17, "controls": 52, "font": 13},
+    True: {"axis": 78, "line": 24, "controls": 58, "font": 17},
 }
-_LABELLED_TICKS = 6
 # where each followed trace's value is written: markers that meet keep their values apart
 _SIDES = (
     "top left",
@@ -56,22 +56,21 @@ def add_playhead(
     a read-out. It runs in the browser: plotly frames, no round trip. `labels`: play button,
     pause button. Each marker is in its trace's colour and on its trace's axes; its value is
     written beside it. Below the plot, top to bottom: the x axis's ticks and title, the read-out
-    (one line per entry of `Position.lines`), the slider across the whole width, then the
-    buttons — laid out in pixels (the figure grows to hold them), so nothing covers a tick label
-    or another control at any width."""
+    (one line per entry of `Position.lines`), then the buttons and, right of them, the slider —
+    laid out in pixels (the figure grows to hold them; the slider starts where the buttons end),
+    so nothing covers a tick label or another control at any width."""
     if not positions:
         return
     sizes = _BELOW[present]
     lines = max(len(p.lines) for p in positions)
     top, bottom = fig.layout.margin.t or 20, fig.layout.margin.b or 50
     readout = lines * sizes["line"] + 8
-    below = sizes["axis"] + readout + sizes["slider"] + sizes["buttons"]
+    below = sizes["axis"] + readout + sizes["controls"]
     height = (fig.layout.height or (560 if present else 460)) + below - bottom
     plot = height - top - below  # the plotting area's height, to turn pixels into paper units
     fig.update_layout(height=height, margin={"b": below})
     readout_y = -(sizes["axis"] + 4) / plot
-    slider_y = -(sizes["axis"] + readout) / plot
-    buttons_y = -(sizes["axis"] + readout + sizes["slider"]) / plot
+    controls_y = -(sizes["axis"] + readout) / plot
     base = (list(fig.layout.shapes), list(fig.layout.annotations))
     start = 0
     if start_step is not None:  # the position nearest the step asked for (a link's playhead=N)
@@ -93,8 +92,8 @@ def add_playhead(
     ]
     fig.update_layout(**_frame_layout(positions[start], base, note))
     fig.update_layout(
-        updatemenus=[_play_buttons(labels[0], labels[1], buttons_y, present)],
-        sliders=[{**_slider(positions, slider_y, present), "active": start}],
+        updatemenus=[_play_buttons(labels[0], labels[1], controls_y, sizes["font"])],
+        sliders=[{**_slider(positions, controls_y, present, _width(labels, sizes["font"])), "active": start}],
     )
 
 
@@ -140,7 +139,14 @@ def _frame_layout(position: Position, base: tuple[list, list], note_style: dict)
     return {"shapes": [*shapes, line], "annotations": [*notes, note]}
 
 
-def _play_buttons(play: str, pause: str, y: float, present: bool) -> dict:
+def _width(labels: tuple[str, ...], font: int) -> int:
+    """The buttons' width in pixels, generously: a wide (CJK) character is about one font size,
+    another about 0.62 of one, and each button has 2 × 10 px of padding and a 10 px gap."""
+    text = sum(font * (1.0 if ord(c) > 0x2E80 else 0.62) for label in labels for c in label)
+    return int(text + 30 * len(labels)) + 12
+
+
+def _play_buttons(play: str, pause: str, y: float, font: int) -> dict:
     step = {"duration": 60, "redraw": True}
     return {
         "type": "buttons",
@@ -151,7 +157,7 @@ def _play_buttons(play: str, pause: str, y: float, present: bool) -> dict:
         "yanchor": "top",
         "pad": {"t": 0, "r": 10},
         "showactive": False,
-        "font": {"size": 18 if present else 13},
+        "font": {"size": font},
         "buttons": [
             {
                 "label": play,
@@ -167,19 +173,12 @@ def _play_buttons(play: str, pause: str, y: float, present: bool) -> dict:
     }
 
 
-def labelled(count: int, most: int = _LABELLED_TICKS) -> set[int]:
-    """Which of `count` slider ticks carry their step: the first, the last, and evenly spaced
-    ones between, at most `most` in all (on round steps, evenly spaced ticks are round too)."""
-    if count <= most:
-        return set(range(count))
-    return {round(i * (count - 1) / (most - 1)) for i in range(most)}
-
-
-def _slider(positions: Sequence[Position], y: float, present: bool) -> dict:
-    """The step slider across the plot's width, a few ticks labelled with their step; no
+def _slider(positions: Sequence[Position], y: float, present: bool, left: int) -> dict:
+    """The step slider, from `left` pixels (right of the buttons) to the plot's right edge; every
+    tick has its step as label, and plotly writes every n-th, as many as fit the slider's width
+    (only some labelled would leave a single one where its stride missed them); no
     current-value label (the read-out above says the step)."""
     jump = {"frame": {"duration": 0, "redraw": True}, "mode": "immediate"}
-    shown = labelled(len(positions))
     return {
         "active": 0,
         "x": 0,
@@ -187,11 +186,10 @@ def _slider(positions: Sequence[Position], y: float, present: bool) -> dict:
         "len": 1,
         "xanchor": "left",
         "yanchor": "top",
-        "pad": {"t": 0, "b": 0, "l": 8, "r": 8},
+        "pad": {"t": 4, "b": 0, "l": left, "r": 8},
         "currentvalue": {"visible": False},
         "font": {"size": 14 if present else 11},
         "steps": [
-            {"label": f"{p.step:,}" if i in shown else "", "method": "animate", "args": [[str(i)], jump]}
-            for i, p in enumerate(positions)
+            {"label": f"{p.step:,}", "method": "animate", "args": [[str(i)], jump]} for i, p in enumerate(positions)
         ],
     }

@@ -33,7 +33,7 @@ CHECKPOINT_EXAMPLE = steps.checkpoint_name(500)  # the name Trainer gives a chec
 LETTERS = "ABCDEF"
 _NONE = repr(None)  # an argument not given, as Python writes it (the same in every language)
 _STEPS_FROM = "steps_from"
-_OPEN_TAB = "_open_schedule_tab"  # the sidebar's tab to open: the schedule added last
+_OPEN_TAB = "_schedule_tab"  # (how many times schedules were added or removed, the tab to open)
 
 
 @dataclass
@@ -208,14 +208,20 @@ def add_slot(copy_of: ScheduleConfig | None) -> None:
     prefix = keys.slot_prefix(number)
     put_config(copy_of or DEFAULTS, prefix)
     state[keys.SLOTS] = [*slots(), prefix]
-    state[_OPEN_TAB] = LETTERS[len(slots()) - 1]  # the sidebar opens on the new schedule
+    _open_tab(LETTERS[len(slots()) - 1])  # the sidebar opens on the new schedule
+
+
+def _open_tab(letter: str) -> None:
+    """The sidebar's tabs are drawn anew, open on `letter` (a browser keeps a tab it has drawn open)."""
+    number, _ = st.session_state.get(_OPEN_TAB, (0, ""))
+    st.session_state[_OPEN_TAB] = (number + 1, letter)
 
 
 def remove_slot(prefix: str) -> None:
     """Take a compared schedule off the page. For button callbacks."""
     state = st.session_state
     state[keys.SLOTS] = [p for p in slots() if p != prefix]
-    state.pop(_OPEN_TAB, None)
+    _open_tab(LETTERS[0])
     for key in [k for k in state if isinstance(k, str) and k.startswith(prefix)]:
         del state[key]
 
@@ -281,8 +287,10 @@ def render_all() -> list[FormResult]:
         else:
             results = []
             letters = list(LETTERS[: len(prefixes)])
-            opened = st.session_state.get(_OPEN_TAB)
-            tabs = st.tabs(letters, default=opened if opened in letters else None)  # every tab drawn: all are charted
+            number, opened = st.session_state.get(_OPEN_TAB, (0, letters[0]))
+            # every tab's form is drawn (each schedule is charted); new tabs, under a new key,
+            # open on the schedule just added
+            tabs = st.tabs(letters, key=f"schedule_tab.{number}", default=opened if opened in letters else None)
             for i, (tab, prefix) in enumerate(zip(tabs, prefixes, strict=True)):
                 with tab:
                     results.append(render(prefix))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from warmup_viz import figures, registry, schedule, scheduler_types, share
 from warmup_viz.config import ConfigError, ScheduleConfig, parse_field
 
-from . import form, keys
+from . import form, keys, page_link, present
 from .pages import linked_value, sync_page_url
 from .strings import figure_labels, say, scheduler_line, t
 from .text import plain
@@ -63,16 +65,22 @@ def _open(config: ScheduleConfig) -> None:
         st.session_state[_FULL] = config.lr_scheduler_type
         return
     form.add_slot(config)
-    st.session_state[keys.OPEN_MAIN] = True
+    st.session_state[keys.OPEN_MAIN] = config
 
 
 def render_gallery_page() -> None:
-    st.title(t("gallery.title"))
-    st.caption(t("gallery.intro"))
-    if st.session_state.pop(keys.OPEN_MAIN, False):
-        from .pages import main_page  # pages imports this module's page script, not this module
+    present.header(t("gallery.title"), t("gallery.intro"))
+    added = st.session_state.pop(keys.OPEN_MAIN, None)
+    if added is not None:
+        from .pages import LINK_PREFIXES, main_page  # pages imports this module's page script, not this module
 
-        st.switch_page(main_page())
+        # at the address the schedule page will write, so the browser's history gets one entry
+        state = st.session_state
+        link, own, _ = page_link.decode(state.get(keys.LINK_PARAMS, {}), LINK_PREFIXES)
+        link = replace(link, configs=(*link.configs, added))
+        params = page_link.encode(link, replace(own, others=state[keys.PAGE_PARAMS]))
+        state[keys.WRITTEN] = params  # this session's own address, not one the browser went back to
+        st.switch_page(main_page(), query_params=params)
     full = st.session_state.pop(_FULL, None)
     if full:
         st.warning(t("gallery.full", name=full, count=share.MAX_SCHEDULES))
@@ -84,8 +92,9 @@ def render_gallery_page() -> None:
     if base is None:
         return
     names = registry.scheduler_names()
-    for row in range(0, len(names), COLUMNS):
-        for col, name in zip(st.columns(COLUMNS), names[row : row + COLUMNS], strict=False):
+    columns = 2 if present.on() else COLUMNS  # on a projector, larger cards
+    for row in range(0, len(names), columns):
+        for col, name in zip(st.columns(columns), names[row : row + columns], strict=False):
             with col.container(border=True):
                 _card(name, base)
 
@@ -112,8 +121,11 @@ def _card(name: str, base: ScheduleConfig) -> None:
 def _figure(curve: schedule.DisplayCurve):
     """A small multiple: no legend, titles or final label; the y axis from 0 on every card, so a
     constant schedule reads as its LR, not as a line in the middle of nowhere."""
-    figure = figures.curve_figure(curve, figures.FigureOptions(labels=figure_labels(), final=False))
-    figure.update_layout(height=220, showlegend=False, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    options = figures.FigureOptions(labels=figure_labels(), final=False, present=present.on())
+    figure = figures.curve_figure(curve, options)
+    figure.update_layout(height=300 if present.on() else 220, showlegend=False)
+    figure.layout.annotations = ()  # a projector's named peak: no room on a card
+    figure.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10})
     figure.update_xaxes(title_text=None)
     figure.update_layout(yaxis={"title": {"text": None}, "range": [0, max(curve.lrs) * 1.1 or 1.0]})  # the LR panel
     return figure

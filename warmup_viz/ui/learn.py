@@ -9,11 +9,13 @@ from warmup_viz import figures, registry, schedule, scheduler_types, snippets, s
 from warmup_viz.config import ConfigError, ScheduleConfig
 from warmup_viz.registry import REQUIRED
 
+from . import present
 from .pages import linked_value, sync_page_url
 from .strings import figure_labels, kwarg_line, say, scheduler_line, t
 from .text import plain
 
 LESSON_STEPS = 1000
+_PERSIST = "session"  # the lesson's settings are kept while another page is open
 LESSON_LR = 3e-4
 # warmup_steps values that show the rounding rules side by side
 WARMUP_EXAMPLES = (0.05, 0.07, 0.1, 5.9, 10, 100)
@@ -22,9 +24,9 @@ WARMUP_EXAMPLES = (0.05, 0.07, 0.1, 5.9, 10, 100)
 def _chart(config: ScheduleConfig, key: str, *, title: str) -> None:
     """A lesson chart: titled, its y axis from 0 to just above the lesson's learning_rate, so
     charts side by side compare at a glance."""
-    options = figures.FigureOptions(title=title, labels=figure_labels())
+    options = figures.FigureOptions(title=title, labels=figure_labels(), present=present.on())
     figure = figures.curve_figure(schedule.display_curve(config), options)
-    figure.update_layout(height=320)
+    figure.update_layout(height=400 if present.on() else 320, showlegend=False)  # one line, titled
     figure.update_layout(yaxis={"range": [0, LESSON_LR * 1.08]})  # the LR panel's y axis
     st.plotly_chart(figure, key=key, width="stretch")
 
@@ -50,8 +52,7 @@ def _text(value: object) -> str:
 
 
 def _page() -> None:
-    st.title(t("learn.title"))
-    st.caption(t("learn.intro"))
+    present.header(t("learn.title"), t("learn.intro"))
     ratio = _what()
     st.header(t("learn.why.title"))
     st.markdown(t("learn.why.body"))
@@ -71,7 +72,7 @@ def _what() -> float:
     st.header(t("learn.what.title"))
     st.markdown(t("learn.what.body"))
     start = min(max(linked_value("learn.warmup", 0.1, float), 0.0), 0.5)
-    ratio = st.slider(t("learn.what.slider"), 0.0, 0.5, start, 0.01, key="learn.warmup")
+    ratio = st.slider(t("learn.what.slider"), 0.0, 0.5, start, 0.01, key="learn.warmup", persist_state=_PERSIST)
     linear = ScheduleConfig(learning_rate=LESSON_LR, warmup_steps=ratio, max_steps=LESSON_STEPS)
     wsd = ScheduleConfig(
         lr_scheduler_type="warmup_stable_decay",
@@ -90,7 +91,7 @@ def _choose() -> None:
     st.header(t("learn.choose.title"))
     st.markdown(t("learn.choose.body"))
     start = min(max(linked_value("learn.max_steps", 100, int), 1), 10**9)
-    max_steps = st.number_input("max_steps", 1, 10**9, start, key="learn.max_steps")
+    max_steps = st.number_input("max_steps", 1, 10**9, start, key="learn.max_steps", persist_state=_PERSIST)
     st.caption(t("learn.choose.table", max_steps=f"{max_steps:,}"))
     st.table(
         {"warmup_steps": [repr(w) for w in WARMUP_EXAMPLES]}
@@ -113,7 +114,7 @@ def _formulas(ratio: float) -> None:
     names = [n for n in registry.scheduler_names() if teach.formula(n)]
     linked = linked_value("learn.scheduler", "cosine", str)
     index = names.index(linked if linked in names else "cosine")
-    name = st.selectbox(t("learn.formulas.pick"), names, key="learn.scheduler", index=index)
+    name = st.selectbox(t("learn.formulas.pick"), names, key="learn.scheduler", index=index, persist_state=_PERSIST)
     st.caption(scheduler_line(name, plain(registry.info(name).summary)))
     st.latex(teach.formula(name))
     kwargs = _kwarg_controls(name)
@@ -148,14 +149,23 @@ def _kwarg_controls(name: str) -> dict[str, object]:
         if spec.choices:
             chosen = linked_value(key, spec.default, str)
             index = list(spec.choices).index(chosen) if chosen in spec.choices else 0
-            kwargs[spec.name] = st.radio(label, spec.choices, key=key, index=index, horizontal=True, help=explanation)
+            kwargs[spec.name] = st.radio(
+                label, spec.choices, key=key, index=index, horizontal=True, help=explanation, persist_state=_PERSIST
+            )
         else:
             slider = record.slider(spec.name)
             start = spec.default if spec.default not in (None, REQUIRED) else slider.start
             start = slider.low if start is None else start
             start = min(max(linked_value(key, start, type(slider.low)), slider.low), slider.high)
             value = st.slider(
-                label, slider.low, slider.high, type(slider.low)(start), slider.step, key=key, help=explanation
+                label,
+                slider.low,
+                slider.high,
+                type(slider.low)(start),
+                slider.step,
+                key=key,
+                help=explanation,
+                persist_state=_PERSIST,
             )
             if spec.default is None and value == slider.low and slider.start is None:
                 continue  # left at "None": transformers' own default applies

@@ -6,7 +6,7 @@ import pathlib
 
 import streamlit as st
 
-from . import form, keys
+from . import form, keys, present
 from .address import write_url
 from .serve import DASHBOARD
 from .strings import DEFAULT_LANGUAGE, LANGUAGES, language, t
@@ -36,8 +36,9 @@ _NAVIGATED = "_navigated"
 def run() -> None:
     """Route to the page the address names; every page gets the sidebar's language picker."""
     form.load_from_url(link_prefixes())  # once per session, whichever page the link opens
-    if st.session_state.get(keys.PRESENT):  # presentation mode: the slide, not the controls
+    if present.on():  # presentation mode: the slide, not the controls
         st.set_page_config(initial_sidebar_state="collapsed")
+    present.style()
     _language_picker()
     st.session_state[_ROUTED] = True
     st.session_state[_NAVIGATED] = True
@@ -70,6 +71,7 @@ def setup(page: str) -> None:
         st.switch_page("app.py", query_params=st.query_params.to_dict())
     # run on its own after app.py has routed this session before (as Streamlit's AppTest does)
     form.load_from_url(link_prefixes())
+    present.style()
     _language_picker()
 
 

@@ -424,7 +424,6 @@ EN: dict[str, str] = {
     "learn.formulas.pick": "Scheduler",
     "learn.formulas.kwargs": "kwargs",
     # presentation
-    "present.on": "Presentation mode is on: large type, thick lines. The switch at the top turns it off.",
 }
 
 ZH: dict[str, str] = {
@@ -1021,7 +1020,6 @@ ZH: dict[str, str] = {
     ),
     "learn.formulas.pick": "调度器",
     "learn.formulas.kwargs": "参数",
-    "present.on": "演示模式已开启：大字号、粗线条。顶部的开关可以关闭它。",
 }
 
 CATALOGUE = {"en": EN, "zh": ZH}

@@ -27,7 +27,19 @@ from warmup_viz.config import ConfigError, ScheduleConfig
 from warmup_viz.curve import DisplayCurve
 from warmup_viz.run import Run, curve, with_convention
 
-from . import chart_options, exchange, form, keys, metric_panel, page_link, playhead_link, uploads, verdicts, widgets
+from . import (
+    chart_options,
+    exchange,
+    form,
+    keys,
+    metric_panel,
+    page_link,
+    playhead_link,
+    present,
+    uploads,
+    verdicts,
+    widgets,
+)
 from .address import write_url
 from .strings import figure_labels, say, schedule_name, t
 from .text import plain
@@ -128,19 +140,17 @@ def _header(warnings: list[str]) -> bool | None:
     """Title, presentation switch, tagline and the link's warnings. In presentation mode, one
     compact row instead (the switches and a short note), so the chart fills the first screen;
     returns the playhead switch then (it sits in that row), else None."""
-    if st.session_state.get(keys.PRESENT):
-        st.html(PRESENTATION_CSS)
-        row = st.columns([1.4, 1, 3], vertical_alignment="center")  # room for the switch's whole label
-        row[0].toggle(t("form.present"), key=keys.PRESENT, help=t("form.present_help"), persist_state="session")
+    if present.on():
+        row = st.columns([1, 1, 2], vertical_alignment="center")  # room for each switch's whole label
+        present.switch(row[0])
         playing = row[1].toggle(
             t("view.playhead"), key=keys.PLAYHEAD, help=t("view.playhead_help"), persist_state="session"
         )
-        row[2].caption(t("present.on"))
         _link_warnings(warnings)
         return playing
     head = st.columns([3, 1], vertical_alignment="center")
     head[0].title(t("app.title"))
-    head[1].toggle(t("form.present"), key=keys.PRESENT, help=t("form.present_help"), persist_state="session")
+    present.switch(head[1])
     st.caption(t("app.tagline"))
     _link_warnings(warnings)
     return None
@@ -231,12 +241,6 @@ def _share(title: str) -> None:
 
 
 _EMPTY_FIGURE = go.Figure(layout={"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}})  # only read
-
-# our own constant stylesheet (never user text): larger type everywhere for a projector
-PRESENTATION_CSS = (
-    "<style>html { font-size: 20px; } section[data-testid='stSidebar'] { font-size: 18px; }"
-    " [data-testid='stMainBlockContainer'] { padding-top: 3.6rem; padding-bottom: 1rem; }</style>"
-)
 
 
 def _drawable(results: list[form.FormResult], logs: list, view: share.View) -> list[Drawn]:
