@@ -226,3 +226,16 @@ def test_the_lesson_keeps_its_settings_across_pages_and_in_every_link():
     at.switch_page("pages/learn.py").run()
     assert at.slider(key="learn.warmup").value == 0.3
     assert at.selectbox(key="learn.scheduler").value == "polynomial"
+
+
+def test_a_phone_gets_narrow_charts_and_a_wrapped_read_out():
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in {"lang": "zh", "present": "1", "playhead": "300", "b.lr_scheduler_type": "cosine"}.items():
+        at.query_params[key] = value
+    at.session_state["_narrow"] = True  # as the browser's window says (viewport.py)
+    at.run()
+    assert not at.exception
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert figure["layout"]["margin"]["r"] <= 20 and figure["layout"]["font"]["size"] <= 16
+    lines = figure["layout"]["annotations"][-1]["text"].split("<br>")
+    assert len(lines) >= 3 and all(sum(2 if ord(c) > 0x2E80 else 1 for c in line) <= 40 for line in lines)

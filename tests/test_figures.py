@@ -166,3 +166,21 @@ def test_a_figure_changed_afterwards_leaves_the_next_figures_as_they_were(log):
     assert [json.loads(fig.to_json()) for fig in _variants(log)] == before
     white = json.loads(figures.curve_figure(schedule.display_curve(CONFIG)).to_json())["layout"]["template"]
     assert white == json.loads(json.dumps(pio.templates["plotly_white"].to_plotly_json(), cls=PlotlyJSONEncoder))
+
+
+def test_wrap_breaks_at_spaces_counting_wide_characters_twice():
+    assert figures.wrap("A: linear · warmup 10% vs B: cosine", 20) == "A: linear · warmup<br>10% vs B: cosine"
+    assert figures.wrap("预热 预热 预热", 9) == "预热 预热<br>预热"  # 4 + 1 + 4 columns fit 9, not 14
+    assert figures.wrap("min_lr_rate=0.1_is_a_long_word", 5) == "min_lr_rate=0.1_is_a_long_word"  # kept whole
+
+
+def test_a_narrow_figure_keeps_its_plot_wide_and_its_words_inside():
+    curve = schedule.display_curve(CONFIG)
+    title = "A: linear · warmup 10% vs B: cosine · no warmup vs C: cosine_with_min_lr · min_lr_rate=0.1"
+    options = figures.FigureOptions(title=title, narrow=True, present=True)
+    fig = figures.schedule_figure([figures.Curve("learning_rate", curve)], options=options).to_plotly_json()
+    margin = fig["layout"]["margin"]
+    assert margin["l"] + margin["r"] <= 70  # of a 360 px chart, most is plot
+    assert all(len(line) <= 34 for line in fig["layout"]["title"]["text"].split("<br>"))
+    final = next(a for a in fig["layout"]["annotations"] if a.get("name") == "final")
+    assert (final["x"], final["xanchor"]) == (1, "right")  # inside the plot, not in a margin it lacks

@@ -95,6 +95,7 @@ class FigureOptions:
     title: str | None = None
     diff_title: str = "− A"
     present: bool = False
+    narrow: bool = False  # for a phone's width: small margins, the final LR inside the plot, titles wrapped
     final: bool = True  # the final LR written beside the first schedule (small multiples leave it out)
     labels: Labels = field(default_factory=Labels)
 
@@ -255,6 +256,50 @@ def _layout(spec: _Spec, panels: int, options: FigureOptions, schedules: Sequenc
         _for_a_projector(spec)
         if schedules:
             _name_peak(spec, schedules[0], options.labels)
+    if options.narrow:
+        _for_a_phone(spec, options.present)
+
+
+def _for_a_phone(spec: _Spec, present: bool) -> None:
+    """A phone's width (about 360 px of chart): margins only for the tick labels, the final LR
+    written inside the plot above its point, the toolbar along the top, long titles wrapped, and
+    a projector's type scaled down to what fits."""
+    title = spec.layout.get("title")
+    lines = 1
+    if title:
+        title["text"] = wrap(title["text"], 34)
+        lines = title["text"].count("<br>") + 1
+        title["font"] = {**title.get("font", {}), "size": 15}
+    for note in spec.layout.get("annotations", []):
+        if note.get("name") == "final":
+            note.update(x=1, xanchor="right", xshift=0, yanchor="bottom", yshift=4)
+        if present:
+            note["font"] = {**note.get("font", {}), "size": 14}
+    for axis in spec.axes("x") + spec.axes("y"):
+        if axis.get("title", {}).get("text"):
+            axis["title"] = {**axis["title"], "text": wrap(axis["title"]["text"], 30 if present else 40)}
+        if present:
+            axis.update(tickfont={"size": 14, "color": "#000000"})
+            axis["title"] = {**axis.get("title", {}), "font": {"size": 15, "color": "#000000"}}
+    top = 30 + 20 * lines if title else 20
+    spec.layout.update(margin={"l": 56, "r": 12, "t": top + (30 if present else 0), "b": 70 if present else 50})
+    spec.layout["modebar"] = {"orientation": "h"}
+    if present:
+        spec.layout["font"] = {"size": 15, "color": "#000000"}
+
+
+def wrap(text: str, width: int) -> str:
+    """`text` broken into lines (plotly's `<br>`) of about `width` columns at its spaces; a wide
+    (CJK) character takes two columns. A word longer than a line stays whole."""
+    lines, line, used = [], "", 0
+    for word in text.split(" "):
+        size = sum(2 if ord(c) > 0x2E80 else 1 for c in word)
+        if line and used + 1 + size > width:
+            lines.append(line)
+            line, used = word, size
+        else:
+            line, used = (f"{line} {word}" if line else word), used + (1 if line else 0) + size
+    return "<br>".join([*lines, line])
 
 
 def _for_a_projector(spec: _Spec) -> None:

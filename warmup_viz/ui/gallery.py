@@ -92,7 +92,7 @@ def render_gallery_page() -> None:
     if base is None:
         return
     names = registry.scheduler_names()
-    columns = 2 if present.on() else COLUMNS  # on a projector, larger cards
+    columns = 2 if present.on() else COLUMNS  # on a projector, larger cards (a phone stacks them)
     for row in range(0, len(names), columns):
         for col, name in zip(st.columns(columns), names[row : row + columns], strict=False):
             with col.container(border=True):

@@ -9,7 +9,7 @@ from warmup_viz import figures, registry, schedule, scheduler_types, snippets, s
 from warmup_viz.config import ConfigError, ScheduleConfig
 from warmup_viz.registry import REQUIRED
 
-from . import present
+from . import present, viewport
 from .pages import linked_value, sync_page_url
 from .strings import figure_labels, kwarg_line, say, scheduler_line, t
 from .text import plain
@@ -24,7 +24,7 @@ WARMUP_EXAMPLES = (0.05, 0.07, 0.1, 5.9, 10, 100)
 def _chart(config: ScheduleConfig, key: str, *, title: str) -> None:
     """A lesson chart: titled, its y axis from 0 to just above the lesson's learning_rate, so
     charts side by side compare at a glance."""
-    options = figures.FigureOptions(title=title, labels=figure_labels(), present=present.on())
+    options = figures.FigureOptions(title=title, labels=figure_labels(), present=present.on(), narrow=viewport.narrow())
     figure = figures.curve_figure(schedule.display_curve(config), options)
     figure.update_layout(height=400 if present.on() else 320, showlegend=False)  # one line, titled
     figure.update_layout(yaxis={"range": [0, LESSON_LR * 1.08]})  # the LR panel's y axis

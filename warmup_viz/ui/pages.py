@@ -6,7 +6,7 @@ import pathlib
 
 import streamlit as st
 
-from . import form, keys, present
+from . import form, keys, present, viewport
 from .address import write_url
 from .serve import DASHBOARD
 from .strings import DEFAULT_LANGUAGE, LANGUAGES, language, t
@@ -39,6 +39,7 @@ def run() -> None:
     if present.on():  # presentation mode: the slide, not the controls
         st.set_page_config(initial_sidebar_state="collapsed")
     present.style()
+    viewport.watch()
     _language_picker()
     st.session_state[_ROUTED] = True
     st.session_state[_NAVIGATED] = True

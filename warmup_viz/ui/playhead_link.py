@@ -48,7 +48,7 @@ def follow(chart_key: str, steps: list[int], current: int | None) -> None:
 def _moved() -> None:
     state = st.session_state
     result = state.get(STEP)
-    step = result.get("step") if isinstance(result, dict) else getattr(result, "step", None)
+    step = result.get("step") if hasattr(result, "get") else None
     if not isinstance(step, int) or step < 1:
         return
     state[keys.PLAYHEAD_STEP] = step

@@ -38,6 +38,7 @@ from . import (
     present,
     uploads,
     verdicts,
+    viewport,
     widgets,
 )
 from .address import write_url
@@ -115,7 +116,14 @@ def _render(playing: bool | None) -> None:
     if playing:
         labels = (t("playhead.play"), t("playhead.pause"))
         positions, follow = _playhead(drawn, names, view, logs, lr_lines, metric_lines)
-        playhead.add_playhead(figure, positions, follow, labels, present=page.present, start_step=page.playhead_step)
+        playhead.add_playhead(
+            figure,
+            positions,
+            follow,
+            labels,
+            present=page.present and not viewport.narrow(),  # a projector's controls do not fit a phone
+            start_step=page.playhead_step,
+        )
         with chart:
             playhead_link.follow("lr_chart", [p.step for p in positions], page.playhead_step)
     # the exported image at a fixed size that holds the whole title and legend, whatever the window
@@ -177,6 +185,7 @@ def _figure(drawn: list[Drawn], names, view: share.View, logs, lr_lines, metric_
         title=title,
         diff_title=t(f"view.diff_axis_{view.diff}") if view.diff != "off" else "",
         present=present,
+        narrow=viewport.narrow(),
         labels=figure_labels(),
     )
     differences = _differences(view, drawn)
@@ -359,8 +368,11 @@ def _playhead(drawn: list[Drawn], names: list[str], view: share.View, logs, lr_l
             for line, point in zip(lines, points[len(drawn) :], strict=True)
             if point is not None
         ]
-        text += [" · ".join(others[j : j + 3]) for j in range(0, len(others), 3)]
-        text += [" · ".join(shown[j : j + 3]) for j in range(0, len(shown), 3)]
+        per_line = 1 if viewport.narrow() else 3
+        text += [" · ".join(others[j : j + per_line]) for j in range(0, len(others), per_line)]
+        text += [" · ".join(shown[j : j + per_line]) for j in range(0, len(shown), per_line)]
+        if viewport.narrow():  # a phone: each line wrapped to its width
+            text = [part for line in text for part in figures.wrap(line, 36).split("<br>")]
         out.append(playhead.Position(x, step, tuple(text), tuple(points)))
     return out, follow
 
