@@ -319,7 +319,7 @@ def _for_a_projector(spec: _Spec) -> None:
     spec.layout.update(
         font={"size": 20, "color": "#000000"},
         template=_template("simple_white"),
-        height=470,  # one screen holds every panel, under the page's row of switches
+        height=440,  # one screen holds every panel, under the page's row of switches
         margin={"l": 110, "r": 150, "t": 96, "b": 84},
     )
 

@@ -25,11 +25,12 @@ class Position:
     points: tuple[Point | None, ...]
 
 
-# pixels below the plot for the x axis's ticks and title, one read-out line, and the row of the
-# buttons and the slider (its ticks and their labels); the buttons' font size
+# pixels below the plot for the x axis's ticks and title, one read-out line (and its font size:
+# plotly spaces lines at about 1.3 of it), and the row of the buttons and the slider (its ticks
+# and their labels); the buttons' font size
 _BELOW = {
-    False: {"axis": 62, "line": 17, "controls": 52, "font": 13},
-    True: {"axis": 78, "line": 24, "controls": 58, "font": 17},
+    False: {"axis": 62, "line": 19, "readout": 13, "controls": 52, "font": 13},
+    True: {"axis": 84, "line": 26, "readout": 19, "controls": 54, "font": 17},
 }
 # where each followed trace's value is written: markers that meet keep their values apart
 _SIDES = (
@@ -64,7 +65,7 @@ def add_playhead(
     sizes = _BELOW[present]
     lines = max(len(p.lines) for p in positions)
     top, bottom = fig.layout.margin.t or 20, fig.layout.margin.b or 50
-    readout = lines * sizes["line"] + 8
+    readout = lines * sizes["line"] + 10
     below = sizes["axis"] + readout + sizes["controls"]
     height = (fig.layout.height or (560 if present else 460)) + below - bottom
     plot = height - top - below  # the plotting area's height, to turn pixels into paper units
@@ -80,7 +81,7 @@ def add_playhead(
     for i, name in enumerate(follow):
         fig.add_trace(_marker(traces[name], positions[start].points[i], _SIDES[i % len(_SIDES)], present))
     indices = list(range(first, len(fig.data)))
-    note = {"y": readout_y, "font": {"size": sizes["line"] - 3, "color": "#000000"}}
+    note = {"y": readout_y, "font": {"size": sizes["readout"], "color": "#000000"}}
     fig.frames = [
         go.Frame(
             name=str(i),

@@ -12,7 +12,7 @@ from .strings import t
 # page's top padding just below Streamlit's header (its button opens the collapsed sidebar)
 PRESENTATION_CSS = (
     "<style>html { font-size: 20px; } section[data-testid='stSidebar'] { font-size: 18px; }"
-    " [data-testid='stMainBlockContainer'] { padding-top: 3.75rem; padding-bottom: 1rem; }"
+    " [data-testid='stMainBlockContainer'] { padding-top: 3.2rem; padding-bottom: 1rem; }"
     " [data-testid='stMainBlockContainer'] h1 { font-size: 2rem; padding-top: 0; }"
     " @media (max-width: 640px) { html { font-size: 17px; }"  # a phone: large, and still a page
     " [data-testid='stMainBlockContainer'] { padding-top: 3.5rem; } }</style>"
