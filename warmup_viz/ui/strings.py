@@ -40,6 +40,8 @@ EN: dict[str, str] = {
     "fig.final": "final {value}",
     "fig.raw": "raw",
     "fig.smoothed": "smoothed",
+    "fig.hover_step": "step {step}",
+    "fig.hover_epoch": "epoch {epoch}",
     "mark.start": "step {step}",
     "mark.warmup_end": "last warmup step ({step})",
     "mark.peak": "peak (step {step})",
@@ -639,6 +641,8 @@ ZH: dict[str, str] = {
     "fig.final": "最终 {value}",
     "fig.raw": "原始",
     "fig.smoothed": "平滑",
+    "fig.hover_step": "第 {step} 步",
+    "fig.hover_epoch": "轮次 {epoch}",
     "mark.start": "第 {step} 步",
     "mark.warmup_end": "预热最后一步（{step}）",
     "mark.peak": "峰值（第 {step} 步）",
@@ -1056,9 +1060,8 @@ def kwarg_line(scheduler: str, kwarg: str, fallback: str) -> str:
 def figure_labels() -> figures.Labels:
     """Every word a chart shows, in the page's language."""
     marks = {kind: t(f"mark.{kind}") for kind in BREAKPOINTS}
-    words = {
-        name: t(f"fig.{name}") for name in ("step_axis", "epoch_axis", "breakpoints", "configured", "raw", "smoothed")
-    }
+    names = ("step_axis", "epoch_axis", "breakpoints", "configured", "raw", "smoothed", "hover_step", "hover_epoch")
+    words = {name: t(f"fig.{name}") for name in names}
     return figures.Labels(**words, logged=t("fig.logged"), final=t("fig.final"), marks=marks)
 
 
