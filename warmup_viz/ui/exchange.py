@@ -10,7 +10,7 @@ from warmup_viz.errors import InputError
 from warmup_viz.importer import NOT_A_SETTING, SettingsError, looks_like_ds_config, read_settings
 from warmup_viz.tools import TRAINING_ARGUMENTS
 
-from . import form, keys, widgets
+from . import chrome, form, keys, widgets
 from .strings import labels, say, t
 from .text import plain
 
@@ -26,6 +26,7 @@ _CODE = {
     "ms-swift": "bash",
 }
 _PERSIST = "session"  # kept while the section is not drawn (a bad setting elsewhere hides it)
+IMPORT_TYPES = ["json", "yaml", "yml", "txt", "py", "sh"]  # the settings files the import reads
 
 
 _TABS = ("download", "code", "import")
@@ -141,9 +142,8 @@ def _import(count: int) -> None:
     st.text_area(t("exchange.text"), key="import_text", height=140, persist_state=_PERSIST)
     cols = st.columns(2)
     cols[0].button(t("exchange.apply"), key="import_apply", on_click=_apply_text)
-    cols[1].file_uploader(
-        t("exchange.file"), key="import_file", on_change=_apply_file, type=["json", "yaml", "yml", "txt", "py", "sh"]
-    )
+    chrome.uploader_words("import_file", IMPORT_TYPES)
+    cols[1].file_uploader(t("exchange.file"), key="import_file", on_change=_apply_file, type=IMPORT_TYPES)
     if st.session_state.get(keys.DEEPSPEED):
         st.button(t("exchange.deepspeed_remove"), key="deepspeed_remove", on_click=_forget_deepspeed)
     report = st.session_state.get(keys.IMPORT_REPORT)

@@ -9,6 +9,7 @@ from warmup_viz import figures, registry, schedule, scheduler_types, snippets, s
 from warmup_viz.config import ConfigError, ScheduleConfig
 from warmup_viz.registry import REQUIRED
 
+from . import chrome
 from .pages import linked_value, sync_page_url
 from .strings import figure_labels, kwarg_line, say, scheduler_line, t
 from .text import plain
@@ -26,7 +27,7 @@ def _chart(config: ScheduleConfig, key: str, *, title: str) -> None:
     figure = figures.curve_figure(schedule.display_curve(config), options)
     figure.update_layout(height=320)
     figure.update_layout(yaxis={"range": [0, LESSON_LR * 1.08]})  # the LR panel's y axis
-    st.plotly_chart(figure, key=key, width="stretch")
+    chrome.chart(st, figure, key=key, width="stretch")
 
 
 def render_learn_page() -> None:

@@ -9,7 +9,7 @@ import streamlit as st
 from warmup_viz import share
 from warmup_viz.logs import Log, LogError, learning_rate_metric, read_log
 
-from . import form, keys, recovery
+from . import chrome, form, keys, recovery
 from .serve import DASHBOARD
 from .strings import say, t
 from .text import plain
@@ -38,6 +38,7 @@ def uploads() -> list[Loaded]:
     loaded = []
     if EXAMPLE.exists() and _example_switch():
         loaded.append(Loaded("example", _read(EXAMPLE.read_bytes(), "example", "example", None)))
+    chrome.uploader_words("log_files")
     files = st.file_uploader(t("logs.upload"), accept_multiple_files=True, key="log_files") or []
     for file in files:
         item = _one_file(file)
