@@ -7,6 +7,7 @@ import streamlit as st
 
 from warmup_viz import figures, registry, schedule, scheduler_types, snippets, steps, teach
 from warmup_viz.config import ConfigError, ScheduleConfig
+from warmup_viz.messages import human
 from warmup_viz.registry import REQUIRED
 
 from . import chrome
@@ -104,7 +105,7 @@ def _quirk() -> None:
     st.markdown(t("learn.quirk.body"))
     quirk = ScheduleConfig(learning_rate=LESSON_LR, warmup_steps=10, max_steps=100)
     first, second = schedule.build(quirk).lrs([1, 2])
-    st.markdown(t("learn.quirk.first", first=repr(first), second=repr(second)))
+    st.markdown(t("learn.quirk.first", first=human(first), second=human(second)))  # as people write them
 
 
 def _formulas(ratio: float) -> None:
