@@ -169,3 +169,9 @@ def test_the_gallery_and_the_lesson_live_in_their_links():
     assert at.slider(key="learn.warmup").value == 0.25 and at.selectbox(key="learn.scheduler").value == "polynomial"
     assert at.slider(key="learn.kwarg.polynomial.power").value == 2.0
     assert at.query_params["learn.warmup"] == "0.25" and at.query_params["learn.kwarg.polynomial.power"] == "2"
+
+
+def test_the_lesson_writes_step_2s_lr_as_people_write_it():
+    at = page("pages/learn.py", lang="zh")
+    quirk = [m.value for m in at.markdown if "第 2 步学习率" in m.value]
+    assert quirk == ["第 1 步学习率：0 · 第 2 步学习率：3e-05"]  # not 2.9999999999999997e-05
