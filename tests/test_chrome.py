@@ -96,3 +96,23 @@ def test_the_uploaders_words_in_chinese_name_its_limit_and_types(zh):
 
 def test_words_in_css_are_quoted_as_css_strings():
     assert chrome._quoted('a "b" \\ c') == '"a \\"b\\" \\\\ c"'
+
+
+def test_every_uploader_is_registered_for_its_words():
+    """Each `st.file_uploader` is keyed by a name its module registers with `chrome.uploader`, so
+    the page's stylesheet writes its words (a fragment's uploader included)."""
+    found = 0
+    for path in (pathlib.Path(chrome.__file__).parent).glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        for key in re.findall(r"file_uploader\((?:[^()]|\([^()]*\))*?key=(\w+)", source):
+            found += 1
+            assert re.search(rf"^{key} = chrome\.uploader\(", source, flags=re.M), f"{path.name}: {key}"
+    assert found == len(chrome._UPLOADERS) == 2
+
+
+def test_one_stylesheet_writes_the_toolbar_and_every_uploader(zh):
+    from warmup_viz.ui import exchange, uploads  # registering their uploaders
+
+    rules = "\n".join(chrome._toolbar_rules() + chrome.uploader_rules(uploads.LOG_FILES))
+    assert 'content: "全屏"' in rules and ".st-key-log_files " in rules
+    assert chrome._UPLOADERS[exchange.IMPORT_FILE] == exchange.IMPORT_TYPES

@@ -3,11 +3,16 @@
 Plotly's toolbar tooltips and notices, and its number and date formats, follow the `locale` and
 `locales` of a chart's config (Streamlit 1.67 hands `st.plotly_chart(config=)` to plotly as it
 is): every chart takes its config from `chart_config`. Streamlit's own words take no setting: its
-fullscreen button on a chart's toolbar and its file uploader's button, size limit and drop
-notice are written over by our own constant CSS (never user text), per language.
+fullscreen button on a chart's toolbar and its file uploaders' button, size limit and drop
+notice are written over by our own constant CSS (never user text), per language: one stylesheet
+for the toolbar and every uploader (each registered by its key where it is defined), written by a
+page's full run. A fragment never writes it: Streamlit puts a style-only element out of the
+page's flow, at a place a fragment's own would take over.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import streamlit as st
 
@@ -55,6 +60,14 @@ _DATE_FORMATS = {
 }
 # Streamlit's uploader text is 0.875rem (its theme's small size); the words put over it keep it
 _SMALL = "0.875rem"
+_UPLOADERS: dict[str, tuple[str, ...]] = {}  # key -> the file types it takes (none: any)
+
+
+def uploader(key: str, types: Sequence[str] = ()) -> str:
+    """Uploader `key` (taking `types`, as `st.file_uploader` is given them) gets its words in the
+    page's language from `words()`; returns `key`."""
+    _UPLOADERS[key] = tuple(types)
+    return key
 
 
 def chart_config(**options: object) -> dict:
@@ -80,17 +93,19 @@ def chart(where, figure, *, config: dict | None = None, **kwargs: object):
     shows its toolbar also gets Streamlit's own button on it named in the page's language."""
     full = chart_config(**(config or {}))
     if full.get("displayModeBar", True) and not full.get("staticPlot"):
-        where.html(_style(_toolbar_rules()))  # only a style: Streamlit puts it out of the page's flow
+        words()
     return where.plotly_chart(figure, config=full, **kwargs)
 
 
-def uploader_words(key: str, types: list[str] | None = None) -> None:
-    """Before `st.file_uploader(key=key, type=types)`: its button, size limit and drop notice in
-    the page's language (Streamlit writes them in English)."""
-    st.html(_style(uploader_rules(key, types)))
+def words() -> None:
+    """The stylesheet that writes Streamlit's own words in the page's language: the chart
+    toolbar's fullscreen button, every registered uploader's button, limit and drop notice (an
+    empty one in English, so a switch back leaves none behind). From a page's full run only."""
+    rules = _toolbar_rules() + [rule for key, types in _UPLOADERS.items() for rule in uploader_rules(key, types)]
+    st.html(_style(rules))
 
 
-def uploader_rules(key: str, types: list[str] | None = None) -> list[str]:
+def uploader_rules(key: str, types: Sequence[str] = ()) -> list[str]:
     """The CSS rules that write uploader `key`'s own words in the page's language (none in English)."""
     if language() == "en":
         return []

@@ -76,6 +76,7 @@ EN: dict[str, str] = {
     "streamlit.upload": "Upload",
     "streamlit.upload_limit": "{size} per file",
     "streamlit.drop_files": "Drag and drop files here",
+    "exchange.form.flags": "flags",
     "mark.start": "step {step}",
     "mark.warmup_end": "last warmup step ({step})",
     "mark.peak": "peak (step {step})",
@@ -711,6 +712,7 @@ ZH: dict[str, str] = {
     "streamlit.upload": "上传",
     "streamlit.upload_limit": "每个文件不超过 {size}",
     "streamlit.drop_files": "将文件拖放到此处",
+    "exchange.form.flags": "命令行参数",
     "mark.start": "第 {step} 步",
     "mark.warmup_end": "预热最后一步（{step}）",
     "mark.peak": "峰值（第 {step} 步）",
@@ -1010,8 +1012,8 @@ ZH: dict[str, str] = {
     "exchange.schedule": "调度",
     "exchange.code_note": "每个调度设置都写了出来：TRL 的配置有自己的默认值。",
     "exchange.import_help": (
-        "粘贴 TrainingArguments(...) 或 SFTConfig(...) 调用（或整个 .py 文件）、dict、JSON、YAML（TRL、LLaMA-Factory、"
-        "axolotl）或命令行（swift sft --…），或上传 training_args.json、YAML 配置或 shell 脚本。只读取字面量，"
+        "粘贴 TrainingArguments(...) 或 SFTConfig(...) 调用（或整个 .py 文件）、Python 字典、JSON、YAML（TRL、"
+        "LLaMA-Factory、axolotl）或命令行（`swift sft --…`），或上传 training_args.json、YAML 配置或 .sh 脚本。只读取字面量，"
         "不执行任何代码。配置中未写明的设置采用其工具的默认值。"
     ),
     "exchange.into": "导入到调度",
@@ -1059,13 +1061,13 @@ ZH: dict[str, str] = {
     "learn.why.body": (
         "- **Adam 的矩估计一开始不准。** 最初几次更新时，二阶矩估计只基于少数梯度，实际步长噪声很大；"
         "较小的学习率让这些更新保持很小，直到估计稳定。\n"
-        "- **大 batch** 允许（也需要）较大的峰值学习率；逐步达到峰值可以避免突然的大学习率带来的早期不稳定。\n"
+        "- **大批量**允许（也需要）较大的峰值学习率；逐步达到峰值可以避免突然的大学习率带来的早期不稳定。\n"
         "- **学习率过高会发散**：刚初始化的网络梯度大且尺度不佳；预热让网络先进入峰值学习率也安全的区域。"
     ),
     "learn.choose.title": "3. 如何选择",
     "learn.choose.body": (
         "常见做法是全部步数的百分之几（1–10 %）。warmup_steps 可以是步数（≥ 1）或 max_steps 的比例（< 1）。"
-        "比例会**向上**取整：ceil(max_steps × ratio)，按浮点计算——0.07 × 100 等于 7.000000000000001，"
+        "比例会**向上**取整：ceil(max_steps × warmup_steps)，按浮点计算——0.07 × 100 等于 7.000000000000001，"
         "所以是 8 个预热步。步数会被 int() **截断**：5.9 即 5。"
     ),
     "learn.choose.table": "max_steps={max_steps} 时 warmup_steps → num_warmup_steps",

@@ -16,6 +16,7 @@ from .text import plain
 
 EXAMPLE = DASHBOARD / "examples" / "trainer_state.json"
 _PERSIST = "session"  # keep a choice while its widget is not drawn
+LOG_FILES = chrome.uploader("log_files")
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,8 @@ def uploads() -> list[Loaded]:
     loaded = []
     if EXAMPLE.exists() and _example_switch():
         loaded.append(Loaded("example", _read(EXAMPLE.read_bytes(), "example", "example", None)))
-    chrome.uploader_words("log_files")
-    files = st.file_uploader(t("logs.upload"), accept_multiple_files=True, key="log_files") or []
+    chrome.words()
+    files = st.file_uploader(t("logs.upload"), accept_multiple_files=True, key=LOG_FILES) or []
     for file in files:
         item = _one_file(file)
         if item is not None:
