@@ -216,7 +216,7 @@ def _report(imported, letter: str) -> str:
     others = [plain(k) for k, why in imported.ignored.items() if why == NOT_A_SETTING]
     reasons = [f"{plain(k)} ({say(why)})" for k, why in imported.ignored.items() if why != NOT_A_SETTING]
     if reasons:
-        lines.append(t("exchange.not_used", items="; ".join(reasons)))
+        lines.append(t("exchange.not_used", items=t("app.clauses").join(reasons)))
     if others:
         shown = ", ".join(others[:8])
         if len(others) > 8:

@@ -123,7 +123,7 @@ def _status(item: Loaded) -> None:
     for run, summary in log.summary.items():
         shown = ", ".join(f"{plain(name)} {value:.6g}" for name, value in summary.items())
         parts.append(t("logs.summary", run=plain(run), values=shown))
-    st.markdown("; ".join(parts))
+    st.markdown(t("app.clauses").join(parts))
     if learning_rate_metric(log.metrics) is not None:
         recovery.render(item.key, log)
     settings = log.settings
