@@ -239,3 +239,9 @@ def test_a_phone_gets_narrow_charts_and_a_wrapped_read_out():
     assert figure["layout"]["margin"]["r"] <= 20 and figure["layout"]["font"]["size"] <= 16
     lines = figure["layout"]["annotations"][-1]["text"].split("<br>")
     assert len(lines) >= 3 and all(sum(2 if ord(c) > 0x2E80 else 1 for c in line) <= 40 for line in lines)
+
+
+def test_the_lesson_writes_step_2s_lr_as_people_write_it():
+    at = page("pages/learn.py", lang="zh")
+    quirk = [m.value for m in at.markdown if "第 2 步学习率" in m.value]
+    assert quirk == ["第 1 步学习率：0 · 第 2 步学习率：3e-05"]  # not 2.9999999999999997e-05

@@ -11,6 +11,7 @@ from plotly.utils import PlotlyJSONEncoder
 from warmup_viz import figures, logview, playhead, schedule
 from warmup_viz.config import ScheduleConfig
 from warmup_viz.logs import read_log
+from warmup_viz.numbers import apart
 
 from .plotly_data import values
 
@@ -184,3 +185,33 @@ def test_a_narrow_figure_keeps_its_plot_wide_and_its_words_inside():
     assert all(len(line) <= 34 for line in fig["layout"]["title"]["text"].split("<br>"))
     final = next(a for a in fig["layout"]["annotations"] if a.get("name") == "final")
     assert (final["x"], final["xanchor"]) == (1, "right")  # inside the plot, not in a margin it lacks
+
+
+def test_the_hover_speaks_the_labels_words_and_writes_each_lr_apart_from_its_neighbours(log):
+    """Every hover's words come from Labels (a page gives them in its language); each LR is
+    written with the digits that tell it from its neighbours, the step with thousands separators."""
+    labels = figures.Labels(hover_step="第 {step} 步", hover_epoch="轮次 {epoch}", configured="配置值", raw="原始")
+    config = ScheduleConfig(lr_scheduler_type="cosine", max_steps=20_000, warmup_steps=100, learning_rate=3e-4)
+    curve = schedule.display_curve(config)
+    lr = logview.lines([log], ["learning_rate"], smoothing=0)
+    metrics = logview.lines([log], ["loss"], smoothing=0.6)
+    fig = figures.schedule_figure(
+        [figures.Curve(figures.LR_PANEL, curve)],
+        lr_lines=lr,
+        metric_lines=metrics,
+        options=figures.FigureOptions(labels=labels),
+    )
+    first = fig.data[0]
+    assert first.hovertemplate == "第 %{customdata[1]} 步<br>learning_rate %{customdata[0]}<extra>配置值</extra>"
+    assert list(first.customdata[:, 0]) == apart(curve.lrs) and "20,000" in list(first.customdata[:, 1])
+    assert {t.hovertemplate.split("<br>")[0] for t in fig.data[2:]} == {"第 %{x:,} 步"}  # the logs
+    assert "(原始) %{y:.6~g}" in fig.data[3].hovertemplate  # no trailing zeros: 2.5, not 2.500000000
+    marks = fig.data[1]
+    assert [text for _, text in marks.customdata] == [apart(curve.lrs)[curve.steps.index(s)] for s in marks.x]
+    templates = " ".join(t.hovertemplate for t in fig.data)
+    assert "step" not in templates.replace("learning_rate", "") and "epoch" not in templates
+    by_epoch = figures.schedule_figure(
+        [figures.Curve(figures.LR_PANEL, curve, [s / 1000 for s in curve.steps])],
+        options=figures.FigureOptions(labels=labels),
+    )
+    assert by_epoch.data[0].hovertemplate.startswith("轮次 %{x:.4f} · 第 %{customdata[1]} 步<br>")

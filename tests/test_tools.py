@@ -402,3 +402,15 @@ def test_jagged_restarts_are_marked_and_drawn_however_long_the_run():
     drawn = dict(zip(curve.steps, curve.lrs, strict=True))
     for s in restarts:  # each dip is drawn at its lowest, with the steps either side
         assert drawn[s] == built.lr(s) < min(drawn[s - 1], drawn[s + 1]) if s < 100_000 else drawn[s] == built.lr(s)
+
+
+def test_what_a_tool_argument_takes_is_a_note_each_language_says():
+    """A tool argument's valid values are a Note (key and values), so a 中文 page says them in 中文."""
+    from warmup_viz.messages import render
+    from warmup_viz.ui.strings import ZH
+
+    args = tools.by_name("axolotl").args
+    ratio, kind = args["cosine_min_lr_ratio"].describe(), args["alternate_lr_scheduler_type"].describe()
+    assert str(ratio) == "a number from 0 to 1" and str(kind) == "one of: one_cycle, rex"
+    assert render(ZH[ratio.key], ratio.values) == "从 0 到 1 的数"
+    assert render(ZH[kind.key], kind.values) == "以下之一：one_cycle, rex"

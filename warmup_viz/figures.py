@@ -14,6 +14,7 @@ from plotly.subplots import make_subplots
 
 from .curve import BREAKPOINTS, Breakpoint, DisplayCurve
 from .logview import LAYOUTS, Line, outlier_range
+from .numbers import apart
 
 LR_COLOR = "#1f6fb4"
 # compared schedules: colour and dash both differ, so they stay apart in print and on a projector
@@ -45,7 +46,8 @@ LR_PANEL = "learning_rate"
 @dataclass(frozen=True)
 class Labels:
     """Every word a figure shows, so a page can give them in its language (English by default).
-    `final` and `logged` are format strings (`{value}`, `{run}`)."""
+    `final`, `logged`, `hover_step` and `hover_epoch` are format strings (`{value}`, `{run}`,
+    `{step}`, `{epoch}`); the hover's are filled with plotly's own placeholders."""
 
     step_axis: str = "step (the update that used this LR, as Trainer logs it)"
     epoch_axis: str = "epoch"
@@ -55,11 +57,17 @@ class Labels:
     final: str = "final {value}"
     raw: str = "raw"
     smoothed: str = "smoothed"
+    hover_step: str = "step {step}"
+    hover_epoch: str = "epoch {epoch}"
     marks: Mapping[str, str] = field(default_factory=lambda: dict(BREAKPOINTS))
 
     def mark(self, b: Breakpoint) -> str:
         template = self.marks.get(b.kind) or BREAKPOINTS[b.kind]
         return template.format(step=f"{b.step:,}", n=b.n)
+
+    def hover_x(self, *, by_epoch: bool) -> str:
+        """Where a point is, in a hovertemplate: its step (`12,345`) or its epoch (`1.2346`)."""
+        return self.hover_epoch.format(epoch="%{x:.4f}") if by_epoch else self.hover_step.format(step="%{x:,}")
 
 
 @dataclass(frozen=True)
@@ -122,8 +130,10 @@ def schedule_figure(
     Compared schedules are drawn on the LR panel in their own colour and dash; `differences` in a
     panel below it. `lr_lines` (logged learning rates) are markers on the LR panel; `metric_lines`
     go on a panel per metric below it or on a second y axis (`options.layout`). The first
-    schedule's phase lines run through every panel. Hover shows the exact step and LR (Python
-    `repr`). On a log axis a step whose LR is 0 (step 1 of a warmup) cannot be drawn; plotly
+    schedule's phase lines run through every panel. Hover shows the step and each LR with the
+    fewest digits that tell it from its neighbours (`numbers.apart`), in `options.labels`' words;
+    the exact value (Python `repr`) is the page's to show (its summary, its exported table). On a
+    log axis a step whose LR is 0 (step 1 of a warmup) cannot be drawn; plotly
     leaves it out.
 
     The figure is written as plain data (arrays as numpy, which plotly sends as base64) and
@@ -142,9 +152,10 @@ def schedule_figure(
         _marks(spec, schedules[0], LR_PANEL in options.log_y, options.labels, final=options.final)
     for i, drawn in enumerate(schedules[1:], start=1):  # every compared schedule's breakpoints too
         _compared_marks(spec, drawn, SCHEDULE_STYLES[i % len(SCHEDULE_STYLES)][0], options.labels)
-    _difference_traces(spec, differences)
-    _log_traces(spec, lr_lines, metric_lines, metrics, stacked, 3 if differences else 2, options.labels)
     by_epoch = bool(schedules) and schedules[0].epochs is not None
+    hover_x = options.labels.hover_x(by_epoch=by_epoch)
+    _difference_traces(spec, differences, hover_x)
+    _log_traces(spec, lr_lines, metric_lines, metrics, stacked, 3 if differences else 2, options.labels, hover_x)
     _axes(spec, panels, metrics, metric_lines, stacked, by_epoch, options)
     _layout(spec, len(panels), options, schedules)
     return go.Figure({"data": spec.data, "layout": spec.layout}, _validate=False)
@@ -207,7 +218,7 @@ def _template(name: str) -> dict:
     return pio.templates[name].to_plotly_json()
 
 
-def _difference_traces(spec: _Spec, differences: Sequence[Difference]) -> None:
+def _difference_traces(spec: _Spec, differences: Sequence[Difference], hover_x: str) -> None:
     for i, d in enumerate(differences, start=1):
         color, dash = SCHEDULE_STYLES[i % len(SCHEDULE_STYLES)]
         trace = {
@@ -219,24 +230,28 @@ def _difference_traces(spec: _Spec, differences: Sequence[Difference]) -> None:
             "showlegend": False,
             "line": {"color": color, "dash": dash, "width": 2},
             "connectgaps": False,
-            "hovertemplate": f"%{{x}}<br>{d.name} %{{y:.6g}}<extra></extra>",
+            "customdata": apart(d.values),  # None (NaN) is never hovered: a gap
+            "hovertemplate": f"{hover_x}<br>{d.name} %{{customdata}}<extra></extra>",
         }
         spec.add(trace, row=2)
 
 
-def _log_traces(spec: _Spec, lr_lines, metric_lines, metrics, stacked, first_metric_row, labels: Labels) -> None:
+def _log_traces(
+    spec: _Spec, lr_lines, metric_lines, metrics, stacked, first_metric_row, labels: Labels, hover_x: str
+) -> None:
     colors = _run_colors([*lr_lines, *metric_lines])
-    for line in lr_lines:
+    for line in lr_lines:  # the logged LR written as the schedule's is, to compare them in the hover
         name = labels.logged.format(run=line.run)
-        spec.add(_trace(line, line.y, colors[line.run], labels, mode="markers", name=name))
+        trace = _trace(line, line.y, colors[line.run], labels, hover_x, mode="markers", name=name, text=True)
+        spec.add(trace | {"customdata": apart(line.y)})
     for line in metric_lines:
         color = colors[line.run]
         where = {"row": first_metric_row + metrics.index(line.metric)} if stacked else {"secondary": True}
         if line.smooth_y is not None:
-            spec.add(_trace(line, line.y, color, labels, opacity=0.25, kind="raw"), **where)
-            spec.add(_trace(line, line.smooth_y, color, labels, kind="smoothed"), **where)
+            spec.add(_trace(line, line.y, color, labels, hover_x, opacity=0.25, kind="raw"), **where)
+            spec.add(_trace(line, line.smooth_y, color, labels, hover_x, kind="smoothed"), **where)
         else:
-            spec.add(_trace(line, line.y, color, labels), **where)
+            spec.add(_trace(line, line.y, color, labels, hover_x), **where)
 
 
 def _layout(spec: _Spec, panels: int, options: FigureOptions, schedules: Sequence[Curve]) -> None:
@@ -332,11 +347,13 @@ def _xs(drawn: Curve) -> np.ndarray:
 def _schedule_trace(spec: _Spec, drawn: Curve, style, first: bool, labels: Labels) -> None:
     color, dash = style
     curve = drawn.curve
-    hover_x = "step %{customdata[1]}" if drawn.epochs is None else "epoch %{x:.4f} · step %{customdata[1]}"
+    hover_x = labels.hover_step.format(step="%{customdata[1]}")
+    if drawn.epochs is not None:
+        hover_x = labels.hover_x(by_epoch=True) + " · " + hover_x
     extra = drawn.short or labels.configured
-    customdata = np.empty((len(curve.steps), 2), dtype=object)  # the exact LR as Python writes it, the step
-    customdata[:, 0] = [repr(float(v)) for v in curve.lrs]
-    customdata[:, 1] = list(curve.steps)
+    customdata = np.empty((len(curve.steps), 2), dtype=object)  # the LR as people write it, the step
+    customdata[:, 0] = apart(curve.lrs)
+    customdata[:, 1] = [f"{s:,}" for s in curve.steps]
     trace = {
         "x": np.asarray(curve.steps) if drawn.epochs is None else _xs(drawn),
         "y": np.asarray(curve.lrs, dtype=float),
@@ -355,6 +372,7 @@ def _marks(spec: _Spec, drawn: Curve, log_lr: bool, labels: Labels, *, final: bo
     curve = drawn.curve
     x_of = dict(zip(curve.steps, _xs(drawn).tolist(), strict=True))
     lr_of = dict(zip(curve.steps, curve.lrs, strict=True))
+    text_of = dict(zip(curve.steps, apart(curve.lrs), strict=True))  # as the curve's hover writes it
     marks = [b for b in curve.breakpoints if b.step in lr_of]
     trace = {
         "x": [x_of[b.step] for b in marks],
@@ -363,7 +381,7 @@ def _marks(spec: _Spec, drawn: Curve, log_lr: bool, labels: Labels, *, final: bo
         "name": labels.breakpoints,
         "legendgroup": "schedule",
         "marker": {"size": 9, "color": [MARK_COLORS.get(b.kind, "#111827") for b in marks]},
-        "customdata": [[labels.mark(b), repr(lr_of[b.step])] for b in marks],
+        "customdata": [[labels.mark(b), text_of[b.step]] for b in marks],
         "hovertemplate": "%{customdata[0]}<br>learning_rate %{customdata[1]}<extra></extra>",
     }
     spec.add(trace)
@@ -426,6 +444,7 @@ def _compared_marks(spec: _Spec, drawn: Curve, color: str, labels: Labels) -> No
     curve = drawn.curve
     x_of = dict(zip(curve.steps, _xs(drawn).tolist(), strict=True))
     lr_of = dict(zip(curve.steps, curve.lrs, strict=True))
+    text_of = dict(zip(curve.steps, apart(curve.lrs), strict=True))
     marks = [b for b in curve.breakpoints if b.step in lr_of and b.kind not in ("start", "end")]
     trace = {
         "x": [x_of[b.step] for b in marks],
@@ -435,7 +454,7 @@ def _compared_marks(spec: _Spec, drawn: Curve, color: str, labels: Labels) -> No
         "legendgroup": f"schedule {drawn.name}",
         "showlegend": False,
         "marker": {"size": 8, "color": color, "symbol": "diamond-open", "line": {"width": 2, "color": color}},
-        "customdata": [[labels.mark(b), repr(lr_of[b.step])] for b in marks],
+        "customdata": [[labels.mark(b), text_of[b.step]] for b in marks],
         "hovertemplate": "%{customdata[0]}<br>learning_rate %{customdata[1]}<extra>" + (drawn.short or "") + "</extra>",
     }
     spec.add(trace)
@@ -451,17 +470,21 @@ def _trace(
     y: np.ndarray,
     color: str,
     labels: Labels,
+    hover_x: str,
     *,
     mode: str = "lines",
     opacity: float = 1.0,
     kind: str | None = None,
     name: str | None = None,
+    text: bool = False,
 ) -> dict:
     """One line of a run. Every (run, metric) line has its own legend entry ("example · loss"); a
     smoothed metric's raw and smoothed lines share the smoothed one's. A run's lines are one legend
     group: clicking an entry hides the whole run. `kind` is "raw" or "smoothed" for the two lines
-    of a smoothed metric."""
+    of a smoothed metric. `text`: the hover shows each value as the trace's `customdata` writes it
+    (else to 6 significant digits)."""
     suffix = f" ({getattr(labels, kind)})" if kind else ""
+    value = "%{customdata}" if text else "%{y:.6~g}"
     return {
         "x": np.asarray(line.x),
         "y": np.asarray(y),
@@ -472,7 +495,7 @@ def _trace(
         "opacity": opacity,
         "line": {"color": color, "width": 1.5 if kind == "raw" else 2},
         "marker": {"color": color, "size": 5, "symbol": "circle-open"},
-        "hovertemplate": f"%{{x}}<br>{line.metric}{suffix} %{{y:.10g}}<extra>%{{fullData.legendgroup}}</extra>",
+        "hovertemplate": f"{hover_x}<br>{line.metric}{suffix} {value}<extra>%{{fullData.legendgroup}}</extra>",
     }
 
 

@@ -325,8 +325,8 @@ def _settings(mapping: Mapping, source: str) -> Imported:
             key = arg if arg in mapping else next(k for k in own_used if k not in tool.args)  # lr_scheduler
             del own_settings["tool_args"][arg]
             own_used.pop(key, None)
-            what = f"{tool.name}'s {arg}={value!r} must be {tool.args[arg].describe()}"
-            ignored[key] = Note("import.invalid", {"problem": what})
+            what = {"tool": tool.name, "key": arg, "value": repr(value), "kind": tool.args[arg].describe()}
+            ignored[key] = Note("config.tool_arg_kind", what)
     if own_settings.get("tool_args") == {}:
         own_settings.pop("tool_args")
     for key, raw in mapping.items():

@@ -16,6 +16,18 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import steps, tool_schedulers
+from .messages import Note, english
+
+english(
+    {
+        "tool.kind.bool": "true or false",
+        "tool.kind.choice": "one of: {choices}",
+        "tool.kind.int": "a whole number from {low} to {high}",
+        "tool.kind.int_least": "a whole number of at least {low}",
+        "tool.kind.number": "a number from {low} to {high}",
+        "tool.kind.number_least": "a number of at least {low}",
+    }
+)
 
 # the settings a tool's defaults are given for (TrainingArguments' names; ScheduleConfig's fields)
 SCHEDULE_SETTINGS = (
@@ -108,14 +120,14 @@ class ToolArg:
             and self.low <= value <= self.high
         )
 
-    def describe(self) -> str:
-        """What a valid value is, for a message: "true or false", "one of: a, b", "from 0 to 1"."""
-        if self.kind == "bool":
-            return "true or false"
-        if self.kind == "choice":
-            return "one of: " + ", ".join(self.choices)
-        whole = "a whole number " if self.kind == "int" else "a number "
-        return whole + (f"from {self.low:g} to {self.high:g}" if self.high < 10**12 else f"of at least {self.low:g}")
+    def describe(self) -> Note:
+        """What a valid value is, for a message: "true or false", "one of: a, b", "a number from 0 to 1"."""
+        if self.kind in ("bool", "choice"):
+            return Note(f"tool.kind.{self.kind}", {"choices": ", ".join(self.choices)} if self.kind == "choice" else {})
+        kind = "tool.kind.int" if self.kind == "int" else "tool.kind.number"
+        if self.high < 10**12:
+            return Note(kind, {"low": self.low, "high": self.high})
+        return Note(f"{kind}_least", {"low": self.low})
 
 
 def plain_schedule(mapping: Mapping) -> tuple[dict[str, object], dict[str, str]]:

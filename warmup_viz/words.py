@@ -33,6 +33,7 @@ def english() -> Mapping[str, str]:
         schedule,
         share,
         simulate,
+        tools,
     )
 
     return ENGLISH

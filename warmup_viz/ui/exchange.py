@@ -10,8 +10,8 @@ from warmup_viz.errors import InputError
 from warmup_viz.importer import NOT_A_SETTING, SettingsError, looks_like_ds_config, read_settings
 from warmup_viz.tools import TRAINING_ARGUMENTS
 
-from . import form, keys, widgets
-from .strings import labels, say, t
+from . import chrome, form, keys, widgets
+from .strings import has, labels, say, t
 from .text import plain
 
 _MIME = {"csv": "text/csv", "json": "application/json", "parquet": "application/vnd.apache.parquet"}
@@ -26,6 +26,8 @@ _CODE = {
     "ms-swift": "bash",
 }
 _PERSIST = "session"  # kept while the section is not drawn (a bad setting elsewhere hides it)
+IMPORT_TYPES = ("json", "yaml", "yml", "txt", "py", "sh")  # the settings files the import reads
+IMPORT_FILE = chrome.uploader("import_file", IMPORT_TYPES)  # its words are written by the page's run, not this fragment
 
 
 _TABS = ("download", "code", "import")
@@ -124,7 +126,9 @@ def _code(configs: list[ScheduleConfig], names: list[str]) -> None:
         )
     config = configs[min(index, len(configs) - 1)]
     st.caption(t("exchange.code_note"))
-    for tab, form_name in zip(st.tabs(list(snippets.FORMS)), snippets.FORMS, strict=True):
+    # each form by its name (a tool's, a class's); one that is a word in the page's language
+    labels = [t(f"exchange.form.{name}") if has(f"exchange.form.{name}") else name for name in snippets.FORMS]
+    for tab, form_name in zip(st.tabs(labels), snippets.FORMS, strict=True):
         tab.code(snippets.snippet(config, form_name), language=_CODE[form_name])
 
 
@@ -141,9 +145,7 @@ def _import(count: int) -> None:
     st.text_area(t("exchange.text"), key="import_text", height=140, persist_state=_PERSIST)
     cols = st.columns(2)
     cols[0].button(t("exchange.apply"), key="import_apply", on_click=_apply_text)
-    cols[1].file_uploader(
-        t("exchange.file"), key="import_file", on_change=_apply_file, type=["json", "yaml", "yml", "txt", "py", "sh"]
-    )
+    cols[1].file_uploader(t("exchange.file"), key=IMPORT_FILE, on_change=_apply_file, type=list(IMPORT_TYPES))
     if st.session_state.get(keys.DEEPSPEED):
         st.button(t("exchange.deepspeed_remove"), key="deepspeed_remove", on_click=_forget_deepspeed)
     report = st.session_state.get(keys.IMPORT_REPORT)
@@ -214,7 +216,7 @@ def _report(imported, letter: str) -> str:
     others = [plain(k) for k, why in imported.ignored.items() if why == NOT_A_SETTING]
     reasons = [f"{plain(k)} ({say(why)})" for k, why in imported.ignored.items() if why != NOT_A_SETTING]
     if reasons:
-        lines.append(t("exchange.not_used", items="; ".join(reasons)))
+        lines.append(t("exchange.not_used", items=t("app.clauses").join(reasons)))
     if others:
         shown = ", ".join(others[:8])
         if len(others) > 8:

@@ -9,7 +9,7 @@ import streamlit as st
 from warmup_viz import figures, registry, schedule, scheduler_types, share
 from warmup_viz.config import ConfigError, ScheduleConfig, parse_field
 
-from . import form, keys, page_link, present
+from . import chrome, form, keys, page_link, present
 from .pages import linked_value, sync_page_url
 from .strings import figure_labels, say, scheduler_line, t
 from .text import plain
@@ -112,7 +112,7 @@ def _card(name: str, base: ScheduleConfig) -> None:
     except ConfigError as e:
         st.error(say(e))
         return
-    st.plotly_chart(_figure(curve), key=f"gallery.chart.{name}", width="stretch", config={"displayModeBar": False})
+    chrome.chart(st, _figure(curve), key=f"gallery.chart.{name}", width="stretch", config={"displayModeBar": False})
     st.button(t("gallery.open", name=name), key=f"gallery.open.{name}", on_click=_open, args=(config,))
     if config.lr_scheduler_kwargs:  # what gives the card its character, as the main form would take it
         st.caption(", ".join(f"{k}={_short(v)}" for k, v in config.lr_scheduler_kwargs.items()))

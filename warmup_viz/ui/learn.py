@@ -7,9 +7,10 @@ import streamlit as st
 
 from warmup_viz import figures, registry, schedule, scheduler_types, snippets, steps, teach
 from warmup_viz.config import ConfigError, ScheduleConfig
+from warmup_viz.messages import human
 from warmup_viz.registry import REQUIRED
 
-from . import present, viewport
+from . import chrome, present, viewport
 from .pages import linked_value, sync_page_url
 from .strings import figure_labels, kwarg_line, say, scheduler_line, t
 from .text import plain
@@ -28,7 +29,7 @@ def _chart(config: ScheduleConfig, key: str, *, title: str) -> None:
     figure = figures.curve_figure(schedule.display_curve(config), options)
     figure.update_layout(height=400 if present.on() else 320, showlegend=False)  # one line, titled
     figure.update_layout(yaxis={"range": [0, LESSON_LR * 1.08]})  # the LR panel's y axis
-    st.plotly_chart(figure, key=key, width="stretch")
+    chrome.chart(st, figure, key=key, width="stretch")
 
 
 def render_learn_page() -> None:
@@ -104,7 +105,7 @@ def _quirk() -> None:
     st.markdown(t("learn.quirk.body"))
     quirk = ScheduleConfig(learning_rate=LESSON_LR, warmup_steps=10, max_steps=100)
     first, second = schedule.build(quirk).lrs([1, 2])
-    st.markdown(t("learn.quirk.first", first=repr(first), second=repr(second)))
+    st.markdown(t("learn.quirk.first", first=human(first), second=human(second)))  # as people write them
 
 
 def _formulas(ratio: float) -> None:

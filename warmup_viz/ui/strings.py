@@ -40,6 +40,44 @@ EN: dict[str, str] = {
     "fig.final": "final {value}",
     "fig.raw": "raw",
     "fig.smoothed": "smoothed",
+    "fig.hover_step": "step {step}",
+    "fig.hover_epoch": "epoch {epoch}",
+    # the words plotly and Streamlit write themselves, in ours (ui/chrome.py puts them in their place)
+    "plotly.download_png": "Download plot as a PNG",
+    "plotly.download": "Download plot",
+    "plotly.preparing": "Preparing image - this may take a few seconds",
+    "plotly.downloaded": "Image download succeeded",
+    "plotly.download_failed": "Sorry, there was a problem downloading your image!",
+    "plotly.zoom": "Zoom",
+    "plotly.pan": "Pan",
+    "plotly.box_select": "Box Select",
+    "plotly.lasso_select": "Lasso Select",
+    "plotly.zoom_in": "Zoom in",
+    "plotly.zoom_out": "Zoom out",
+    "plotly.autoscale": "Autoscale",
+    "plotly.reset_axes": "Reset axes",
+    "plotly.spikes": "Toggle Spike Lines",
+    "plotly.hover_closest": "Show closest data on hover",
+    "plotly.hover_compare": "Compare data on hover",
+    "plotly.zoom_back": "Double-click to zoom back out",
+    "plotly.legend_isolate": "Double-click on legend to isolate one trace",
+    "plotly.days": "Sunday Monday Tuesday Wednesday Thursday Friday Saturday",
+    "plotly.short_days": "Sun Mon Tue Wed Thu Fri Sat",
+    "plotly.months": "January February March April May June July August September October November December",
+    "plotly.short_months": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
+    "plotly.periods": "AM PM",
+    "plotly.date": "%d/%m/%Y",
+    "plotly.year": "%Y",
+    "plotly.month": "%b %Y",
+    "plotly.day_month": "%b %-d",
+    "plotly.day_month_year": "%b %-d, %Y",
+    "streamlit.fullscreen": "Fullscreen",
+    "streamlit.close_fullscreen": "Close fullscreen",
+    "streamlit.upload": "Upload",
+    "streamlit.upload_limit": "{size} per file",
+    "streamlit.drop_files": "Drag and drop files here",
+    "exchange.form.flags": "flags",
+    "app.clauses": "; ",  # between the clauses of one line (a log's status, a verdict's causes)
     "mark.start": "step {step}",
     "mark.warmup_end": "last warmup step ({step})",
     "mark.peak": "peak (step {step})",
@@ -599,6 +637,12 @@ ZH: dict[str, str] = {
     "config.not_mapping": "{name} 必须是名称到取值的映射",
     "config.tool_arg_unknown": "{tool} 没有会改变调度的训练参数 {key}；它有：{accepted}",
     "config.tool_arg_kind": "{tool} 的 {key}={value} 必须是{kind}",
+    "tool.kind.bool": "true 或 false",
+    "tool.kind.choice": "以下之一：{choices}",
+    "tool.kind.int": "从 {low} 到 {high} 的整数",
+    "tool.kind.int_least": "不小于 {low} 的整数",
+    "tool.kind.number": "从 {low} 到 {high} 的数",
+    "tool.kind.number_least": "不小于 {low} 的数",
     "config.tool_arg_needs_type": "{tool} 以 lr_scheduler_type={own} 构建 {key}={value}，而不是 {type}",
     "config.not_number": "{name}={value} 必须是数字",
     "config.not_whole": "{name}={value} 必须是整数",
@@ -641,6 +685,44 @@ ZH: dict[str, str] = {
     "fig.final": "最终 {value}",
     "fig.raw": "原始",
     "fig.smoothed": "平滑",
+    "fig.hover_step": "第 {step} 步",
+    "fig.hover_epoch": "轮次 {epoch}",
+    # the words plotly and Streamlit write themselves, in ours (ui/chrome.py puts them in their place)
+    "plotly.download_png": "下载图表（PNG）",
+    "plotly.download": "下载图表",
+    "plotly.preparing": "正在生成图片，可能需要几秒钟",
+    "plotly.downloaded": "图片已下载",
+    "plotly.download_failed": "抱歉，下载图片时出了问题！",
+    "plotly.zoom": "框选缩放",
+    "plotly.pan": "平移",
+    "plotly.box_select": "矩形框选",
+    "plotly.lasso_select": "套索选择",
+    "plotly.zoom_in": "放大",
+    "plotly.zoom_out": "缩小",
+    "plotly.autoscale": "自动缩放",
+    "plotly.reset_axes": "重置坐标轴",
+    "plotly.spikes": "显示或隐藏辅助线",
+    "plotly.hover_closest": "悬停时显示最近的数据",
+    "plotly.hover_compare": "悬停时比较数据",
+    "plotly.zoom_back": "双击可还原缩放",
+    "plotly.legend_isolate": "双击图例可只显示这一条曲线",
+    "plotly.days": "星期日 星期一 星期二 星期三 星期四 星期五 星期六",
+    "plotly.short_days": "周日 周一 周二 周三 周四 周五 周六",
+    "plotly.months": "1月 2月 3月 4月 5月 6月 7月 8月 9月 10月 11月 12月",
+    "plotly.short_months": "1月 2月 3月 4月 5月 6月 7月 8月 9月 10月 11月 12月",
+    "plotly.periods": "上午 下午",
+    "plotly.date": "%Y-%m-%d",
+    "plotly.year": "%Y年",
+    "plotly.month": "%Y年%-m月",
+    "plotly.day_month": "%-m月%-d日",
+    "plotly.day_month_year": "%Y年%-m月%-d日",
+    "streamlit.fullscreen": "全屏",
+    "streamlit.close_fullscreen": "退出全屏",
+    "streamlit.upload": "上传",
+    "streamlit.upload_limit": "每个文件不超过 {size}",
+    "streamlit.drop_files": "将文件拖放到此处",
+    "exchange.form.flags": "命令行参数",
+    "app.clauses": "；",
     "mark.start": "第 {step} 步",
     "mark.warmup_end": "预热最后一步（{step}）",
     "mark.peak": "峰值（第 {step} 步）",
@@ -940,8 +1022,8 @@ ZH: dict[str, str] = {
     "exchange.schedule": "调度",
     "exchange.code_note": "每个调度设置都写了出来：TRL 的配置有自己的默认值。",
     "exchange.import_help": (
-        "粘贴 TrainingArguments(...) 或 SFTConfig(...) 调用（或整个 .py 文件）、dict、JSON、YAML（TRL、LLaMA-Factory、"
-        "axolotl）或命令行（swift sft --…），或上传 training_args.json、YAML 配置或 shell 脚本。只读取字面量，"
+        "粘贴 TrainingArguments(...) 或 SFTConfig(...) 调用（或整个 .py 文件）、Python 字典、JSON、YAML（TRL、"
+        "LLaMA-Factory、axolotl）或命令行（`swift sft --…`），或上传 training_args.json、YAML 配置或 .sh 脚本。只读取字面量，"
         "不执行任何代码。配置中未写明的设置采用其工具的默认值。"
     ),
     "exchange.into": "导入到调度",
@@ -992,13 +1074,13 @@ ZH: dict[str, str] = {
     "learn.why.body": (
         "- **Adam 的矩估计一开始不准。** 最初几次更新时，二阶矩估计只基于少数梯度，实际步长噪声很大；"
         "较小的学习率让这些更新保持很小，直到估计稳定。\n"
-        "- **大 batch** 允许（也需要）较大的峰值学习率；逐步达到峰值可以避免突然的大学习率带来的早期不稳定。\n"
+        "- **大批量**允许（也需要）较大的峰值学习率；逐步达到峰值可以避免突然的大学习率带来的早期不稳定。\n"
         "- **学习率过高会发散**：刚初始化的网络梯度大且尺度不佳；预热让网络先进入峰值学习率也安全的区域。"
     ),
     "learn.choose.title": "3. 如何选择",
     "learn.choose.body": (
         "常见做法是全部步数的百分之几（1–10 %）。warmup_steps 可以是步数（≥ 1）或 max_steps 的比例（< 1）。"
-        "比例会**向上**取整：ceil(max_steps × ratio)，按浮点计算——0.07 × 100 等于 7.000000000000001，"
+        "比例会**向上**取整：ceil(max_steps × warmup_steps)，按浮点计算——0.07 × 100 等于 7.000000000000001，"
         "所以是 8 个预热步。步数会被 int() **截断**：5.9 即 5。"
     ),
     "learn.choose.table": "max_steps={max_steps} 时 warmup_steps → num_warmup_steps",
@@ -1060,9 +1142,8 @@ def kwarg_line(scheduler: str, kwarg: str, fallback: str) -> str:
 def figure_labels() -> figures.Labels:
     """Every word a chart shows, in the page's language."""
     marks = {kind: t(f"mark.{kind}") for kind in BREAKPOINTS}
-    words = {
-        name: t(f"fig.{name}") for name in ("step_axis", "epoch_axis", "breakpoints", "configured", "raw", "smoothed")
-    }
+    names = ("step_axis", "epoch_axis", "breakpoints", "configured", "raw", "smoothed", "hover_step", "hover_epoch")
+    words = {name: t(f"fig.{name}") for name in names}
     return figures.Labels(**words, logged=t("fig.logged"), final=t("fig.final"), marks=marks)
 
 

@@ -9,13 +9,14 @@ import streamlit as st
 from warmup_viz import share
 from warmup_viz.logs import Log, LogError, learning_rate_metric, read_log
 
-from . import form, keys, recovery
+from . import chrome, form, keys, recovery
 from .serve import DASHBOARD
 from .strings import say, t
 from .text import plain
 
 EXAMPLE = DASHBOARD / "examples" / "trainer_state.json"
 _PERSIST = "session"  # keep a choice while its widget is not drawn
+LOG_FILES = chrome.uploader("log_files")
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,8 @@ def uploads() -> list[Loaded]:
     loaded = []
     if EXAMPLE.exists() and _example_switch():
         loaded.append(Loaded("example", _read(EXAMPLE.read_bytes(), "example", "example", None)))
-    files = st.file_uploader(t("logs.upload"), accept_multiple_files=True, key="log_files") or []
+    chrome.words()
+    files = st.file_uploader(t("logs.upload"), accept_multiple_files=True, key=LOG_FILES) or []
     for file in files:
         item = _one_file(file)
         if item is not None:
@@ -121,7 +123,7 @@ def _status(item: Loaded) -> None:
     for run, summary in log.summary.items():
         shown = ", ".join(f"{plain(name)} {value:.6g}" for name, value in summary.items())
         parts.append(t("logs.summary", run=plain(run), values=shown))
-    st.markdown("; ".join(parts))
+    st.markdown(t("app.clauses").join(parts))
     if learning_rate_metric(log.metrics) is not None:
         recovery.render(item.key, log)
     settings = log.settings

@@ -35,7 +35,9 @@ def verdicts(run: Run, logs: list) -> None:
 def _show(verdict: check.Verdict, label: str, *, example: bool) -> None:
     message = say(verdict.note)
     if verdict.causes:
-        message = t("verdict.with_causes", verdict=message, causes="; ".join(say(c.note) for c in verdict.causes))
+        message = t(
+            "verdict.with_causes", verdict=message, causes=t("app.clauses").join(say(c.note) for c in verdict.causes)
+        )
     text = t("logs.verdict", run=plain(label), message=message)
     if verdict.matches:
         st.success(text)

@@ -29,6 +29,7 @@ from warmup_viz.run import Run, curve, with_convention
 
 from . import (
     chart_options,
+    chrome,
     exchange,
     form,
     keys,
@@ -71,7 +72,7 @@ def render_schedule_page() -> None:
         # code (a few MB, loaded on a page's first chart) while the rest of the page arrives; the
         # real chart replaces nothing, this one is cleared at the end of the run
         st.session_state[keys.PLOTLY_LOADING] = True
-        preload.plotly_chart(_EMPTY_FIGURE, height=10, config={"staticPlot": True})
+        chrome.chart(preload, _EMPTY_FIGURE, height=10, config={"staticPlot": True})
     try:
         _render(playing)
     finally:
@@ -135,9 +136,7 @@ def _render(playing: bool | None) -> None:
         "width": 1400,
         "height": height,
     }
-    chart.plotly_chart(
-        figure, key="lr_chart", width="stretch", config={"displaylogo": False, "toImageButtonOptions": image}
-    )
+    chrome.chart(chart, figure, key="lr_chart", width="stretch", config={"toImageButtonOptions": image})
     chart.caption(t("app.step_convention"))
     _run_kind_notes(chart, drawn)
     with chart:
