@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
+from . import legend
 from .curve import BREAKPOINTS, Breakpoint, DisplayCurve
 from .logview import LAYOUTS, Line, outlier_range
 
@@ -40,6 +41,9 @@ MARK_COLORS = {
     "end": "#111827",
 }
 LR_PANEL = "learning_rate"
+# on a log LR axis, the lowest LR framed by default, as a fraction of the peak: a decay to ~0
+# (down to 1e-13) would otherwise spend most of the height on its last steps
+LOG_FLOOR = 1e-3
 
 
 @dataclass(frozen=True)
@@ -86,12 +90,16 @@ class Difference:
 class FigureOptions:
     """How a figure is drawn. `layout`: metric panels "stacked" under the LR (sharing the x axis)
     or "overlay" on a second y axis; `log_y` names the panels with a log axis (`learning_rate` and
-    metric names); `ignore_outliers` ranges metric axes from the 5th to 95th percentile;
-    `diff_title` titles the difference panel; `present` is for a projector."""
+    metric names); `ignore_outliers` ranges metric axes from the 5th to 95th percentile, and the
+    LR panel by the logged LRs' percentiles (`lr_range`); `lr_y_min`/`lr_y_max` set the LR
+    panel's y range (None: framed by `lr_range`); `diff_title` titles the difference panel;
+    `present` is for a projector."""
 
     layout: str = "stacked"
     log_y: Collection[str] = ()
     ignore_outliers: bool = False
+    lr_y_min: float | None = None
+    lr_y_max: float | None = None
     title: str | None = None
     diff_title: str = "− A"
     present: bool = False
@@ -145,6 +153,9 @@ def schedule_figure(
     _log_traces(spec, lr_lines, metric_lines, metrics, stacked, 3 if differences else 2, options.labels)
     by_epoch = bool(schedules) and schedules[0].epochs is not None
     _axes(spec, panels, metrics, metric_lines, stacked, by_epoch, options)
+    span = lr_range([d.curve.lrs for d in schedules], lr_lines, options)
+    if span is not None:
+        spec.axis(spec.rows[0][1])["range"] = list(span)
     _layout(spec, len(panels), options, schedules)
     return go.Figure({"data": spec.data, "layout": spec.layout}, _validate=False)
 
@@ -239,27 +250,142 @@ def _log_traces(spec: _Spec, lr_lines, metric_lines, metrics, stacked, first_met
 
 
 def _layout(spec: _Spec, panels: int, options: FigureOptions, schedules: Sequence[Curve]) -> None:
-    title = options.title
-    if title:  # for slides, at the top; the legend between it and the plot
-        spec.layout["title"] = {"text": title, "y": 0.995, "yanchor": "top", "x": 0.01, "xanchor": "left"}
     spec.layout.update(
         hovermode="closest",
         modebar={"orientation": "v"},  # in the right margin: the toolbar never covers a long title
-        margin={"l": 60, "r": 100, "t": 100 if title else 20, "b": 50},
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
         template=_template("plotly_white"),
     )
-    if panels > 1:
-        spec.layout["height"] = 360 + 220 * (panels - 1)
     if options.present:
         _for_a_projector(spec)
         if schedules:
             _name_peak(spec, schedules[0], options.labels)
+    _frame(spec, panels, options)
+
+
+# the plotting area's height (px) of one panel, and of each panel below it; a projector's one
+# screen holds the plot, the title and the legend of a single schedule under the page's switches
+_PLOT = {False: (300, 220), True: (290, 150)}
+_MARGIN = {False: {"l": 60, "r": 100, "b": 50}, True: {"l": 110, "r": 150, "b": 84}}
+
+
+def _frame(spec: _Spec, panels: int, options: FigureOptions) -> None:
+    """Title on top, then the legend (one entry a row, each name wrapped), then the plot; the
+    figure as tall as the plot and what is above it.
+
+    A horizontal legend wraps its entries into rows as wide as the figure but clips an entry wider
+    than the plot, and the title never wraps: so every name shown in the legend and the title are
+    wrapped here at `legend.TEXT_WIDTH` (what a phone, or a projector's page, holds), and the top
+    margin holds the lines that makes. The legend's bottom sits on the plot's top and its top
+    under the title's last line, whatever the figure's width and height (an export's too)."""
+    present = options.present
+    size = 20 if present else 12
+    width = legend.TEXT_WIDTH[present]
+    entries = []
+    for trace in spec.data:
+        if trace.get("showlegend", True) and trace.get("name"):
+            trace["name"] = legend.wrap(trace["name"], width, size)
+            entries.append((trace["name"], trace.get("legendgroup", "")))
+    groups = list(dict.fromkeys(group for _, group in entries))  # plotly shows a group's entries together
+    entries.sort(key=lambda entry: groups.index(entry[1]))
+    height = legend.legend_height(entries, size) if len(entries) > 1 else 0.0  # plotly shows two or more
+    top = 10 + height
+    if options.title:  # for slides, at the top; the legend between it and the plot
+        title_size = size * 1.4  # plotly's title font
+        text = legend.wrap(options.title, width + legend.TITLE_MORE, title_size)
+        spec.layout["title"] = {
+            "text": text,
+            "font": {"size": title_size},
+            "x": 0,
+            "xref": "container",
+            "xanchor": "left",
+            "y": 1,
+            "yref": "paper",  # its last line just above the legend, `height` px over the plot, at any size
+            "yanchor": "bottom",
+            # plotly puts a title's first line on the anchor and the rest below it
+            "pad": {
+                "l": 10,
+                "b": round(height + 4 + legend.lines_height(text, title_size) - title_size * legend.LINE_SPACING),
+            },
+        }
+        top += 12 + legend.lines_height(text, title_size)
+    spec.layout["legend"] = {  # on the plot's top edge, from its left; plotly's top margin grows to hold it
+        "orientation": "v",
+        "x": 0,
+        "xanchor": "left",
+        "y": 1,
+        "yanchor": "bottom",
+        "tracegroupgap": legend.GROUP_GAP,
+        "font": {"size": size},
+    }
+    one, more = _PLOT[present]
+    plot = one + more * (panels - 1)
+    margin = _MARGIN[present]
+    spec.layout["margin"] = {**margin, "t": round(top)}
+    spec.layout["height"] = round(plot + top + margin["b"])
+
+
+def min_height(figure: go.Figure) -> int:
+    """The least height (px) a figure from `schedule_figure` can be exported at: its title, legend
+    and x axis, and a plotting area of 120 px."""
+    margin = figure.layout.margin
+    return int((margin.t or 0) + (margin.b or 0) + 120)
+
+
+def lr_range(
+    lrs: Sequence[Sequence[float]], lr_lines: Sequence[Line], options: FigureOptions
+) -> tuple[float, float] | None:
+    """The LR panel's y range (log10 units on a log axis), or None to leave it to plotly.
+
+    The peak is the highest of the schedules' LRs and the logged LRs (with `ignore_outliers`, the
+    logged LRs' 95th percentiles: one bad logged value does not squash the curves; the schedules
+    are always drawn whole). On a log axis the range runs from the floor, `max(peak × LOG_FLOOR,
+    the schedules' smallest positive LR)`, to the peak; on a linear axis, with `ignore_outliers`,
+    from `min(0, the lowest schedule LR, the logged LRs' 5th percentiles)` to the peak. Padded by
+    5% of the span. `lr_y_min`/`lr_y_max` replace either end (on a log axis only when positive);
+    a range whose ends cross is left out. Otherwise (linear, nothing set) None."""
+    log = LR_PANEL in options.log_y
+    low_set, high_set = options.lr_y_min, options.lr_y_max
+    if log:  # a bound of 0 or below cannot be drawn on a log axis: the default end instead
+        low_set = low_set if low_set is not None and low_set > 0 else None
+        high_set = high_set if high_set is not None and high_set > 0 else None
+    if not (log or options.ignore_outliers or low_set is not None or high_set is not None):
+        return None
+    drawn = [np.asarray(v, dtype=float) for v in lrs if len(v)]
+    drawn = [v[np.isfinite(v)] for v in drawn]
+    drawn = [v for v in drawn if v.size]
+    logged = [line for line in lr_lines if line.points]
+    if options.ignore_outliers:
+        logged_low = [line.low for line in logged]
+        logged_high = [line.high for line in logged]
+    else:
+        ys = [y[np.isfinite(y)] for y in (np.asarray(line.y, dtype=float) for line in logged)]
+        logged_low = [float(y.min()) for y in ys if y.size]
+        logged_high = [float(y.max()) for y in ys if y.size]
+    highs = [float(v.max()) for v in drawn] + logged_high
+    if not highs:
+        return None
+    high = max(highs)
+    if log:
+        positive = [float(v[v > 0].min()) for v in drawn if (v > 0).any()]
+        peak = max((float(v.max()) for v in drawn), default=high)
+        low = max([peak * LOG_FLOOR, *positive]) if peak > 0 else None
+        low = low_set if low_set is not None else low
+        high = high_set if high_set is not None else high
+        if low is None or high <= 0 or low >= high:
+            return None
+        low, high = float(np.log10(low)), float(np.log10(high))
+    else:
+        low = min([0.0, *(float(v.min()) for v in drawn), *logged_low])
+        low = low_set if low_set is not None else low
+        high = high_set if high_set is not None else high
+        if low >= high:
+            return None
+    pad = (high - low) * 0.05
+    return (low if low_set is not None else low - pad), (high if high_set is not None else high + pad)
 
 
 def _for_a_projector(spec: _Spec) -> None:
-    """Thick lines, large dark type, pure white and black: what survives a washed-out projector.
-    One panel fits a 1280×720 screen under the page's one row of switches."""
+    """Thick lines, large dark type, pure white and black: what survives a washed-out projector."""
     for trace in spec.data:
         if trace.get("line", {}).get("width"):
             trace["line"] = {**trace["line"], "width": trace["line"]["width"] * 2}
@@ -271,12 +397,7 @@ def _for_a_projector(spec: _Spec) -> None:
         axis["title"] = {**axis.get("title", {}), "font": {"size": 20, "color": "#000000"}}
     for note in spec.layout.get("annotations", []):
         note["font"] = {"size": 20, "color": "#000000"}
-    spec.layout.update(
-        font={"size": 20, "color": "#000000"},
-        template=_template("simple_white"),
-        height=470,  # one screen holds every panel, under the page's row of switches
-        margin={"l": 110, "r": 150, "t": 96, "b": 84},
-    )
+    spec.layout.update(font={"size": 20, "color": "#000000"}, template=_template("simple_white"))
 
 
 def _xs(drawn: Curve) -> np.ndarray:
