@@ -171,3 +171,25 @@ def test_an_axolotl_config_with_its_own_scheduler_is_drawn_with_its_arguments_on
     at.text_input(key="tool_args.axolotl.cosine_min_lr_ratio").set_value("2").run()
     assert any("must be a number from 0 to 1" in e.value for e in at.error)
     assert at.selectbox(key="tool_args.axolotl.alternate_lr_scheduler_type").value == "one_cycle"
+
+
+def test_the_download_button_announces_the_files_own_rows():
+    two = {"max_steps": "30", "b.lr_scheduler_type": "linear", "b.max_steps": "20"}
+    at = open_tab(app(**two), "download")
+    assert "(30 rows" in at.get("download_button")[0].proto.label  # A alone
+    for which, rows in (("all", 50), ("wide", 30)):  # long: every schedule's steps; wide: the longest's
+        at.radio(key="export_which").set_value(which).run()
+        assert f"({rows} rows" in at.get("download_button")[0].proto.label
+    assert [b.proto.id.endswith("download_names") for b in at.get("download_button")] == [False, True]
+
+
+def test_a_bad_image_size_is_said_in_the_pages_language_and_the_default_used():
+    at = open_tab(app(max_steps="30"), "download")
+    at.text_input(key="image_width").set_value("12").run()
+    at.text_input(key="image_scale").set_value("x").run()
+    said = shown(at.warning)
+    assert any("Image width (px): 12 must be a whole number from 400 to 5000; using 1400" in w for w in said)
+    assert any("Scale: x must be a number from 1.0 to 4.0; using 2.0" in w for w in said)
+    at = open_tab(app(max_steps="30", lang="zh"), "download")
+    at.text_input(key="image_height").set_value("50").run()
+    assert any("图片高度（像素）：50 必须是" in w and "图表自身高度" in w for w in shown(at.warning))

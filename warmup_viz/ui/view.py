@@ -104,17 +104,14 @@ def _render(playing: bool | None) -> None:
         labels = (t("playhead.play"), t("playhead.pause"))
         positions = _playhead(drawn[0], epochs, metric_lines)
         playhead.add_playhead(figure, positions, labels, present=page.present, start_step=page.playhead_step)
-    # the exported image at a fixed size that holds the whole title and legend, whatever the window
-    height = figure.layout.height or (470 if page.present else 450)
-    image = {
-        "format": exchange.image_format(),
-        "filename": "learning_rate",
-        "scale": 2,
-        "width": 1400,
-        "height": height,
-    }
+    # the exported image at the size chosen in the download tab (the chart's own height by default:
+    # it holds the title and legend), its labels editable there for it
+    image = exchange.image_options(figure, [d.config for d in drawn], present=page.present)
     chart.plotly_chart(
-        figure, key="lr_chart", width="stretch", config={"displaylogo": False, "toImageButtonOptions": image}
+        figure,
+        key="lr_chart",
+        width="stretch",
+        config={"displaylogo": False, "toImageButtonOptions": image, **exchange.chart_edits()},
     )
     chart.caption(t("app.step_convention"))
     _run_kind_notes(chart, drawn)
