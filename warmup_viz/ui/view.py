@@ -159,6 +159,8 @@ def _figure(drawn: list[Drawn], names, view: share.View, logs, lr_lines, metric_
         layout=view.layout,
         log_y=view.log_y,
         ignore_outliers=view.ignore_outliers,
+        lr_y_min=view.lr_y_min,
+        lr_y_max=view.lr_y_max,
         title=title,
         diff_title=t(f"view.diff_axis_{view.diff}") if view.diff != "off" else "",
         present=present,
