@@ -84,9 +84,10 @@ def rows(layout: str, steps: Sequence[int]) -> int:
 
 
 def file_stem(layout: str, schedules: Sequence[tuple[str, str, int]]) -> str:
-    """A file name (without its extension) that says what the table holds, ASCII without spaces:
-    `learning_rate_cosine_20000steps` for one schedule, `learning_rate_ABC_wide_cosine+linear_
-    upto20000steps` for several, from each schedule's (letter, lr_scheduler_type, steps)."""
+    """A file name (without its extension) that says what a table or chart holds, ASCII without
+    spaces, from each schedule's (letter, lr_scheduler_type, steps): `learning_rate_cosine_20000steps`
+    for one schedule, `learning_rate_ABC_wide_cosine+linear_upto20000steps` for a table of several
+    (a chart of several: layout "one", no layout word)."""
     if layout not in LAYOUTS:
         raise ValueError(f"layout={layout!r} is not one of: {', '.join(LAYOUTS)}")
     letters = "".join(letter for letter, _, _ in schedules)

@@ -14,7 +14,7 @@ from plotly.subplots import make_subplots
 
 from . import legend
 from .curve import BREAKPOINTS, Breakpoint, DisplayCurve
-from .logview import LAYOUTS, Line, outlier_range
+from .logview import LAYOUTS, Line, lr_range, outlier_range
 
 LR_COLOR = "#1f6fb4"
 # compared schedules: colour and dash both differ, so they stay apart in print and on a projector
@@ -41,9 +41,6 @@ MARK_COLORS = {
     "end": "#111827",
 }
 LR_PANEL = "learning_rate"
-# on a log LR axis, the lowest LR framed by default, as a fraction of the peak: a decay to ~0
-# (down to 1e-13) would otherwise spend most of the height on its last steps
-LOG_FLOOR = 1e-3
 
 
 @dataclass(frozen=True)
@@ -91,8 +88,8 @@ class FigureOptions:
     """How a figure is drawn. `layout`: metric panels "stacked" under the LR (sharing the x axis)
     or "overlay" on a second y axis; `log_y` names the panels with a log axis (`learning_rate` and
     metric names); `ignore_outliers` ranges metric axes from the 5th to 95th percentile, and the
-    LR panel by the logged LRs' percentiles (`lr_range`); `lr_y_min`/`lr_y_max` set the LR
-    panel's y range (None: framed by `lr_range`); `diff_title` titles the difference panel;
+    LR panel by the logged LRs' percentiles (`logview.lr_range`); `lr_y_min`/`lr_y_max` set the
+    LR panel's y range (None: framed by `logview.lr_range`); `diff_title` titles the difference panel;
     `present` is for a projector."""
 
     layout: str = "stacked"
@@ -153,7 +150,14 @@ def schedule_figure(
     _log_traces(spec, lr_lines, metric_lines, metrics, stacked, 3 if differences else 2, options.labels)
     by_epoch = bool(schedules) and schedules[0].epochs is not None
     _axes(spec, panels, metrics, metric_lines, stacked, by_epoch, options)
-    span = lr_range([d.curve.lrs for d in schedules], lr_lines, options)
+    span = lr_range(
+        [d.curve.lrs for d in schedules],
+        lr_lines,
+        log=LR_PANEL in options.log_y,
+        ignore_outliers=options.ignore_outliers,
+        low=options.lr_y_min,
+        high=options.lr_y_max,
+    )
     if span is not None:
         spec.axis(spec.rows[0][1])["range"] = list(span)
     _layout(spec, len(panels), options, schedules)
@@ -262,10 +266,16 @@ def _layout(spec: _Spec, panels: int, options: FigureOptions, schedules: Sequenc
     _frame(spec, panels, options)
 
 
-# the plotting area's height (px) of one panel, and of each panel below it; a projector's one
-# screen holds the plot, the title and the legend of a single schedule under the page's switches
-_PLOT = {False: (300, 220), True: (290, 150)}
+# the plotting area's height (px) of one panel, and of each panel below it, on a page (it scrolls)
+_PLOT = (300, 220)
+# for a projector, one screen holds the whole figure under the page's one row of switches (and the
+# playhead's controls under it): the figure is this tall, and its plot takes what the title and
+# legend leave, at least `_PLOT_LEAST` px (and 40 more a panel below it; a title and legend too
+# tall for the screen then make the page scroll rather than the plot unreadable)
+_SCREEN, _PLOT_LEAST = 470, (160, 40)
 _MARGIN = {False: {"l": 60, "r": 100, "b": 50}, True: {"l": 110, "r": 150, "b": 84}}
+_LEGEND_FONT = {False: 12, True: 16}  # a projector's legend a size under its ticks: more room for the plot
+_TITLE_FONT = {False: 17, True: 24}
 
 
 def _frame(spec: _Spec, panels: int, options: FigureOptions) -> None:
@@ -278,7 +288,7 @@ def _frame(spec: _Spec, panels: int, options: FigureOptions) -> None:
     margin holds the lines that makes. The legend's bottom sits on the plot's top and its top
     under the title's last line, whatever the figure's width and height (an export's too)."""
     present = options.present
-    size = 20 if present else 12
+    size = _LEGEND_FONT[present]
     width = legend.TEXT_WIDTH[present]
     entries = []
     for trace in spec.data:
@@ -290,7 +300,7 @@ def _frame(spec: _Spec, panels: int, options: FigureOptions) -> None:
     height = legend.legend_height(entries, size) if len(entries) > 1 else 0.0  # plotly shows two or more
     top = 10 + height
     if options.title:  # for slides, at the top; the legend between it and the plot
-        title_size = size * 1.4  # plotly's title font
+        title_size = _TITLE_FONT[present]
         text = legend.wrap(options.title, width + legend.TITLE_MORE, title_size)
         spec.layout["title"] = {
             "text": text,
@@ -317,9 +327,11 @@ def _frame(spec: _Spec, panels: int, options: FigureOptions) -> None:
         "tracegroupgap": legend.GROUP_GAP,
         "font": {"size": size},
     }
-    one, more = _PLOT[present]
-    plot = one + more * (panels - 1)
     margin = _MARGIN[present]
+    if present:
+        plot = max(_PLOT_LEAST[0] + _PLOT_LEAST[1] * (panels - 1), _SCREEN - top - margin["b"])
+    else:
+        plot = _PLOT[0] + _PLOT[1] * (panels - 1)
     spec.layout["margin"] = {**margin, "t": round(top)}
     spec.layout["height"] = round(plot + top + margin["b"])
 
@@ -329,59 +341,6 @@ def min_height(figure: go.Figure) -> int:
     and x axis, and a plotting area of 120 px."""
     margin = figure.layout.margin
     return int((margin.t or 0) + (margin.b or 0) + 120)
-
-
-def lr_range(
-    lrs: Sequence[Sequence[float]], lr_lines: Sequence[Line], options: FigureOptions
-) -> tuple[float, float] | None:
-    """The LR panel's y range (log10 units on a log axis), or None to leave it to plotly.
-
-    The peak is the highest of the schedules' LRs and the logged LRs (with `ignore_outliers`, the
-    logged LRs' 95th percentiles: one bad logged value does not squash the curves; the schedules
-    are always drawn whole). On a log axis the range runs from the floor, `max(peak × LOG_FLOOR,
-    the schedules' smallest positive LR)`, to the peak; on a linear axis, with `ignore_outliers`,
-    from `min(0, the lowest schedule LR, the logged LRs' 5th percentiles)` to the peak. Padded by
-    5% of the span. `lr_y_min`/`lr_y_max` replace either end (on a log axis only when positive);
-    a range whose ends cross is left out. Otherwise (linear, nothing set) None."""
-    log = LR_PANEL in options.log_y
-    low_set, high_set = options.lr_y_min, options.lr_y_max
-    if log:  # a bound of 0 or below cannot be drawn on a log axis: the default end instead
-        low_set = low_set if low_set is not None and low_set > 0 else None
-        high_set = high_set if high_set is not None and high_set > 0 else None
-    if not (log or options.ignore_outliers or low_set is not None or high_set is not None):
-        return None
-    drawn = [np.asarray(v, dtype=float) for v in lrs if len(v)]
-    drawn = [v[np.isfinite(v)] for v in drawn]
-    drawn = [v for v in drawn if v.size]
-    logged = [line for line in lr_lines if line.points]
-    if options.ignore_outliers:
-        logged_low = [line.low for line in logged]
-        logged_high = [line.high for line in logged]
-    else:
-        ys = [y[np.isfinite(y)] for y in (np.asarray(line.y, dtype=float) for line in logged)]
-        logged_low = [float(y.min()) for y in ys if y.size]
-        logged_high = [float(y.max()) for y in ys if y.size]
-    highs = [float(v.max()) for v in drawn] + logged_high
-    if not highs:
-        return None
-    high = max(highs)
-    if log:
-        positive = [float(v[v > 0].min()) for v in drawn if (v > 0).any()]
-        peak = max((float(v.max()) for v in drawn), default=high)
-        low = max([peak * LOG_FLOOR, *positive]) if peak > 0 else None
-        low = low_set if low_set is not None else low
-        high = high_set if high_set is not None else high
-        if low is None or high <= 0 or low >= high:
-            return None
-        low, high = float(np.log10(low)), float(np.log10(high))
-    else:
-        low = min([0.0, *(float(v.min()) for v in drawn), *logged_low])
-        low = low_set if low_set is not None else low
-        high = high_set if high_set is not None else high
-        if low >= high:
-            return None
-    pad = (high - low) * 0.05
-    return (low if low_set is not None else low - pad), (high if high_set is not None else high + pad)
 
 
 def _for_a_projector(spec: _Spec) -> None:

@@ -52,7 +52,7 @@ def image_options(figure: go.Figure, configs: list[ScheduleConfig], *, present: 
     width, height, scale = _image_size(figure.layout.height or 450, present)[0]
     return {
         "format": image_format(),
-        "filename": _stem("one" if len(configs) == 1 else "wide", configs),
+        "filename": _stem("one", configs),  # every schedule drawn, by letter when there are several
         "width": width,
         "height": height,
         "scale": scale,
