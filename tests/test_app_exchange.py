@@ -189,7 +189,7 @@ def test_a_bad_image_size_is_said_in_the_pages_language_and_the_default_used():
     at.text_input(key="image_scale").set_value("x").run()
     said = shown(at.warning)
     assert any("Image width (px): 12 must be a whole number from 400 to 5000; using 1400" in w for w in said)
-    assert any("Scale: x must be a number from 1.0 to 4.0; using 2.0" in w for w in said)
+    assert any("Scale: x must be a number from 1 to 4; using 2" in w for w in said)
     at = open_tab(app(max_steps="30", lang="zh"), "download")
     at.text_input(key="image_height").set_value("50").run()
     assert any("图片高度（像素）：50 必须是" in w and "图表自身高度" in w for w in shown(at.warning))

@@ -192,7 +192,7 @@ def test_pyproject_declares_the_pinned_requirements_and_the_command():
 
 
 def test_figures_draw_what_they_are_given_without_the_engine():
-    """figures.py imports plain data (curve, logview's lines, legend's text fitting), never what computes a schedule, and
+    """figures.py imports plain data (curve, logview's lines; legend, the frame), never what computes a schedule, and
     drawing a curve loads neither torch nor transformers."""
     engine = {"schedule", "run", "registry", "resume", "ds_schedule", "simulate", "check", "infer", "infer_metric"}
     imported = {_entry(m) for m in internal_imports(LIBRARY / "figures.py")}

@@ -263,77 +263,7 @@ def _layout(spec: _Spec, panels: int, options: FigureOptions, schedules: Sequenc
         _for_a_projector(spec)
         if schedules:
             _name_peak(spec, schedules[0], options.labels)
-    _frame(spec, panels, options)
-
-
-# the plotting area's height (px) of one panel, and of each panel below it, on a page (it scrolls)
-_PLOT = (300, 220)
-# for a projector, one screen holds the whole figure under the page's one row of switches (and the
-# playhead's controls under it): the figure is this tall, and its plot takes what the title and
-# legend leave, at least `_PLOT_LEAST` px (and 40 more a panel below it; a title and legend too
-# tall for the screen then make the page scroll rather than the plot unreadable)
-_SCREEN, _PLOT_LEAST = 470, (160, 40)
-_MARGIN = {False: {"l": 60, "r": 100, "b": 50}, True: {"l": 110, "r": 150, "b": 84}}
-_LEGEND_FONT = {False: 12, True: 16}  # a projector's legend a size under its ticks: more room for the plot
-_TITLE_FONT = {False: 17, True: 24}
-
-
-def _frame(spec: _Spec, panels: int, options: FigureOptions) -> None:
-    """Title on top, then the legend (one entry a row, each name wrapped), then the plot; the
-    figure as tall as the plot and what is above it.
-
-    A horizontal legend wraps its entries into rows as wide as the figure but clips an entry wider
-    than the plot, and the title never wraps: so every name shown in the legend and the title are
-    wrapped here at `legend.TEXT_WIDTH` (what a phone, or a projector's page, holds), and the top
-    margin holds the lines that makes. The legend's bottom sits on the plot's top and its top
-    under the title's last line, whatever the figure's width and height (an export's too)."""
-    present = options.present
-    size = _LEGEND_FONT[present]
-    width = legend.TEXT_WIDTH[present]
-    entries = []
-    for trace in spec.data:
-        if trace.get("showlegend", True) and trace.get("name"):
-            trace["name"] = legend.wrap(trace["name"], width, size)
-            entries.append((trace["name"], trace.get("legendgroup", "")))
-    groups = list(dict.fromkeys(group for _, group in entries))  # plotly shows a group's entries together
-    entries.sort(key=lambda entry: groups.index(entry[1]))
-    height = legend.legend_height(entries, size) if len(entries) > 1 else 0.0  # plotly shows two or more
-    top = 10 + height
-    if options.title:  # for slides, at the top; the legend between it and the plot
-        title_size = _TITLE_FONT[present]
-        text = legend.wrap(options.title, width + legend.TITLE_MORE, title_size)
-        spec.layout["title"] = {
-            "text": text,
-            "font": {"size": title_size},
-            "x": 0,
-            "xref": "container",
-            "xanchor": "left",
-            "y": 1,
-            "yref": "paper",  # its last line just above the legend, `height` px over the plot, at any size
-            "yanchor": "bottom",
-            # plotly puts a title's first line on the anchor and the rest below it
-            "pad": {
-                "l": 10,
-                "b": round(height + 4 + legend.lines_height(text, title_size) - title_size * legend.LINE_SPACING),
-            },
-        }
-        top += 12 + legend.lines_height(text, title_size)
-    spec.layout["legend"] = {  # on the plot's top edge, from its left; plotly's top margin grows to hold it
-        "orientation": "v",
-        "x": 0,
-        "xanchor": "left",
-        "y": 1,
-        "yanchor": "bottom",
-        "tracegroupgap": legend.GROUP_GAP,
-        "font": {"size": size},
-    }
-    margin = _MARGIN[present]
-    if present:
-        plot = max(_PLOT_LEAST[0] + _PLOT_LEAST[1] * (panels - 1), _SCREEN - top - margin["b"])
-    else:
-        plot = _PLOT[0] + _PLOT[1] * (panels - 1)
-    spec.layout["margin"] = {**margin, "t": round(top)}
-    spec.layout["height"] = round(plot + top + margin["b"])
+    legend.frame(spec.data, spec.layout, title=options.title, panels=panels, present=options.present)
 
 
 def min_height(figure: go.Figure) -> int:

@@ -1,10 +1,11 @@
-"""Chart text fitted to a width: names wrapped onto lines (plotly's `<br>`) and the pixels they take.
+"""A figure's frame: its title and legend above the plot, their text fitted to a width.
 
 Plotly lays a horizontal legend out in rows but clips an entry wider than the figure, and never
-wraps a title. So the figures wrap every legend name and the title themselves, at a width in
-pixels that the narrowest place they are shown still holds (`TEXT_WIDTH`), and reserve room for the
-lines that makes (`legend_height`, `lines_height`). Widths are estimated from the characters
+wraps a title. So `frame` wraps every legend name and the title (plotly's `<br>`) at a width in
+pixels that the narrowest place they are shown still holds (`TEXT_WIDTH`), and reserves room for
+the lines that makes (`legend_height`, `lines_height`). Widths are estimated from the characters
 (`text_width`), erring wide, so what is estimated to fit does fit in the browser's own font.
+Plain data in and out: the figure's trace and layout dicts.
 """
 
 from __future__ import annotations
@@ -91,3 +92,73 @@ def legend_height(entries: Sequence[tuple[str, str]], size: float) -> float:
         if i and group != entries[i - 1][1]:
             height += GROUP_GAP
     return height + 2 * _ENTRY_PAD if entries else 0.0
+
+
+# the plotting area's height (px) of one panel, and of each panel below it, on a page (it scrolls)
+_PLOT = (300, 220)
+# for a projector, one screen holds the whole figure under the page's one row of switches (and the
+# playhead's controls under it): the figure is this tall, and its plot takes what the title and
+# legend leave, at least `_PLOT_LEAST` px (and 40 more a panel below it; a title and legend too
+# tall for the screen then make the page scroll rather than the plot unreadable)
+_SCREEN, _PLOT_LEAST = 470, (160, 40)
+_MARGIN = {False: {"l": 60, "r": 100, "b": 50}, True: {"l": 110, "r": 150, "b": 84}}
+_LEGEND_FONT = {False: 12, True: 16}  # a projector's legend a size under its ticks: more room for the plot
+_TITLE_FONT = {False: 17, True: 24}
+
+
+def frame(data: list[dict], layout: dict, *, title: str | None, panels: int, present: bool) -> None:
+    """A figure's frame, written into its trace dicts `data` and its `layout` dict: the title on
+    top, then the legend (one entry a row, each name wrapped), then the plot of `panels` panels;
+    the figure as tall as the plot and what is above it.
+
+    A horizontal legend wraps its entries into rows as wide as the figure but clips an entry wider
+    than the plot, and the title never wraps: so every name shown in the legend and the title are
+    wrapped here at `TEXT_WIDTH` (what a phone, or a projector's page, holds), and the top
+    margin holds the lines that makes. The legend's bottom sits on the plot's top and its top
+    under the title's last line, whatever the figure's width and height (an export's too)."""
+    size = _LEGEND_FONT[present]
+    width = TEXT_WIDTH[present]
+    entries = []
+    for trace in data:
+        if trace.get("showlegend", True) and trace.get("name"):
+            trace["name"] = wrap(trace["name"], width, size)
+            entries.append((trace["name"], trace.get("legendgroup", "")))
+    groups = list(dict.fromkeys(group for _, group in entries))  # plotly shows a group's entries together
+    entries.sort(key=lambda entry: groups.index(entry[1]))
+    height = legend_height(entries, size) if len(entries) > 1 else 0.0  # plotly shows two or more
+    top = 10 + height
+    if title:  # for slides, at the top; the legend between it and the plot
+        title_size = _TITLE_FONT[present]
+        text = wrap(title, width + TITLE_MORE, title_size)
+        layout["title"] = {
+            "text": text,
+            "font": {"size": title_size},
+            "x": 0,
+            "xref": "container",
+            "xanchor": "left",
+            "y": 1,
+            "yref": "paper",  # its last line just above the legend, `height` px over the plot, at any size
+            "yanchor": "bottom",
+            # plotly puts a title's first line on the anchor and the rest below it
+            "pad": {
+                "l": 10,
+                "b": round(height + 4 + lines_height(text, title_size) - title_size * LINE_SPACING),
+            },
+        }
+        top += 12 + lines_height(text, title_size)
+    layout["legend"] = {  # on the plot's top edge, from its left; plotly's top margin grows to hold it
+        "orientation": "v",
+        "x": 0,
+        "xanchor": "left",
+        "y": 1,
+        "yanchor": "bottom",
+        "tracegroupgap": GROUP_GAP,
+        "font": {"size": size},
+    }
+    margin = _MARGIN[present]
+    if present:
+        plot = max(_PLOT_LEAST[0] + _PLOT_LEAST[1] * (panels - 1), _SCREEN - top - margin["b"])
+    else:
+        plot = _PLOT[0] + _PLOT[1] * (panels - 1)
+    layout["margin"] = {**margin, "t": round(top)}
+    layout["height"] = round(plot + top + margin["b"])

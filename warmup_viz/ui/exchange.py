@@ -88,9 +88,16 @@ def _entry(key: str, default, low, high, problems: list[str], *, whole: bool = F
         value = None
     if value is None or not low <= value <= high or (whole and not float(value).is_integer()):
         kind = "whole" if whole else "scale"
-        used = t(f"exchange.{key}_default", width=IMAGE_WIDTH, scale=IMAGE_SCALE)
+        used = t(f"exchange.{key}_default", width=IMAGE_WIDTH, scale=f"{IMAGE_SCALE:g}")
         problems.append(
-            t(f"exchange.image_bad_{kind}", name=t(f"exchange.{key}"), value=plain(text), low=low, high=high, used=used)
+            t(
+                f"exchange.image_bad_{kind}",
+                name=t(f"exchange.{key}"),
+                value=plain(text),
+                low=f"{low:g}",
+                high=f"{high:g}",
+                used=used,
+            )
         )
         return default
     return int(value) if whole else float(value)
@@ -187,7 +194,7 @@ def _image_settings() -> None:
         col.text_input(
             t(f"exchange.{key}"),
             key=key,
-            placeholder=t(f"exchange.{key}_default", width=IMAGE_WIDTH, scale=IMAGE_SCALE),
+            placeholder=t(f"exchange.{key}_default", width=IMAGE_WIDTH, scale=f"{IMAGE_SCALE:g}"),
             persist_state=_PERSIST,
             on_change=_rerun_page,
         )
