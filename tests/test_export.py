@@ -39,7 +39,7 @@ def test_wide_export_has_a_column_per_schedule():
 
     a = ScheduleConfig(max_steps=30, warmup_steps=3)
     b = ScheduleConfig(lr_scheduler_type="cosine", max_steps=20, warmup_steps=0.1)
-    tables = [("A", *schedule.full_table(a)), ("B", *schedule.full_table(b))]
+    tables = [(export.column("A"), *schedule.full_table(a)), (export.column("B"), *schedule.full_table(b))]
     csv = export.wide_bytes(tables, "csv").decode().splitlines()
     assert csv[0] == "step,learning_rate_A,learning_rate_B" and len(csv) == 31
     assert len(csv) - 1 == export.rows("wide", [30, 20])  # the rows the button announces
@@ -89,9 +89,7 @@ def test_the_announced_rows_are_the_files_rows():
     configs = [ScheduleConfig(max_steps=n) for n in (40, 25, 10)]
     tables = [(key, *schedule.full_table(c)) for key, c in zip("ABC", configs, strict=True)]
     steps = [c.total_steps for c in configs]
-    long = pd.read_csv(io.BytesIO(export.schedules_bytes(tables, "csv")))
-    wide = pd.read_csv(io.BytesIO(export.wide_bytes(tables, "csv")))
-    one = pd.read_csv(io.BytesIO(export.table_bytes(*schedule.full_table(configs[0]), "csv")))
+    one, long, wide = (pd.read_csv(io.BytesIO(export.layout_bytes(tables, "csv", x))) for x in export.LAYOUTS)
     assert (len(one), len(long), len(wide)) == (40, 75, 40)
     assert [export.rows(layout, steps) for layout in ("one", "long", "wide")] == [40, 75, 40]
     assert long["schedule"].unique().tolist() == ["A", "B", "C"]
@@ -102,15 +100,19 @@ def test_the_announced_rows_are_the_files_rows():
 
 def test_headers_are_identifiers_pandas_and_pgfplots_read():
     tables = [(key, *schedule.full_table(ScheduleConfig(max_steps=5))) for key in "ABCDEF"]
-    for raw in (export.wide_bytes(tables, "csv"), export.schedules_bytes(tables, "csv")):
+    for raw in (export.layout_bytes(tables, "csv", layout) for layout in export.LAYOUTS):
         header = raw.decode().splitlines()[0].split(",")
         # pgfplots' table[x=step,y=learning_rate_A] takes a column name of letters, digits and _
         assert all(re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name) for name in header), header
         assert raw.isascii()
-    assert json.loads(export.wide_bytes(tables, "json")).keys() == {"step", *(f"learning_rate_{k}" for k in "ABCDEF")}
+    wide = json.loads(export.layout_bytes(tables, "json", "wide"))
+    assert wide.keys() == {"step", *(f"learning_rate_{k}" for k in "ABCDEF")}
+    parquet = pd.read_parquet(io.BytesIO(export.layout_bytes(tables, "parquet", "wide")))
+    assert parquet.columns.tolist() == ["step", *(f"learning_rate_{k}" for k in "ABCDEF")]
     for bad in ("A: linear", "A,B", "A · cosine", ""):
-        with pytest.raises(ValueError, match="must be a letter"):
-            export.wide_bytes([(bad, [1], [0.1])], "csv")
+        for layout in ("long", "wide"):
+            with pytest.raises(ValueError, match="must be a letter"):
+                export.layout_bytes([(bad, [1], [0.1])], "csv", layout)
 
 
 def test_file_names_say_what_they_hold_in_ascii_without_spaces():

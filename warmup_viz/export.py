@@ -68,6 +68,19 @@ def _parquet(steps: Sequence[int], learning_rates: Sequence[float]) -> bytes:
     return sink.getvalue()
 
 
+def layout_bytes(tables: Sequence[tuple[str, Sequence[int], Sequence[float]]], fmt: str, layout: str) -> bytes:
+    """Schedules, each (letter, steps, learning rates), as one table in `layout`: "one", the first
+    alone (`step,learning_rate`); "long" (`schedule,step,learning_rate`, `schedule` its letter);
+    "wide" (`step,learning_rate_A,learning_rate_B,...`). `rows(layout, ...)` rows under the header."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout={layout!r} is not one of: {', '.join(LAYOUTS)}")
+    if layout == "one":
+        return table_bytes(*tables[0][1:], fmt)
+    if layout == "wide":
+        return wide_bytes([(column(key), steps, lrs) for key, steps, lrs in tables], fmt)
+    return schedules_bytes([(_checked(key), steps, lrs) for key, steps, lrs in tables], fmt)
+
+
 def column(key: str) -> str:
     """The column of schedule `key` (its letter) in a wide table: `learning_rate_A`."""
     return f"learning_rate_{_checked(key)}"
@@ -124,11 +137,11 @@ def _checked(key: str) -> str:
 
 def schedules_bytes(tables: Sequence[tuple[str, Sequence[int], Sequence[float]]], fmt: str) -> bytes:
     """Several schedules as one long `schedule,step,learning_rate` table in `fmt`, each schedule
-    named by its key (its letter: `ValueError` for one that is not an identifier)."""
-    for key, _, _ in tables:
-        _checked(key)
+    named by its key (the page's: its letter)."""
     if fmt == "csv":
-        text = "".join(_csv_rows([name] * len(steps), _reprs(steps), _reprs(lrs)) for name, steps, lrs in tables)
+        text = "".join(
+            _csv_rows([_csv_text(name)] * len(steps), _reprs(steps), _reprs(lrs)) for name, steps, lrs in tables
+        )
         return ("schedule,step,learning_rate\n" + text).encode()
     if fmt == "json":
         return json.dumps(
@@ -152,14 +165,14 @@ def schedules_bytes(tables: Sequence[tuple[str, Sequence[int], Sequence[float]]]
 
 
 def wide_bytes(tables: Sequence[tuple[str, Sequence[int], Sequence[float]]], fmt: str) -> bytes:
-    """Several schedules as one row per step: `step`, then a column per schedule (`column(key)`:
-    `learning_rate_A`), empty (null) past a schedule's own last step. Floats as `repr` in CSV,
-    exact elsewhere."""
+    """Several schedules as one row per step: `step`, then a column per schedule named as given
+    (the page's `column(letter)`: `learning_rate_A`; the CLI's param groups by their names), empty
+    (null) past a schedule's own last step. Floats as `repr` in CSV, exact elsewhere."""
     n = max((len(steps) for _, steps, _ in tables), default=0)
-    names = [column(key) for key, _, _ in tables]
+    names = [name for name, _, _ in tables]
     columns = [list(lrs) + [None] * (n - len(lrs)) for _, _, lrs in tables]  # steps are 1..max_steps
     if fmt == "csv":
-        head = ",".join(["step", *names]) + "\n"
+        head = ",".join(["step", *(_csv_text(name) for name in names)]) + "\n"
         cells = [_reprs(range(1, n + 1)), *([("" if v is None else repr(v)) for v in c] for c in columns)]
         return (head + "".join(",".join(row) + "\n" for row in zip(*cells, strict=True))).encode()
     if fmt == "json":
@@ -189,3 +202,7 @@ def _csv_rows(*columns: list[str]) -> str:
     """One `a,b,...` line (newline-terminated) per row of equally long columns of text
     (`ValueError` if their lengths differ)."""
     return "\n".join(map(",".join, zip(*columns, strict=True))) + "\n" if columns[0] else ""
+
+
+def _csv_text(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n\r') else text

@@ -220,10 +220,7 @@ def _stem(layout: str, configs: list[ScheduleConfig], *, several: bool | None = 
 
 
 def _table(keyed: list[tuple[str, ScheduleConfig]], fmt: str, layout: str) -> bytes:
-    if layout == "one":
-        return export.table_bytes(*schedule.full_table(keyed[0][1]), fmt)
-    tables = [(letter, *schedule.full_table(config)) for letter, config in keyed]
-    return export.wide_bytes(tables, fmt) if layout == "wide" else export.schedules_bytes(tables, fmt)
+    return export.layout_bytes([(letter, *schedule.full_table(c)) for letter, c in keyed], fmt, layout)
 
 
 def _code(configs: list[ScheduleConfig], names: list[str]) -> None:
