@@ -171,3 +171,65 @@ def test_an_axolotl_config_with_its_own_scheduler_is_drawn_with_its_arguments_on
     at.text_input(key="tool_args.axolotl.cosine_min_lr_ratio").set_value("2").run()
     assert any("must be a number from 0 to 1" in e.value for e in at.error)
     assert at.selectbox(key="tool_args.axolotl.alternate_lr_scheduler_type").value == "one_cycle"
+
+
+def test_the_download_button_announces_the_files_own_rows():
+    two = {"max_steps": "30", "b.lr_scheduler_type": "linear", "b.max_steps": "20"}
+    at = open_tab(app(**two), "download")
+    assert "(30 rows" in at.get("download_button")[0].proto.label  # A alone
+    for which, rows in (("all", 50), ("wide", 30)):  # long: every schedule's steps; wide: the longest's
+        at.radio(key="export_which").set_value(which).run()
+        assert f"({rows} rows" in at.get("download_button")[0].proto.label
+    assert [b.proto.id.endswith("download_names") for b in at.get("download_button")] == [False, True]
+
+
+def test_a_bad_image_size_is_said_in_the_pages_language_and_the_default_used():
+    at = open_tab(app(max_steps="30"), "download")
+    at.text_input(key="image_width").set_value("12").run()
+    at.text_input(key="image_scale").set_value("x").run()
+    said = shown(at.warning)
+    assert any("Image width (px): 12 must be a whole number from 400 to 5000; using 1400" in w for w in said)
+    assert any("Scale: x must be a number from 1 to 4; using 2" in w for w in said)
+    at = open_tab(app(max_steps="30", lang="zh"), "download")
+    at.text_input(key="image_height").set_value("50").run()
+    assert any("图片高度（像素）：50 必须是" in w and "图表自身高度" in w for w in shown(at.warning))
+
+
+def _figure(at):
+    chart = at.get("plotly_chart")[0].proto
+    return json.loads(chart.spec), json.loads(chart.config)
+
+
+def test_the_lr_y_range_is_set_on_the_page_kept_in_the_link_and_a_bad_one_said():
+    at = app(lr_scheduler_type="cosine", max_steps="1000", log_y="learning_rate", lr_y_min="1e-07")
+    assert at.text_input(key="lr_y_min@text").value == "1e-07"  # the link's value, shown
+    figure, _ = _figure(at)
+    assert figure["layout"]["yaxis"]["type"] == "log" and figure["layout"]["yaxis"]["range"][0] == -7
+    at.text_input(key="lr_y_max@text").set_value("0.001").run()
+    assert at.query_params["lr_y_max"] == "0.001" and _figure(at)[0]["layout"]["yaxis"]["range"][1] == -3
+    at.text_input(key="lr_y_max@text").set_value("lots").run()
+    assert any("lr_y_max: lots is not a number" in e for e in shown(at.error))
+    assert at.query_params["lr_y_max"] == "0.001"  # the value before it stays
+    at.text_input(key="lr_y_max@text").set_value("1e-9").run()  # below the min: said, both left out
+    assert any("must be below" in e for e in shown(at.error))
+    zh = app(lang="zh", lr_y_min="-1")
+    assert any("lr_y_min=-1.0 必须是学习率" in w for w in shown(zh.warning))
+
+
+def test_the_camera_button_takes_the_chosen_size_and_the_labels_switch():
+    at = open_tab(app(max_steps="30"), "download")
+    figure, config = _figure(at)
+    image = config["toImageButtonOptions"]
+    assert (image["width"], image["height"], image["scale"]) == (1400, figure["layout"]["height"], 2.0)
+    assert image["filename"] == "learning_rate_linear_30steps" and "edits" not in config
+    at.text_input(key="image_width").set_value("900").run()
+    at.text_input(key="image_height").set_value("700").run()
+    at.text_input(key="image_scale").set_value("3").run()
+    at.toggle(key="edit_labels").set_value(True).run()
+    _, config = _figure(at)
+    assert {k: config["toImageButtonOptions"][k] for k in ("width", "height", "scale")} == {
+        "width": 900,
+        "height": 700,
+        "scale": 3.0,
+    }
+    assert config["edits"] == {"titleText": True, "axisTitleText": True, "legendText": True}

@@ -12,7 +12,12 @@ from .test_app import app, shown
 
 
 def chart(at) -> dict:
-    return json.loads(at.get("plotly_chart")[0].proto.spec)
+    """The chart's figure, each name as it reads (the legend breaks a long one onto lines)."""
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    for trace in fig["data"]:
+        if "name" in trace:
+            trace["name"] = trace["name"].replace("<br>", " ")
+    return fig
 
 
 def line(fig: dict, name: str) -> list[float]:

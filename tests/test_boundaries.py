@@ -192,11 +192,11 @@ def test_pyproject_declares_the_pinned_requirements_and_the_command():
 
 
 def test_figures_draw_what_they_are_given_without_the_engine():
-    """figures.py imports plain data (curve, logview's lines) and numbers' writing, never what computes a schedule, and
+    """figures.py imports plain data (curve, logview's lines; legend, the frame) and numbers' writing, never what computes a schedule, and
     drawing a curve loads neither torch nor transformers."""
     engine = {"schedule", "run", "registry", "resume", "ds_schedule", "simulate", "check", "infer", "infer_metric"}
     imported = {_entry(m) for m in internal_imports(LIBRARY / "figures.py")}
-    assert imported & engine == set() and imported <= {"curve", "logview", "numbers"}
+    assert imported & engine == set() and imported <= {"curve", "legend", "logview", "numbers"}
     code = """
     from warmup_viz import curve, figures
     c = curve.DisplayCurve((1, 2, 3), (0.0, 1e-3, 5e-4), (curve.Breakpoint(2, "peak"),))

@@ -8,7 +8,7 @@ import plotly.io as pio
 import pytest
 from plotly.utils import PlotlyJSONEncoder
 
-from warmup_viz import figures, logview, playhead, schedule
+from warmup_viz import figures, legend, logview, playhead, schedule
 from warmup_viz.config import ScheduleConfig
 from warmup_viz.logs import read_log
 from warmup_viz.numbers import apart
@@ -182,7 +182,8 @@ def test_a_narrow_figure_keeps_its_plot_wide_and_its_words_inside():
     fig = figures.schedule_figure([figures.Curve("learning_rate", curve)], options=options).to_plotly_json()
     margin = fig["layout"]["margin"]
     assert margin["l"] + margin["r"] <= 70  # of a 360 px chart, most is plot
-    assert all(len(line) <= 34 for line in fig["layout"]["title"]["text"].split("<br>"))
+    size = fig["layout"]["title"]["font"]["size"]
+    assert all(legend.text_width(line, size) <= 330 for line in fig["layout"]["title"]["text"].split("<br>"))
     final = next(a for a in fig["layout"]["annotations"] if a.get("name") == "final")
     assert (final["x"], final["xanchor"]) == (1, "right")  # inside the plot, not in a margin it lacks
 
@@ -215,3 +216,87 @@ def test_the_hover_speaks_the_labels_words_and_writes_each_lr_apart_from_its_nei
         options=figures.FigureOptions(labels=labels),
     )
     assert by_epoch.data[0].hovertemplate.startswith("轮次 %{x:.4f} · 第 %{customdata[1]} 步<br>")
+
+
+LONG = "{} · cosine_with_min_lr, warmup_steps=0.1, min_lr_rate=0.1 · lr 0.0003 · 20,000 steps · num_cycles=0.5"
+
+
+@pytest.mark.parametrize("present", [False, True])
+@pytest.mark.parametrize("count", [1, 3, 6])
+def test_every_legend_name_and_the_title_fit_the_narrowest_width_and_the_top_margin_holds_them(present, count):
+    curve = schedule.display_curve(CONFIG)
+    curves = [figures.Curve(LONG.format(letter), curve, None, letter) for letter in "ABCDEF"[:count]]
+    title = " vs ".join(c.name for c in curves)
+    fig = figures.schedule_figure(curves, options=figures.FigureOptions(title=title, present=present))
+    layout = fig.layout
+    size, title_size = layout.legend.font.size, layout.title.font.size
+    assert size >= 12 and title_size > size
+    shown = [t.name for t in fig.data if t.showlegend is not False]
+    for name in shown:  # every line of every name fits the width a phone (or a projector's page) holds
+        assert all(legend.text_width(line, size) <= legend.TEXT_WIDTH[present] for line in name.split("<br>"))
+    assert [n.replace("<br>", " ") for n in shown[:count]] == [c.name for c in curves]  # only broken, not changed
+    title_lines = layout.title.text.split("<br>")
+    assert all(
+        legend.text_width(line, title_size) <= legend.TEXT_WIDTH[present] + legend.TITLE_MORE for line in title_lines
+    )
+    entries = [(t.name, t.legendgroup) for t in fig.data if t.showlegend is not False]
+    held = legend.legend_height(entries, size) + legend.lines_height(layout.title.text, title_size)
+    assert layout.margin.t >= held  # the title and the legend above the plot, one under the other
+    assert layout.legend.orientation == "v" and layout.legend.yanchor == "bottom" and layout.legend.y == 1
+    plot = layout.height - layout.margin.t - layout.margin.b
+    # on a page the plot keeps its height; on a projector the figure keeps one screen's, while it can
+    assert plot == 300 if not present else (plot >= 160 and (layout.height == 470 or plot == 160))
+    assert figures.min_height(fig) == layout.margin.t + layout.margin.b + 120
+
+
+def test_a_name_is_broken_after_its_parts_and_a_word_too_long_inside_itself():
+    assert legend.wrap("short", 250, 12) == "short"
+    wrapped = legend.wrap(LONG.format("A"), 250, 12)
+    assert wrapped.split("<br>")[0].endswith(" ·") and wrapped.replace("<br>", " ") == LONG.format("A")
+    word = "x" * 100
+    assert legend.wrap(word, 250, 12).replace("<br>", "") == word
+    assert all(legend.text_width(line, 12) <= 250 for line in legend.wrap(word, 250, 12).split("<br>"))
+    # CJK is as wide as its type: fewer characters a line
+    assert len(legend.wrap("学" * 60, 250, 12).split("<br>")[0]) < len(legend.wrap("a" * 60, 250, 12).split("<br>")[0])
+
+
+def _lr_axis(curves, lr_lines=(), **options):
+    fig = figures.schedule_figure(curves, lr_lines=lr_lines, options=figures.FigureOptions(**options))
+    return fig.layout.yaxis
+
+
+def test_a_log_lr_axis_is_framed_from_a_thousandth_of_the_peak_or_the_smallest_lr():
+    decay = schedule.display_curve(  # cosine to ~0
+        ScheduleConfig(lr_scheduler_type="cosine", max_steps=1000, warmup_steps=0, learning_rate=1e-3)
+    )
+    axis = _lr_axis([figures.Curve("A", decay)], log_y={"learning_rate"})
+    low, high = axis.range
+    assert axis.type == "log" and min(v for v in decay.lrs if v > 0) < 1e-8  # the tail reaches far below
+    assert low == pytest.approx(-6 - 0.15) and high == pytest.approx(-3 + 0.15)  # 1e-6 .. 1e-3, padded 5%
+    floor = schedule.display_curve(
+        ScheduleConfig(max_steps=100, lr_scheduler_type="cosine_with_min_lr", lr_scheduler_kwargs={"min_lr_rate": 0.1})
+    )
+    low, high = _lr_axis([figures.Curve("A", floor)], log_y={"learning_rate"}).range
+    span = np.log10(max(floor.lrs)) - np.log10(min(v for v in floor.lrs if v > 0))
+    assert low == pytest.approx(np.log10(min(v for v in floor.lrs if v > 0)) - 0.05 * span)
+    # set by the person: that end exactly, the other framed
+    low, high = _lr_axis([figures.Curve("A", decay)], log_y={"learning_rate"}, lr_y_min=1e-8).range
+    assert low == pytest.approx(-8) and high == pytest.approx(-3 + 0.25)
+    assert _lr_axis([figures.Curve("A", decay)], log_y={"learning_rate"}, lr_y_min=0.0).range[0] == pytest.approx(-6.15)
+    assert _lr_axis([figures.Curve("A", decay)]).range is None  # linear and nothing set: plotly's own
+
+
+def test_ignoring_outliers_keeps_one_bad_logged_lr_from_squashing_the_curve():
+    rows = [f"{s},{1e-3 * (1 - s / 200)}" for s in range(1, 201)]
+    rows[100] = "101,5.0"  # one logged LR 5000 times the peak
+    bad = read_log(("step,learning_rate\n" + "\n".join(rows)).encode(), "bad.csv")
+    lr = logview.lines([bad], ["learning_rate"], smoothing=0)
+    curve = [
+        figures.Curve("A", schedule.display_curve(ScheduleConfig(max_steps=200, warmup_steps=0, learning_rate=1e-3)))
+    ]
+    assert _lr_axis(curve, lr).range is None  # as before: plotly ranges every point, the bad one too
+    low, high = _lr_axis(curve, lr, ignore_outliers=True).range
+    assert low < 0 < 1e-3 < high < 1.2e-3  # the schedule whole, the logged LRs to their 95th percentile
+    low, high = _lr_axis(curve, lr, ignore_outliers=True, log_y={"learning_rate"}).range
+    assert high < np.log10(2e-3) and _lr_axis(curve, lr, log_y={"learning_rate"}).range[1] > np.log10(5.0)
+    assert _lr_axis(curve, lr, lr_y_min=0.0, lr_y_max=2e-3).range == (0.0, 2e-3)

@@ -65,6 +65,8 @@ def test_a_page_writes_its_link_in_the_order_it_always_has():
             ignore_outliers=True,
             diff="ratio",
             logging_convention="before_4.51",
+            lr_y_min=1e-6,
+            lr_y_max=0.001,
         ),
         (None, 500),
     )
@@ -81,6 +83,8 @@ def test_a_page_writes_its_link_in_the_order_it_always_has():
         ("x_axis", "epoch"),
         ("log_y", "loss"),
         ("ignore_outliers", "true"),
+        ("lr_y_min", "1e-06"),
+        ("lr_y_max", "0.001"),
         ("example", "true"),
         ("diff", "ratio"),
         ("lang", "zh"),

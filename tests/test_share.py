@@ -129,7 +129,19 @@ def views(draw):
         ignore_outliers=draw(st.booleans()),
         diff=draw(st.sampled_from(["off", "difference", "ratio"])),
         logging_convention=draw(st.sampled_from(["since_4.51", "before_4.51"])),
+        **draw(lr_y_ranges()),
     )
+
+
+LR_BOUNDS = st.none() | st.floats(0, 10) | st.floats(1e-300, 1e-6)
+
+
+@st.composite
+def lr_y_ranges(draw):
+    low, high = draw(LR_BOUNDS), draw(LR_BOUNDS)
+    if low is not None and high is not None and low >= high:
+        low, high = (None, high) if draw(st.booleans()) else (low, None)
+    return {"lr_y_min": low, "lr_y_max": high}
 
 
 @settings(max_examples=200, deadline=None)
@@ -219,3 +231,23 @@ def test_a_page_gets_its_own_parameters_parsed_in_the_links_order_and_warned_abo
     ]
     link, own, warnings = share.decode_page_link({"level": "x" * (share.MAX_PARAM_CHARS + 1)}, page)
     assert own == {} and list(map(str, warnings)) == ["level is too long or not text; using the default"]
+
+
+def test_the_lr_panels_y_range_travels_in_the_link_under_its_own_names():
+    view = View(log_y=("learning_rate",), lr_y_min=1e-7, lr_y_max=0.0003)
+    params = share.encode_link(share.Link(view=view))
+    assert params == {"log_y": "learning_rate", "lr_y_min": "1e-07", "lr_y_max": "0.0003"}
+    assert share.decode_link(params) == (share.Link(view=view), [])
+    assert share.decode_link({"lr_y_max": "1"})[0].view.lr_y_max == 1.0
+
+
+def test_a_bad_lr_y_range_is_warned_about_by_name_and_left_out():
+    for params, shown, kept in (
+        ({"lr_y_min": "abc"}, "lr_y_min: lr_y_min='abc' is not a number", None),
+        ({"lr_y_max": "-1"}, "lr_y_max: lr_y_max=-1.0 must be a learning rate: a number, 0 or more", None),
+        ({"lr_y_min": "inf"}, "lr_y_min: lr_y_min=inf must be a learning rate: a number, 0 or more", None),
+        ({"lr_y_min": "0.1", "lr_y_max": "0.01"}, "lr_y_min: lr_y_min=0.1 must be below lr_y_max=0.01", 0.01),
+    ):
+        link, warnings = share.decode_link(params)
+        assert [str(w) for w in warnings] == [f"{shown}; using the default"]
+        assert link.view.lr_y_min is None and link.view.lr_y_max == kept

@@ -1,16 +1,25 @@
 """Per-step tables -> bytes in the formats people load: CSV, JSON, Parquet.
 
 Floats are written so they read back exactly: CSV and JSON use Python's `repr` (the shortest
-text that round-trips), Parquet stores float64.
+text that round-trips), Parquet stores float64. Several schedules are keyed by their letters, so
+every column name is a plain identifier that pandas and pgfplots read as it is (`step`,
+`learning_rate_A`, ...); the schedules' long names and settings go in a JSON sidecar
+(`names_bytes`). File names say what a file holds, in ASCII without spaces (`file_stem`).
 """
 
 from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 
 FORMATS = ("csv", "json", "parquet")
+# how several schedules are laid out: one (a single schedule), long (a row per schedule and step:
+# schedule,step,learning_rate) or wide (a row per step, a column per schedule)
+LAYOUTS = ("one", "long", "wide")
+_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.+-]+")
 # CSV rows formatted at a time: enough that the per-chunk overhead vanishes, few enough that a
 # chunk's text stays in cache and a million-step table is never held as text all at once
 CSV_CHUNK_ROWS = 16384
@@ -59,13 +68,81 @@ def _parquet(steps: Sequence[int], learning_rates: Sequence[float]) -> bytes:
     return sink.getvalue()
 
 
+def layout_bytes(tables: Sequence[tuple[str, Sequence[int], Sequence[float]]], fmt: str, layout: str) -> bytes:
+    """Schedules, each (letter, steps, learning rates), as one table in `layout`: "one", the first
+    alone (`step,learning_rate`); "long" (`schedule,step,learning_rate`, `schedule` its letter);
+    "wide" (`step,learning_rate_A,learning_rate_B,...`). `rows(layout, ...)` rows under the header."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout={layout!r} is not one of: {', '.join(LAYOUTS)}")
+    if layout == "one":
+        return table_bytes(*tables[0][1:], fmt)
+    if layout == "wide":
+        return wide_bytes([(column(key), steps, lrs) for key, steps, lrs in tables], fmt)
+    return schedules_bytes([(_checked(key), steps, lrs) for key, steps, lrs in tables], fmt)
+
+
+def column(key: str) -> str:
+    """The column of schedule `key` (its letter) in a wide table: `learning_rate_A`."""
+    return f"learning_rate_{_checked(key)}"
+
+
+def rows(layout: str, steps: Sequence[int]) -> int:
+    """The rows (under the header) of a table of schedules of `steps` steps each: a single one's
+    steps, the sum of them all in the long layout, the longest one's in the wide."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout={layout!r} is not one of: {', '.join(LAYOUTS)}")
+    if layout == "one":
+        return steps[0] if steps else 0
+    return sum(steps) if layout == "long" else max(steps, default=0)
+
+
+def file_stem(layout: str, schedules: Sequence[tuple[str, str, int]]) -> str:
+    """A file name (without its extension) that says what a table or chart holds, ASCII without
+    spaces, from each schedule's (letter, lr_scheduler_type, steps): `learning_rate_cosine_20000steps`
+    for one schedule, `learning_rate_ABC_wide_cosine+linear_upto20000steps` for a table of several
+    (a chart of several: layout "one", no layout word)."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout={layout!r} is not one of: {', '.join(LAYOUTS)}")
+    letters = "".join(letter for letter, _, _ in schedules)
+    types = "+".join(dict.fromkeys(kind for _, kind, _ in schedules))
+    counts = {n for _, _, n in schedules}
+    steps = f"{max(counts, default=0)}steps" if len(counts) <= 1 else f"upto{max(counts)}steps"
+    parts = ["learning_rate", letters, "" if layout == "one" else layout, types, steps]
+    return _UNSAFE.sub("_", "_".join(p for p in parts if p))
+
+
+def names_bytes(layout: str, file_name: str, schedules: Sequence[tuple[str, str, Mapping[str, str]]]) -> bytes:
+    """The JSON sidecar of a table: for each schedule (letter, long name, its settings as link
+    parameters), the column or `schedule` value that holds it, its name and settings."""
+    entries = []
+    for key, name, settings in schedules:
+        where = {"column": column(key)} if layout == "wide" else {"column": "learning_rate"}
+        if layout == "long":
+            where["schedule"] = _checked(key)
+        entries.append({"letter": key, **where, "name": name, "settings": dict(settings)})
+    doc = {
+        "file": file_name,
+        "layout": layout,
+        "step": "step s runs from 1 to max_steps; its learning_rate is the one that update used, as Trainer logs it",
+        "schedules": entries,
+    }
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def _checked(key: str) -> str:
+    if not isinstance(key, str) or not _KEY.match(key):
+        raise ValueError(f"schedule key {key!r} must be a letter, then letters, digits or _")
+    return key
+
+
 def schedules_bytes(tables: Sequence[tuple[str, Sequence[int], Sequence[float]]], fmt: str) -> bytes:
-    """Several schedules as one long `schedule,step,learning_rate` table in `fmt`."""
+    """Several schedules as one long `schedule,step,learning_rate` table in `fmt`, each schedule
+    named by its key (the page's: its letter)."""
     if fmt == "csv":
-        rows = "".join(
+        text = "".join(
             _csv_rows([_csv_text(name)] * len(steps), _reprs(steps), _reprs(lrs)) for name, steps, lrs in tables
         )
-        return ("schedule,step,learning_rate\n" + rows).encode()
+        return ("schedule,step,learning_rate\n" + text).encode()
     if fmt == "json":
         return json.dumps(
             [{"schedule": name, "step": list(steps), "learning_rate": list(lrs)} for name, steps, lrs in tables]
@@ -88,8 +165,9 @@ def schedules_bytes(tables: Sequence[tuple[str, Sequence[int], Sequence[float]]]
 
 
 def wide_bytes(tables: Sequence[tuple[str, Sequence[int], Sequence[float]]], fmt: str) -> bytes:
-    """Several schedules as one row per step: `step`, then a column per schedule (named by it),
-    empty (null) past a schedule's own last step. Floats as `repr` in CSV, exact elsewhere."""
+    """Several schedules as one row per step: `step`, then a column per schedule named as given
+    (the page's `column(letter)`: `learning_rate_A`; the CLI's param groups by their names), empty
+    (null) past a schedule's own last step. Floats as `repr` in CSV, exact elsewhere."""
     n = max((len(steps) for _, steps, _ in tables), default=0)
     names = [name for name, _, _ in tables]
     columns = [list(lrs) + [None] * (n - len(lrs)) for _, _, lrs in tables]  # steps are 1..max_steps

@@ -12,8 +12,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
+from . import legend
 from .curve import BREAKPOINTS, Breakpoint, DisplayCurve
-from .logview import LAYOUTS, Line, outlier_range
+from .logview import LAYOUTS, Line, lr_range, outlier_range
 from .numbers import apart
 
 LR_COLOR = "#1f6fb4"
@@ -94,12 +95,16 @@ class Difference:
 class FigureOptions:
     """How a figure is drawn. `layout`: metric panels "stacked" under the LR (sharing the x axis)
     or "overlay" on a second y axis; `log_y` names the panels with a log axis (`learning_rate` and
-    metric names); `ignore_outliers` ranges metric axes from the 5th to 95th percentile;
-    `diff_title` titles the difference panel; `present` is for a projector."""
+    metric names); `ignore_outliers` ranges metric axes from the 5th to 95th percentile, and the
+    LR panel by the logged LRs' percentiles (`logview.lr_range`); `lr_y_min`/`lr_y_max` set the
+    LR panel's y range (None: framed by `logview.lr_range`); `diff_title` titles the difference panel;
+    `present` is for a projector."""
 
     layout: str = "stacked"
     log_y: Collection[str] = ()
     ignore_outliers: bool = False
+    lr_y_min: float | None = None
+    lr_y_max: float | None = None
     title: str | None = None
     diff_title: str = "− A"
     present: bool = False
@@ -157,6 +162,16 @@ def schedule_figure(
     _difference_traces(spec, differences, hover_x)
     _log_traces(spec, lr_lines, metric_lines, metrics, stacked, 3 if differences else 2, options.labels, hover_x)
     _axes(spec, panels, metrics, metric_lines, stacked, by_epoch, options)
+    span = lr_range(
+        [d.curve.lrs for d in schedules],
+        lr_lines,
+        log=LR_PANEL in options.log_y,
+        ignore_outliers=options.ignore_outliers,
+        low=options.lr_y_min,
+        high=options.lr_y_max,
+    )
+    if span is not None:
+        spec.axis(spec.rows[0][1])["range"] = list(span)
     _layout(spec, len(panels), options, schedules)
     return go.Figure({"data": spec.data, "layout": spec.layout}, _validate=False)
 
@@ -255,36 +270,27 @@ def _log_traces(
 
 
 def _layout(spec: _Spec, panels: int, options: FigureOptions, schedules: Sequence[Curve]) -> None:
-    title = options.title
-    if title:  # for slides, at the top; the legend between it and the plot
-        spec.layout["title"] = {"text": title, "y": 0.995, "yanchor": "top", "x": 0.01, "xanchor": "left"}
     spec.layout.update(
         hovermode="closest",
         modebar={"orientation": "v"},  # in the right margin: the toolbar never covers a long title
-        margin={"l": 60, "r": 100, "t": 100 if title else 20, "b": 50},
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
         template=_template("plotly_white"),
     )
-    if panels > 1:
-        spec.layout["height"] = 360 + 220 * (panels - 1)
     if options.present:
         _for_a_projector(spec)
         if schedules:
             _name_peak(spec, schedules[0], options.labels)
+    legend.frame(
+        spec.data, spec.layout, title=options.title, panels=panels, present=options.present, narrow=options.narrow
+    )
     if options.narrow:
         _for_a_phone(spec, options.present)
 
 
 def _for_a_phone(spec: _Spec, present: bool) -> None:
     """A phone's width (about 360 px of chart): margins only for the tick labels, the final LR
-    written inside the plot above its point, the toolbar along the top, long titles wrapped, and
-    a projector's type scaled down to what fits."""
-    title = spec.layout.get("title")
-    lines = 1
-    if title:
-        title["text"] = wrap(title["text"], 34)
-        lines = title["text"].count("<br>") + 1
-        title["font"] = {**title.get("font", {}), "size": 15}
+    written inside the plot above its point, the toolbar along the top, long axis titles wrapped,
+    and a projector's type scaled down to what fits (the title and legend are `legend.frame`'s,
+    wrapped at what a phone holds)."""
     for note in spec.layout.get("annotations", []):
         if note.get("name") == "final":
             note.update(x=1, xanchor="right", xshift=0, yanchor="bottom", yshift=4)
@@ -296,8 +302,7 @@ def _for_a_phone(spec: _Spec, present: bool) -> None:
         if present:
             axis.update(tickfont={"size": 14, "color": "#000000"})
             axis["title"] = {**axis.get("title", {}), "font": {"size": 15, "color": "#000000"}}
-    top = 30 + 20 * lines if title else 20
-    spec.layout.update(margin={"l": 56, "r": 12, "t": top + (30 if present else 0), "b": 70 if present else 50})
+    spec.layout["margin"] = {**spec.layout["margin"], "l": 56, "r": 12, "b": 70 if present else 50}
     spec.layout["modebar"] = {"orientation": "h"}
     if present:
         spec.layout["font"] = {"size": 15, "color": "#000000"}
@@ -317,9 +322,15 @@ def wrap(text: str, width: int) -> str:
     return "<br>".join([*lines, line])
 
 
+def min_height(figure: go.Figure) -> int:
+    """The least height (px) a figure from `schedule_figure` can be exported at: its title, legend
+    and x axis, and a plotting area of 120 px."""
+    margin = figure.layout.margin
+    return int((margin.t or 0) + (margin.b or 0) + 120)
+
+
 def _for_a_projector(spec: _Spec) -> None:
-    """Thick lines, large dark type, pure white and black: what survives a washed-out projector.
-    One panel fits a 1280×720 screen under the page's one row of switches."""
+    """Thick lines, large dark type, pure white and black: what survives a washed-out projector."""
     for trace in spec.data:
         if trace.get("line", {}).get("width"):
             trace["line"] = {**trace["line"], "width": trace["line"]["width"] * 2}
@@ -331,12 +342,7 @@ def _for_a_projector(spec: _Spec) -> None:
         axis["title"] = {**axis.get("title", {}), "font": {"size": 20, "color": "#000000"}}
     for note in spec.layout.get("annotations", []):
         note["font"] = {"size": 20, "color": "#000000"}
-    spec.layout.update(
-        font={"size": 20, "color": "#000000"},
-        template=_template("simple_white"),
-        height=440,  # one screen holds every panel, under the page's row of switches
-        margin={"l": 110, "r": 150, "t": 96, "b": 84},
-    )
+    spec.layout.update(font={"size": 20, "color": "#000000"}, template=_template("simple_white"))
 
 
 def _xs(drawn: Curve) -> np.ndarray:

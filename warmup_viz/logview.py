@@ -21,6 +21,9 @@ LAYOUTS = ("stacked", "overlay")
 DIFFS = ("off", "difference", "ratio")
 BUCKETS = 2000
 MAX_SMOOTHING = 0.99
+# on a log LR axis, the lowest LR framed by default, as a fraction of the peak: a decay to ~0
+# (down to 1e-13) would otherwise spend most of the height on its last steps
+LOG_FLOOR = 1e-3
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,65 @@ def outlier_range(lines: Sequence[Line], *, log_y: bool = False) -> tuple[float,
         low, high = np.log10(low), np.log10(high)
     pad = (high - low) * 0.05 or abs(high) * 0.05 or 1.0
     return float(low - pad), float(high + pad)
+
+
+def lr_range(
+    lrs: Sequence[Sequence[float]],
+    lr_lines: Sequence[Line],
+    *,
+    log: bool = False,
+    ignore_outliers: bool = False,
+    low: float | None = None,
+    high: float | None = None,
+) -> tuple[float, float] | None:
+    """The LR panel's y range (log10 units on a log axis), or None to leave it to plotly.
+
+    The peak is the highest of the schedules' LRs and the logged LRs (with `ignore_outliers`, the
+    logged LRs' 95th percentiles: one bad logged value does not squash the curves; the schedules
+    are always drawn whole). On a log axis the range runs from the floor, `max(peak × LOG_FLOOR,
+    the schedules' smallest positive LR)`, to the peak; on a linear axis, with `ignore_outliers`,
+    from `min(0, the lowest schedule LR, the logged LRs' 5th percentiles)` to the peak. Padded by
+    5% of the span. `low`/`high` (the view's lr_y_min/lr_y_max) replace either end (on a log axis
+    only when positive); a range whose ends cross is left out. Otherwise (linear, nothing set) None.
+    `lrs` are the schedules' LRs; `lr_lines` the logged LRs."""
+    low_set, high_set = low, high
+    if log:  # a bound of 0 or below cannot be drawn on a log axis: the default end instead
+        low_set = low_set if low_set is not None and low_set > 0 else None
+        high_set = high_set if high_set is not None and high_set > 0 else None
+    if not (log or ignore_outliers or low_set is not None or high_set is not None):
+        return None
+    drawn = [np.asarray(v, dtype=float) for v in lrs if len(v)]
+    drawn = [v[np.isfinite(v)] for v in drawn]
+    drawn = [v for v in drawn if v.size]
+    logged = [line for line in lr_lines if line.points]
+    if ignore_outliers:
+        logged_low = [line.low for line in logged]
+        logged_high = [line.high for line in logged]
+    else:
+        ys = [y[np.isfinite(y)] for y in (np.asarray(line.y, dtype=float) for line in logged)]
+        logged_low = [float(y.min()) for y in ys if y.size]
+        logged_high = [float(y.max()) for y in ys if y.size]
+    highs = [float(v.max()) for v in drawn] + logged_high
+    if not highs:
+        return None
+    high = max(highs)
+    if log:
+        positive = [float(v[v > 0].min()) for v in drawn if (v > 0).any()]
+        peak = max((float(v.max()) for v in drawn), default=high)
+        low = max([peak * LOG_FLOOR, *positive]) if peak > 0 else None
+        low = low_set if low_set is not None else low
+        high = high_set if high_set is not None else high
+        if low is None or high <= 0 or low >= high:
+            return None
+        low, high = float(np.log10(low)), float(np.log10(high))
+    else:
+        low = min([0.0, *(float(v.min()) for v in drawn), *logged_low])
+        low = low_set if low_set is not None else low
+        high = high_set if high_set is not None else high
+        if low >= high:
+            return None
+    pad = (high - low) * 0.05
+    return (low if low_set is not None else low - pad), (high if high_set is not None else high + pad)
 
 
 def steps_to_epochs(steps: Sequence[int], config: ScheduleConfig, logs: Sequence[Log]) -> np.ndarray | None:

@@ -76,7 +76,11 @@ def add_playhead(
     start = 0
     if start_step is not None:  # the position nearest the step asked for (a link's playhead=N)
         start = min(range(len(positions)), key=lambda i: abs(positions[i].step - start_step))
-    traces = {t.name: t for t in fig.data if t.showlegend is not False}
+    traces = {}  # by name as given: the figure's legend may have wrapped it (`<br>` at a space or in a word)
+    for t in fig.data:
+        if t.showlegend is not False and t.name:
+            traces.setdefault(t.name.replace("<br>", " "), t)
+            traces.setdefault(t.name.replace("<br>", ""), t)
     first = len(fig.data)
     for i, name in enumerate(follow):
         fig.add_trace(_marker(traces[name], positions[start].points[i], _SIDES[i % len(_SIDES)], present))

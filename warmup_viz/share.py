@@ -14,6 +14,7 @@ view's options are) instead of calling them unknown. The page writes them itself
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 
@@ -33,6 +34,8 @@ english(
         "link.not_bool": "{name}={value} must be true or false",
         "link.not_number": "{name}={value} is not a number",
         "link.bad_resume": "{param}={value} must name a checkpoint (checkpoint-500, or 500); not resumed",
+        "link.lr_y": "{name}={value} must be a learning rate: a number, 0 or more",
+        "link.lr_y_order": "lr_y_min={low} must be below lr_y_max={high}",
     }
 )
 MAX_PARAM_CHARS = 10_000
@@ -58,7 +61,8 @@ class View:
     `metrics=None` means the default (the log's training loss). `log_y` names the panels with a
     log axis (`learning_rate` or metric names). `diff` adds a panel of each compared schedule
     against the first: `difference` (B − A) or `ratio` (B / A). `logging_convention` says which
-    update's LR a log holds at each step (`run.Convention`).
+    update's LR a log holds at each step (`run.Convention`). `lr_y_min`/`lr_y_max` set the LR
+    panel's y range (None: framed as `figures.lr_range` says).
     """
 
     metrics: tuple[str, ...] | None = None
@@ -69,6 +73,8 @@ class View:
     ignore_outliers: bool = False
     diff: str = "off"
     logging_convention: str = Convention.SINCE_4_51.value
+    lr_y_min: float | None = None
+    lr_y_max: float | None = None
 
     def __post_init__(self) -> None:
         one_of("layout", self.layout, logview.LAYOUTS)
@@ -82,6 +88,14 @@ class View:
             or not 0 <= smoothing <= logview.MAX_SMOOTHING
         ):
             raise ViewError(Note("link.smoothing", {"value": repr(smoothing), "high": logview.MAX_SMOOTHING}))
+        for name in ("lr_y_min", "lr_y_max"):
+            value = getattr(self, name)
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0
+            ):
+                raise ViewError(Note("link.lr_y", {"name": name, "value": repr(value)}))
+        if self.lr_y_min is not None and self.lr_y_max is not None and self.lr_y_min >= self.lr_y_max:
+            raise ViewError(Note("link.lr_y_order", {"low": repr(self.lr_y_min), "high": repr(self.lr_y_max)}))
 
 
 VIEW_KEYS = tuple(f.name for f in fields(View))
@@ -296,7 +310,12 @@ def _decode_view(
                 own[key] = page_keys[key](text.strip())
         except ValueError as e:
             warnings.append(_bad(key, e))
-    return View(**values), own, warnings
+    try:
+        return View(**values), own, warnings
+    except ViewError as e:  # each is valid alone but they cross: the lower end is dropped
+        warnings.append(_bad("lr_y_min", e))
+        values.pop("lr_y_min")
+        return View(**values), own, warnings
 
 
 def _view_value(key: str, text: str) -> object:
@@ -304,7 +323,7 @@ def _view_value(key: str, text: str) -> object:
         return tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
     if key == "ignore_outliers":
         return boolean(key, text)
-    if key == "smoothing":
+    if key in ("smoothing", "lr_y_min", "lr_y_max"):
         return _parsed(key, text, parse.number)
     return text
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from warmup_viz import logview, share
+from warmup_viz import logview, parse, share
 from warmup_viz.logs import Log, learning_rate_metric, training_loss
 from warmup_viz.run import Convention
 
 from . import widgets
-from .strings import t
+from .strings import say, t
+from .text import plain
 
 _PERSIST = "session"  # keep a choice while its widget is not drawn
 
@@ -30,7 +31,9 @@ def options(logs: list, *, compared: bool = False) -> share.View:
         t("view.outliers"), key="ignore_outliers", persist_state=_PERSIST, help=t("view.outliers_help")
     )
     convention = _choice(cols[2], "logging_convention", tuple(c.value for c in Convention), "view.convention_")
-    return share.View(
+    bounds = st.columns([1, 1, 3])
+    low, high = (_lr_bound(col, name) for col, name in zip(bounds, ("lr_y_min", "lr_y_max"), strict=False))
+    view = dict(
         metrics=None if chosen == defaults else tuple(chosen),
         layout=layout,
         smoothing=smoothing,
@@ -40,6 +43,51 @@ def options(logs: list, *, compared: bool = False) -> share.View:
         diff=st.session_state.get("diff", "off") if compared else "off",
         logging_convention=convention,
     )
+    try:
+        return share.View(**view, lr_y_min=low, lr_y_max=high)
+    except share.ViewError as e:  # each bound valid alone, but they cross: both left to the default frame
+        bounds[2].error(say(e))
+        return share.View(**view)
+
+
+def _lr_bound(col, name: str) -> float | None:
+    """A text box for the LR panel's y min or max (empty: framed by default). Its value lives under
+    the option's name in the session state, where a link sets it; the box shows it as text, and a
+    bad entry is said under the box while the value before it stays."""
+    state = st.session_state
+    text_key, shown_key, problem_key = f"{name}@text", f"{name}@shown", f"{name}@problem"
+    value = state.get(name)
+    if text_key not in state or state.get(shown_key, "") != value:  # set elsewhere: by a link
+        state[text_key] = "" if value is None else share.to_text(name, value)
+        state[shown_key] = value
+        state.pop(problem_key, None)
+    col.text_input(
+        t(f"view.{name}"),
+        key=text_key,
+        placeholder=t("view.lr_y_auto"),
+        help=t("view.lr_y_help"),
+        on_change=_read_bound,
+        args=(name,),
+    )
+    if state.get(problem_key):
+        col.error(state[problem_key])
+    return value
+
+
+def _read_bound(name: str) -> None:
+    state = st.session_state
+    text = (state.get(f"{name}@text") or "").strip()
+    try:
+        value = None if not text else parse.number(text)
+        share.View(**{name: value})
+    except share.ViewError as e:
+        state[f"{name}@problem"] = say(e)
+        return
+    except ValueError:
+        state[f"{name}@problem"] = t("view.lr_y_bad", name=name, value=plain(text))
+        return
+    state.pop(f"{name}@problem", None)
+    state[name] = state[f"{name}@shown"] = value
 
 
 def _keep_chosen_metrics(metric_names: list[str], defaults: list[str]) -> None:

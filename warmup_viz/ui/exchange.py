@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import streamlit as st
 
-from warmup_viz import compare, ds_schedule, export, schedule, share, snippets
+from warmup_viz import compare, ds_schedule, export, figures, legend, parse, schedule, share, snippets
 from warmup_viz.config import EXPORT_STEPS_LIMIT, ScheduleConfig
 from warmup_viz.errors import InputError
 from warmup_viz.importer import NOT_A_SETTING, SettingsError, looks_like_ds_config, read_settings
@@ -32,11 +33,76 @@ IMPORT_FILE = chrome.uploader("import_file", IMPORT_TYPES)  # its words are writ
 
 _TABS = ("download", "code", "import")
 _RERUN_PAGE = "_exchange_rerun_page"  # set by a callback whose change reaches beyond this section
+# the exported image: its width and scale by default, and the bounds of width, height and scale
+# (its height by default is the chart's own, which holds its title and legend)
+IMAGE_WIDTH, IMAGE_SCALE = 1400, 2.0
+MAX_PIXELS, SCALES = 5000, (1.0, 4.0)
+_MIN_HEIGHT = "_image_min_height"  # the drawn chart's least height, for the download tab's message
+_EDITS = {"titleText": True, "axisTitleText": True, "legendText": True}
 
 
 def image_format() -> str:
     """The chart image format chosen in the download tab (png or svg)."""
     return st.session_state.get("image_format", "png")
+
+
+def image_options(figure: go.Figure, configs: list[ScheduleConfig], *, present: bool = False) -> dict:
+    """The chart's camera button's `toImageButtonOptions`: the format, width, height and scale
+    chosen in the download tab (a bad or empty entry: its default), and a file name that says
+    what the chart shows."""
+    st.session_state[_MIN_HEIGHT] = figures.min_height(figure)
+    width, height, scale = _image_size(figure.layout.height or 450, present)[0]
+    return {
+        "format": image_format(),
+        "filename": _stem("one", configs),  # every schedule drawn, by letter when there are several
+        "width": width,
+        "height": height,
+        "scale": scale,
+    }
+
+
+def chart_edits() -> dict:
+    """The chart's config for editing its labels (title, axis titles, legend names) in place,
+    when the download tab's switch is on; the camera button saves what was typed."""
+    return {"edits": dict(_EDITS)} if st.session_state.get("edit_labels") else {}
+
+
+def _image_size(default_height: int, present: bool) -> tuple[tuple[int, int, float], list[str]]:
+    """(width, height, scale) from the download tab's entries, each bad one replaced by its default
+    and said: a whole number of pixels within bounds, a scale from 1 to 4."""
+    state = st.session_state
+    min_height = state.get(_MIN_HEIGHT, 300)
+    min_width = legend.MIN_WIDTH[present]
+    problems = []
+    width = _entry("image_width", IMAGE_WIDTH, min_width, MAX_PIXELS, problems, whole=True)
+    height = _entry("image_height", default_height, min_height, MAX_PIXELS, problems, whole=True)
+    scale = _entry("image_scale", IMAGE_SCALE, *SCALES, problems)
+    return (int(width), int(max(height, min_height)), scale), problems
+
+
+def _entry(key: str, default, low, high, problems: list[str], *, whole: bool = False):
+    text = str(st.session_state.get(key) or "").strip()
+    if not text:
+        return default
+    try:
+        value = parse.number(text)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high or (whole and not float(value).is_integer()):
+        kind = "whole" if whole else "scale"
+        used = t(f"exchange.{key}_default", width=IMAGE_WIDTH, scale=f"{IMAGE_SCALE:g}")
+        problems.append(
+            t(
+                f"exchange.image_bad_{kind}",
+                name=t(f"exchange.{key}"),
+                value=plain(text),
+                low=f"{low:g}",
+                high=f"{high:g}",
+                used=used,
+            )
+        )
+        return default
+    return int(value) if whole else float(value)
 
 
 @st.fragment
@@ -82,21 +148,43 @@ def _downloads(configs: list[ScheduleConfig], names: list[str]) -> None:
             format_func=labels("exchange.which_"),
         )
     chosen = configs if which in ("all", "wide") else configs[:1]
+    layout = {"a": "one", "all": "long", "wide": "wide"}[which]
     too_long = [c for c in chosen if c.total_steps > EXPORT_STEPS_LIMIT]
     if too_long:
         st.info(t("exchange.too_many", steps=f"{too_long[0].total_steps:,}", limit=f"{EXPORT_STEPS_LIMIT:,}"))
     else:
-        files = [compare.english_name(letter, parts) for letter, parts in compare.names(configs)]
-        pairs = list(zip(files, chosen, strict=False))  # files keep English names
-        st.download_button(
-            t("exchange.download_button", rows=f"{sum(c.total_steps for c in chosen):,}", format=fmt),
-            data=lambda: _table(pairs, fmt, wide=which == "wide"),
-            file_name=f"learning_rate.{fmt}",
+        letters = [letter or "A" for letter, _ in compare.names(configs)]
+        english = [compare.english_name(letter, parts) for letter, parts in compare.names(configs)]
+        keyed = list(zip(letters, chosen, strict=False))
+        stem = _stem(layout, chosen, several=len(configs) > 1)
+        rows = export.rows(layout, [c.total_steps for c in chosen])
+        buttons = st.columns(2)
+        buttons[0].download_button(
+            t("exchange.download_button", rows=f"{rows:,}", format=fmt),
+            data=lambda: _table(keyed, fmt, layout),
+            file_name=f"{stem}.{fmt}",
             mime=_MIME[fmt],
             key="download_table",
             on_click="ignore",
         )
-    image = cols[2].radio(
+        sidecar = [(letter, name, share.encode(c)) for letter, name, c in zip(letters, english, chosen, strict=False)]
+        buttons[1].download_button(
+            t("exchange.download_names"),
+            data=lambda: export.names_bytes(layout, f"{stem}.{fmt}", sidecar),
+            file_name=f"{stem}.names.json",
+            mime="application/json",
+            key="download_names",
+            on_click="ignore",
+            help=t("exchange.download_names_help"),
+        )
+        st.caption(t("exchange.columns_help"))
+    _image_settings()
+
+
+def _image_settings() -> None:
+    """The chart image's format, size and scale, and the switch that makes its labels editable."""
+    cols = st.columns([2, 1, 1, 1])
+    image = cols[0].radio(
         t("exchange.image"),
         ["png", "svg"],
         key="image_format",
@@ -104,14 +192,37 @@ def _downloads(configs: list[ScheduleConfig], names: list[str]) -> None:
         persist_state=_PERSIST,
         on_change=_rerun_page,  # the chart's camera button takes it
     )
+    for col, key in zip(cols[1:], ("image_width", "image_height", "image_scale"), strict=True):
+        col.text_input(
+            t(f"exchange.{key}"),
+            key=key,
+            placeholder=t(f"exchange.{key}_default", width=IMAGE_WIDTH, scale=f"{IMAGE_SCALE:g}"),
+            persist_state=_PERSIST,
+            on_change=_rerun_page,
+        )
+    st.toggle(
+        t("exchange.edit_labels"),
+        key="edit_labels",
+        help=t("exchange.edit_labels_help"),
+        persist_state=_PERSIST,
+        on_change=_rerun_page,
+    )
+    for problem in _image_size(0, bool(st.session_state.get(keys.PRESENT)))[1]:
+        st.warning(problem)
     st.caption(t("exchange.image_help", format=image.upper()))
 
 
-def _table(pairs: list[tuple[str, ScheduleConfig]], fmt: str, *, wide: bool = False) -> bytes:
-    if len(pairs) == 1:
-        return export.table_bytes(*schedule.full_table(pairs[0][1]), fmt)
-    tables = [(name, *schedule.full_table(config)) for name, config in pairs]
-    return export.wide_bytes(tables, fmt) if wide else export.schedules_bytes(tables, fmt)
+def _stem(layout: str, configs: list[ScheduleConfig], *, several: bool | None = None) -> str:
+    """The file name (no extension) of a table or image of `configs`, lettered as the page letters them."""
+    letters = [letter or "A" for letter, _ in compare.names(configs)] if configs else []
+    if not (len(configs) > 1 if several is None else several):
+        letters = [""] * len(configs)
+    described = [(letter, c.lr_scheduler_type, c.total_steps) for letter, c in zip(letters, configs, strict=False)]
+    return export.file_stem(layout, described)
+
+
+def _table(keyed: list[tuple[str, ScheduleConfig]], fmt: str, layout: str) -> bytes:
+    return export.layout_bytes([(letter, *schedule.full_table(c)) for letter, c in keyed], fmt, layout)
 
 
 def _code(configs: list[ScheduleConfig], names: list[str]) -> None:

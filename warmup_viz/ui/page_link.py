@@ -31,6 +31,8 @@ _ORDER = (
     "x_axis",
     "log_y",
     "ignore_outliers",
+    "lr_y_min",
+    "lr_y_max",
     "example",
     "diff",
     "lang",

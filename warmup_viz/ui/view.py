@@ -127,16 +127,11 @@ def _render(playing: bool | None) -> None:
         )
         with chart:
             playhead_link.follow("lr_chart", [p.step for p in positions], page.playhead_step)
-    # the exported image at a fixed size that holds the whole title and legend, whatever the window
-    height = figure.layout.height or (470 if page.present else 450)
-    image = {
-        "format": exchange.image_format(),
-        "filename": "learning_rate",
-        "scale": 2,
-        "width": 1400,
-        "height": height,
-    }
-    chrome.chart(chart, figure, key="lr_chart", width="stretch", config={"toImageButtonOptions": image})
+    # the exported image at the size chosen in the download tab (the chart's own height by default:
+    # it holds the title and legend), its labels editable there for it
+    image = exchange.image_options(figure, [d.config for d in drawn], present=page.present)
+    config = {"toImageButtonOptions": image, **exchange.chart_edits()}
+    chrome.chart(chart, figure, key="lr_chart", width="stretch", config=config)
     chart.caption(t("app.step_convention"))
     _run_kind_notes(chart, drawn)
     with chart:
@@ -181,6 +176,8 @@ def _figure(drawn: list[Drawn], names, view: share.View, logs, lr_lines, metric_
         layout=view.layout,
         log_y=view.log_y,
         ignore_outliers=view.ignore_outliers,
+        lr_y_min=view.lr_y_min,
+        lr_y_max=view.lr_y_max,
         title=title,
         diff_title=t(f"view.diff_axis_{view.diff}") if view.diff != "off" else "",
         present=present,
