@@ -29,9 +29,12 @@ class Position:
 # plotly spaces lines at about 1.3 of it), and the row of the buttons and the slider (its ticks
 # and their labels); the buttons' font size
 _BELOW = {
-    False: {"axis": 62, "line": 19, "readout": 13, "controls": 52, "font": 13},
-    True: {"axis": 84, "line": 26, "readout": 19, "controls": 54, "font": 17},
+    False: {"axis": 62, "line": 19, "readout": 13, "controls": 52, "font": 13, "title_line": 18},
+    True: {"axis": 82, "line": 26, "readout": 19, "controls": 52, "font": 17, "title_line": 26},
 }
+# on a projector the figure keeps a screen's height: the playhead's rows take this much of the
+# plot (which keeps at least _PLOT_LEAST px) rather than pushing the controls below the screen
+_GIVE, _PLOT_LEAST = 150, 150
 # where each followed trace's value is written: markers that meet keep their values apart
 _SIDES = (
     "top left",
@@ -66,12 +69,17 @@ def add_playhead(
     lines = max(len(p.lines) for p in positions)
     top, bottom = fig.layout.margin.t or 20, fig.layout.margin.b or 50
     readout = lines * sizes["line"] + 10
-    below = sizes["axis"] + readout + sizes["controls"]
+    layout = fig.layout.to_plotly_json()
+    titled = [v.get("title", {}).get("text") or "" for k, v in layout.items() if k.startswith("xaxis")]
+    axis = sizes["axis"] + sizes["title_line"] * max([t.count("<br>") for t in titled] or [0])  # a wrapped title
+    below = axis + readout + sizes["controls"]
     height = (fig.layout.height or (560 if present else 460)) + below - bottom
+    if present:  # a projector's screen: the plot gives up some of its height, down to _PLOT_LEAST
+        height = max(height - _GIVE, top + _PLOT_LEAST + below)
     plot = height - top - below  # the plotting area's height, to turn pixels into paper units
     fig.update_layout(height=height, margin={"b": below})
-    readout_y = -(sizes["axis"] + 4) / plot
-    controls_y = -(sizes["axis"] + readout) / plot
+    readout_y = -(axis + 4) / plot
+    controls_y = -(axis + readout) / plot
     base = (list(fig.layout.shapes), list(fig.layout.annotations))
     start = 0
     if start_step is not None:  # the position nearest the step asked for (a link's playhead=N)

@@ -14,6 +14,7 @@ from warmup_viz import (
     ds_schedule,
     figures,
     groups,
+    legend,
     logview,
     playhead,
     registry,
@@ -108,7 +109,7 @@ def _render(playing: bool | None) -> None:
         if len(drawn) > 1:
             _summaries(drawn, names)
         exchange.render([d.config for d in drawn], names)
-    title = names[0] if len(drawn) == 1 else t("app.versus").join(names)
+    title = _title(names, [d.letter for d in drawn], present=page.present)
     figure = _figure(drawn, names, view, logs, lr_lines, metric_lines, title, present=page.present)
     if playing is None:
         playing = chart.toggle(
@@ -136,6 +137,18 @@ def _render(playing: bool | None) -> None:
     _run_kind_notes(chart, drawn)
     with chart:
         _share(title)
+
+
+def _title(names: list[str], letters: list[str], *, present: bool) -> str:
+    """The chart's (and the slide's) title: the schedules' names side by side while that stays
+    within two of a phone's lines; longer, or on a projector (whose screen the plot needs), their
+    letters (the legend under it names each)."""
+    title = t("app.versus").join(names)
+    if len(names) == 1:
+        return title
+    if not present and legend.text_width(title, 17) <= 2 * (legend.TEXT_WIDTH[False] + legend.TITLE_MORE):
+        return title
+    return t("app.versus").join(letters)
 
 
 def _header(warnings: list[str]) -> bool | None:
