@@ -158,3 +158,8 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def overlap(a: dict, b: dict, slack: float = 0) -> bool:
+    """Whether two boxes ({l, r, t, b}, in pixels) overlap by more than `slack` px each way."""
+    return a["l"] + slack < b["r"] and b["l"] + slack < a["r"] and a["t"] + slack < b["b"] and b["t"] + slack < a["b"]

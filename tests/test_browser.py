@@ -5,21 +5,9 @@ import pytest
 from warmup_viz import schedule
 from warmup_viz.config import ScheduleConfig
 
-from .browser import chart_data, chromium, settle, streamlit_server
+from .browser import chart_data, overlap, settle, streamlit_server
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture
@@ -235,10 +223,6 @@ def _luminance(color):
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
-def _overlap(a, b):
-    return a["l"] < b["r"] and b["l"] < a["r"] and a["t"] < b["b"] and b["t"] < a["b"]
-
-
 @pytest.mark.parametrize("link", ["", "&example=false", "&lr_scheduler_type=cosine_with_restarts&max_steps=20000"])
 def test_presentation_fits_a_projector_in_chinese(server, browser, link):
     page = browser.new_page(viewport={"width": 1280, "height": 720})
@@ -250,7 +234,7 @@ def test_presentation_fits_a_projector_in_chinese(server, browser, link):
     assert slide["chart"]["t"] >= 0 and slide["chart"]["b"] <= 720, slide["chart"]  # the whole chart on one screen
     assert slide["ticks"] and all(t["size"] >= 16 for t in slide["ticks"])
     assert all(_luminance(t["fill"]) < 0.2 for t in slide["ticks"])  # dark, not grey
-    clashes = [(o["text"], t) for o in slide["others"] for t in slide["ticks"] if _overlap(o, t)]
+    clashes = [(o["text"], t) for o in slide["others"] for t in slide["ticks"] if overlap(o, t)]
     assert clashes == []
 
 

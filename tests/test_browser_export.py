@@ -8,7 +8,7 @@ import urllib.parse
 
 import pytest
 
-from .browser import TIMEOUT_MS, chromium, settle, streamlit_server
+from .browser import TIMEOUT_MS, chromium, overlap, settle, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -82,21 +82,17 @@ LIVE_JS = """() => {
 }"""
 
 
-def _overlap(a, b):
-    return a["l"] < b["r"] and b["l"] < a["r"] and a["t"] < b["b"] and b["t"] < a["b"]
-
-
 def _check_legend(measured):
     entries = measured["entries"]
     assert len(entries) == 7, [e["name"] for e in entries]  # six schedules and A's breakpoints
     assert all(e["name"] for e in entries)
-    clashes = [(a["name"], b["name"]) for i, a in enumerate(entries) for b in entries[i + 1 :] if _overlap(a, b)]
+    clashes = [(a["name"], b["name"]) for i, a in enumerate(entries) for b in entries[i + 1 :] if overlap(a, b)]
     assert clashes == []
     cut = [e["name"] for e in entries if e["l"] < 0 or e["text"]["r"] > measured["width"] or e["t"] < 0]
     assert cut == [], measured["width"]
     legend = {k: f([e[k] for e in entries]) for k, f in (("l", min), ("r", max), ("t", min), ("b", max))}
-    assert not _overlap(legend, measured["plot"]), (legend, measured["plot"])
-    assert measured["title"] is not None and not _overlap(legend, measured["title"]), (legend, measured["title"])
+    assert not overlap(legend, measured["plot"]), (legend, measured["plot"])
+    assert measured["title"] is not None and not overlap(legend, measured["title"]), (legend, measured["title"])
     assert 0 <= measured["title"]["t"] and measured["title"]["r"] <= measured["width"]
 
 

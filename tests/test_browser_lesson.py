@@ -10,7 +10,7 @@ import pytest
 from warmup_viz import schedule
 from warmup_viz.config import ScheduleConfig
 
-from .browser import chromium, settle, streamlit_server
+from .browser import overlap, settle
 
 pytestmark = pytest.mark.browser
 
@@ -52,24 +52,8 @@ def _english(text: str) -> list[str]:
     return [w for w in words if w not in NAMES and not re.fullmatch(r"e|[A-F]", w)]
 
 
-def _overlap(a, b):
-    return a["l"] + 1 < b["r"] and b["l"] + 1 < a["r"] and a["t"] + 1 < b["b"] and b["t"] + 1 < a["b"]
-
-
 def _clashes(boxes):
-    return [(a["text"], b["text"]) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if _overlap(a, b)]
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
+    return [(a["text"], b["text"]) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if overlap(a, b, slack=1)]
 
 
 def _view(page):

@@ -10,7 +10,7 @@ import pytest
 from warmup_viz import registry, run_kind, tools
 from warmup_viz.config import FIELD_NAMES
 
-from .browser import TIMEOUT_MS, chart_data, chromium, settle, streamlit_server
+from .browser import TIMEOUT_MS, chart_data, settle
 
 pytestmark = pytest.mark.browser
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -33,6 +33,7 @@ NAMES = {
     *"AdamW get_scheduler LambdaLR lr_lambdas Hugging Face W&B GPT axolotl LLaMA Factory LLaMA-Factory".split(),
     *"ceil int lambda cos max min log sqrt example linear".split(),
     *"English JSON Lines gzip warmup-viz".split(),  # a language's own name, formats, this tool
+    *"pandas pgfplots".split(),  # the tools a table is read with
     "WSD",  # warmup_stable_decay's own short name
     *(p.stem for p in LOGS),
     *(p.name for p in LOGS),
@@ -124,18 +125,6 @@ def open_expander(page, label: str, inside: str) -> None:
     page.get_by_text(label, exact=True).click()
     page.locator(f"[data-testid=stExpander]:has-text('{label}') {inside}").first.wait_for(timeout=TIMEOUT_MS)
     settle(page)
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture
