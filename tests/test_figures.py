@@ -300,3 +300,17 @@ def test_ignoring_outliers_keeps_one_bad_logged_lr_from_squashing_the_curve():
     low, high = _lr_axis(curve, lr, ignore_outliers=True, log_y={"learning_rate"}).range
     assert high < np.log10(2e-3) and _lr_axis(curve, lr, log_y={"learning_rate"}).range[1] > np.log10(5.0)
     assert _lr_axis(curve, lr, lr_y_min=0.0, lr_y_max=2e-3).range == (0.0, 2e-3)
+
+
+def test_a_log_lr_axis_frames_every_compared_schedule_from_the_lowest():
+    """Compared schedules: the frame starts at the lowest of their smallest LRs (floored at a
+    thousandth of the peak), so none is cut off, and a constant beside a decay changes nothing."""
+    decay = schedule.display_curve(ScheduleConfig(lr_scheduler_type="cosine", max_steps=1000, warmup_steps=0))
+    floor = schedule.display_curve(
+        ScheduleConfig(max_steps=1000, lr_scheduler_type="cosine_with_min_lr", lr_scheduler_kwargs={"min_lr_rate": 0.1})
+    )
+    flat = schedule.display_curve(ScheduleConfig(max_steps=1000, lr_scheduler_type="constant"))
+    alone = _lr_axis([figures.Curve("A", decay)], log_y={"learning_rate"}).range
+    for other in (floor, flat):
+        both = _lr_axis([figures.Curve("A", decay), figures.Curve("B", other)], log_y={"learning_rate"}).range
+        assert both == pytest.approx(alone)  # 5e-8 .. 5e-5: A's decay is not cut at B's floor

@@ -131,6 +131,7 @@ def frame(
     entries = []
     for trace in data:
         if trace.get("showlegend", True) and trace.get("name"):
+            trace.setdefault("meta", {"name": trace["name"]})  # the name as given, for who looks a trace up
             trace["name"] = wrap(trace["name"], width, size)
             entries.append((trace["name"], trace.get("legendgroup", "")))
     groups = list(dict.fromkeys(group for _, group in entries))  # plotly shows a group's entries together

@@ -161,7 +161,7 @@ def lr_range(
     if log:
         positive = [float(v[v > 0].min()) for v in drawn if (v > 0).any()]
         peak = max((float(v.max()) for v in drawn), default=high)
-        low = max([peak * LOG_FLOOR, *positive]) if peak > 0 else None
+        low = max(peak * LOG_FLOOR, min(positive, default=0.0)) if peak > 0 else None
         low = low_set if low_set is not None else low
         high = high_set if high_set is not None else high
         if low is None or high <= 0 or low >= high:

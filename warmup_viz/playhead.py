@@ -43,7 +43,7 @@ _SIDES = (
     "bottom left",
     "middle right",
     "middle left",
-)  # slider ticks with a step number under them: first, last and a few between
+)
 
 
 def add_playhead(
@@ -84,11 +84,11 @@ def add_playhead(
     start = 0
     if start_step is not None:  # the position nearest the step asked for (a link's playhead=N)
         start = min(range(len(positions)), key=lambda i: abs(positions[i].step - start_step))
-    traces = {}  # by name as given: the figure's legend may have wrapped it (`<br>` at a space or in a word)
+    traces = {}  # by name as given (the legend may have wrapped the one it shows: it keeps it in meta)
     for t in fig.data:
         if t.showlegend is not False and t.name:
-            traces.setdefault(t.name.replace("<br>", " "), t)
-            traces.setdefault(t.name.replace("<br>", ""), t)
+            given = t.meta.get("name") if isinstance(t.meta, dict) else None
+            traces.setdefault(given or t.name, t)
     first = len(fig.data)
     for i, name in enumerate(follow):
         fig.add_trace(_marker(traces[name], positions[start].points[i], _SIDES[i % len(_SIDES)], present))

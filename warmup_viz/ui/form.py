@@ -83,8 +83,8 @@ def load_from_url(other_pages: tuple[str, ...]) -> list[str]:
     for prefix, step in zip(state[keys.SLOTS], link.resumes, strict=False):
         if prefix and step is not None:
             state[prefix + share.RESUME] = steps.checkpoint_name(step)
-    for prefix, kind in zip(state[keys.SLOTS], link.kinds, strict=False):
-        put_run_kind(kind, prefix)
+    for i, prefix in enumerate(state[keys.SLOTS]):  # a plain one too: Back may undo a loop
+        put_run_kind(link.kinds[i] if i < len(link.kinds) else run_kind.RunKind(), prefix)
     put_view(link.view)
     put_page(page)
     if "example" in params:  # asked for by the link: kept as it is, not retired

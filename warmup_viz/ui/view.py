@@ -45,7 +45,6 @@ from . import (
 )
 from .address import write_url
 from .strings import figure_labels, say, schedule_name, t
-from .text import plain
 
 
 @dataclass(frozen=True)
@@ -236,7 +235,7 @@ def _companions(drawn: list[Drawn]) -> list[figures.Curve]:
             for i, (name, run) in enumerate(d.kind.group_runs(d.config).items()):
                 if i:  # the first is the schedule's own line: the group Trainer logs
                     # a name the person wrote, shown as written (plotly reads a few HTML tags in a name)
-                    shown = name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                    shown = _for_plotly(name)
                     lines.append(figures.Curve(t("view.group", letter=letter, group=shown), curve(run), None, ""))
         except ConfigError as e:  # said, and the schedule's own line stays
             st.error(say(e))
@@ -373,7 +372,7 @@ def _playhead(drawn: list[Drawn], names: list[str], view: share.View, logs, lr_l
             if point is not None
         ]
         shown = [
-            f"{plain(line.run)} · {plain(line.metric)} {point[1]:.4g}"
+            f"{_for_plotly(line.run)} · {_for_plotly(line.metric)} {point[1]:.4g}"
             for line, point in zip(lines, points[len(drawn) :], strict=True)
             if point is not None
         ]
@@ -384,6 +383,12 @@ def _playhead(drawn: list[Drawn], names: list[str], view: share.View, logs, lr_l
             text = [part for line in text for part in figures.wrap(line, 36).split("<br>")]
         out.append(playhead.Position(x, step, tuple(text), tuple(points)))
     return out, follow
+
+
+def _for_plotly(text: str) -> str:
+    """A name a person wrote or a log holds, shown as written in plotly's text (which reads a few
+    HTML tags): `&`, `<` and `>` as entities."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _readout(r: teach.Readout | None, step: int, letter: str) -> str:
