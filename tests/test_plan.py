@@ -48,6 +48,6 @@ def test_no_plan_is_none_and_a_bad_one_names_the_file(tmp_path):
     (tmp_path / plan.PLAN_FILE).write_text(json.dumps({"max_steps": 10, "resumed": {"global_step": "x"}}))
     with pytest.raises(InputError, match="resumed"):
         plan.read(str(tmp_path))
-    (tmp_path / plan.PLAN_FILE).write_text(json.dumps({"max_steps": 10, "warmup_steps": 20}))
+    (tmp_path / plan.PLAN_FILE).write_text(json.dumps({"max_steps": 10, "lr_scheduler_type": "nope"}))
     with pytest.raises(ConfigError):
         plan.read(str(tmp_path))
