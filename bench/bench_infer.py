@@ -7,9 +7,9 @@ Run: .venv/bin/python bench/bench_infer.py
 
 import time
 
-from warmup_viz import schedule
+from warmup_viz import lr_schedule
 from warmup_viz.config import ScheduleConfig
-from warmup_viz.infer import infer
+from warmup_viz.inference import infer
 
 RUNS = [
     dict(lr_scheduler_type="linear", warmup_steps=0.03),
@@ -21,7 +21,7 @@ RUNS = [
 
 def timed(config, every):
     steps = list(range(1, config.total_steps + 1, every))
-    lrs = schedule.build(config).lrs(steps)
+    lrs = lr_schedule.build(config).lrs(steps)
     start = time.perf_counter()
     fit = infer(steps, lrs, max_steps=config.total_steps)
     return time.perf_counter() - start, fit.exact

@@ -18,7 +18,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from warmup_viz import figures, logview, schedule
+from warmup_viz import figures, logview, lr_schedule
 from warmup_viz.config import ScheduleConfig
 from warmup_viz.logs import read_log
 
@@ -87,7 +87,7 @@ def main():
     )
 
     log = read_log(data, "big.csv")
-    curve = schedule.display_curve(ScheduleConfig(max_steps=1_000_000))
+    curve = lr_schedule.display_curve(ScheduleConfig(max_steps=1_000_000))
     lr = logview.lines([log], ["learning_rate"], smoothing=0)
 
     def draw():

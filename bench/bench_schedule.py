@@ -75,14 +75,14 @@ def in_process_bench(repeats):
     """The same export without interpreter start-up and the import of torch + transformers."""
     from baseline_lambdalr_csv import stepped_csv
 
-    from warmup_viz import export, schedule
+    from warmup_viz import export, lr_schedule
     from warmup_viz.config import ScheduleConfig
 
     n, warmup = 1_000_000, 10_000
     config = ScheduleConfig(lr_scheduler_type="cosine", learning_rate=3e-4, warmup_steps=warmup, max_steps=n)
 
     def ours():
-        steps, lrs = schedule.full_table(config.replace(learning_rate=3e-4 * 1.0))
+        steps, lrs = lr_schedule.full_table(config.replace(learning_rate=3e-4 * 1.0))
         return export.table_bytes(steps, lrs, "csv")
 
     def baseline():
@@ -103,7 +103,7 @@ def in_process_bench(repeats):
 
 
 def display_bench(repeats):
-    from warmup_viz import schedule
+    from warmup_viz import lr_schedule
     from warmup_viz.config import ScheduleConfig
 
     def once(n, i):
@@ -112,7 +112,7 @@ def display_bench(repeats):
             lr_scheduler_type="cosine", warmup_steps=0.05, max_steps=n, learning_rate=1e-4 * (1 + i * 1e-6)
         )
         start = time.perf_counter()
-        schedule.display_curve(config)
+        lr_schedule.display_curve(config)
         return time.perf_counter() - start
 
     small, large = [], []
@@ -120,7 +120,7 @@ def display_bench(repeats):
         small.append(once(1_000, i))
         large.append(once(10_000_000, i))
     s, big = statistics.median(small), statistics.median(large)
-    print(f"(b) display path (build + {schedule.DISPLAY_POINTS}-point curve), median of {len(small)}:")
+    print(f"(b) display path (build + {lr_schedule.DISPLAY_POINTS}-point curve), median of {len(small)}:")
     print(f"    max_steps 1k             {s * 1e3:7.2f} ms")
     print(f"    max_steps 10M            {big * 1e3:7.2f} ms")
     print(f"    ratio 10M / 1k           {big / s:7.2f}x")

@@ -6,7 +6,7 @@ import pathlib
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from warmup_viz import schedule
+from warmup_viz import lr_schedule
 from warmup_viz.config import ScheduleConfig
 
 from .plotly_data import values
@@ -49,7 +49,7 @@ def test_a_bare_address_opens_on_a_warmup_written_into_the_address():
     assert at.query_params == {"warmup_steps": "0.1"}
     x, y = chart_data(at)
     assert x == list(range(1, 1001))
-    assert y == schedule.full_table(ScheduleConfig(warmup_steps=0.1))[1]
+    assert y == lr_schedule.full_table(ScheduleConfig(warmup_steps=0.1))[1]
     assert metrics(at)["max_steps"] == "1,000" and metrics(at)["num_warmup_steps"] == "100"
 
 
@@ -57,7 +57,7 @@ def test_a_link_that_leaves_warmup_out_means_transformers_default():
     at = app(max_steps="1000")
     assert not at.exception and not at.error
     _, y = chart_data(at)
-    assert y == schedule.full_table(ScheduleConfig())[1]
+    assert y == lr_schedule.full_table(ScheduleConfig())[1]
     assert at.query_params == {}  # max_steps=1000 is the default: nothing to write
 
 
@@ -82,7 +82,7 @@ def test_link_restores_settings_and_chart():
         max_steps=20000,
         lr_scheduler_kwargs={"num_cycles": 3},
     )
-    curve = schedule.display_curve(config)
+    curve = lr_schedule.display_curve(config)
     assert chart_data(at) == (list(curve.steps), list(curve.lrs))
     assert metrics(at)["num_warmup_steps"] == "1,000"
     assert at.query_params == {
@@ -232,7 +232,7 @@ def test_an_invalid_setting_keeps_the_last_valid_chart_and_the_rest():
     assert not at.exception
     assert any("learning_rate" in e for e in shown(at.error))  # marked where it is entered
     x, y = chart_data(at)
-    assert x[-1] == 200 and y == schedule.full_table(ScheduleConfig(max_steps=200, warmup_steps=0.1))[1]
+    assert x[-1] == 200 and y == lr_schedule.full_table(ScheduleConfig(max_steps=200, warmup_steps=0.1))[1]
     assert any("last valid" in c.value for c in at.caption)
     assert open_tab(at, "download").get("download_button")  # export and import stay
     assert open_tab(at, "import").text_area(key="import_text") is not None

@@ -2,7 +2,7 @@
 
 import json
 
-from warmup_viz import compare, schedule
+from warmup_viz import comparison, lr_schedule
 from warmup_viz.config import ScheduleConfig
 from warmup_viz.run import Planned
 
@@ -30,7 +30,7 @@ def test_add_a_schedule_then_change_it():
     a, b = schedule_traces(at)
     assert (a["name"], b["name"]) == ("A: linear", "B: cosine")
     cosine = ScheduleConfig(lr_scheduler_type="cosine", max_steps=200)
-    assert values(b["y"]) == schedule.full_table(cosine)[1]
+    assert values(b["y"]) == lr_schedule.full_table(cosine)[1]
     assert b["line"]["dash"] != a["line"]["dash"] and b["line"]["color"] != a["line"]["color"]
     assert at.query_params["b.lr_scheduler_type"] == "cosine" and at.query_params["b.max_steps"] == "200"
     assert figure(at)["layout"]["title"]["text"] == "A: linear vs B: cosine"
@@ -60,8 +60,8 @@ def test_a_link_restores_every_schedule_and_the_view():
     ]
     assert layout["yaxis3"]["type"] == "log"
     configs = [ScheduleConfig(max_steps=300), ScheduleConfig(lr_scheduler_type="cosine", max_steps=300)]
-    curves = [schedule.display_curve(c) for c in configs]
-    ratio = compare.difference(curves[0], Planned(configs[0]), curves[1], Planned(configs[1]), "ratio")
+    curves = [lr_schedule.display_curve(c) for c in configs]
+    ratio = comparison.difference(curves[0], Planned(configs[0]), curves[1], Planned(configs[1]), "ratio")
     b_over_a, c_over_a = [t for t in figure(at)["data"] if t.get("yaxis") == "y2"]
     assert values(b_over_a["x"]) == list(ratio.steps) and values(b_over_a["y"]) == list(ratio.values)
     # each difference is named by its own pair: C's trace is C / A, not B / A

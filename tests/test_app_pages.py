@@ -4,7 +4,7 @@ import json
 
 from streamlit.testing.v1 import AppTest  # noqa: E402  (after the app helpers, as in test_app)
 
-from warmup_viz import registry, schedule
+from warmup_viz import lr_schedule, registry
 from warmup_viz.config import ScheduleConfig
 from warmup_viz.ui.gallery import gallery_config
 
@@ -34,7 +34,7 @@ def test_gallery_draws_every_step_based_type_and_explains_the_others():
     assert len(at.info) == len(names) - len(drawn)
     base = ScheduleConfig(learning_rate=5e-5, warmup_steps=0.05, max_steps=1000)
     first = json.loads(at.get("plotly_chart")[0].proto.spec)
-    curve = schedule.display_curve(gallery_config(names[0], base), points=200)
+    curve = lr_schedule.display_curve(gallery_config(names[0], base), points=200)
     assert values(first["data"][0]["y"]) == list(curve.lrs)
 
 
@@ -78,7 +78,7 @@ def test_lesson_has_live_plots_and_formulas():
         max_steps=1000,
         lr_scheduler_kwargs={"num_cycles": 2.0},
     )
-    assert after != before and after == list(schedule.display_curve(config).lrs)
+    assert after != before and after == list(lr_schedule.display_curve(config).lrs)
     table = at.table[0].value
     assert table["num_warmup_steps"].tolist() == [5, 8, 10, 5, 10, 100]  # 0.07 × 100 rounds up to 8
 
@@ -199,14 +199,14 @@ def test_the_playhead_follows_every_schedule_and_every_shown_log():
     markers = [i for i, trace in enumerate(figure["data"]) if trace.get("name") == "playhead"]
     assert len(markers) == 4  # A, B, the example run's logged LR and its loss
     by_step = {int(f["layout"]["annotations"][-1]["text"].split(" ")[1].replace(",", "")): f for f in figure["frames"]}
-    b = schedule.build(ScheduleConfig(max_steps=500, warmup_steps=0))
+    b = lr_schedule.build(ScheduleConfig(max_steps=500, warmup_steps=0))
     frame = by_step[300]
     assert frame["traces"] == markers
     a_point, b_point, logged_point, loss_point = frame["data"]
     assert values(logged_point["x"])[0] <= 300
     assert values(b_point["y"]) == [b.lr(300)] and values(b_point["x"]) == [300]
     assert f"B LR {b.lr(300):.4g}" in frame["layout"]["annotations"][-1]["text"]
-    assert values(a_point["y"]) == [schedule.build(ScheduleConfig(max_steps=1000, warmup_steps=0.1)).lr(300)]
+    assert values(a_point["y"]) == [lr_schedule.build(ScheduleConfig(max_steps=1000, warmup_steps=0.1)).lr(300)]
     assert values(loss_point["x"])[0] <= 300 and "loss" in frame["layout"]["annotations"][-1]["text"]
     past = by_step[600]["data"][1]  # B has ended at 500: no marker
     assert past["x"] == [None] and "B LR" not in by_step[600]["layout"]["annotations"][-1]["text"]
@@ -256,7 +256,7 @@ def test_the_playhead_finds_a_log_whose_long_name_the_legend_wrapped():
 
     log = read_log(("step,loss\n" + rows).encode(), name)
     lines = logview.lines([log], ["loss"], smoothing=0)
-    curve = schedule.display_curve(ScheduleConfig(max_steps=20))
+    curve = lr_schedule.display_curve(ScheduleConfig(max_steps=20))
     fig = figures.schedule_figure([figures.Curve("learning_rate", curve)], metric_lines=lines)
     shown = [t.name for t in fig.data if t.showlegend is not False and "loss" in t.name]
     assert "<br>" in shown[0]  # wrapped by the legend

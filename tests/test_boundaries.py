@@ -35,7 +35,7 @@ def test_only_ui_imports_streamlit():
 def test_only_schedule_and_registry_import_torch_or_transformers():
     # resume reads scheduler.pt (torch.load, weights_only=True); ds_schedule steps DeepSpeed's
     # schedulers, which need a real torch optimizer; tools reads TrainingArguments' (and TRL's) defaults
-    allowed = {"schedule.py", "registry.py", "resume.py", "ds_schedule.py", "tools.py"}
+    allowed = {"lr_schedule.py", "registry.py", "resume.py", "ds_schedule.py", "tools.py"}
     offenders = [
         p.name for p in LIBRARY.rglob("*.py") if {"torch", "transformers"} & set(imports(p)) and p.name not in allowed
     ]
@@ -65,6 +65,16 @@ def test_no_eval_exec_or_pickle_anywhere():
 
 def test_exported_names():
     assert set(warmup_viz.__all__) == {
+        "schedule",
+        "compare",
+        "read_log",
+        "check",
+        "infer",
+        "Schedule",
+        "Comparison",
+        "ScheduleCheck",
+        "InputError",
+        "UsageError",
         "ScheduleConfig",
         "ConfigError",
         "from_mapping",
@@ -194,7 +204,17 @@ def test_pyproject_declares_the_pinned_requirements_and_the_command():
 def test_figures_draw_what_they_are_given_without_the_engine():
     """figures.py imports plain data (curve, logview's lines; legend, the frame) and numbers' writing, never what computes a schedule, and
     drawing a curve loads neither torch nor transformers."""
-    engine = {"schedule", "run", "registry", "resume", "ds_schedule", "simulate", "check", "infer", "infer_metric"}
+    engine = {
+        "lr_schedule",
+        "run",
+        "registry",
+        "resume",
+        "ds_schedule",
+        "simulate",
+        "verdict",
+        "inference",
+        "infer_metric",
+    }
     imported = {_entry(m) for m in internal_imports(LIBRARY / "figures.py")}
     assert imported & engine == set() and imported <= {"curve", "legend", "logview", "numbers"}
     code = """

@@ -2,7 +2,7 @@
 
 import pytest
 
-from warmup_viz import schedule
+from warmup_viz import lr_schedule
 from warmup_viz.config import ScheduleConfig
 
 from .browser import chart_data, overlap, settle, streamlit_server
@@ -24,7 +24,7 @@ def page(browser):
 def test_link_shows_its_settings_and_the_exact_chart(server, page):
     page.goto(f"{server}/?lr_scheduler_type=cosine&learning_rate=0.0003&warmup_steps=0.05&max_steps=20000")
     data = chart_data(page)
-    curve = schedule.display_curve(
+    curve = lr_schedule.display_curve(
         ScheduleConfig(lr_scheduler_type="cosine", learning_rate=3e-4, warmup_steps=0.05, max_steps=20000)
     )
     assert data[0]["x"] == list(curve.steps)
@@ -44,7 +44,7 @@ def test_editing_an_input_redraws_the_chart_and_updates_the_address(server, page
     field.press("Enter")
     page.wait_for_function("document.querySelector('.js-plotly-plot')?._fullData?.[0]?.x?.length === 40")
     page.wait_for_url("**max_steps=40**")
-    assert chart_data(page)[0]["y"] == schedule.full_table(ScheduleConfig(max_steps=40))[1]
+    assert chart_data(page)[0]["y"] == lr_schedule.full_table(ScheduleConfig(max_steps=40))[1]
 
 
 def test_bad_input_shows_a_message_and_no_traceback(server, page):
@@ -84,8 +84,8 @@ def test_compare_link_draws_both_and_editing_b_updates_the_address(server, page)
     )
     traces = {t["name"]: t for t in chart_data(page)}
     cosine = ScheduleConfig(lr_scheduler_type="cosine", max_steps=100)
-    assert traces["B: cosine"]["y"] == schedule.full_table(cosine)[1]
-    assert traces["A: linear"]["y"] == schedule.full_table(ScheduleConfig(max_steps=100))[1]
+    assert traces["B: cosine"]["y"] == lr_schedule.full_table(cosine)[1]
+    assert traces["A: linear"]["y"] == lr_schedule.full_table(ScheduleConfig(max_steps=100))[1]
     page.get_by_role("tab", name="B").click()
     field = page.get_by_role("textbox", name="learning_rate", exact=True)  # only the open tab's is visible
     field.fill("0.001")
@@ -160,7 +160,7 @@ def test_playhead_plays_in_the_browser(server, page):
     page.wait_for_function(f"{readout}.startsWith('step 1 · warmup')")
     page.locator(".js-plotly-plot .updatemenu-button").first.click()  # Play
     page.wait_for_function(f"{readout}.startsWith('step 200 · decay')", timeout=30000)
-    last = schedule.build(ScheduleConfig(max_steps=200, warmup_steps=20)).lr(200)
+    last = lr_schedule.build(ScheduleConfig(max_steps=200, warmup_steps=20)).lr(200)
     assert page.evaluate(readout).startswith(f"step 200 · decay · LR {last:.4g} · ")
 
 
@@ -338,7 +338,7 @@ def test_an_imported_axolotl_config_shows_its_tool_and_epochs_then_its_exact_cha
         dataset_size=1001, num_train_epochs=2, per_device_train_batch_size=4,
     )  # fmt: skip
     assert config.num_warmup_steps == 25
-    curve = schedule.display_curve(config)
+    curve = lr_schedule.display_curve(config)
     assert chart_data(page)[0]["y"] == list(curve.lrs)
     page.wait_for_url("**tool=axolotl**")  # and the link carries the tool
 
@@ -354,11 +354,11 @@ def test_a_link_with_axolotls_jagged_restarts_draws_every_dip_exactly(server, pa
         tool="axolotl", lr_scheduler_type="cosine", learning_rate=2e-4, warmup_steps=100, max_steps=20000,
         tool_args={"jagged_restart_steps": 1000, "cosine_min_lr_ratio": 0.1},
     )  # fmt: skip
-    curve = schedule.display_curve(config)
+    curve = lr_schedule.display_curve(config)
     data = chart_data(page)
     assert data[0]["x"] == list(curve.steps) and data[0]["y"] == list(curve.lrs)
     drawn = dict(zip(data[0]["x"], data[0]["y"], strict=True))
-    built = schedule.build(config)
+    built = lr_schedule.build(config)
     assert all(drawn[1000 * j] == built.lr(1000 * j) for j in range(1, 20))
     # the sidebar shows axolotl's own arguments by its names, and says it builds its own scheduler
     assert page.get_by_role("textbox", name="jagged_restart_steps", exact=True).input_value() == "1000"

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from warmup_viz import schedule
+from warmup_viz import lr_schedule
 from warmup_viz.config import ScheduleConfig
 
 from .browser import overlap, settle
@@ -99,7 +99,7 @@ def test_the_teachers_lesson_and_the_students_link(server, browser):
     teacher.get_by_text("播放头", exact=True).click()
     teacher.wait_for_url("**playhead=true**")
     view = _view(teacher)
-    expected = [schedule.display_curve(c).lrs for c in CONFIGS]
+    expected = [lr_schedule.display_curve(c).lrs for c in CONFIGS]
     assert view["schedules"] == [list(lrs) for lrs in expected]
     teacher.locator(".st-key-lr_chart .updatemenu-button").first.click()  # play…
     teacher.wait_for_function(
@@ -113,7 +113,7 @@ def test_the_teachers_lesson_and_the_students_link(server, browser):
     assert view["chart"]["t"] >= 0 and view["chart"]["b"] <= 720, "the chart runs below a projector's screen"
     assert view["readout"].startswith(f"第 {step:,} 步")
     for (x, y), config in zip(view["markers"], CONFIGS, strict=True):  # each schedule's own LR at that step
-        assert (x, y) == (step, schedule.build(config).lr(step))
+        assert (x, y) == (step, lr_schedule.build(config).lr(step))
     link = teacher.url
     teacher.screenshot(path="/tmp/warmup_viz_lesson_teacher.png")
     teacher.close()

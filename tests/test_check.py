@@ -5,11 +5,11 @@ import pathlib
 
 import pytest
 
-from warmup_viz.check import compare
 from warmup_viz.cli import main
 from warmup_viz.config import ScheduleConfig
 from warmup_viz.logs import read_log
 from warmup_viz.run import Planned
+from warmup_viz.verdict import compare
 
 from .test_trainer import run_trainer
 
@@ -177,16 +177,16 @@ def test_check_json_gives_the_same_as_data(real_run, capfd):
 def test_a_real_run_with_warmup_longer_than_max_steps(tmp_path, run, capfd):
     """transformers accepts warmup > max_steps: schedule equals what the run logged at every step,
     check says it matches, and the summary says the peak is never reached."""
-    from warmup_viz import schedule
+    from warmup_viz import lr_schedule
 
     trainer, logged = run_trainer(tmp_path, **run)
     trainer.state.save_to_json(str(tmp_path / "trainer_state.json"))
     config = ScheduleConfig(**run)
-    assert schedule.full_table(config)[1] == [logged[s] for s in sorted(logged)]
+    assert lr_schedule.full_table(config)[1] == [logged[s] for s in sorted(logged)]
     flags = [x for k, v in run.items() for x in (f"--{k}", str(v))]
     assert main(["check", str(tmp_path / "trainer_state.json"), *flags]) == 0
     assert "matches at all 20 logged steps" in capfd.readouterr().out
-    assert any(n.key == "note.peak_never_reached" for n in schedule.summarize(config).notes)
+    assert any(n.key == "note.peak_never_reached" for n in lr_schedule.summarize(config).notes)
 
 
 def test_the_page_names_the_cause_in_chinese():

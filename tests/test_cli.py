@@ -10,7 +10,7 @@ import sys
 import pyarrow.parquet as pq
 import pytest
 
-from warmup_viz import export, schedule
+from warmup_viz import export, lr_schedule
 from warmup_viz.cli import main
 from warmup_viz.config import ScheduleConfig, from_mapping
 
@@ -42,7 +42,7 @@ def test_csv_reads_back_exactly(capfd):
     assert code == 0 and err == ""
     lines = out.splitlines()
     assert lines[0] == "step,learning_rate"
-    expected = schedule.full_table(
+    expected = lr_schedule.full_table(
         ScheduleConfig(lr_scheduler_type="cosine", learning_rate=3e-4, warmup_steps=0.07, max_steps=100)
     )[1]
     rows = [line.split(",") for line in lines[1:]]
@@ -84,7 +84,7 @@ def test_parquet_to_a_file(tmp_path, capfd):
     assert code == 0 and out == ""
     table = pq.read_table(path).to_pydict()
     assert table["step"] == list(range(1, 51))
-    assert table["learning_rate"] == schedule.full_table(ScheduleConfig(max_steps=50, warmup_steps=5))[1]
+    assert table["learning_rate"] == lr_schedule.full_table(ScheduleConfig(max_steps=50, warmup_steps=5))[1]
 
 
 def test_kwargs_and_legacy_warmup_ratio(capfd):

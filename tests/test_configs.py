@@ -8,7 +8,7 @@ import pathlib
 
 import pytest
 
-from warmup_viz import schedule
+from warmup_viz import lr_schedule
 from warmup_viz.config import from_mapping
 from warmup_viz.importer import SettingsError, read_settings
 
@@ -151,7 +151,7 @@ def test_axolotls_own_scheduler_arguments_are_handed_on_by_its_names():
     assert imported.settings["tool_args"] == {"cosine_min_lr_ratio": 1.0, "cosine_constant_lr_ratio": 0}
     assert imported.used["cosine_min_lr_ratio"] == "tool_args"
     config = from_mapping({**imported.settings, "dataset_size": 10_000})
-    lrs = schedule.full_table(config)[1]
+    lrs = lr_schedule.full_table(config)[1]
     assert lrs[config.num_warmup_steps :] == [2e-05] * (config.total_steps - config.num_warmup_steps)
 
 

@@ -17,14 +17,14 @@ from dataclasses import replace
 
 import pytest
 
-from warmup_viz import schedule
-from warmup_viz.check import compare
+from warmup_viz import lr_schedule
 from warmup_viz.cli import main
 from warmup_viz.config import FIELD_NAMES, from_mapping
 from warmup_viz.ds_schedule import SCHEDULERS, read_ds_config, resolve
 from warmup_viz.errors import ConfigError, InputError, UsageError
-from warmup_viz.infer import infer
+from warmup_viz.inference import infer
 from warmup_viz.run import table
+from warmup_viz.verdict import compare
 
 pytestmark = pytest.mark.trainer
 
@@ -239,12 +239,12 @@ def test_without_a_scheduler_block_step_1_logs_the_lr_of_update_2_with_an_optimi
     # cosine with 6 warmup steps: lambda(1) = 1/6, so step 1 logs learning_rate / 6, not 0
     _, lrs = logged(real_runs["hf-cosine-no-scheduler-block"])
     config = config_of(*RUNS["hf-cosine-no-scheduler-block"][::2])
-    assert lrs[1] == 1e-3 / 6 and schedule.build(config).lr(1) == 0.0
-    assert all(lrs[s] == schedule.build(config).lr(s + 1) for s in lrs)
+    assert lrs[1] == 1e-3 / 6 and lr_schedule.build(config).lr(1) == 0.0
+    assert all(lrs[s] == lr_schedule.build(config).lr(s + 1) for s in lrs)
     # without an optimizer block Trainer steps its own scheduler, after logging, as without DeepSpeed
     _, lrs = logged(real_runs["hf-linear-no-optimizer-block"])
     config = config_of(*RUNS["hf-linear-no-optimizer-block"][::2])
-    assert lrs[1] == 0.0 and all(lrs[s] == schedule.build(config).lr(s) for s in lrs)
+    assert lrs[1] == 0.0 and all(lrs[s] == lr_schedule.build(config).lr(s) for s in lrs)
 
 
 @pytest.mark.parametrize("name", RUNS)

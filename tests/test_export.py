@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from warmup_viz import export, schedule
+from warmup_viz import export, lr_schedule
 from warmup_viz.config import ScheduleConfig
 
 
@@ -18,7 +18,7 @@ def test_export_of_several_schedules_reads_back_exactly(tmp_path):
         "A": ScheduleConfig(max_steps=50),
         "B": ScheduleConfig(lr_scheduler_type="cosine", max_steps=30),
     }
-    tables = [(name, *schedule.full_table(c)) for name, c in configs.items()]
+    tables = [(name, *lr_schedule.full_table(c)) for name, c in configs.items()]
     for fmt, read in (("csv", pd.read_csv), ("parquet", pd.read_parquet)):
         frame = read(io.BytesIO(export.schedules_bytes(tables, fmt)))
         for name, steps, lrs in tables:
@@ -34,12 +34,12 @@ def test_wide_export_has_a_column_per_schedule():
     import pandas as pd
     import pyarrow.parquet as pq
 
-    from warmup_viz import export, schedule
+    from warmup_viz import export, lr_schedule
     from warmup_viz.config import ScheduleConfig
 
     a = ScheduleConfig(max_steps=30, warmup_steps=3)
     b = ScheduleConfig(lr_scheduler_type="cosine", max_steps=20, warmup_steps=0.1)
-    tables = [(export.column("A"), *schedule.full_table(a)), (export.column("B"), *schedule.full_table(b))]
+    tables = [(export.column("A"), *lr_schedule.full_table(a)), (export.column("B"), *lr_schedule.full_table(b))]
     csv = export.wide_bytes(tables, "csv").decode().splitlines()
     assert csv[0] == "step,learning_rate_A,learning_rate_B" and len(csv) == 31
     assert len(csv) - 1 == export.rows("wide", [30, 20])  # the rows the button announces
@@ -65,7 +65,9 @@ def test_csv_is_the_repr_of_each_value(lrs, first):
 
 @pytest.mark.parametrize("n", [0, 1, export.CSV_CHUNK_ROWS, export.CSV_CHUNK_ROWS + 1, 3 * export.CSV_CHUNK_ROWS - 7])
 def test_csv_chunks_join_to_the_whole_table(n):
-    steps, lrs = schedule.full_table(ScheduleConfig(lr_scheduler_type="cosine", max_steps=max(n, 1), warmup_steps=0.1))
+    steps, lrs = lr_schedule.full_table(
+        ScheduleConfig(lr_scheduler_type="cosine", max_steps=max(n, 1), warmup_steps=0.1)
+    )
     steps, lrs = steps[:n], lrs[:n]
     chunks = list(export.table_chunks(steps, lrs, "csv"))
     assert len(chunks) == 1 + -(-n // export.CSV_CHUNK_ROWS)  # the header, then a chunk per CSV_CHUNK_ROWS rows
@@ -87,7 +89,7 @@ def test_an_unknown_format_is_refused():
 
 def test_the_announced_rows_are_the_files_rows():
     configs = [ScheduleConfig(max_steps=n) for n in (40, 25, 10)]
-    tables = [(key, *schedule.full_table(c)) for key, c in zip("ABC", configs, strict=True)]
+    tables = [(key, *lr_schedule.full_table(c)) for key, c in zip("ABC", configs, strict=True)]
     steps = [c.total_steps for c in configs]
     one, long, wide = (pd.read_csv(io.BytesIO(export.layout_bytes(tables, "csv", x))) for x in export.LAYOUTS)
     assert (len(one), len(long), len(wide)) == (40, 75, 40)
@@ -99,7 +101,7 @@ def test_the_announced_rows_are_the_files_rows():
 
 
 def test_headers_are_identifiers_pandas_and_pgfplots_read():
-    tables = [(key, *schedule.full_table(ScheduleConfig(max_steps=5))) for key in "ABCDEF"]
+    tables = [(key, *lr_schedule.full_table(ScheduleConfig(max_steps=5))) for key in "ABCDEF"]
     for raw in (export.layout_bytes(tables, "csv", layout) for layout in export.LAYOUTS):
         header = raw.decode().splitlines()[0].split(",")
         # pgfplots' table[x=step,y=learning_rate_A] takes a column name of letters, digits and _

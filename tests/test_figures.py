@@ -8,7 +8,7 @@ import plotly.io as pio
 import pytest
 from plotly.utils import PlotlyJSONEncoder
 
-from warmup_viz import figures, legend, logview, playhead, schedule
+from warmup_viz import figures, legend, logview, lr_schedule, playhead
 from warmup_viz.config import ScheduleConfig
 from warmup_viz.logs import read_log
 from warmup_viz.numbers import apart
@@ -25,7 +25,7 @@ def log():
 
 
 def figure(log, **options):
-    curve = figures.Curve(figures.LR_PANEL, schedule.display_curve(CONFIG))
+    curve = figures.Curve(figures.LR_PANEL, lr_schedule.display_curve(CONFIG))
     lr = logview.lines([log], ["learning_rate"], smoothing=0)
     metrics = logview.lines([log], options.pop("metrics", ["loss", "grad_norm"]))
     fig = figures.schedule_figure([curve], lr_lines=lr, metric_lines=metrics, options=figures.FigureOptions(**options))
@@ -37,9 +37,9 @@ def by_name(fig, name):
 
 
 def test_without_logs_only_the_schedule():
-    fig = json.loads(figures.curve_figure(schedule.display_curve(CONFIG)).to_json())
+    fig = json.loads(figures.curve_figure(lr_schedule.display_curve(CONFIG)).to_json())
     assert [t["name"] for t in fig["data"]] == ["learning_rate", "breakpoints"]
-    assert values(fig["data"][0]["y"]) == schedule.full_table(CONFIG)[1]
+    assert values(fig["data"][0]["y"]) == lr_schedule.full_table(CONFIG)[1]
     assert "yaxis2" not in fig["layout"]
 
 
@@ -58,7 +58,7 @@ def test_stacked_panels_share_the_step_axis(log):
 
 def test_every_run_and_metric_has_one_legend_entry_and_panels_keep_the_chosen_order(log):
     other = read_log(b"step,loss\n1,2.0\n2,1.5\n", "other.csv")
-    curve = figures.Curve(figures.LR_PANEL, schedule.display_curve(CONFIG))
+    curve = figures.Curve(figures.LR_PANEL, lr_schedule.display_curve(CONFIG))
     lr = logview.lines([other, log], ["learning_rate"], smoothing=0)
     metrics = logview.lines([other, log], ["grad_norm", "loss"], smoothing=0.6)
     fig = json.loads(figures.schedule_figure([curve], lr_lines=lr, metric_lines=metrics).to_json())
@@ -87,7 +87,7 @@ def test_log_y_per_panel_and_outlier_range(log):
 
 
 def test_epoch_axis_moves_the_schedule_too(log):
-    curve = schedule.display_curve(CONFIG)
+    curve = lr_schedule.display_curve(CONFIG)
     epochs = [s / 50 for s in curve.steps]
     fig = json.loads(figures.schedule_figure([figures.Curve("learning_rate", curve, epochs)]).to_json())
     assert values(fig["data"][0]["x"]) == epochs and fig["layout"]["xaxis"]["title"]["text"] == "epoch"
@@ -98,7 +98,7 @@ def test_a_million_point_log_makes_a_small_figure():
     rng = np.random.default_rng(0)
     body = "\n".join(f"{s},{v:.6f}" for s, v in zip(range(1, n + 1), 2 + rng.standard_normal(n), strict=True))
     log = read_log(("step,loss\n" + body).encode(), "big.csv")
-    curve = schedule.display_curve(ScheduleConfig(max_steps=n))
+    curve = lr_schedule.display_curve(ScheduleConfig(max_steps=n))
     fig = figures.schedule_figure([figures.Curve("A", curve)], metric_lines=logview.lines([log], ["loss"]))
     assert len(fig.to_json()) < 1_000_000
 
@@ -106,8 +106,8 @@ def test_a_million_point_log_makes_a_small_figure():
 def _variants(log):
     """Figures of every shape the page draws: one schedule, compared ones with a difference panel,
     logs stacked and overlaid, log axes, epochs, a projector, a playhead."""
-    a = schedule.display_curve(CONFIG)
-    b = schedule.display_curve(
+    a = lr_schedule.display_curve(CONFIG)
+    b = lr_schedule.display_curve(
         ScheduleConfig(
             max_steps=100,
             warmup_steps=5,
@@ -153,7 +153,7 @@ def test_phase_lines_run_through_every_panel(log):
     fig = figure(log, layout="stacked")  # one phase line (the warmup's end) in each of the three panels
     lines = [(s["xref"], s["yref"]) for s in fig["layout"]["shapes"]]
     assert lines == [("x", "y domain"), ("x2", "y2 domain"), ("x3", "y3 domain")]
-    (end,) = [b.step for b in schedule.display_curve(CONFIG).breakpoints if b.kind == "warmup_end"]
+    (end,) = [b.step for b in lr_schedule.display_curve(CONFIG).breakpoints if b.kind == "warmup_end"]
     assert {s["x0"] for s in fig["layout"]["shapes"]} == {end}
 
 
@@ -165,7 +165,7 @@ def test_a_figure_changed_afterwards_leaves_the_next_figures_as_they_were(log):
         fig.layout.template.layout.colorway = ["#000000"]
         fig.data[0].line.color = "#000000"
     assert [json.loads(fig.to_json()) for fig in _variants(log)] == before
-    white = json.loads(figures.curve_figure(schedule.display_curve(CONFIG)).to_json())["layout"]["template"]
+    white = json.loads(figures.curve_figure(lr_schedule.display_curve(CONFIG)).to_json())["layout"]["template"]
     assert white == json.loads(json.dumps(pio.templates["plotly_white"].to_plotly_json(), cls=PlotlyJSONEncoder))
 
 
@@ -176,7 +176,7 @@ def test_wrap_breaks_at_spaces_counting_wide_characters_twice():
 
 
 def test_a_narrow_figure_keeps_its_plot_wide_and_its_words_inside():
-    curve = schedule.display_curve(CONFIG)
+    curve = lr_schedule.display_curve(CONFIG)
     title = "A: linear · warmup 10% vs B: cosine · no warmup vs C: cosine_with_min_lr · min_lr_rate=0.1"
     options = figures.FigureOptions(title=title, narrow=True, present=True)
     fig = figures.schedule_figure([figures.Curve("learning_rate", curve)], options=options).to_plotly_json()
@@ -193,7 +193,7 @@ def test_the_hover_speaks_the_labels_words_and_writes_each_lr_apart_from_its_nei
     written with the digits that tell it from its neighbours, the step with thousands separators."""
     labels = figures.Labels(hover_step="第 {step} 步", hover_epoch="轮次 {epoch}", configured="配置值", raw="原始")
     config = ScheduleConfig(lr_scheduler_type="cosine", max_steps=20_000, warmup_steps=100, learning_rate=3e-4)
-    curve = schedule.display_curve(config)
+    curve = lr_schedule.display_curve(config)
     lr = logview.lines([log], ["learning_rate"], smoothing=0)
     metrics = logview.lines([log], ["loss"], smoothing=0.6)
     fig = figures.schedule_figure(
@@ -224,7 +224,7 @@ LONG = "{} · cosine_with_min_lr, warmup_steps=0.1, min_lr_rate=0.1 · lr 0.0003
 @pytest.mark.parametrize("present", [False, True])
 @pytest.mark.parametrize("count", [1, 3, 6])
 def test_every_legend_name_and_the_title_fit_the_narrowest_width_and_the_top_margin_holds_them(present, count):
-    curve = schedule.display_curve(CONFIG)
+    curve = lr_schedule.display_curve(CONFIG)
     curves = [figures.Curve(LONG.format(letter), curve, None, letter) for letter in "ABCDEF"[:count]]
     title = " vs ".join(c.name for c in curves)
     fig = figures.schedule_figure(curves, options=figures.FigureOptions(title=title, present=present))
@@ -266,14 +266,14 @@ def _lr_axis(curves, lr_lines=(), **options):
 
 
 def test_a_log_lr_axis_is_framed_from_a_thousandth_of_the_peak_or_the_smallest_lr():
-    decay = schedule.display_curve(  # cosine to ~0
+    decay = lr_schedule.display_curve(  # cosine to ~0
         ScheduleConfig(lr_scheduler_type="cosine", max_steps=1000, warmup_steps=0, learning_rate=1e-3)
     )
     axis = _lr_axis([figures.Curve("A", decay)], log_y={"learning_rate"})
     low, high = axis.range
     assert axis.type == "log" and min(v for v in decay.lrs if v > 0) < 1e-8  # the tail reaches far below
     assert low == pytest.approx(-6 - 0.15) and high == pytest.approx(-3 + 0.15)  # 1e-6 .. 1e-3, padded 5%
-    floor = schedule.display_curve(
+    floor = lr_schedule.display_curve(
         ScheduleConfig(max_steps=100, lr_scheduler_type="cosine_with_min_lr", lr_scheduler_kwargs={"min_lr_rate": 0.1})
     )
     low, high = _lr_axis([figures.Curve("A", floor)], log_y={"learning_rate"}).range
@@ -292,7 +292,7 @@ def test_ignoring_outliers_keeps_one_bad_logged_lr_from_squashing_the_curve():
     bad = read_log(("step,learning_rate\n" + "\n".join(rows)).encode(), "bad.csv")
     lr = logview.lines([bad], ["learning_rate"], smoothing=0)
     curve = [
-        figures.Curve("A", schedule.display_curve(ScheduleConfig(max_steps=200, warmup_steps=0, learning_rate=1e-3)))
+        figures.Curve("A", lr_schedule.display_curve(ScheduleConfig(max_steps=200, warmup_steps=0, learning_rate=1e-3)))
     ]
     assert _lr_axis(curve, lr).range is None  # as before: plotly ranges every point, the bad one too
     low, high = _lr_axis(curve, lr, ignore_outliers=True).range
@@ -305,11 +305,11 @@ def test_ignoring_outliers_keeps_one_bad_logged_lr_from_squashing_the_curve():
 def test_a_log_lr_axis_frames_every_compared_schedule_from_the_lowest():
     """Compared schedules: the frame starts at the lowest of their smallest LRs (floored at a
     thousandth of the peak), so none is cut off, and a constant beside a decay changes nothing."""
-    decay = schedule.display_curve(ScheduleConfig(lr_scheduler_type="cosine", max_steps=1000, warmup_steps=0))
-    floor = schedule.display_curve(
+    decay = lr_schedule.display_curve(ScheduleConfig(lr_scheduler_type="cosine", max_steps=1000, warmup_steps=0))
+    floor = lr_schedule.display_curve(
         ScheduleConfig(max_steps=1000, lr_scheduler_type="cosine_with_min_lr", lr_scheduler_kwargs={"min_lr_rate": 0.1})
     )
-    flat = schedule.display_curve(ScheduleConfig(max_steps=1000, lr_scheduler_type="constant"))
+    flat = lr_schedule.display_curve(ScheduleConfig(max_steps=1000, lr_scheduler_type="constant"))
     alone = _lr_axis([figures.Curve("A", decay)], log_y={"learning_rate"}).range
     for other in (floor, flat):
         both = _lr_axis([figures.Curve("A", decay), figures.Curve("B", other)], log_y={"learning_rate"}).range

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from warmup_viz import schedule
+from warmup_viz import lr_schedule
 from warmup_viz.config import ScheduleConfig, from_mapping
-from warmup_viz.infer import NoFit, infer
+from warmup_viz.inference import NoFit, infer
 
 from .test_trainer import RUNS, run_trainer
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.trainer
 def test_recovers_a_real_trainer_run_exactly(tmp_path, settings, logging_steps):
     trainer, logged = run_trainer(tmp_path, **{**settings, "logging_steps": logging_steps})
     fit = infer(list(logged), list(logged.values()), max_steps=trainer.state.max_steps)
-    recovered = schedule.build(fit.config).lrs(list(logged))
+    recovered = lr_schedule.build(fit.config).lrs(list(logged))
     assert fit.exact, f"{fit.settings()} misses by {fit.max_relative_error:g}"
     for (step, lr), ours in zip(logged.items(), recovered, strict=True):
         assert ours == pytest.approx(lr, rel=1e-6, abs=1e-15), step
@@ -27,7 +27,7 @@ def test_recovers_a_real_trainer_run_exactly(tmp_path, settings, logging_steps):
 
 def test_learning_rate_comes_out_round():
     config = ScheduleConfig(lr_scheduler_type="cosine", learning_rate=3e-4, warmup_steps=10, max_steps=200)
-    steps, lrs = schedule.full_table(config)
+    steps, lrs = lr_schedule.full_table(config)
     fit = infer(list(steps), lrs, max_steps=200)
     assert (
         fit.exact
@@ -62,7 +62,7 @@ def test_cli_infer_prints_settings_that_schedule_takes(tmp_path, capfd):
     assert found["exact"] is True and found["max_relative_error"] <= 1e-6
     settings = {k: v for k, v in found.items() if k not in ("exact", "max_relative_error")}
     config = from_mapping(settings)  # the keys `schedule` takes
-    assert schedule.build(config).lrs(list(logged)) == pytest.approx(list(logged.values()), rel=1e-6)
+    assert lr_schedule.build(config).lrs(list(logged)) == pytest.approx(list(logged.values()), rel=1e-6)
     # a log without learning rates, and a step decay no type reproduces
     (tmp_path / "loss.csv").write_text("step,loss\n1,2\n2,1\n")
     assert main(["infer", str(tmp_path / "loss.csv")]) == 2

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from warmup_viz.config import from_mapping
-from warmup_viz.infer import infer
 from warmup_viz.infer_metric import infer_metric_driven
+from warmup_viz.inference import infer
 from warmup_viz.logs import read_log, series
 from warmup_viz.simulate import simulate
 

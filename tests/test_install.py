@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from warmup_viz import registry, schedule
+from warmup_viz import lr_schedule, registry
 from warmup_viz.logs import read_log
 from warmup_viz.ui import page_link
 
@@ -81,7 +81,7 @@ def test_the_installed_command_serves_the_dashboard(installed, command):
         page.goto(url)  # a first visit: the first schedule and the example run (examples/ in the wheel)
         traces = chart_data(page)
         first = page_link.decode(page_link.FIRST_VISIT)[0].configs[0]
-        assert traces[0]["y"] == list(schedule.display_curve(first).lrs)
+        assert traces[0]["y"] == list(lr_schedule.display_curve(first).lrs)
         example = read_log((ROOT / "examples" / "trainer_state.json").read_bytes(), "trainer_state.json")
         logged = example.table.query("metric == 'learning_rate'")["value"].tolist()
         assert logged in [t["y"] for t in traces if t["legendgroup"] == "example"]

@@ -5,7 +5,7 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from warmup_viz import schedule
+from warmup_viz import lr_schedule
 from warmup_viz.config import ScheduleConfig
 from warmup_viz.numbers import apart
 
@@ -43,9 +43,9 @@ def test_a_real_cosine_schedule_reads_apart_step_by_step_near_its_peak():
     """Near a cosine's peak neighbouring steps differ in the 9th digit or later: the hover says
     so, never longer than Python's repr; steps far apart keep 5 digits."""
     config = ScheduleConfig(lr_scheduler_type="cosine", learning_rate=3e-4, warmup_steps=10, max_steps=100_000)
-    lrs = schedule.build(config).lrs(list(range(11, 31)))  # transformers' own LambdaLR
+    lrs = lr_schedule.build(config).lrs(list(range(11, 31)))  # transformers' own LambdaLR
     texts = apart(lrs)
     assert len(set(texts)) == len(set(lrs)) == len(lrs)
     assert all(len(text) > len("3e-04") and len(text) <= len(repr(v)) for text, v in zip(texts, lrs, strict=True))
-    far = schedule.build(config).lrs([1, 50_000, 100_000])
+    far = lr_schedule.build(config).lrs([1, 50_000, 100_000])
     assert apart(far) == [f"{v:.5g}" for v in far]

@@ -9,12 +9,12 @@ import pathlib
 
 import pytest
 
-from warmup_viz import schedule
-from warmup_viz.check import compare
+from warmup_viz import lr_schedule
 from warmup_viz.cli import main
 from warmup_viz.config import ScheduleConfig, from_mapping
 from warmup_viz.errors import ConfigError
 from warmup_viz.run import Convention, Planned, Shifted, with_convention
+from warmup_viz.verdict import compare
 
 
 def logged_lrs(config, steps, convention="since_4.51"):
@@ -45,7 +45,7 @@ def test_before_4_51_equals_the_old_log_at_every_step(path):
     ours = logged_lrs(config, sorted(logged), "before_4.51")
     assert [logged[s] for s in sorted(logged)] == ours
     # what 4.50 logged at step s is what update s + 1 trains with: the schedule shifted by one
-    plain = schedule.full_table(config)[1]
+    plain = lr_schedule.full_table(config)[1]
     assert all(logged[s] == plain[s] for s in range(1, config.total_steps))
     assert not compare(Planned(config), list(logged), list(logged.values())).matches
     shifted = Shifted(Planned(config), Convention.BEFORE_4_51)
@@ -123,7 +123,7 @@ def test_checks_causes_for_an_old_log_reproduce_it(path, capfd):
 def test_a_log_that_reads_both_ways_says_so():
     """Today's cosine_warmup_with_min_lr is, value for value, cosine_with_min_lr logged the older way:
     with as many kwargs either way, today's reading stays and the other is named."""
-    from warmup_viz.infer import infer
+    from warmup_viz.inference import infer
 
     from .test_schedule import stepped
 

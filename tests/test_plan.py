@@ -7,9 +7,9 @@ import pytest
 from warmup_viz import plan
 from warmup_viz.config import from_mapping
 from warmup_viz.errors import ConfigError, InputError
+from warmup_viz.lr_schedule import build
 from warmup_viz.resume import Checkpoint
 from warmup_viz.run import Convention
-from warmup_viz.schedule import build
 
 COSINE = from_mapping(dict(learning_rate=1e-3, warmup_steps=0.1, max_steps=50, lr_scheduler_type="cosine"))
 

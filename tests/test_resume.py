@@ -13,7 +13,7 @@ import pytest
 import torch
 from transformers import GPT2Config, GPT2LMHeadModel, Trainer, TrainingArguments
 
-from warmup_viz import schedule
+from warmup_viz import lr_schedule
 from warmup_viz.cli import main
 from warmup_viz.config import FIELD_NAMES, ScheduleConfig, from_mapping
 from warmup_viz.errors import ConfigError, InputError
@@ -140,7 +140,7 @@ def test_without_scheduler_state_the_schedule_starts_again_at_the_checkpoint(run
     checkpoint = read_checkpoint(str(checkpoint_dir))
     assert not checkpoint.restored and checkpoint.global_step == k
     assert all(logged[s] == first_logged[s] for s in range(1, k + 1))
-    lam = schedule.build(config).lr_lambda
+    lam = lr_schedule.build(config).lr_lambda
     assert all(logged[s] == config.learning_rate * lam(s - k - 1) for s in range(k + 1, config.total_steps + 1))
     assert [n.key for n in resume(config, checkpoint).notes] == ["resume.restarted"]
 
@@ -157,11 +157,11 @@ def test_the_measured_facts(runs, name):
     assert (checkpoint.global_step, checkpoint.learning_rate) == (k, first_lr)
     assert all(logged[s] == first_logged[s] for s in range(1, k + 2))  # k + 1 included
     assert logged[k + 1] == checkpoint.next_lr
-    lam = schedule.build(config).lr_lambda
+    lam = lr_schedule.build(config).lr_lambda
     assert all(logged[s] == first_lr * lam(s - 1) for s in range(k + 2, config.total_steps + 1))
     if config.learning_rate != first_lr:
         assert any(n.key == "resume.lr_ignored" for n in resume(config, checkpoint).notes)
-        assert any(logged[s] != schedule.build(config).lr(s) for s in range(k + 2, config.total_steps + 1))
+        assert any(logged[s] != lr_schedule.build(config).lr(s) for s in range(k + 2, config.total_steps + 1))
 
 
 @pytest.mark.parametrize("name", RESUMED)
@@ -281,8 +281,8 @@ def test_a_checkpoint_is_its_two_files(runs, tmp_path):
 def test_check_says_the_log_was_resumed(runs, name):
     """check, given the resumed run's settings, recognises a resumed log and says where and at which
     learning_rate (in English here, as the CLI prints it; keyed, so the page says it in 中文 too)."""
-    from warmup_viz.check import compare
     from warmup_viz.run import Planned
+    from warmup_viz.verdict import compare
 
     first, settings = RESUMED[name]
     _, _, logged = runs[name]
@@ -338,8 +338,8 @@ def test_infer_recognises_a_real_resumed_log_and_both_runs(runs, name):
     """From the log alone: where it was resumed, whether the scheduler was restored, the resumed
     run's settings (a restored one keeps the first learning_rate) and the first run's; the run
     that describes reproduces every logged value."""
-    from warmup_viz.check import compare
-    from warmup_viz.infer import infer
+    from warmup_viz.inference import infer
+    from warmup_viz.verdict import compare
 
     first, settings = RESUMED[name]
     _, _, logged = runs[name]

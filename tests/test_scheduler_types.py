@@ -3,7 +3,7 @@ says agrees with transformers (kwargs it names exist, suggestions draw, search s
 
 import pytest
 
-from warmup_viz import registry, schedule, scheduler_types, teach
+from warmup_viz import lr_schedule, registry, scheduler_types, teach
 from warmup_viz.config import ScheduleConfig
 from warmup_viz.registry import REQUIRED
 
@@ -53,7 +53,7 @@ def test_suggested_kwargs_draw(name, max_steps, showcase):
     config = ScheduleConfig(
         lr_scheduler_type=name, learning_rate=lr, warmup_steps=0.05, max_steps=max_steps, lr_scheduler_kwargs=kwargs
     )
-    assert len(schedule.display_curve(config).lrs) > 0
+    assert len(lr_schedule.display_curve(config).lrs) > 0
 
 
 def test_required_kwargs_are_suggested():
@@ -85,7 +85,7 @@ def test_gallery_showcase_shows_character():
     """cosine_with_restarts restarts, polynomial bends with a floor: what the gallery promises."""
     restarts = scheduler_types.of("cosine_with_restarts").suggested(1000, 1e-3, showcase=True)
     config = ScheduleConfig(lr_scheduler_type="cosine_with_restarts", max_steps=1000, lr_scheduler_kwargs=restarts)
-    assert sum(b.kind == "restart" for b in schedule.breakpoints(config)) >= 2
+    assert sum(b.kind == "restart" for b in lr_schedule.breakpoints(config)) >= 2
     poly = scheduler_types.of("polynomial").suggested(1000, 1e-3, showcase=True)
     assert poly["power"] != 1.0 and 0 < poly["lr_end"] < 1e-3
 

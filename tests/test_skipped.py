@@ -9,12 +9,12 @@ import pytest
 import torch
 from transformers import Trainer
 
-from warmup_viz.check import compare
 from warmup_viz.cli import main
 from warmup_viz.config import from_mapping
-from warmup_viz.infer import infer
+from warmup_viz.inference import infer
 from warmup_viz.run import Convention, Planned, Skipped, with_convention
 from warmup_viz.steps import step_list, step_list_text
+from warmup_viz.verdict import compare
 from warmup_viz.written import Written, first_difference
 
 from .test_trainer import run_trainer

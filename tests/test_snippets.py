@@ -6,7 +6,7 @@ import pytest
 import torch
 from transformers import GPT2Config, GPT2LMHeadModel, HfArgumentParser, Trainer, TrainingArguments
 
-from warmup_viz import schedule, snippets
+from warmup_viz import lr_schedule, snippets
 from warmup_viz.config import ScheduleConfig
 
 CONFIGS = [
@@ -24,7 +24,7 @@ IDS = [c.lr_scheduler_type + ("-epochs" if c.uses_epochs else "") for c in CONFI
 
 def assert_same_schedule(lam, learning_rate, config):
     steps = range(1, config.total_steps + 1)
-    assert [learning_rate * lam(s - 1) for s in steps] == schedule.full_table(config)[1]
+    assert [learning_rate * lam(s - 1) for s in steps] == lr_schedule.full_table(config)[1]
 
 
 def trainer_schedule(args, config):

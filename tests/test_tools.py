@@ -11,7 +11,7 @@ import pytest
 import trl
 from transformers import TrainingArguments
 
-from warmup_viz import schedule, snippets, tools
+from warmup_viz import lr_schedule, snippets, tools
 from warmup_viz.config import ConfigError, ScheduleConfig, from_mapping
 from warmup_viz.importer import SettingsError, looks_like_ds_config, read_settings
 
@@ -46,7 +46,7 @@ def test_a_pasted_sft_config_without_a_rate_gets_trls_and_the_real_trainers_sche
         output_dir=str(tmp_path), max_steps=120, warmup_steps=0.05, lr_scheduler_type="cosine", use_cpu=True, bf16=False
     )
     lam, lr = trainer_schedule(real, config)
-    assert [lr * lam(s - 1) for s in range(1, 121)] == schedule.full_table(config)[1]
+    assert [lr * lam(s - 1) for s in range(1, 121)] == lr_schedule.full_table(config)[1]
 
 
 def test_settings_left_out_take_the_tools_defaults_not_the_pages():
@@ -134,11 +134,11 @@ def test_axolotls_min_lr_cosine_is_drawn_bit_for_bit_and_is_transformers_cosine_
     config = from_mapping(imported.settings)
     assert dict(config.tool_args) == {"cosine_min_lr_ratio": run["min_lr_ratio"]}
     assert config.lr_scheduler_type == "cosine" and config.num_warmup_steps == (run["warmup"] or 0)
-    assert schedule.full_table(config)[1] == run["lrs"]
+    assert lr_schedule.full_table(config)[1] == run["lrs"]
     # the same floats as transformers' own cosine_with_min_lr (infer and the gallery know that type)
     twin = config.replace(tool_args={}, lr_scheduler_type="cosine_with_min_lr",
                           lr_scheduler_kwargs={"min_lr_rate": run["min_lr_ratio"]})  # fmt: skip
-    assert schedule.full_table(twin)[1] == run["lrs"]
+    assert lr_schedule.full_table(twin)[1] == run["lrs"]
 
 
 def _axolotl_yaml(run: dict) -> str:
@@ -163,9 +163,9 @@ def test_axolotls_own_schedulers_are_drawn_as_its_create_scheduler_builds_them(r
     assert imported.tool == "axolotl" and set(imported.ignored) == {"base_model"}
     config = from_mapping(imported.settings)
     assert dict(config.tool_args) == run["args"]
-    steps_, lrs = schedule.full_table(config)
+    steps_, lrs = lr_schedule.full_table(config)
     assert lrs == run["lrs"]
-    built = schedule.build(config)
+    built = lr_schedule.build(config)
     if run["scheduler"] != "LambdaLR":
         assert built.scheduler.split("(")[0].endswith(run["scheduler"]), built.scheduler
     # any point on its own, as a chart asks for it, is the same float
@@ -185,14 +185,14 @@ def test_axolotls_own_arguments_are_checked_with_its_names():
     rex = ScheduleConfig(tool="axolotl", lr_scheduler_type="cosine", warmup_steps=20, max_steps=10,
                          tool_args={"alternate_lr_scheduler_type": "rex"})  # fmt: skip
     with pytest.raises(ConfigError, match=r"must be less than or equal to total_steps \(10\)"):
-        schedule.build(rex)
+        lr_schedule.build(rex)
     # OneCycleLR reads lr_scheduler_kwargs: its own arguments, checked by torch
     cycle = rex.replace(warmup_steps=2, tool_args={"alternate_lr_scheduler_type": "one_cycle"})
-    assert schedule.build(cycle.replace(lr_scheduler_kwargs={"div_factor": 5.0})).lr(1) == pytest.approx(1e-5)
+    assert lr_schedule.build(cycle.replace(lr_scheduler_kwargs={"div_factor": 5.0})).lr(1) == pytest.approx(1e-5)
     with pytest.raises(ConfigError, match="torch OneCycleLR does not take 'num_cycles'"):
         cycle.replace(lr_scheduler_kwargs={"num_cycles": 2})
     with pytest.raises(ConfigError, match="OneCycleLR refuses them"):  # torch's own check: pct_start in [0, 1]
-        schedule.build(cycle.replace(lr_scheduler_kwargs={"pct_start": 2.0}))
+        lr_schedule.build(cycle.replace(lr_scheduler_kwargs={"pct_start": 2.0}))
 
 
 def test_an_axolotl_config_gets_axolotls_defaults_and_run_length():
@@ -226,7 +226,7 @@ def test_llamafactorys_warmup_stable_decay_gets_the_kwargs_it_fills_and_transfor
         max_steps=1000,
         lr_scheduler_kwargs=config.scheduler_kwargs,
     )
-    assert schedule.full_table(config)[1] == stepped(real)
+    assert lr_schedule.full_table(config)[1] == stepped(real)
     # TrainingArguments itself fills nothing: transformers needs num_decay_steps
     with pytest.raises(ConfigError):
         config.replace(tool="TrainingArguments")
@@ -256,7 +256,7 @@ def test_each_tools_snippet_reads_back_as_that_tool_to_the_same_schedule(form, c
         assert imported.tool == form
     back = from_mapping(imported.settings)
     assert (back.total_steps, back.num_warmup_steps) == (config.total_steps, config.num_warmup_steps)
-    assert schedule.full_table(back) == schedule.full_table(config)
+    assert lr_schedule.full_table(back) == lr_schedule.full_table(config)
 
 
 def test_a_one_step_warmup_is_said_to_be_one_axolotl_cannot_give():
@@ -337,9 +337,9 @@ _INFERABLE = [
 @pytest.mark.filterwarnings("ignore")
 @pytest.mark.parametrize("run", _INFERABLE, ids=lambda r: f"{r['scheduler']}-{r['max_steps']}-{sorted(r['args'])}")
 def test_axolotls_own_schedulers_are_inferred_and_checked_from_their_logs(run):
-    from warmup_viz.check import compare
-    from warmup_viz.infer import infer
+    from warmup_viz.inference import infer
     from warmup_viz.run import Planned
+    from warmup_viz.verdict import compare
 
     n = run["max_steps"]
     steps_ = list(range(1, n + 1))
@@ -354,7 +354,7 @@ def test_axolotls_own_schedulers_are_inferred_and_checked_from_their_logs(run):
     config = from_mapping(read_settings(_axolotl_yaml(run), "axolotl.yml").settings)
     assert compare(Planned(config), steps_, run["lrs"]).matches
     plain = config.replace(tool_args={}, lr_scheduler_kwargs={})
-    if schedule.full_table(plain)[1] != run["lrs"]:
+    if lr_schedule.full_table(plain)[1] != run["lrs"]:
         assert not compare(Planned(plain), steps_, run["lrs"]).matches
 
 
@@ -367,7 +367,7 @@ def test_axolotls_own_arguments_travel_in_links_the_cli_and_snippets(tmp_path, c
     params = share.encode(config)
     assert params["tool"] == "axolotl" and json.loads(params["tool_args"]) == run["args"]
     back = share.decode(params)[0]
-    assert back.tool_args == config.tool_args and schedule.full_table(back)[1] == run["lrs"]
+    assert back.tool_args == config.tool_args and lr_schedule.full_table(back)[1] == run["lrs"]
     # the CLI, by the same name
     code = main([
         "schedule", "--tool", "axolotl", "--lr_scheduler_type", "cosine", "--learning_rate", str(run["learning_rate"]),
@@ -379,15 +379,15 @@ def test_axolotls_own_arguments_travel_in_links_the_cli_and_snippets(tmp_path, c
     # the axolotl snippet reads back to the same schedule; TrainingArguments cannot build it, and says so
     text = snippets.snippet(config, "axolotl")
     assert "lr_scheduler: rex" in text
-    assert schedule.full_table(from_mapping(read_settings(text, "axolotl.yml").settings))[1] == run["lrs"]
+    assert lr_schedule.full_table(from_mapping(read_settings(text, "axolotl.yml").settings))[1] == run["lrs"]
     said = snippets.snippet(config, "TrainingArguments")
     assert said.startswith("# axolotl builds this scheduler itself") and "TrainingArguments(" not in said
     # a config axolotl reads as transformers' cosine all the same: every form writes it
     unused = config.replace(tool_args={"cosine_constant_lr_ratio": 0.8})
     assert "TrainingArguments(" in snippets.snippet(unused, "TrainingArguments")
-    notes = [n.key for n in schedule.summarize(unused).notes]
+    notes = [n.key for n in lr_schedule.summarize(unused).notes]
     assert "note.tool_args_unused" in notes
-    assert "note.tool_scheduler" in [n.key for n in schedule.summarize(config).notes]
+    assert "note.tool_scheduler" in [n.key for n in lr_schedule.summarize(config).notes]
 
 
 def test_jagged_restarts_are_marked_and_drawn_however_long_the_run():
@@ -395,8 +395,8 @@ def test_jagged_restarts_are_marked_and_drawn_however_long_the_run():
         tool="axolotl", lr_scheduler_type="cosine", learning_rate=1e-4, warmup_steps=100, max_steps=100_000,
         tool_args={"jagged_restart_steps": 1000, "cosine_min_lr_ratio": 0.1},
     )  # fmt: skip
-    built = schedule.build(config)
-    curve = schedule.display_curve(config)
+    built = lr_schedule.build(config)
+    curve = lr_schedule.display_curve(config)
     restarts = [p.step for p in curve.breakpoints if p.kind == "restart"]
     assert restarts == [1000 * j for j in range(1, 101)]
     drawn = dict(zip(curve.steps, curve.lrs, strict=True))

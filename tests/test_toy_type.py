@@ -19,15 +19,15 @@ from torch.optim.lr_scheduler import LambdaLR
 from transformers import optimization
 from transformers.trainer_utils import SchedulerType
 
-from warmup_viz import figures, registry, schedule, scheduler_types, share
-from warmup_viz.check import compare
+from warmup_viz import figures, lr_schedule, registry, scheduler_types, share
 from warmup_viz.cli import main
 from warmup_viz.config import ScheduleConfig
 from warmup_viz.curve import Breakpoint
-from warmup_viz.infer import infer
+from warmup_viz.inference import infer
 from warmup_viz.run import Planned, curve
 from warmup_viz.scheduler_types import Branch, KwargFacts, Slider, TypeRecord
 from warmup_viz.ui.strings import EN, ZH
+from warmup_viz.verdict import compare
 
 from .test_schedule import stepped
 
@@ -109,7 +109,7 @@ def toy(monkeypatch):
         lr_scheduler_type=NAME, learning_rate=1e-3, warmup_steps=5, max_steps=48, lr_scheduler_kwargs={"every": 8}
     )
     registry.schedulers.cache_clear()
-    schedule._build.cache_clear()
+    lr_schedule._build.cache_clear()
 
 
 def test_the_registry_reads_it_from_transformers(toy):
@@ -120,8 +120,8 @@ def test_the_registry_reads_it_from_transformers(toy):
 
 
 def test_the_engine_matches_a_real_stepped_lambdalr(toy):
-    assert schedule.full_table(toy)[1] == stepped(toy)
-    assert [b.step for b in schedule.breakpoints(toy) if b.kind == "cut"] == [14, 22, 30, 38, 46]
+    assert lr_schedule.full_table(toy)[1] == stepped(toy)
+    assert [b.step for b in lr_schedule.breakpoints(toy) if b.kind == "cut"] == [14, 22, 30, 38, 46]
 
 
 def test_the_cli_prints_it(toy, capfd):

@@ -9,7 +9,7 @@ import pytest
 import torch
 from transformers import GPT2Config, GPT2LMHeadModel, Trainer, TrainingArguments
 
-from warmup_viz import schedule
+from warmup_viz import lr_schedule
 from warmup_viz.config import ScheduleConfig, from_mapping
 
 pytestmark = pytest.mark.trainer
@@ -96,10 +96,10 @@ def test_every_logged_lr_equals_ours(tmp_path, settings):
     assert trainer.state.max_steps == config.total_steps
     assert trainer.args.get_warmup_steps(trainer.state.max_steps) == config.num_warmup_steps
     assert sorted(logged) == list(range(1, config.total_steps + 1))
-    steps, ours = schedule.full_table(config)
+    steps, ours = lr_schedule.full_table(config)
     for step, lr in logged.items():
         assert lr == ours[step - 1], f"step {step}: Trainer logged {lr!r}, we computed {ours[step - 1]!r}"
-    curve = schedule.display_curve(config)
+    curve = lr_schedule.display_curve(config)
     assert all(logged[s] == v for s, v in zip(curve.steps, curve.lrs, strict=True))
 
 
@@ -130,7 +130,7 @@ def test_max_steps_from_epochs_equals_trainers(tmp_path, epochs):
     assert trainer.state.max_steps == config.total_steps
     assert trainer.args.get_warmup_steps(trainer.state.max_steps) == config.num_warmup_steps
     assert config.global_batch_size == trainer._train_batch_size * epochs["gradient_accumulation_steps"]
-    ours = schedule.full_table(config)[1]
+    ours = lr_schedule.full_table(config)[1]
     assert logged and all(lr == ours[s - 1] for s, lr in logged.items())
     # the naive sample-based formula is not what Trainer does
     naive = math.ceil(epochs["num_train_epochs"] * dataset_size / config.global_batch_size)

@@ -8,9 +8,9 @@ import pathlib
 
 import pytest
 
-from warmup_viz.check import compare
-from warmup_viz.infer import NoFit, infer
+from warmup_viz.inference import NoFit, infer
 from warmup_viz.logs import learning_rate_metric, read_log, runs, series
+from warmup_viz.verdict import compare
 
 WILD = pathlib.Path(__file__).parent / "data" / "wild"
 SOURCES = json.loads((WILD / "sources.json").read_text())

@@ -8,11 +8,11 @@ import pytest
 import torch
 from transformers import get_scheduler
 
-from warmup_viz.check import compare
 from warmup_viz.config import ScheduleConfig
-from warmup_viz.infer import infer
+from warmup_viz.inference import infer
+from warmup_viz.lr_schedule import build
 from warmup_viz.run import Planned
-from warmup_viz.schedule import build
+from warmup_viz.verdict import compare
 from warmup_viz.written import Written, first_difference, max_error
 
 LR, WARMUP, N = 3e-5, 7, 60

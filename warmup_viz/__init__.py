@@ -11,15 +11,43 @@ from __future__ import annotations
 
 import importlib
 
-__all__ = ["ScheduleConfig", "ConfigError", "from_mapping", "build", "full_table", "display_curve", "summarize"]
+__all__ = [
+    "schedule",
+    "compare",
+    "read_log",
+    "check",
+    "infer",
+    "Schedule",
+    "Comparison",
+    "ScheduleCheck",
+    "ScheduleConfig",
+    "ConfigError",
+    "InputError",
+    "UsageError",
+    "from_mapping",
+    "build",
+    "full_table",
+    "display_curve",
+    "summarize",
+]
 _HOME = {
+    "schedule": "api",
+    "compare": "api",
+    "read_log": "api",
+    "check": "api",
+    "infer": "api",
+    "Schedule": "api",
+    "Comparison": "api",
+    "ScheduleCheck": "callback",
+    "InputError": "errors",
+    "UsageError": "errors",
     "ScheduleConfig": "config",
     "ConfigError": "errors",
     "from_mapping": "config",
-    "build": "schedule",
-    "full_table": "schedule",
-    "display_curve": "schedule",
-    "summarize": "schedule",
+    "build": "lr_schedule",
+    "full_table": "lr_schedule",
+    "display_curve": "lr_schedule",
+    "summarize": "lr_schedule",
 }
 
 

@@ -20,7 +20,7 @@ from typing import NoReturn
 
 from . import export
 from .errors import ConfigError, InputError, UsageError
-from .files import checkpoint_directory, log_file, read_capped
+from .files import MAX_CONFIG_BYTES, checkpoint_directory, read_capped
 
 _SETTINGS = (
     ("learning_rate", "peak learning rate (default 5e-05)"),
@@ -59,9 +59,6 @@ _CONVENTION_HELP = (
     "how the run logged its LR: since_4.51 (default: step s logs the LR update s trained with) or "
     "before_4.51 (step s logs the LR of update s + 1, as transformers before 4.51 did)"
 )
-
-MAX_LOG_BYTES = 512 * 2**20
-MAX_CONFIG_BYTES = 2**20
 
 
 class _Parser(argparse.ArgumentParser):
@@ -334,8 +331,8 @@ def _write_groups(args: argparse.Namespace, found, make) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     """Print one verdict per run; exit 0 when every run matches, 1 when one does not."""
-    from .check import compare
     from .logs import runs
+    from .verdict import compare
 
     config = _config(args, ("metric",))
     log = _read(args.log)
@@ -363,7 +360,7 @@ def _infer(args: argparse.Namespace) -> int:
     """Print the recovered settings as JSON; exit 0 when they reproduce every logged LR, 1 when
     only a best fit (or none) exists. A metric-driven run is recovered by replaying the log's
     metric (`--metric`, default eval_loss when the log has it); a hint goes to stderr."""
-    from .infer import NoFit, infer
+    from .inference import NoFit, infer
     from .logs import runs
     from .simulate import DEFAULT_METRIC
 
@@ -468,10 +465,9 @@ def _skipped_steps(text: str | None) -> tuple[int, ...]:
 
 def _read(path: str):
     """The log at `path`; `InputError` naming it when it cannot be read."""
-    from .logs import read_log
+    from .api import read_log
 
-    path = log_file(path)  # a checkpoint or a run's output directory: its trainer_state.json
-    return read_log(read_capped(path, MAX_LOG_BYTES), path)  # its LogError is an InputError naming `path`
+    return read_log(path)  # its LogError is an InputError naming the file
 
 
 def _learning_rate(log) -> str:

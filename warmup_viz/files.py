@@ -10,6 +10,8 @@ from .errors import InputError
 from .messages import Note, english
 
 TRAINER_STATE = "trainer_state.json"
+MAX_LOG_BYTES = 512 * 2**20  # a training log
+MAX_CONFIG_BYTES = 2**20  # a training config
 
 english(
     {

@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 
 from . import registry
 from .config import ConfigError, ScheduleConfig
+from .lr_schedule import REL_TOL
 from .messages import Note, english
 from .run import Convention, Planned, Run, with_convention, with_skipped
-from .schedule import REL_TOL
 from .steps import checkpoint_name, step_list_text
 
 english(

@@ -62,7 +62,7 @@ def fit_jagged(pairs: list[tuple[int, float]], n: int) -> Fit | None:
 def _wrapped(config: ScheduleConfig, pairs: list[tuple[int, float]], first: int, period: int) -> Fit | None:
     """`config` in jagged restarts every `period` steps, the first lowest at `first`, their warmup,
     anneal and floor read off the log over `config` one epoch on; None unless every value holds."""
-    from .schedule import build  # imports torch
+    from .lr_schedule import build  # imports torch
 
     values = build(config).lrs([s + 1 for s, _ in pairs])  # the wrapped scheduler at epoch s
     scale = {s: v / u for (s, v), u in zip(pairs, values, strict=True) if u > 0}
@@ -87,7 +87,7 @@ def _checked(
     config: ScheduleConfig, pairs, written: Written, period: int, warmup: int, anneal: int, floor: float
 ) -> Fit | None:
     """`config` in these jagged restarts, as a person writes it or as found, when it gives every value."""
-    from .schedule import build
+    from .lr_schedule import build
 
     jagged = {
         "jagged_restart_steps": period,

@@ -13,7 +13,7 @@ from itertools import pairwise, product
 from . import registry, scheduler_types
 from .config import ConfigError, ScheduleConfig
 from .fit import Fit, logged_pairs, polish, run_length
-from .schedule import REL_TOL, metric_scheduler
+from .lr_schedule import REL_TOL, metric_scheduler
 from .simulate import simulate
 from .written import Written, max_error
 

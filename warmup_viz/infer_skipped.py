@@ -36,7 +36,7 @@ def lags(run: Run, pairs: Sequence[tuple[int, float]], written: Written, shift: 
     n = run.max_steps
     cache: dict[int, float] = {}
     if isinstance(run, Planned) and run.base_lr is None:
-        from .schedule import build
+        from .lr_schedule import build
 
         lam = build(run.config).lr_lambda
 
@@ -110,7 +110,7 @@ def skipped_run(config: ScheduleConfig, pairs, written: Written, convention: Con
 def _plain_run(config: ScheduleConfig, pairs, written: Written, convention: Convention) -> Skipped | None:
     """`config`'s run (no skips) when it gives `pairs` exactly as a log with `convention` holds it
     (step `s` holding update `s + shift`'s LR); its first and last values are compared first."""
-    from .schedule import build
+    from .lr_schedule import build
 
     shift, lr = convention.shift, config.learning_rate
     try:
@@ -330,7 +330,7 @@ def _unseen_starts(
 
 def lambda_of(name: str, kwargs: dict, warmup: int, n: int):
     """λ of `name` with `kwargs`, `warmup` and `n` steps, as transformers builds it."""
-    from .schedule import build
+    from .lr_schedule import build
 
     config = ScheduleConfig(
         lr_scheduler_type=name, learning_rate=1.0, warmup_steps=warmup, max_steps=n, lr_scheduler_kwargs=kwargs

@@ -27,9 +27,9 @@ from .config import ScheduleConfig
 from .curve import Breakpoint
 from .errors import ConfigError, InputError
 from .files import read_capped
+from .lr_schedule import REL_TOL, build
 from .messages import Note, english
 from .run import Constant, Convention, Joined, Later, Planned, Run, Tabled, with_convention
-from .schedule import REL_TOL, build
 from .steps import checkpoint_name
 
 english(

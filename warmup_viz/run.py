@@ -143,7 +143,7 @@ class Planned(Part):
     base_lr: float | None = None
 
     def __post_init__(self) -> None:
-        from .schedule import build
+        from .lr_schedule import build
 
         build(self.config)
 
@@ -156,17 +156,17 @@ class Planned(Part):
         return self.config.total_steps
 
     def used(self, steps: Sequence[int]) -> list[float]:
-        from .schedule import build
+        from .lr_schedule import build
 
         return build(self.config).lrs(steps, self.base_lr)
 
     def breakpoints(self) -> tuple[Breakpoint, ...]:
-        from .schedule import breakpoints
+        from .lr_schedule import breakpoints
 
         return tuple(breakpoints(self.config))
 
     def display_steps(self, points: int = DISPLAY_POINTS) -> list[int]:
-        from .schedule import display_steps
+        from .lr_schedule import display_steps
 
         return display_steps(self.config, points)
 

@@ -90,7 +90,7 @@ class RunKind:
         update trains with. `ConfigError` for groups under a tool's own scheduler that is no
         LambdaLR (OneCycleLR gives every group one max_lr; RexLR one min_lr)."""
         if base_lr is not None or self.loop is not None:
-            from .schedule import build
+            from .lr_schedule import build
 
             built = build(config)
             if built.lr_at is not None and base_lr is not None:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from .config import ScheduleConfig
 from .curve import DISPLAY_POINTS, Breakpoint, DisplayCurve
+from .lr_schedule import metric_scheduler
 from .messages import Note, english
-from .schedule import metric_scheduler
 
 english(
     {

@@ -17,8 +17,7 @@ def english() -> Mapping[str, str]:
     """Every English template the library registers: key -> `str.format` text."""
     # each registers its templates on import (tests/test_words.py checks that none is missing)
     from . import (  # noqa: F401
-        check,
-        compare,
+        comparison,
         config,
         ds_schedule,
         files,
@@ -27,13 +26,14 @@ def english() -> Mapping[str, str]:
         importer,
         logs,
         loop,
+        lr_schedule,
         resume,
         run,
         run_kind,
-        schedule,
         share,
         simulate,
         tools,
+        verdict,
     )
 
     return ENGLISH

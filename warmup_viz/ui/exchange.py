@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from warmup_viz import compare, ds_schedule, export, figures, legend, parse, schedule, share, snippets
+from warmup_viz import comparison, ds_schedule, export, figures, legend, lr_schedule, parse, share, snippets
 from warmup_viz.config import EXPORT_STEPS_LIMIT, ScheduleConfig
 from warmup_viz.errors import InputError
 from warmup_viz.importer import NOT_A_SETTING, SettingsError, looks_like_ds_config, read_settings
@@ -153,8 +153,8 @@ def _downloads(configs: list[ScheduleConfig], names: list[str]) -> None:
     if too_long:
         st.info(t("exchange.too_many", steps=f"{too_long[0].total_steps:,}", limit=f"{EXPORT_STEPS_LIMIT:,}"))
     else:
-        letters = [letter or "A" for letter, _ in compare.names(configs)]
-        english = [compare.english_name(letter, parts) for letter, parts in compare.names(configs)]
+        letters = [letter or "A" for letter, _ in comparison.names(configs)]
+        english = [comparison.english_name(letter, parts) for letter, parts in comparison.names(configs)]
         keyed = list(zip(letters, chosen, strict=False))
         stem = _stem(layout, chosen, several=len(configs) > 1)
         rows = export.rows(layout, [c.total_steps for c in chosen])
@@ -214,7 +214,7 @@ def _image_settings() -> None:
 
 def _stem(layout: str, configs: list[ScheduleConfig], *, several: bool | None = None) -> str:
     """The file name (no extension) of a table or image of `configs`, lettered as the page letters them."""
-    letters = [letter or "A" for letter, _ in compare.names(configs)] if configs else []
+    letters = [letter or "A" for letter, _ in comparison.names(configs)] if configs else []
     if not (len(configs) > 1 if several is None else several):
         letters = [""] * len(configs)
     described = [(letter, c.lr_scheduler_type, c.total_steps) for letter, c in zip(letters, configs, strict=False)]
@@ -222,7 +222,7 @@ def _stem(layout: str, configs: list[ScheduleConfig], *, several: bool | None = 
 
 
 def _table(keyed: list[tuple[str, ScheduleConfig]], fmt: str, layout: str) -> bytes:
-    return export.layout_bytes([(letter, *schedule.full_table(c)) for letter, c in keyed], fmt, layout)
+    return export.layout_bytes([(letter, *lr_schedule.full_table(c)) for letter, c in keyed], fmt, layout)
 
 
 def _code(configs: list[ScheduleConfig], names: list[str]) -> None:

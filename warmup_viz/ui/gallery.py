@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from warmup_viz import figures, registry, schedule, scheduler_types, share
+from warmup_viz import figures, lr_schedule, registry, scheduler_types, share
 from warmup_viz.config import ConfigError, ScheduleConfig, parse_field
 
 from . import chrome, form, keys, page_link, present
@@ -108,7 +108,7 @@ def _card(name: str, base: ScheduleConfig) -> None:
         return
     try:
         config = gallery_config(name, base)
-        curve = schedule.display_curve(config, points=GALLERY_POINTS)
+        curve = lr_schedule.display_curve(config, points=GALLERY_POINTS)
     except ConfigError as e:
         st.error(say(e))
         return
@@ -118,7 +118,7 @@ def _card(name: str, base: ScheduleConfig) -> None:
         st.caption(", ".join(f"{k}={_short(v)}" for k, v in config.lr_scheduler_kwargs.items()))
 
 
-def _figure(curve: schedule.DisplayCurve):
+def _figure(curve: lr_schedule.DisplayCurve):
     """A small multiple: no legend, titles or final label; the y axis from 0 on every card, so a
     constant schedule reads as its LR, not as a line in the middle of nowhere."""
     options = figures.FigureOptions(labels=figure_labels(), final=False, present=present.on())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from warmup_viz import figures, registry, schedule, scheduler_types, snippets, steps, teach
+from warmup_viz import figures, lr_schedule, registry, scheduler_types, snippets, steps, teach
 from warmup_viz.config import ConfigError, ScheduleConfig
 from warmup_viz.messages import human
 from warmup_viz.registry import REQUIRED
@@ -26,7 +26,7 @@ def _chart(config: ScheduleConfig, key: str, *, title: str) -> None:
     """A lesson chart: titled, its y axis from 0 to just above the lesson's learning_rate, so
     charts side by side compare at a glance."""
     options = figures.FigureOptions(title=title, labels=figure_labels(), present=present.on(), narrow=viewport.narrow())
-    figure = figures.curve_figure(schedule.display_curve(config), options)
+    figure = figures.curve_figure(lr_schedule.display_curve(config), options)
     figure.update_layout(height=400 if present.on() else 320, showlegend=False)  # one line, titled
     figure.update_layout(yaxis={"range": [0, LESSON_LR * 1.08]})  # the LR panel's y axis
     chrome.chart(st, figure, key=key, width="stretch")
@@ -104,7 +104,7 @@ def _quirk() -> None:
     st.header(t("learn.quirk.title"))
     st.markdown(t("learn.quirk.body"))
     quirk = ScheduleConfig(learning_rate=LESSON_LR, warmup_steps=10, max_steps=100)
-    first, second = schedule.build(quirk).lrs([1, 2])
+    first, second = lr_schedule.build(quirk).lrs([1, 2])
     st.markdown(t("learn.quirk.first", first=human(first), second=human(second)))  # as people write them
 
 

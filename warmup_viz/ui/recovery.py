@@ -6,7 +6,7 @@ import streamlit as st
 
 from warmup_viz import share
 from warmup_viz.errors import UsageError
-from warmup_viz.infer import NoFit, infer
+from warmup_viz.inference import NoFit, infer
 from warmup_viz.logs import Log, learning_rate_metric, runs, series
 from warmup_viz.simulate import DEFAULT_METRIC
 

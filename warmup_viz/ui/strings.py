@@ -1204,7 +1204,7 @@ def say(item: object, *, markdown: bool = True) -> str:
 
 
 def schedule_name(letter: str, parts: list) -> str:
-    """A schedule's legend name from `compare.names`, in the page's language (chart text)."""
+    """A schedule's legend name from `comparison.names`, in the page's language (chart text)."""
     text = " · ".join(say(p, markdown=False) for p in parts)
     return t("describe.letter", letter=letter, text=text) if letter else text
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from warmup_viz import check, logview
+from warmup_viz import logview, verdict
 from warmup_viz.logs import Log, learning_rate_metric, runs, series
 from warmup_viz.run import Run
 
@@ -13,10 +13,10 @@ from .text import plain
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
-def _verdict(_run: Run, run_key: int, _log: Log, log_key: str, name: str) -> check.Verdict:
+def _verdict(_run: Run, run_key: int, _log: Log, log_key: str, name: str) -> verdict.Verdict:
     # a run is a frozen value: its hash stands for it (Streamlit's hasher cannot read every part)
     logged = series(_log, learning_rate_metric(_log.metrics), name)
-    return check.compare(_run, logged.steps, logged.values, facts=_log.facts)
+    return verdict.compare(_run, logged.steps, logged.values, facts=_log.facts)
 
 
 def verdicts(run: Run, logs: list) -> None:
@@ -32,7 +32,7 @@ def verdicts(run: Run, logs: list) -> None:
                 _show(verdict, labels.get(name, name), example=item.key == "example")
 
 
-def _show(verdict: check.Verdict, label: str, *, example: bool) -> None:
+def _show(verdict: verdict.Verdict, label: str, *, example: bool) -> None:
     message = say(verdict.note)
     if verdict.causes:
         message = t(

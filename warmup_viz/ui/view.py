@@ -10,17 +10,17 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from warmup_viz import (
-    compare,
+    comparison,
     ds_schedule,
     figures,
     groups,
     legend,
     logview,
+    lr_schedule,
     playhead,
     registry,
     resume,
     run_kind,
-    schedule,
     share,
     teach,
 )
@@ -100,11 +100,11 @@ def _render(playing: bool | None) -> None:
     link = share.Link(tuple(d.config for d in drawn), view, resumes, kinds)
     if len(drawn) == len(results):  # a schedule with an invalid entry keeps the last good link
         _sync_url(link, page)
-    names = [schedule_name(letter, parts) for letter, parts in compare.names([d.config for d in drawn])]
+    names = [schedule_name(letter, parts) for letter, parts in comparison.names([d.config for d in drawn])]
     with below:
         lr_lines, metric_lines = chart_options.lines(logs, view)
         verdicts.verdicts(drawn[0].run, logs)
-        _summary(schedule.summarize(drawn[0].config, drawn[0].curve))
+        _summary(lr_schedule.summarize(drawn[0].config, drawn[0].curve))
         if len(drawn) > 1:
             _summaries(drawn, names)
         exchange.render([d.config for d in drawn], names)
@@ -453,7 +453,7 @@ def _differences(view: share.View, drawn: list[Drawn]) -> list[figures.Differenc
     sign = "/" if view.diff == "ratio" else "−"
     out = []
     for d in drawn[1:]:
-        diff = compare.difference(first.curve, first.run, d.curve, d.run, view.diff)
+        diff = comparison.difference(first.curve, first.run, d.curve, d.run, view.diff)
         out.append(figures.Difference(f"{d.letter} {sign} {first.letter}", diff.steps, diff.values))
     return out
 
@@ -475,7 +475,7 @@ def _summaries(drawn: list[Drawn], names: list[str]) -> None:
     st.table({column: [row[i] for row in rows] for i, column in enumerate(columns)})
 
 
-def _summary(s: schedule.Summary) -> None:
+def _summary(s: lr_schedule.Summary) -> None:
     """Two rows of four numbers, in columns that line up, then the notes."""
     per_epoch = "—" if s.update_steps_per_epoch is None else f"{s.update_steps_per_epoch:,}"
     rows = (

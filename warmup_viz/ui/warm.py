@@ -25,10 +25,10 @@ _done = False
 def warm() -> None:
     """Build one schedule and serialise one figure, as a first page run does (plotly loads its
     validators on a figure's first use)."""
-    from warmup_viz import figures, schedule
+    from warmup_viz import figures, lr_schedule
     from warmup_viz.config import ScheduleConfig
 
-    figures.curve_figure(schedule.display_curve(ScheduleConfig(lr_scheduler_type="cosine"))).to_json()
+    figures.curve_figure(lr_schedule.display_curve(ScheduleConfig(lr_scheduler_type="cosine"))).to_json()
 
 
 def once() -> None:

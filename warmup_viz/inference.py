@@ -29,9 +29,9 @@ from .infer_jagged import fit_jagged
 from .infer_metric import drops_of, evaluations, fit_metric_driven
 from .infer_resume import fit_resumed, jumps_up
 from .infer_skipped import delagged, fit_read_off
+from .lr_schedule import REL_TOL, build
 from .messages import Note
 from .run import Convention, skipped_note
-from .schedule import REL_TOL, build
 from .written import Written, digits, max_error
 
 SAMPLE = 64  # points used while searching; the winner is checked on every point

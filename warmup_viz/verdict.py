@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 
 from . import registry, scheduler_types
 from .config import ConfigError, ScheduleConfig
+from .lr_schedule import REL_TOL, build
 from .messages import Note, english, human
 from .resume import detect_resume
 from .run import Convention, Planned, Run, with_convention, with_skipped
-from .schedule import REL_TOL, build
 from .steps import checkpoint_name, step_list, step_list_text
 from .written import Written, first_difference
 
@@ -408,7 +408,7 @@ def _peak(config: ScheduleConfig, steps, lrs) -> Cause | None:
 
 def _recovered(config: ScheduleConfig, steps, lrs, facts) -> list[Cause]:
     """Last: recover the whole schedule from the log and name every setting that differs."""
-    from .infer import NoFit, infer  # the search is costly; only when nothing simpler explains the log
+    from .inference import NoFit, infer  # the search is costly; only when nothing simpler explains the log
 
     stated = facts.get("max_steps")
     try:
