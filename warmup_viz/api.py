@@ -49,6 +49,7 @@ Settings = Union[ScheduleConfig, Mapping[str, Any], str, os.PathLike, "Schedule"
 RUN_KINDS = ("deepspeed", "resume_from_checkpoint", "logging_convention", "skipped_steps")
 _ARGUMENTS = (*FIELD_NAMES, "warmup_ratio")
 _SHOWN = ("lr_scheduler_type", "learning_rate", "warmup_steps", "max_steps")
+_TITLE_WIDTH, _TITLE_SIZE = 900, 16  # a title line wraps at what a laptop's chart holds
 
 
 @dataclass(frozen=True)
@@ -150,8 +151,10 @@ class Schedule:
         if log is not None:
             log = read_log(log) if not _is_log(log) else log
             verdict = check(log, self, run=run)
-        drawn = [_curve(self, self.name or _describe(self.config))]
-        return _figure(drawn, log, run, metrics, log_y, title or drawn[0].name, verdict)
+        from .figures import LR_PANEL
+
+        drawn = [_curve(self, self.name or LR_PANEL)]
+        return _figure(drawn, log, run, metrics, log_y, title or _describe(self.config), verdict)
 
 
 @dataclass(frozen=True)
@@ -182,7 +185,8 @@ class Comparison:
             first = self.schedules[0]
             for s, d in zip(self.schedules[1:], drawn[1:], strict=True):
                 found = diff(drawn[0].curve, first.run, curve(s.run), s.run, difference)
-                differences.append(figures.Difference(f"{d.short} vs A", found.steps, found.values))
+                pair = f"{d.short} − A" if difference == "difference" else f"{d.short} / A"
+                differences.append(figures.Difference(pair, found.steps, found.values))
         options = figures.FigureOptions(log_y=("learning_rate",) if log_y else (), title=_plain(title or ""))
         return figures.schedule_figure(drawn, differences=differences, options=options)
 
@@ -412,18 +416,17 @@ def _curve(s: Schedule, name: str, short: str = ""):
 
 
 def _figure(drawn, log, run: str | None, metrics: Sequence[str], log_y: bool, title: str, verdict) -> go.Figure:
-    from . import figures, logview
+    from . import figures, legend, logview
 
     lr_lines, metric_lines = [], []
     if log is not None:
         lr = _learning_rates(log, run)
         lr_lines = [line for line in logview.lines([log], [lr.metric], smoothing=0.0) if line.run == lr.run]
         metric_lines = [line for line in logview.lines([log], metrics) if line.run == lr.run]
-    options = figures.FigureOptions(log_y=("learning_rate",) if log_y else (), title=_plain(title))
-    figure = figures.schedule_figure(drawn, lr_lines=lr_lines, metric_lines=metric_lines, options=options)
-    if verdict is not None:
-        figure.update_layout(title_subtitle_text=_plain(verdict.message), margin_t=110)
-    return figure
+    lines = [title] + ([f"check: {verdict.message}"] if verdict is not None else [])
+    shown = "<br>".join(legend.wrap(_plain(line), _TITLE_WIDTH, _TITLE_SIZE) for line in lines)
+    options = figures.FigureOptions(log_y=("learning_rate",) if log_y else (), title=shown)
+    return figures.schedule_figure(drawn, lr_lines=lr_lines, metric_lines=metric_lines, options=options)
 
 
 def _describe(config: ScheduleConfig) -> str:

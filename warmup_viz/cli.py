@@ -1,4 +1,4 @@
-"""`warmup-viz schedule|log|check|infer|serve ...` (or `python -m warmup_viz ...`): the exact per-step
+"""`warmup-viz schedule|plot|log|check|infer|serve ...` (or `python -m warmup_viz ...`): the exact per-step
 LR, logs, verdicts, recovery, and the dashboard.
 
 Flags use TrainingArguments' names. Bad input exits with status 2 and one line on stderr that
@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import NoReturn
 
-from . import export
+from . import export, static
 from .errors import ConfigError, InputError, UsageError
 from .files import MAX_CONFIG_BYTES, checkpoint_directory, read_capped
 
@@ -108,6 +108,25 @@ def _parser() -> argparse.ArgumentParser:
         help="the evaluated metric that steps reduce_lr_on_plateau and greedy, to recover their settings "
         "when the LR changes in discrete steps (default eval_loss, as Trainer; used when the log has it)",
     )
+    plot = commands.add_parser(
+        "plot", help="draw the schedule (and a log beside it) as a self-contained HTML page, or PNG, SVG or PDF"
+    )
+    _add_settings(plot)
+    plot.add_argument(
+        "--output",
+        required=True,
+        help="file to write (view.html, view.png, view.svg, view.pdf), or - for standard output with --format",
+    )
+    plot.add_argument("--format", choices=static.FORMATS, help="default: the output's extension")
+    plot.add_argument("--log", help="a training log to draw beside the schedule, with check's verdict under the title")
+    plot.add_argument("--run", help=_RUN_HELP)
+    plot.add_argument("--metric", action="append", default=[], help="a metric of the log to draw below (repeatable)")
+    plot.add_argument("--log_y", action="store_true", help="the learning rate on a log axis")
+    plot.add_argument("--title", help="the chart's title (default: the settings)")
+    plot.add_argument("--width", type=int, default=static.WIDTH, help=f"image width in CSS pixels ({static.WIDTH})")
+    plot.add_argument("--height", type=int, default=static.HEIGHT, help=f"image height ({static.HEIGHT})")
+    plot.add_argument("--scale", type=float, default=static.SCALE, help=f"PNG pixels per CSS pixel ({static.SCALE})")
+    _add_run_kind(plot)
     log = commands.add_parser("log", help="print a training log as a tidy table (run,step,metric,value,...)")
     log.add_argument("file", help="trainer_state.json, CSV/TSV, JSON Lines or a TensorBoard event file (or .gz)")
     log.add_argument("--format", choices=("csv", "json"), default="csv")
@@ -382,6 +401,30 @@ def _infer(args: argparse.Namespace) -> int:
     return 0 if fit.exact else 1
 
 
+def _plot(args: argparse.Namespace) -> int:
+    """Write the schedule's figure (with the log's LR and verdict when `--log` is given) as a
+    self-contained HTML page or an image."""
+    from .api import Schedule
+
+    fmt = static.format_of(args.output, args.format)
+    config = _config(args, ())
+    log = _read(args.log) if args.log else None
+    metric_run = args.run
+    if log is not None and metric_run is None and config.info.metric_driven:
+        metric_run = _series(log, _learning_rate(log), None).run
+    if args.metric and log is None:
+        raise UsageError("--metric draws a metric of --log: give --log LOG")
+    figure = Schedule(_run(args, config, log, metric_run)).figure(
+        log, run=args.run, metrics=args.metric, log_y=args.log_y, title=args.title
+    )
+    if fmt == "html":
+        title = args.title or f"warmup-viz: {config.lr_scheduler_type}"
+        _write(args.output, [static.html_bytes(figure, title)])
+    else:
+        _write(args.output, [static.image_bytes(figure, fmt, args.width, args.height, args.scale)])
+    return 0
+
+
 def _log(args: argparse.Namespace) -> int:
     log = _read(args.file)
     table = log.table
@@ -518,7 +561,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     The `warmup-viz` console script exits with it."""
     args = _parser().parse_args(argv)
     try:
-        commands = {"schedule": _schedule, "log": _log, "check": _check, "infer": _infer, "serve": _serve}
+        commands = {"schedule": _schedule, "plot": _plot, "log": _log, "check": _check, "infer": _infer}
+        commands["serve"] = _serve
         return commands[args.command](args)
     except (ConfigError, InputError, UsageError) as e:
         print(f"error: {e}", file=sys.stderr)

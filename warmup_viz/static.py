@@ -7,10 +7,12 @@ from __future__ import annotations
 import html
 import os
 from collections.abc import Mapping
-
-import plotly.graph_objects as go
+from typing import TYPE_CHECKING
 
 from .errors import InputError, UsageError
+
+if TYPE_CHECKING:  # plotly is imported by whoever made the figure
+    import plotly.graph_objects as go
 
 FORMATS = ("html", "png", "svg", "pdf")
 IMAGE_FORMATS = FORMATS[1:]
@@ -28,8 +30,8 @@ def html_bytes(figure: go.Figure, title: str = "warmup-viz", config: Mapping[str
         default_width="100%",
         default_height="100vh",
     )
-    head = f'<head><meta charset="utf-8" /><title>{html.escape(title)}</title>'
-    return page.replace('<head><meta charset="utf-8" />', head, 1).encode()
+    charset = '<meta charset="utf-8" />'
+    return page.replace(charset, f"{charset}<title>{html.escape(title)}</title>", 1).encode()
 
 
 def image_bytes(figure: go.Figure, fmt: str, width: int = WIDTH, height: int = HEIGHT, scale: float = SCALE) -> bytes:

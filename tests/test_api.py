@@ -1,0 +1,168 @@
+"""The Python API: the same runs, verdicts and recoveries as the CLI, from the objects a notebook
+holds. Golden values are a stepped LambdaLR from transformers' own get_scheduler and real logs."""
+
+import json
+import pathlib
+
+import pytest
+import torch
+from transformers import TrainingArguments, get_scheduler
+from trl import SFTConfig
+
+import warmup_viz
+from warmup_viz import plan
+from warmup_viz.config import from_mapping
+from warmup_viz.errors import ConfigError, InputError, UsageError
+
+from .plotly_data import values
+
+DATA = pathlib.Path(__file__).parent / "data"
+EXAMPLE = pathlib.Path(__file__).parents[1] / "examples" / "trainer_state.json"
+
+
+def stepped(args, max_steps: int) -> list[float]:
+    """The oracle: what Trainer builds from `args` (get_warmup_steps, get_scheduler), stepped."""
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=args.learning_rate)
+    scheduler = get_scheduler(
+        args.lr_scheduler_type,
+        optimizer,
+        num_warmup_steps=args.get_warmup_steps(max_steps),
+        num_training_steps=max_steps,
+        scheduler_specific_kwargs=args.lr_scheduler_kwargs or {},
+    )
+    out = []
+    for _ in range(max_steps):
+        out.append(scheduler.get_last_lr()[0])
+        optimizer.step()
+        scheduler.step()
+    return out
+
+
+def args(tmp_path, cls=TrainingArguments, **settings):
+    return cls(output_dir=str(tmp_path), report_to="none", use_cpu=True, **settings)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        dict(lr_scheduler_type="cosine", warmup_steps=0.1, max_steps=97, learning_rate=2e-4),
+        dict(lr_scheduler_type="linear", warmup_steps=7.9, max_steps=50),
+        dict(
+            lr_scheduler_type="cosine_with_restarts",
+            warmup_steps=3,
+            max_steps=60,
+            lr_scheduler_kwargs={"num_cycles": 3},
+        ),
+    ],
+    ids=lambda s: s["lr_scheduler_type"],
+)
+def test_schedule_of_training_arguments_is_a_stepped_lambdalr(tmp_path, settings):
+    given = args(tmp_path, **settings)
+    s = warmup_viz.schedule(given)
+    assert s.learning_rates.tolist() == stepped(given, settings["max_steps"])
+    assert s.steps.tolist() == list(range(1, settings["max_steps"] + 1))
+    assert s.lr(5) == s.learning_rates[4] and s.lr([1, 2]) == s.learning_rates[:2].tolist()
+    frame = s.to_pandas()
+    assert (
+        list(frame.columns) == ["step", "learning_rate"]
+        and frame["learning_rate"].tolist() == s.learning_rates.tolist()
+    )
+
+
+@pytest.mark.filterwarnings("ignore:`gradient_checkpointing` is deprecated:FutureWarning")  # trl 1.16
+def test_a_trl_config_is_read_as_its_tool(tmp_path):
+    given = args(tmp_path, SFTConfig, lr_scheduler_type="cosine", warmup_steps=0.05, max_steps=40)
+    s = warmup_viz.schedule(given)
+    assert s.config.tool == "SFTConfig" and s.config.learning_rate == given.learning_rate
+    assert s.learning_rates.tolist() == stepped(given, 40)
+
+
+def test_epochs_need_the_dataset_size_and_then_derive_max_steps(tmp_path):
+    given = args(tmp_path, num_train_epochs=2, per_device_train_batch_size=4, gradient_accumulation_steps=3)
+    with pytest.raises(ConfigError, match="dataset_size"):
+        warmup_viz.schedule(given)
+    # B = ceil(100/4) = 25 batches, U = ceil(25/3) = 9 updates an epoch, 2 epochs
+    assert warmup_viz.schedule(given, dataset_size=100).max_steps == 18
+
+
+def test_every_kind_of_settings_gives_the_same_schedule(tmp_path):
+    settings = dict(lr_scheduler_type="cosine", warmup_steps=10, max_steps=100, learning_rate=3e-4)
+    config = from_mapping(settings)
+    path = tmp_path / "training_args.json"
+    path.write_text(json.dumps(settings))
+    plan.write(str(tmp_path / "run"), plan.Plan(config))
+    given = [settings, config, str(path), path, str(tmp_path / "run"), args(tmp_path, **settings)]
+    built = [warmup_viz.schedule(g) for g in given]
+    assert all(b.learning_rates.tolist() == built[0].learning_rates.tolist() for b in built)
+    assert warmup_viz.schedule(**settings).config == config
+    assert warmup_viz.schedule(settings, warmup_steps=0).config.warmup_steps == 0
+
+
+def test_a_config_file_of_another_tool_takes_its_defaults():
+    path = DATA / "configs" / "llamafactory__hiyouga__LLaMA-Factory__llama3_lora_sft.yaml"
+    s = warmup_viz.schedule(path, dataset_size=1000)
+    assert s.config.tool == "llamafactory" and s.max_steps > 0
+
+
+def test_bad_settings_name_the_setting_or_file(tmp_path):
+    with pytest.raises(UsageError, match="'warmup'"):
+        warmup_viz.schedule(warmup=3)
+    with pytest.raises(ConfigError) as e:
+        warmup_viz.schedule(lr_scheduler_type="cosine", warmup_steps=-2)
+    assert e.value.field == "warmup_steps"
+    with pytest.raises(InputError, match="nowhere.yaml"):
+        warmup_viz.schedule(str(tmp_path / "nowhere.yaml"))
+    with pytest.raises(InputError, match="warmup_viz_plan.json"):
+        warmup_viz.schedule(str(tmp_path))  # a directory without a plan
+    with pytest.raises(UsageError, match="follows a metric"):
+        warmup_viz.schedule(lr_scheduler_type="reduce_lr_on_plateau")
+    with pytest.raises(UsageError, match="TrainingArguments"):
+        warmup_viz.schedule(42)
+
+
+def test_compare_names_what_differs_and_tables_each_schedule():
+    a = warmup_viz.schedule(lr_scheduler_type="cosine", warmup_steps=0.1, max_steps=100)
+    both = warmup_viz.compare(a, a.with_settings(max_steps=120))
+    frame = both.to_pandas()
+    assert list(frame.columns) == ["step", *(s.name for s in both.schedules)]
+    assert [n[:2] for n in frame.columns[1:]] == ["A:", "B:"]
+    assert len(frame) == 120 and frame.iloc[:, 1].isna().sum() == 20
+    assert frame.iloc[:, 2].tolist() == both.schedules[1].learning_rates.tolist()
+    figure = both.figure(difference="ratio")
+    names = [t.name for t in figure.data]
+    assert both.schedules[0].name in names and both.schedules[1].name in names
+    with pytest.raises(UsageError, match="names"):
+        warmup_viz.compare(a, a, names=["x", "x"])
+    with pytest.raises(UsageError, match="1 to 6"):
+        warmup_viz.compare(*[a] * 7)
+
+
+def test_a_real_log_is_recovered_checked_and_drawn_with_its_exact_values():
+    log = warmup_viz.read_log(EXAMPLE)
+    fit = warmup_viz.infer(log)
+    assert fit.exact and fit.settings()["warmup_steps"] == 100
+    assert warmup_viz.check(log, fit).matches
+    assert warmup_viz.check(str(EXAMPLE), warmup_viz.schedule(fit)).matches
+    wrong = warmup_viz.check(log, {**fit.settings(), "warmup_steps": 50})
+    logged = json.loads(EXAMPLE.read_text())["log_history"]
+    first = next(e["step"] for e in logged if "learning_rate" in e)
+    assert not wrong.matches and wrong.step == first and [c.code for c in wrong.causes] == ["warmup_steps"]
+    figure = warmup_viz.schedule(fit).figure(log, metrics=["loss"])
+    points = next(t for t in figure.data if "logged" in (t.name or ""))
+    lrs = [(e["step"], e["learning_rate"]) for e in logged if "learning_rate" in e]
+    assert list(zip(values(points.x), values(points.y), strict=True)) == lrs
+    assert "matches" in figure.layout.title.text
+    assert any(t.yaxis != "y" for t in figure.data if "loss" in (t.name or ""))
+
+
+def test_the_title_shows_markup_as_text():
+    s = warmup_viz.schedule(max_steps=10)
+    assert s.figure(title="<b>x</b>").layout.title.text.startswith("&lt;b&gt;x&lt;/b&gt;")
+
+
+def test_a_metric_driven_type_replays_the_logs_metric():
+    path = DATA / "wild"
+    found = [p for p in sorted(path.glob("*.json")) if "eval_loss" in p.read_text()]
+    log = warmup_viz.read_log(found[0])
+    s = warmup_viz.schedule(lr_scheduler_type="reduce_lr_on_plateau", max_steps=log.facts["max_steps"], log=log)
+    assert s.max_steps == log.facts["max_steps"] and s.learning_rates[0] == s.config.learning_rate
