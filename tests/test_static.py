@@ -90,3 +90,40 @@ def test_html_to_standard_output_is_the_page_alone(capsysbinary):
     assert main(["plot", *ARGV, "--output", "-", "--format", "html"]) == 0
     out = capsysbinary.readouterr().out
     assert out.startswith(b"<!doctype html>") and out.rstrip().endswith(b"</html>")
+
+
+@pytest.mark.browser
+def test_the_share_box_gives_the_view_as_a_page_that_opens_offline(server, browser, tmp_path):
+    """中文: the page as the person sees it (two schedules), downloaded from the share box, opened
+    from disk with the network off: the same traces and values, plotly's words in Chinese."""
+    from .browser import TRACES_JS, chart_data
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    tab = context.new_page()
+    tab.goto(
+        f"{server}/?lang=zh&lr_scheduler_type=cosine&warmup_steps=0.1&max_steps=300&b.lr_scheduler_type=cosine&b.max_steps=300&b.warmup_steps=0"
+    )
+    shown = chart_data(tab)
+    tab.locator("[data-testid=stExpander] summary").filter(has_text="分享此视图").click()
+    button = tab.get_by_role("button", name="将此视图下载为网页（.html）")
+    with tab.expect_download(timeout=60_000) as download:
+        button.click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    context.close()
+    assert path.name == "warmup-viz-view.html"
+    offline = browser.new_context(offline=True, viewport={"width": 1400, "height": 1000})
+    asked = []
+    offline.route("**/*", lambda route: (asked.append(route.request.url), route.continue_()))
+    opened = offline.new_page()
+    opened.goto(path.as_uri())
+    opened.wait_for_function(
+        "document.querySelector('.js-plotly-plot')?._fullData && document.querySelector('.main-svg')"
+    )
+    traces = opened.evaluate(TRACES_JS)
+    zoom = opened.evaluate("document.querySelector('[data-title]')?.getAttribute('data-title')")
+    offline.close()
+    assert all(url.startswith("file://") for url in asked), asked
+    assert [(t["name"], t["x"], t["y"]) for t in traces] == [(t["name"], t["x"], t["y"]) for t in shown]
+    assert len([t for t in traces if len(t["x"]) == 300]) == 2  # both schedules, every step
+    assert zoom and not zoom.isascii(), zoom  # plotly's toolbar in Chinese

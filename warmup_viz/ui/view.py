@@ -22,6 +22,7 @@ from warmup_viz import (
     resume,
     run_kind,
     share,
+    static,
     teach,
 )
 from warmup_viz.config import ConfigError, ScheduleConfig
@@ -135,7 +136,7 @@ def _render(playing: bool | None) -> None:
     chart.caption(t("app.step_convention"))
     _run_kind_notes(chart, drawn)
     with chart:
-        _share(title)
+        _share(title, figure, chrome.chart_config(**config))
 
 
 def _title(names: list[str], letters: list[str], *, present: bool) -> str:
@@ -245,9 +246,10 @@ def _companions(drawn: list[Drawn]) -> list[figures.Curve]:
 
 
 @st.fragment
-def _share(title: str) -> None:
-    """The share box (the page's link as last written, with the playhead where it stopped): drawn
-    when opened, and opening it reruns only this box."""
+def _share(title: str, figure: go.Figure, config: dict) -> None:
+    """The share box (the page's link as last written, with the playhead where it stopped, and
+    the view as a self-contained HTML page, written when asked for): drawn when opened, and
+    opening it reruns only this box."""
     box = widgets.expander("share_open", t("app.share"))
     if box.open:
         with box:
@@ -255,6 +257,15 @@ def _share(title: str) -> None:
             st.code(_full_link(st.session_state.get(keys.WRITTEN, {})), language=None, wrap_lines=True)
             st.caption(t("app.slide_title"))
             st.code(title, language=None, wrap_lines=True)
+            st.download_button(
+                t("app.share_html"),
+                data=lambda: static.html_bytes(figure, title, config),
+                file_name="warmup-viz-view.html",
+                mime="text/html",
+                help=t("app.share_html_help"),
+                on_click="ignore",
+                key="share_html",
+            )
 
 
 _EMPTY_FIGURE = go.Figure(layout={"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}})  # only read
