@@ -99,11 +99,12 @@ class ScheduleCheck(TrainerCallback):
         self._said_cause, self._follow_ups, self._recheck_at = None, 0, 0
         self._logged = sum(1 for e in state.log_history if "learning_rate" in e)  # a resumed run's first part
         try:
-            self.plan = plan_of(args, state, self.expected, self.tool, self.tool_args)
-            self.run = self.plan.run()  # built once: on_log only reads one step of it
+            planned = plan_of(args, state, self.expected, self.tool, self.tool_args)
+            run = planned.run()  # built once: on_log only reads one step of it
         except Exception as e:  # noqa: BLE001 - an unplanned run trains on; the reason is said once
             self._give_up(state, f"{type(e).__name__}: {e}" if not isinstance(e, ValueError) else str(e))
             return
+        self.plan, self.run = planned, run
         if state.is_world_process_zero:
             try:
                 plan_files.write(args.output_dir, self.plan)
