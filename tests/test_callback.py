@@ -131,12 +131,22 @@ def _stepped_once_more(trainer):
     trainer.lr_scheduler.step()
 
 
+def _counted_in_batches(trainer):
+    """The script's own scheduler for `num_train_epochs` × its batches: it forgot that
+    gradient_accumulation_steps batches make one update."""
+    batches = len(trainer.get_train_dataloader()) * int(trainer.args.num_train_epochs)
+    _scheduler("linear", WARMUP, batches)(trainer)
+
+
+ACCUMULATING = dict(max_steps=-1, num_train_epochs=15, per_device_train_batch_size=8, gradient_accumulation_steps=2)
+
 MISTAKES = {
     # name: (prepare, the cause check names, a word of it the warning says)
     "warmup": (_scheduler("linear", 5, 30), "warmup_steps", "warmup_steps"),
     "type": (_scheduler("cosine", WARMUP, 30), "lr_scheduler_type", "cosine"),
     "peak": (_peak(5e-4), "learning_rate", "learning_rate"),
     "one_step_ahead": (_stepped_once_more, "convention", "shifted one step"),
+    "counted_in_batches": (_counted_in_batches, "max_steps", "made for 60 steps"),
 }
 
 
@@ -146,8 +156,10 @@ MISTAKES = {
 def test_a_mistake_is_warned_once_at_its_first_differing_step_with_its_cause(clean, tmp_path, caplog, mistake):
     prepare, code, word = MISTAKES[mistake]
     callback = ScheduleCheck()
+    changes = ACCUMULATING if mistake == "counted_in_batches" else {}
     with caplog.at_level(logging.WARNING, logger="warmup_viz.callback"):
-        trainer = train(tmp_path, callback, prepare)
+        trainer = train(tmp_path, callback, prepare, **changes)
+    assert trainer.state.max_steps == 30  # 32 examples in batches of 8, 2 a update, 15 epochs
     step = first_differing(logged(trainer), logged(clean[0]))
     lines = said(caplog)
     first = [line for line in lines if "the learning rate logged at step" in line]
