@@ -249,3 +249,21 @@ def test_a_run_it_cannot_plan_gets_one_warning_and_trains_on(tmp_path, caplog):
     assert "not checked" in line and "reduce_lr_on_plateau" in line
     assert callback.problem and callback.plan is None and callback.verdict is None
     assert not (tmp_path / plan.PLAN_FILE).exists()
+
+
+@pytest.mark.trainer
+@pytest.mark.parametrize("name", ["hf-cosine-no-scheduler-block", "WarmupDecayLR-epochs-accumulation"])
+def test_a_deepspeed_run_is_planned_from_its_ds_config_and_matches(tmp_path, name):
+    """tests/test_deepspeed.py's real runs (a child process on CPU), ScheduleCheck watching: the
+    engine steps transformers' scheduler (step s logs update s + 1's LR) or DeepSpeed's own."""
+    from tests import test_deepspeed
+
+    ds_config = test_deepspeed.RUNS[name][1]
+    out = test_deepspeed._run(name, tmp_path, callback=True)
+    found = json.loads((out / "callback.json").read_text())
+    assert found == {"first_difference": None, "problem": None, "said": []}
+    state = json.loads((out / "trainer_state.json").read_text())
+    real = {e["step"]: e["learning_rate"] for e in state["log_history"] if "learning_rate" in e}
+    with open(out / plan.SCHEDULE_FILE) as f:
+        assert {int(r["step"]): float(r["learning_rate"]) for r in csv.DictReader(f)} == real
+    assert json.loads((out / plan.PLAN_FILE).read_text())["deepspeed"] == ds_config
