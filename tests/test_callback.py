@@ -232,6 +232,25 @@ def test_a_resumed_run_is_planned_from_its_checkpoint_and_matches(tmp_path, capl
 
 
 @pytest.mark.trainer
+@pytest.mark.parametrize("scheduler_state", [True, False], ids=["restored", "without_scheduler_pt"])
+def test_a_run_resumed_into_another_output_dir_is_planned_as_trainer_restored_it(tmp_path, caplog, scheduler_state):
+    train(tmp_path / "first", save_strategy="steps", save_steps=10)
+    checkpoint = tmp_path / "first" / "checkpoint-10"
+    if not scheduler_state:  # Trainer makes a new scheduler at step 10
+        (checkpoint / "scheduler.pt").unlink()
+    callback = ScheduleCheck()
+    with caplog.at_level(logging.WARNING, logger="warmup_viz.callback"):
+        trainer = train(tmp_path / "second", callback, resume=str(checkpoint))
+    assert said(caplog) == [] and callback.first_difference is None
+    resumed = json.loads((tmp_path / "second" / plan.PLAN_FILE).read_text())["resumed"]
+    assert resumed["global_step"] == 10 and (resumed["learning_rate"] is not None) == scheduler_state
+    real = logged(trainer)
+    assert callback.run.logged(sorted(real)) == [real[s] for s in sorted(real)]
+    if not scheduler_state:
+        assert real[11] == 0.0  # the new scheduler's warmup starts again
+
+
+@pytest.mark.trainer
 def test_a_run_it_cannot_plan_gets_one_warning_and_trains_on(tmp_path, caplog):
     callback = ScheduleCheck()
     with caplog.at_level(logging.WARNING, logger="warmup_viz.callback"):

@@ -99,7 +99,8 @@ class ScheduleCheck(TrainerCallback):
         self._said_cause, self._follow_ups, self._recheck_at = None, 0, 0
         self._logged = sum(1 for e in state.log_history if "learning_rate" in e)  # a resumed run's first part
         try:
-            planned = plan_of(args, state, self.expected, self.tool, self.tool_args)
+            scheduler = kwargs.get("lr_scheduler")
+            planned = plan_of(args, state, self.expected, self.tool, self.tool_args, scheduler)
             run = planned.run()  # built once: on_log only reads one step of it
         except Exception as e:  # noqa: BLE001 - an unplanned run trains on; the reason is said once
             self._give_up(state, f"{type(e).__name__}: {e}" if not isinstance(e, ValueError) else str(e))
@@ -277,15 +278,16 @@ def _config(settings: dict[str, object], expected, max_steps: int) -> ScheduleCo
     return from_mapping(values)
 
 
-def plan_of(args, state, expected=None, tool=None, tool_args=None) -> plan_files.Plan:
+def plan_of(args, state, expected=None, tool=None, tool_args=None, scheduler=None) -> plan_files.Plan:
     """The plan of the run Trainer is about to train (at `on_train_begin`): its settings (or
-    `expected`'s), its DeepSpeed config, the checkpoint it resumed from. `ConfigError`,
-    `InputError` or `UsageError` when it cannot be computed."""
+    `expected`'s), its DeepSpeed config, the checkpoint it resumed from (`scheduler`: the one
+    Trainer made and restored). `ConfigError`, `InputError` or `UsageError` when it cannot be
+    computed."""
     import transformers
 
     config = _config(trainer_settings(args, state.max_steps, tool, tool_args), expected, state.max_steps)
     deepspeed = _deepspeed(args)
-    resumed = _checkpoint(args, state) if state.global_step > 0 else None
+    resumed = _checkpoint(args, state, scheduler) if state.global_step > 0 else None
     if deepspeed is not None and resumed is not None:
         raise InputError("a resumed DeepSpeed run is not computed here")
     written_by = {"transformers": transformers.__version__, "by": "warmup_viz.ScheduleCheck"}
@@ -306,17 +308,25 @@ def _deepspeed(args) -> dict[str, Any] | None:
     return dict(held.config) if held is not None and isinstance(getattr(held, "config", None), Mapping) else None
 
 
-def _checkpoint(args, state):
-    """The checkpoint Trainer resumed from (its global_step is `state.global_step`):
-    `args.resume_from_checkpoint`, or `output_dir/checkpoint-N`."""
-    from .resume import read_checkpoint
+def _checkpoint(args, state, scheduler=None):
+    """The checkpoint Trainer resumed from (its global_step is `state.global_step`), read with
+    `resume.read_checkpoint` from `args.resume_from_checkpoint` or `output_dir/checkpoint-N`; when
+    neither is that checkpoint (`trainer.train(resume_from_checkpoint=...)` elsewhere), as Trainer
+    restored it: the first run's log in `state.log_history` and the `scheduler` it loaded."""
+    from .resume import Checkpoint, read_checkpoint
 
+    k = state.global_step
     given = getattr(args, "resume_from_checkpoint", None)
-    directory = given if given else os.path.join(args.output_dir, checkpoint_name(state.global_step))
-    if not os.path.isdir(directory):
-        raise InputError(
-            f"the run resumed at global step {state.global_step}, but {directory} is not its checkpoint "
-            "(set TrainingArguments' resume_from_checkpoint to it)",
-            directory,
-        )
-    return read_checkpoint(directory)
+    directory = given if given else os.path.join(args.output_dir, checkpoint_name(k))
+    if os.path.isdir(directory):
+        found = read_checkpoint(directory)
+        if found.global_step == k:
+            return found
+    if scheduler is None:
+        raise InputError(f"the run resumed at global step {k}, but {directory} is not its checkpoint", directory)
+    steps, lrs = logged_lrs(state)
+    pairs = [(s, v) for s, v in zip(steps, lrs, strict=True) if 1 <= s <= k]
+    base_lr = next_lr = None
+    if getattr(scheduler, "last_epoch", None) == k:  # its state was loaded (else Trainer made a new one)
+        base_lr, next_lr = float(scheduler.base_lrs[0]), float(scheduler.get_last_lr()[0])
+    return Checkpoint(k, base_lr, next_lr, tuple(s for s, _ in pairs), tuple(v for _, v in pairs))
