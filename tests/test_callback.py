@@ -15,7 +15,7 @@ from transformers import GPT2Config, GPT2LMHeadModel, Trainer, TrainingArguments
 
 from tests.test_trainer import ByteDataset
 from warmup_viz import plan
-from warmup_viz.callback import MAX_FOLLOW_UPS, ScheduleCheck
+from warmup_viz.callback import MAX_FOLLOW_UPS, ScheduleCheck, plan_of
 from warmup_viz.errors import ConfigError, InputError
 
 SETTINGS = dict(learning_rate=1e-3, lr_scheduler_type="linear", warmup_steps=0.1, max_steps=30)
@@ -286,3 +286,24 @@ def test_a_deepspeed_run_is_planned_from_its_ds_config_and_matches(tmp_path, nam
     with open(out / plan.SCHEDULE_FILE) as f:
         assert {int(r["step"]): float(r["learning_rate"]) for r in csv.DictReader(f)} == real
     assert json.loads((out / plan.PLAN_FILE).read_text())["deepspeed"] == ds_config
+
+
+# TRL 1.16's SFTConfig itself touches a deprecated TrainingArguments field
+@pytest.mark.filterwarnings("ignore:`gradient_checkpointing` is deprecated:FutureWarning")
+def test_a_trl_config_and_a_tools_own_scheduler_arguments_are_planned(tmp_path):
+    from transformers import TrainerState
+    from trl import SFTConfig
+
+    state = TrainerState(max_steps=30)
+    sft = SFTConfig(
+        output_dir=str(tmp_path), lr_scheduler_type="cosine", warmup_steps=0.1, report_to="none", use_cpu=True
+    )
+    planned = plan_of(sft, state)
+    assert planned.config.tool == "SFTConfig" and planned.config.learning_rate == sft.learning_rate
+    assert planned.config.num_warmup_steps == sft.get_warmup_steps(30)
+    args = TrainingArguments(output_dir=str(tmp_path), lr_scheduler_type="cosine", warmup_steps=3, report_to="none")
+    args.alternate_lr_scheduler_type = "rex"  # as axolotl's TrainingArguments subclass carries it
+    planned = plan_of(args, state, tool="axolotl")
+    assert planned.config.tool_args == {"alternate_lr_scheduler_type": "rex"}
+    assert plan_of(args, state, tool="axolotl", tool_args={}).config.tool_args == {}
+    assert json.loads(json.dumps(planned.to_dict()))["tool_args"] == {"alternate_lr_scheduler_type": "rex"}
