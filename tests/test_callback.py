@@ -307,3 +307,17 @@ def test_a_trl_config_and_a_tools_own_scheduler_arguments_are_planned(tmp_path):
     assert planned.config.tool_args == {"alternate_lr_scheduler_type": "rex"}
     assert plan_of(args, state, tool="axolotl", tool_args={}).config.tool_args == {}
     assert json.loads(json.dumps(planned.to_dict()))["tool_args"] == {"alternate_lr_scheduler_type": "rex"}
+
+
+@pytest.mark.trainer
+def test_a_check_that_fails_stops_checking_and_training_goes_on(tmp_path, caplog, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setattr("warmup_viz.callback.compare", broken)
+    callback = ScheduleCheck()
+    with caplog.at_level(logging.WARNING, logger="warmup_viz.callback"):
+        trainer = train(tmp_path, callback, _peak(5e-4))
+    assert trainer.state.global_step == 30
+    assert said(caplog) == ["warmup-viz: stopped checking the learning rate: RuntimeError: a bug of ours"]
+    assert callback.first_difference == 2 and callback.problem == "RuntimeError: a bug of ours"

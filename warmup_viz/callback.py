@@ -6,10 +6,11 @@ Step convention: step `s` runs `1..max_steps`; Trainer logs at `state.global_ste
 update `s` trained with, and the plan holds that value (`run.Run.logged`).
 
 What it says goes to the training log (transformers' `logging.get_logger(__name__).warning`), on
-the world process zero only, and never more than a few lines a run: the first step whose LR differs
-(logged and planned values, exact, and the cause found so far), one follow-up line if later steps
-name a cause the first could not, and one summary line at the end of training. A run it cannot
-plan gets one warning and is left alone; nothing it does stops training.
+the world process zero only, and never more than a few lines a run: the first step whose logged LR
+differs (logged and planned values, exact, and the cause found so far), a follow-up line when the
+log, twice as long, names another cause (at most `MAX_FOLLOW_UPS`), and one summary line at the end
+of training over every logged value. A run it cannot plan gets one warning and is left alone;
+nothing it does stops training.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import logging as pylogging
 import os
 import shutil
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from transformers import TrainerCallback
@@ -30,6 +32,7 @@ from .check import Verdict, compare
 from .config import FIELD_NAMES, FROM_EPOCHS, ScheduleConfig, from_mapping
 from .errors import ConfigError, InputError
 from .files import read_capped
+from .messages import Note
 from .run import Run
 from .steps import checkpoint_name
 from .written import Written, first_difference
@@ -78,7 +81,7 @@ class ScheduleCheck(TrainerCallback):
     ) -> None:
         if tool is not None and tool not in tools.NAMES:
             raise ConfigError(
-                "tool", f"tool={tool!r} is not a tool warmup_viz knows; tools are: {', '.join(tools.NAMES)}"
+                "tool", Note("config.unknown_tool", {"value": repr(tool), "tools": ", ".join(tools.NAMES)})
             )
         self.tool, self.tool_args = tool, dict(tool_args) if tool_args is not None else None
         self.expected = _expected(expected)
@@ -115,6 +118,12 @@ class ScheduleCheck(TrainerCallback):
     def on_log(self, args, state, control, logs=None, **kwargs):
         if self.run is None or not logs or "learning_rate" not in logs:
             return
+        try:
+            self._check(args, state, logs)
+        except Exception as e:  # noqa: BLE001 - a check that fails stops checking, never training
+            self._stop(state, e)
+
+    def _check(self, args, state, logs) -> None:
         step = state.global_step
         self._logged += 1
         if self.first_difference is None:
@@ -159,7 +168,11 @@ class ScheduleCheck(TrainerCallback):
     def on_train_end(self, args, state, control, **kwargs):
         if self.run is None or self.first_difference is None:
             return
-        self.verdict = self._verdict(state)
+        try:
+            self.verdict = self._verdict(state)
+        except Exception as e:  # noqa: BLE001 - as in on_log
+            self._stop(state, e)
+            return
         _warn(state, f"{_PREFIX} at the end of training, over every logged learning rate: {self.verdict.message}")
 
     # -- helpers ------------------------------------------------------------------------------
@@ -179,6 +192,11 @@ class ScheduleCheck(TrainerCallback):
             facts["train_batch_size"] = state.train_batch_size
         with _quiet("DeepSpeed"):  # the search for causes tries DeepSpeed's schedulers, which log as they start
             return compare(self.run, steps, lrs, facts)
+
+    def _stop(self, state, error: Exception) -> None:
+        self.run = None
+        self.problem = f"{type(error).__name__}: {error}"
+        _warn(state, f"{_PREFIX} stopped checking the learning rate: {self.problem}")
 
     def _give_up(self, state, reason: str) -> None:
         self.problem = reason
@@ -212,7 +230,16 @@ def logged_lrs(state) -> tuple[list[int], list[float]]:
 # -- the plan -----------------------------------------------------------------------------------
 
 
-def _expected(expected) -> ScheduleConfig | dict[str, object] | None:
+@dataclass(frozen=True)
+class Expected:
+    """Settings a person meant, by TrainingArguments name: `whole`, a whole training config (what
+    it leaves out is its tool's default), or a few settings over the trainer's own."""
+
+    values: Mapping[str, object]
+    whole: bool = False
+
+
+def _expected(expected) -> ScheduleConfig | Expected | None:
     """`expected` as given to `ScheduleCheck`: a config, a dict of settings with their names
     checked, or a config file's settings (read now: `InputError` naming a file that cannot be)."""
     if expected is None or isinstance(expected, ScheduleConfig):
@@ -220,15 +247,15 @@ def _expected(expected) -> ScheduleConfig | dict[str, object] | None:
     if isinstance(expected, Mapping):
         unknown = [k for k in expected if k not in FIELD_NAMES and k != "warmup_ratio"]
         if unknown:
-            raise ConfigError(
-                str(unknown[0]), f"{unknown[0]!r} is not a setting; settings are: {', '.join(FIELD_NAMES)}"
-            )
-        return dict(expected)
+            values = {"name": repr(unknown[0]), "settings": ", ".join(FIELD_NAMES)}
+            raise ConfigError(str(unknown[0]), Note("config.not_setting", values))
+        return Expected(dict(expected))
     if isinstance(expected, (str, os.PathLike)):
         from .importer import read_settings
 
         path = os.fspath(expected)
-        return {**read_settings(read_capped(path, MAX_CONFIG_BYTES), path).settings, "_file": path}
+        imported = read_settings(read_capped(path, MAX_CONFIG_BYTES), path)
+        return Expected(imported.settings, imported.whole)
     raise InputError(f"expected must be a dict of settings, a ScheduleConfig or a config file's path, not {expected!r}")
 
 
@@ -256,14 +283,14 @@ def trainer_settings(args, max_steps: int, tool: str | None = None, tool_args=No
     }
 
 
-def _config(settings: dict[str, object], expected, max_steps: int) -> ScheduleConfig:
+def _config(settings: dict[str, object], expected: ScheduleConfig | Expected | None, max_steps: int) -> ScheduleConfig:
     """The settings to check: the trainer's, or those `expected` gives over them."""
     if expected is None:
         return from_mapping(settings)
     if isinstance(expected, ScheduleConfig):
         return expected
-    given = {k: v for k, v in expected.items() if k != "_file"}
-    if "_file" in expected:  # a whole config: its tool's defaults, not the trainer's arguments
+    given = dict(expected.values)
+    if expected.whole:  # its tool's defaults, not the trainer's arguments
         values = given
     else:
         values = {**settings, **given}
