@@ -224,8 +224,12 @@ def _found(config: ScheduleConfig, steps: list[int], lrs: list[float], facts: di
         found.append(cause)
         if _reproduces(base, steps, lrs):
             return found
-    for search in (_processes, _warmup, _type, _peak, _skipped, _resumed, _scheduler_length):
+    for search in (_processes, _warmup, _type, _peak, _skipped, _resumed):
         cause = search(base, steps, lrs)
+        if cause is not None:
+            return [*found, cause]
+    if facts.get("max_steps") == base.total_steps:  # the run's length is known: a scheduler made for another
+        cause = _scheduler_length(base, steps, lrs)
         if cause is not None:
             return [*found, cause]
     return found + _recovered(base, steps, lrs, facts)
@@ -255,9 +259,9 @@ def _processes(config: ScheduleConfig, steps, lrs) -> Cause | None:
 
 
 def _scheduler_length(config: ScheduleConfig, steps, lrs) -> Cause | None:
-    """A scheduler made for a run `k` times longer than the one that ran (a scheduler made by hand
-    whose num_training_steps counts batches, not updates): these settings at `k × max_steps`, the
-    warmup a ratio of that or the count it was."""
+    """A scheduler made for a run `k` times longer than the one that ran, whose length the log
+    states (a scheduler made by hand whose num_training_steps counts batches, not updates): these
+    settings at `k × max_steps`, the warmup a ratio of that or the count it was."""
     if not config.info.uses_max_steps:
         return None
     n, w = config.total_steps, config.num_warmup_steps
