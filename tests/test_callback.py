@@ -82,7 +82,7 @@ def clean(tmp_path_factory):
 
 
 @pytest.mark.trainer
-def test_a_run_as_planned_says_nothing_and_its_plan_is_every_lr_trainer_logged(clean, caplog):
+def test_a_run_as_planned_says_nothing_and_its_plan_is_every_lr_trainer_logged(clean):
     trainer, callback, out = clean
     assert callback.first_difference is None and callback.verdict is None and callback.problem is None
     real = logged(trainer)
@@ -104,12 +104,10 @@ def test_a_run_as_planned_warns_nothing(tmp_path, caplog):
     assert said(caplog) == [] and callback.first_difference is None
 
 
-def _scheduler(name, warmup, training_steps, peak=None):
+def _scheduler(name, warmup, training_steps):
     """A scheduler made by hand and handed to Trainer (as `optimizers=(optimizer, scheduler)`)."""
 
     def prepare(trainer):
-        if peak is not None:
-            trainer.optimizer = torch.optim.AdamW(trainer.model.parameters(), lr=peak)
         trainer.create_optimizer()
         trainer.lr_scheduler = get_scheduler(
             name, trainer.optimizer, num_warmup_steps=warmup, num_training_steps=training_steps
@@ -159,7 +157,7 @@ def test_a_mistake_is_warned_once_at_its_first_differing_step_with_its_cause(cle
     changes = ACCUMULATING if mistake == "counted_in_batches" else {}
     with caplog.at_level(logging.WARNING, logger="warmup_viz.callback"):
         trainer = train(tmp_path, callback, prepare, **changes)
-    assert trainer.state.max_steps == 30  # 32 examples in batches of 8, 2 a update, 15 epochs
+    assert trainer.state.max_steps == 30  # ACCUMULATING's too: 32 examples, batches of 8, 2 an update, 15 epochs
     step = first_differing(logged(trainer), logged(clean[0]))
     lines = said(caplog)
     first = [line for line in lines if "the learning rate logged at step" in line]
