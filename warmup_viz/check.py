@@ -3,8 +3,8 @@ would match and what differs, named by setting.
 
 The search for the cause starts from what the log itself states (trainer_state.json's
 `max_steps`, `num_train_epochs`, `train_batch_size`), then tries one setting at a time
-(the logging convention of transformers < 4.51, the warmup, the scheduler type, the peak), and
-last recovers the whole schedule from the logged values (`infer`) and names every setting that
+(the logging convention of transformers < 4.51, the warmup, the scheduler type, the peak, and,
+where the log states the run's length, a scheduler made for a longer run), and last recovers the whole schedule from the logged values (`infer`) and names every setting that
 differs. Every cause is checked: its settings reproduce every logged LR.
 """
 
