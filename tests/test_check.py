@@ -93,6 +93,23 @@ def test_other_peak_is_recognised(real_run):
     assert verdict.causes[0].settings == {"learning_rate": 0.001}
 
 
+@pytest.mark.parametrize("scheduler", ["linear", "cosine"])
+def test_a_scheduler_made_for_a_longer_run_is_named(tmp_path, scheduler):
+    """A scheduler made by hand, its num_training_steps counted in batches (3 per update)."""
+    from transformers import get_scheduler
+
+    def prepare(trainer):
+        trainer.create_optimizer()
+        trainer.lr_scheduler = get_scheduler(scheduler, trainer.optimizer, num_warmup_steps=3, num_training_steps=90)
+
+    _, logged = run_trainer(tmp_path, prepare=prepare, **{**SETTINGS, "lr_scheduler_type": scheduler, "max_steps": 30})
+    config = ScheduleConfig(**{**SETTINGS, "lr_scheduler_type": scheduler, "max_steps": 30})
+    verdict = compare(Planned(config), list(logged), list(logged.values()), facts={"max_steps": 30})
+    assert [c.code for c in verdict.causes] == ["max_steps"]
+    assert verdict.causes[0].settings == {"max_steps": 90, "warmup_steps": 3.0}
+    assert "made for 90 steps, 3 × the run's max_steps=30" in verdict.message
+
+
 def test_a_kwarg_is_named(tmp_path):
     run = dict(lr_scheduler_type="cosine_with_restarts", warmup_steps=3, max_steps=36, learning_rate=1e-3)
     _, logged = run_trainer(tmp_path, **run, lr_scheduler_kwargs={"num_cycles": 3})

@@ -168,13 +168,14 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def _run(name, directory):
+def _run(name, directory, **more):
+    """Run `name` of RUNS in a child process (`more`: more of tests/deepspeed_run.py's SPEC)."""
     args, ds_config, dataset_size = RUNS[name]
     out = directory / name
     out.mkdir()
     spec = out / "spec.json"
     spec.write_text(
-        json.dumps({"args": args, "ds_config": ds_config, "dataset_size": dataset_size, "output": str(out)})
+        json.dumps({"args": args, "ds_config": ds_config, "dataset_size": dataset_size, "output": str(out), **more})
     )
     env = {
         **os.environ,

@@ -3,8 +3,8 @@ would match and what differs, named by setting.
 
 The search for the cause starts from what the log itself states (trainer_state.json's
 `max_steps`, `num_train_epochs`, `train_batch_size`), then tries one setting at a time
-(the logging convention of transformers < 4.51, the warmup, the scheduler type, the peak), and
-last recovers the whole schedule from the logged values (`infer`) and names every setting that
+(the logging convention of transformers < 4.51, the warmup, the scheduler type, the peak, and,
+where the log states the run's length, a scheduler made for a longer run), and last recovers the whole schedule from the logged values (`infer`) and names every setting that
 differs. Every cause is checked: its settings reproduce every logged LR.
 """
 
@@ -58,6 +58,11 @@ english(
         ),
         "cause.type": "lr_scheduler_type: the run is {run} (you have {yours})",
         "cause.learning_rate": "learning_rate: the run peaked at {run} (you have {yours})",
+        "cause.scheduler_length": (
+            "the scheduler was made for {run} steps, {factor} × the run's max_steps={yours}: its "
+            "num_training_steps was counted in batches before gradient accumulation, or before the data was split "
+            "across processes"
+        ),
         "cause.setting": "{name}: the run has {run} (you have {yours})",
         "cause.skipped_one": (
             "the optimizer skipped update {first} (a loss scaler found its gradients overflowed) and the scheduler "
@@ -223,6 +228,10 @@ def _found(config: ScheduleConfig, steps: list[int], lrs: list[float], facts: di
         cause = search(base, steps, lrs)
         if cause is not None:
             return [*found, cause]
+    if facts.get("max_steps") == base.total_steps:  # the run's length is known: a scheduler made for another
+        cause = _scheduler_length(base, steps, lrs)
+        if cause is not None:
+            return [*found, cause]
     return found + _recovered(base, steps, lrs, facts)
 
 
@@ -246,6 +255,24 @@ def _processes(config: ScheduleConfig, steps, lrs) -> Cause | None:
             return Cause(
                 "num_processes", Note("cause.num_processes", values), {"loop": "accelerate", "num_processes": k}
             )
+    return None
+
+
+def _scheduler_length(config: ScheduleConfig, steps, lrs) -> Cause | None:
+    """A scheduler made for a run `k` times longer than the one that ran, whose length the log
+    states (a scheduler made by hand whose num_training_steps counts batches, not updates): these
+    settings at `k × max_steps`, the warmup a ratio of that or the count it was."""
+    if not config.info.uses_max_steps:
+        return None
+    n, w = config.total_steps, config.num_warmup_steps
+    for k in sorted(set(_ACCUMULATIONS[1:]) | set(_WORLD_SIZES[1:])):
+        trials = [{"max_steps": k * n}]
+        if 0 < config.warmup_steps < 1:
+            trials.append({"max_steps": k * n, "warmup_steps": float(w)})
+        for changes in trials:
+            if _reproduces(_variant(config, **changes), steps, lrs):
+                values = {"run": k * n, "factor": k, "yours": n}
+                return Cause("max_steps", Note("cause.scheduler_length", values), changes)
     return None
 
 

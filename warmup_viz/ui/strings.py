@@ -659,6 +659,10 @@ ZH: dict[str, str] = {
     "cause.warmup_ratio": "warmup_steps：这次训练预热了 {run} 步（你的是 {yours}）—— warmup_steps={ratio} 是比例，ceil({max_steps} × {ratio}) = {run}",
     "cause.type": "lr_scheduler_type：这次训练用的是 {run}（你的是 {yours}）",
     "cause.learning_rate": "learning_rate：这次训练的峰值是 {run}（你的是 {yours}）",
+    "cause.scheduler_length": (
+        "调度器是按 {run} 步创建的，是这次训练 max_steps={yours} 的 {factor} 倍：它的 num_training_steps "
+        "是在梯度累积之前按批次数算的，或是在数据按进程切分之前算的"
+    ),
     "cause.setting": "{name}：这次训练是 {run}（你的是 {yours}）",
     # setting errors (the library's keys)
     "config.not_mapping": "{name} 必须是名称到取值的映射",
