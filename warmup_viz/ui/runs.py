@@ -93,24 +93,31 @@ def _gone(names: list[str]) -> None:
 
 def _table(lives: list[rundir.Live]) -> None:
     """One row per run: its name, how far it has logged, its last LR, what it is checked against
-    and its verdict, in the page's language."""
-    rows = []
-    for live in lives:
-        verdict = (
-            verdicts.said_verdict(live.verdict, markdown=False) if live.verdict is not None else t("runs.no_verdict")
-        )
-        rows.append(
-            [
-                live.found.name,
-                f"{len(live.steps):,}",
-                f"{live.steps[-1]:,}" if live.steps else "—",
-                f"{live.lrs[-1]:.4g}" if live.lrs else "—",
-                say(live.source, markdown=False),
-                verdict,
-            ]
-        )
-    columns = ["run", "steps", "last_step", "lr", "against", "verdict"]
-    st.table({t(f"runs.column.{c}"): [row[i] for row in rows] for i, c in enumerate(columns)})
+    and its verdict, in the page's language; on a phone, a box per run (a table's last columns
+    would be out of sight)."""
+    rows = [_row(live) for live in lives]
+    if viewport.narrow():
+        for live, row in zip(lives, rows, strict=True):
+            text = t("runs.card", **{k: plain(v) for k, v in row.items()})
+            matches = live.verdict is not None and live.verdict.matches
+            (st.success if matches else st.warning if live.verdict is not None else st.info)(text)
+        return
+    st.table({t(f"runs.column.{c}"): [row[c] for row in rows] for c in _COLUMNS})
+
+
+_COLUMNS = ("run", "steps", "last", "lr", "against", "verdict")
+
+
+def _row(live: rundir.Live) -> dict[str, str]:
+    verdict = verdicts.said_verdict(live.verdict, markdown=False) if live.verdict is not None else t("runs.no_verdict")
+    return {
+        "run": live.found.name,
+        "steps": f"{len(live.steps):,}",
+        "last": f"{live.steps[-1]:,}" if live.steps else "—",
+        "lr": f"{live.lrs[-1]:.4g}" if live.lrs else "—",
+        "against": say(live.source, markdown=False),
+        "verdict": verdict,
+    }
 
 
 def _figure(drawn: list[rundir.Live]):
