@@ -85,7 +85,11 @@ def test_choosing_runs_and_a_run_that_goes(logdir):
     at.run()
     assert not at.exception and list(table(at).iloc[:, 0]) == ["qwen"]
     assert shown(at.info) == ["bare: the run's files are gone"]
-    assert at.multiselect(key="runs.chosen").value == ["qwen"]
+    assert at.multiselect(key="runs.chosen").value == ["qwen"] and not at.warning
+    (logdir / "new").mkdir()  # a run that starts: drawn beside those chosen
+    shutil.copy(LLAMAFACTORY, logdir / "new" / "trainer_log.jsonl")
+    at.run()
+    assert not at.exception and not at.warning and at.multiselect(key="runs.chosen").value == ["qwen", "new"]
 
 
 def test_a_log_that_cannot_be_read_is_named_and_the_rest_shown(logdir):

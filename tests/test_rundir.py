@@ -132,6 +132,14 @@ def test_a_file_rewritten_mid_read_keeps_what_was_read_and_says_so(tree):
     assert during.steps == before.steps and during.verdict.matches
     assert [p.key for p in during.problems] == ["rundir.kept"]
     assert "checkpoint-8/trainer_state.json" in str(during.problems[0]) and "hf" in str(during.problems[0])
+    # the next checkpoint, caught mid-write before it was ever read whole: the run as read before
+    newer = state.parent.parent / "checkpoint-10"
+    newer.mkdir()
+    (newer / "trainer_state.json").write_text("{")
+    (moved,) = [f for f in watcher.find()[0] if f.name == "hf"]
+    assert moved.logs == (str(newer / "trainer_state.json"),)
+    caught = watcher.live(moved)
+    assert caught.steps == before.steps and [p.key for p in caught.problems] == ["rundir.kept"]
 
 
 def test_a_run_that_disappears_says_so(tree):

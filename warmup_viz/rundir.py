@@ -46,6 +46,7 @@ english(
         "rundir.gone": "{name}: the run's files are gone",
         "rundir.kept": "{name}: {path} could not be read just now ({problem}); showing what was read before",
         "rundir.no_lr": "{name}: no learning_rate logged yet",
+        "rundir.unchecked": "{name}: not checked ({problem})",
         "rundir.no_recovery": "{name}: no plan, and the logged LR gives no settings yet ({problem})",
         "rundir.source_plan": "its plan ({file})",
         "rundir.source_config": "its config ({file})",
@@ -202,8 +203,15 @@ class Watcher:
         self._lock = threading.Lock()
 
     def find(self) -> tuple[list[Found], bool]:
-        """`find(root)`: the runs there now, and whether the walk stopped early."""
-        return find(self.root)
+        """`find(root)`: the runs there now, and whether the walk stopped early. What was kept
+        of runs and files no longer there is let go."""
+        found, stopped = find(self.root)
+        names = {f.name for f in found}
+        paths = {p for f in found for p in (*f.logs, f.settings)}
+        with self._lock:
+            self._runs = {k: v for k, v in self._runs.items() if k in names}
+            self._files = {k: v for k, v in self._files.items() if k in paths}
+        return found, stopped
 
     def stamp(self) -> tuple:
         """What every run's files are now: changes when a run comes, goes or writes."""
@@ -217,7 +225,7 @@ class Watcher:
             last = self._runs.get(found.name)
             if last is not None and last.stamp == now and last.found == found:
                 return last
-        live = self._work_out(found, now)
+        live = self._work_out(found, now, last)
         with self._lock:
             self._runs[found.name] = live
         return live
@@ -242,7 +250,7 @@ class Watcher:
             self._files[path] = (now, value)
         return value, None
 
-    def _work_out(self, found: Found, now: tuple) -> Live:
+    def _work_out(self, found: Found, now: tuple, last: Live | None) -> Live:
         if all(size is None for _, size, _ in now[: len(found.logs)]):
             return Live(found, now, problems=(Note("rundir.gone", {"name": found.name}),))
         problems, best = [], None
@@ -252,11 +260,18 @@ class Watcher:
                 problems.append(problem)
             if series is not None and (best is None or _reach(series) > _reach(best)):
                 best = series
+        if (best is None or not best[0]) and problems and last is not None and last.steps:
+            # a new checkpoint's trainer_state.json caught mid-write: the run as it was read before
+            best = (last.steps, last.lrs, last.facts, last.log)
         if best is None or not best[0]:
             return Live(found, now, problems=(*problems, Note("rundir.no_lr", {"name": found.name})))
         steps, lrs, facts, log = best
         live = Live(found, now, tuple(steps), tuple(lrs), log, facts, problems=tuple(problems))
-        return self._checked(live)
+        try:
+            return self._checked(live)
+        except ValueError as e:  # settings that read but cannot be built (a ConfigError): said, the log still drawn
+            note = Note("rundir.unchecked", {"name": found.name, "problem": getattr(e, "note", None) or str(e)})
+            return replace(live, problems=(*live.problems, note))
 
     def _checked(self, live: Live) -> Live:
         """`live` with what it is checked against: its plan or config and the verdict, else the

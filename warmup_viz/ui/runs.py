@@ -23,6 +23,7 @@ POLL_SECONDS = 2.0
 DRAWN_AT_FIRST = 6
 CHOSEN = "runs.chosen"
 _SEEN = "_runs_seen"
+_KNOWN = "_runs_known"
 
 
 @st.cache_resource(show_spinner=False)
@@ -54,11 +55,7 @@ def render_runs_page() -> None:
         for problem in live.problems:
             st.warning(say(problem))
     names = [live.found.name for live in lives]
-    if CHOSEN in st.session_state:  # a run that went is no longer an option
-        st.session_state[CHOSEN] = [n for n in st.session_state[CHOSEN] if n in names]
-    chosen = st.multiselect(
-        t("runs.choose"), names, default=names[:DRAWN_AT_FIRST], key=CHOSEN, help=t("runs.choose_help")
-    )
+    chosen = st.multiselect(t("runs.choose"), names, default=_chosen(names), key=CHOSEN, help=t("runs.choose_help"))
     drawn = [live for live in lives if live.found.name in chosen]
     if drawn:
         chrome.chart(st, _figure(drawn), key="runs_chart", width="stretch")
@@ -81,6 +78,22 @@ def _poll(w: rundir.Watcher, drawn: tuple) -> None:
     """Every POLL_SECONDS: the page again when a run's files changed since it was drawn."""
     if w.stamp() != drawn:
         st.rerun()
+
+
+def _chosen(names: list[str]) -> list[str] | None:
+    """The multiselect's default on a first draw: the first runs. Afterwards (None: its value is the
+    session's) the runs chosen before that are still there, and a run that came since joins them,
+    as TensorBoard draws a new run."""
+    state = st.session_state
+    known = state.get(_KNOWN)
+    state[_KNOWN] = names
+    if CHOSEN not in state or known is None:
+        return names[:DRAWN_AT_FIRST]
+    kept = [n for n in state[CHOSEN] if n in names]
+    came = [n for n in names if n not in known][: max(0, DRAWN_AT_FIRST - len(kept))]
+    if kept + came != state[CHOSEN]:
+        state[CHOSEN] = kept + came
+    return None
 
 
 def _gone(names: list[str]) -> None:

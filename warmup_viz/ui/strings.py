@@ -673,6 +673,7 @@ ZH: dict[str, str] = {
     "rundir.gone": "{name}：这次训练的文件已不存在",
     "rundir.kept": "{name}：{path} 此刻读不了（{problem}）；显示的是之前读到的内容",
     "rundir.no_lr": "{name}：还没有记录 learning_rate",
+    "rundir.unchecked": "{name}：未核对（{problem}）",
     "rundir.no_recovery": "{name}：没有计划，记录的学习率也还推不出设置（{problem}）",
     "rundir.source_plan": "它的计划（{file}）",
     "rundir.source_config": "它的配置（{file}）",
