@@ -98,13 +98,13 @@ EN: dict[str, str] = {
     "nav.runs_icon": "📡",
     # the runs page (warmup-viz serve --logdir DIR)
     "runs.title": "Training runs",
-    "runs.watching": "Watching `{root}`: the page follows each run's files as they grow.",
+    "runs.watching": "Watching {root}: the page follows each run's files as they grow.",
     "runs.how_to_start": (
         "Start the dashboard with a log directory to watch its training runs live: "
         "`warmup-viz serve --logdir DIR` (or `python -m warmup_viz.ui.serve --logdir DIR`)."
     ),
     "runs.none": (
-        "No training runs under `{root}` yet. A run is a directory with a trainer_state.json (or checkpoint-N "
+        "No training runs under {root} yet. A run is a directory with a trainer_state.json (or checkpoint-N "
         "directories holding one), LLaMA-Factory's trainer_log.jsonl or TensorBoard event files."
     ),
     "runs.column.run": "run",
@@ -840,13 +840,13 @@ ZH: dict[str, str] = {
     "nav.runs_icon": "📡",
     # 训练页（warmup-viz serve --logdir DIR）
     "runs.title": "训练运行",
-    "runs.watching": "正在查看 `{root}`：页面随每次训练的文件增长而更新。",
+    "runs.watching": "正在查看 {root}：页面随每次训练的文件增长而更新。",
     "runs.how_to_start": (
         "用一个日志目录启动面板，即可实时查看其中的训练："
         "`warmup-viz serve --logdir DIR`（或 `python -m warmup_viz.ui.serve --logdir DIR`）。"
     ),
     "runs.none": (
-        "`{root}` 下还没有训练。一次训练是一个目录，里面有 trainer_state.json（或含有它的 checkpoint-N 目录）、"
+        "{root} 下还没有训练。一次训练是一个目录，里面有 trainer_state.json（或含有它的 checkpoint-N 目录）、"
         "LLaMA-Factory 的 trainer_log.jsonl 或 TensorBoard 事件文件。"
     ),
     "runs.column.run": "训练",
