@@ -28,8 +28,8 @@ def page_scripts() -> list[pathlib.Path]:
 
 def link_prefixes() -> tuple[str, ...]:
     """Each page keeps its own settings in a link under its name (`gallery.max_steps`,
-    `learn.warmup`): the schedule page's link decoding keeps them for it (every page's, shown or not)."""
-    return tuple(f"{script.stem}." for script in sorted(PAGES.glob("*.py")))
+    `learn.warmup`): the schedule page's link decoding keeps them for it."""
+    return tuple(f"{script.stem}." for script in page_scripts())
 
 
 LINK_PREFIXES = link_prefixes()
