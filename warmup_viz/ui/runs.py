@@ -26,7 +26,7 @@ _SEEN = "_runs_seen"
 _KNOWN = "_runs_known"
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)  # one log directory per server
+@st.cache_resource(max_entries=4, ttl=3600, show_spinner=False)  # one log directory per server
 def watcher(root: str) -> rundir.Watcher:
     """One watcher per log directory, shared by every session: each file is read once per change."""
     return rundir.Watcher(root)
