@@ -34,7 +34,14 @@ class ByteDataset(torch.utils.data.Dataset):
 
 
 def run_trainer(
-    tmp_path, dataset_size=32, eval_dataset_size=0, logging_steps=1, trainer_class=Trainer, prepare=None, **args
+    tmp_path,
+    dataset_size=32,
+    eval_dataset_size=0,
+    logging_steps=1,
+    trainer_class=Trainer,
+    prepare=None,
+    save_strategy="no",
+    **args,
 ):
     """A real run of `trainer_class` on a tiny GPT-2; `prepare(trainer)` before it trains."""
     torch.manual_seed(0)
@@ -43,7 +50,7 @@ def run_trainer(
         output_dir=str(tmp_path),
         logging_steps=logging_steps,
         report_to="none",
-        save_strategy="no",
+        save_strategy=save_strategy,
         use_cpu=True,
         disable_tqdm=True,
         dataloader_num_workers=0,

@@ -133,7 +133,8 @@ def _parser() -> argparse.ArgumentParser:
     log.add_argument("--output", default="-", help="file to write, or - for standard output (default)")
     serve = commands.add_parser(
         "serve",
-        help="start the dashboard, as `make run` does; Streamlit's options follow (--server.port 8502, ...)",
+        help="start the dashboard, as `make run` does; --logdir DIR adds a page that follows the training runs "
+        "under DIR as they grow (like tensorboard --logdir); Streamlit's options follow (--server.port 8502, ...)",
         prefix_chars="+",  # every argument after `serve`, dashes and all, is Streamlit's
         add_help=False,  # `serve --help` is Streamlit's own
     )

@@ -30,6 +30,7 @@ def english() -> Mapping[str, str]:
         resume,
         run,
         run_kind,
+        rundir,
         share,
         simulate,
         tools,

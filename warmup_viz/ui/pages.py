@@ -8,17 +8,22 @@ import streamlit as st
 
 from . import form, keys, present, viewport
 from .address import write_url
-from .serve import DASHBOARD
+from .serve import DASHBOARD, logdir
 from .strings import DEFAULT_LANGUAGE, LANGUAGES, language, t
 from .view import render_schedule_page
 
 PAGES = DASHBOARD / "pages"
 
 
+# pages shown only when the server was started so: the runs page with `--logdir DIR`
+_SHOWN_WHEN = {"runs": lambda: logdir() is not None}
+
+
 def page_scripts() -> list[pathlib.Path]:
-    """The pages besides the schedule page: every script in pages/, in name order. A page is its
-    script, its ui module and its words (`nav.<name>`, its title; `nav.<name>_icon`, its icon)."""
-    return sorted(PAGES.glob("*.py"))
+    """The pages besides the schedule page: every script in pages/ this server shows, in name
+    order. A page is its script, its ui module and its words (`nav.<name>`, its title;
+    `nav.<name>_icon`, its icon)."""
+    return [s for s in sorted(PAGES.glob("*.py")) if _SHOWN_WHEN.get(s.stem, lambda: True)()]
 
 
 def link_prefixes() -> tuple[str, ...]:

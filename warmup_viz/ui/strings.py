@@ -94,6 +94,34 @@ EN: dict[str, str] = {
     "nav.gallery_icon": "🗂️",
     "nav.learn": "Learn warmup",
     "nav.learn_icon": "🎓",
+    "nav.runs": "Runs",
+    "nav.runs_icon": "📡",
+    # the runs page (warmup-viz serve --logdir DIR)
+    "runs.title": "Training runs",
+    "runs.watching": "Watching {root}: the page follows each run's files as they grow.",
+    "runs.how_to_start": (
+        "Start the dashboard with a log directory to watch its training runs live: "
+        "`warmup-viz serve --logdir DIR` (or `python -m warmup_viz.ui.serve --logdir DIR`)."
+    ),
+    "runs.none": (
+        "No training runs under {root} yet. A run is a directory with a trainer_state.json (or checkpoint-N "
+        "directories holding one), LLaMA-Factory's trainer_log.jsonl or TensorBoard event files."
+    ),
+    "runs.column.run": "run",
+    "runs.column.steps": "logged steps",
+    "runs.column.last": "last step",
+    "runs.column.lr": "last LR",
+    "runs.column.against": "checked against",
+    "runs.column.verdict": "verdict",
+    "runs.no_verdict": "—",
+    "runs.card": "**{run}** · {steps} logged steps · step {last}: LR {lr}  \nchecked against {against}: {verdict}",
+    "runs.choose": "Runs to draw",
+    "runs.choose_help": "Each run's logged LR and the schedule it is checked against (its plan, its config, or the settings recovered from its log).",
+    "runs.chart_title": "Learning rate of the runs",
+    "runs.planned": "{run} · planned",
+    "runs.recovered": "{run} · recovered",
+    "runs.verdict": "**{run}**: {message}",
+    "runs.recovered_settings": "**{run}**: {source}: {settings}",
     # one line per scheduler type
     "scheduler.linear": "Linear decay to 0 after a linear warmup from 0.",
     "scheduler.cosine": "Half a cosine (num_cycles=0.5) from the peak down to 0 after a linear warmup.",
@@ -645,6 +673,18 @@ ZH: dict[str, str] = {
     "import.not_single": "{name}={value} 不是单个值",
     "replay.cut": "耐心耗尽：连续 {count} 次评估都没有超过 {best}（patience={patience}）；学习率 {old} → {new}",
     "replay.raise": "在改善（{value}）：学习率 {old} → {new}",
+    # runs under --logdir (the library's keys)
+    "rundir.too_many": "在 {root} 下查看了 {count} 个目录后停止；更深处的训练不显示",
+    "rundir.gone": "{name}：这次训练的文件已不存在",
+    "rundir.kept": "{name}：{path} 此刻读不了（{problem}）；显示的是之前读到的内容",
+    "rundir.no_lr": "{name}：还没有记录 learning_rate",
+    "rundir.unchecked": "{name}：未核对（{problem}）",
+    "rundir.no_recovery": "{name}：没有计划，记录的学习率也还推不出设置（{problem}）",
+    "rundir.source_plan": "它的计划（{file}）",
+    "rundir.source_config": "它的配置（{file}）",
+    "rundir.source_exact": "由记录的学习率推出（精确）",
+    "rundir.source_fit": "由记录的学习率推出（最接近的拟合，最大相对误差 {error}）",
+    "rundir.source_none": "没有计划",
     # verdicts and their causes (the library's keys)
     "verdict.no_values": "日志里没有可核对的 learning_rate 值",
     "verdict.matches": "全部 {count} 个记录步都一致",
@@ -805,6 +845,34 @@ ZH: dict[str, str] = {
     "nav.gallery_icon": "🗂️",
     "nav.learn": "学习预热",
     "nav.learn_icon": "🎓",
+    "nav.runs": "训练",
+    "nav.runs_icon": "📡",
+    # 训练页（warmup-viz serve --logdir DIR）
+    "runs.title": "训练运行",
+    "runs.watching": "正在查看 {root}：页面随每次训练的文件增长而更新。",
+    "runs.how_to_start": (
+        "用一个日志目录启动面板，即可实时查看其中的训练："
+        "`warmup-viz serve --logdir DIR`（或 `python -m warmup_viz.ui.serve --logdir DIR`）。"
+    ),
+    "runs.none": (
+        "{root} 下还没有训练。一次训练是一个目录，里面有 trainer_state.json（或含有它的 checkpoint-N 目录）、"
+        "LLaMA-Factory 的 trainer_log.jsonl 或 TensorBoard 事件文件。"
+    ),
+    "runs.column.run": "训练",
+    "runs.column.steps": "已记录步数",
+    "runs.column.last": "最后一步",
+    "runs.column.lr": "最新学习率",
+    "runs.column.against": "核对依据",
+    "runs.column.verdict": "结论",
+    "runs.no_verdict": "—",
+    "runs.card": "**{run}** · 已记录 {steps} 步 · 第 {last} 步：学习率 {lr}  \n核对依据：{against}；结论：{verdict}",
+    "runs.choose": "要画的训练",
+    "runs.choose_help": "每次训练记录的学习率，以及核对它的调度（它的计划、它的配置，或由日志推出的设置）。",
+    "runs.chart_title": "各次训练的学习率",
+    "runs.planned": "{run} · 计划",
+    "runs.recovered": "{run} · 推出",
+    "runs.verdict": "**{run}**：{message}",
+    "runs.recovered_settings": "**{run}**：{source}：{settings}",
     "scheduler.linear": "从 0 线性预热后，线性衰减到 0。",
     "scheduler.cosine": "线性预热后，沿半个余弦（num_cycles=0.5）从峰值降到 0。",
     "scheduler.cosine_with_restarts": "余弦衰减到 0，并 num_cycles 次跳回峰值（硬重启）。",

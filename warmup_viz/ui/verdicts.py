@@ -32,13 +32,17 @@ def verdicts(run: Run, logs: list) -> None:
                 _show(verdict, labels.get(name, name), example=item.key == "example")
 
 
+def said_verdict(verdict: verdict.Verdict, *, markdown: bool = True) -> str:
+    """The verdict and its causes in the page's language (escaped for markdown unless not)."""
+    said = say(verdict.note, markdown=markdown)
+    if not verdict.causes:
+        return said
+    causes = t("app.clauses").join(say(c.note, markdown=markdown) for c in verdict.causes)
+    return t("verdict.with_causes", verdict=said, causes=causes)
+
+
 def _show(verdict: verdict.Verdict, label: str, *, example: bool) -> None:
-    message = say(verdict.note)
-    if verdict.causes:
-        message = t(
-            "verdict.with_causes", verdict=message, causes=t("app.clauses").join(say(c.note) for c in verdict.causes)
-        )
-    text = t("logs.verdict", run=plain(label), message=message)
+    text = t("logs.verdict", run=plain(label), message=said_verdict(verdict))
     if verdict.matches:
         st.success(text)
     elif example:  # expected once the settings move away from the defaults
