@@ -166,3 +166,41 @@ def test_a_metric_driven_type_replays_the_logs_metric():
     log = warmup_viz.read_log(found[0])
     s = warmup_viz.schedule(lr_scheduler_type="reduce_lr_on_plateau", max_steps=log.facts["max_steps"], log=log)
     assert s.max_steps == log.facts["max_steps"] and s.learning_rates[0] == s.config.learning_rate
+
+
+def test_with_settings_keeps_what_the_run_is():
+    # a real log whose optimizer skipped updates: its recovered run, a setting changed, is still one
+    log = warmup_viz.read_log(DATA / "wild" / "Dheena731__tinyLlama-finetune__root.json")
+    fit = warmup_viz.infer(log)
+    assert "skipped_steps" in fit.settings()
+    again = warmup_viz.schedule(fit).with_settings(learning_rate=fit.config.learning_rate)
+    assert warmup_viz.check(log, again).matches
+    assert not warmup_viz.check(log, warmup_viz.schedule(fit).with_settings(warmup_steps=0)).matches
+
+
+def test_overrides_on_a_config_file_work_out_its_tools_defaults_again(tmp_path):
+    # ms-swift's accumulation follows the batch and the world size (16 / (1 × 4)), as the CLI's flags do
+    path = tmp_path / "train.sh"
+    path.write_text("swift sft --model m --num_train_epochs 1 --per_device_train_batch_size 1 --learning_rate 1e-4\n")
+    s = warmup_viz.schedule(path, dataset_size=1600, world_size=4)
+    assert s.config.gradient_accumulation_steps == 4 and s.max_steps == 100
+    assert s.with_settings(world_size=2).config.gradient_accumulation_steps == 8
+
+
+def test_epoch_settings_checked_against_a_log_take_its_max_steps(tmp_path):
+    given = args(tmp_path, num_train_epochs=1, lr_scheduler_type="linear", warmup_steps=100, learning_rate=5e-5)
+    assert warmup_viz.check(EXAMPLE, given).matches  # the log states max_steps=1000
+
+
+def test_steps_outside_the_run_and_settings_that_do_not_go_together_are_refused():
+    s = warmup_viz.schedule(max_steps=10)
+    for bad in (0, -1, 11, 2.5, "12", True):
+        with pytest.raises(ValueError, match="step"):
+            s.lr(bad)
+    log = warmup_viz.read_log(EXAMPLE)
+    with pytest.raises(UsageError, match="skipped_steps"):
+        warmup_viz.schedule(lr_scheduler_type="reduce_lr_on_plateau", log=log, metric="loss", skipped_steps="1-3")
+    with pytest.raises(UsageError, match="logging_convention"):
+        warmup_viz.schedule(
+            lr_scheduler_type="reduce_lr_on_plateau", log=log, metric="loss", logging_convention="before_4.51"
+        )

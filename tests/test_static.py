@@ -24,7 +24,7 @@ ARGV = [x for k, v in FLAGS.items() for x in (f"--{k}", v)]
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
     path = tmp_path_factory.mktemp("static") / "view.html"
-    log = ["--log", str(EXAMPLE), "--metric", "loss"]
+    log = ["--log", str(EXAMPLE), "--show", "loss"]
     proc = subprocess.run(
         [sys.executable, "-m", "warmup_viz", "plot", *ARGV, *log, "--output", str(path)],
         capture_output=True,
@@ -80,7 +80,7 @@ def test_bad_output_and_sizes_get_one_line(tmp_path, capsys):
     assert main(["plot", *ARGV, "--output", "-"]) == 2
     assert main(["plot", *ARGV, "--output", str(tmp_path / "view.gif")]) == 2
     assert main(["plot", *ARGV, "--output", str(tmp_path / "v.png"), "--width", "0"]) == 2
-    assert main(["plot", *ARGV, "--output", str(tmp_path / "v.html"), "--metric", "loss"]) == 2
+    assert main(["plot", *ARGV, "--output", str(tmp_path / "v.html"), "--show", "loss"]) == 2
     errors = capsys.readouterr().err.splitlines()
     assert len(errors) == 4 and all(e.startswith("error: ") for e in errors)
     assert "--format" in errors[0] and "view.gif" in errors[1] and "width=0" in errors[2] and "--log" in errors[3]
@@ -127,3 +127,20 @@ def test_the_share_box_gives_the_view_as_a_page_that_opens_offline(server, brows
     assert [(t["name"], t["x"], t["y"]) for t in traces] == [(t["name"], t["x"], t["y"]) for t in shown]
     assert len([t for t in traces if len(t["x"]) == 300]) == 2  # both schedules, every step
     assert zoom and not zoom.isascii(), zoom  # plotly's toolbar in Chinese
+
+
+def test_an_image_with_a_log_from_the_command_line(tmp_path):
+    # kaleido's logger reads the process's own command line on import: `--log` must not reach it
+    path = tmp_path / "view.png"
+    argv = [*ARGV, "--log", str(EXAMPLE), "--show", "loss", "--output", str(path)]
+    proc = subprocess.run(
+        [sys.executable, "-m", "warmup_viz", "plot", *argv], capture_output=True, timeout=300, cwd=ROOT
+    )
+    assert proc.returncode == 0 and path.read_bytes().startswith(b"\x89PNG"), proc.stderr
+
+
+def test_a_metric_driven_type_replays_the_metric_and_an_unknown_one_is_named(tmp_path, capsys):
+    plateau = ["--lr_scheduler_type", "reduce_lr_on_plateau", "--max_steps", "1000", "--log", str(EXAMPLE)]
+    assert main(["plot", *plateau, "--metric", "eval_loss", "--output", str(tmp_path / "p.html")]) == 0
+    assert main(["plot", *ARGV, "--log", str(EXAMPLE), "--show", "nope", "--output", str(tmp_path / "n.html")]) == 2
+    assert "nope" in capsys.readouterr().err

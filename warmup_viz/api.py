@@ -31,13 +31,14 @@ from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 
-from .config import FIELD_NAMES, ScheduleConfig, from_mapping
+from .config import FIELD_NAMES, FROM_EPOCHS, ScheduleConfig, from_mapping
 from .errors import InputError, UsageError
 from .run import Convention, Planned, Run, with_convention, with_skipped
 
 if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go
+    from transformers import TrainingArguments
 
     from .fit import Fit
     from .logs import Log
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 
 # What `schedule` takes: settings by TrainingArguments' names, a TrainingArguments (or TRL config)
 # object, a config file or run directory, or what another call gave (a Schedule, an inferred Fit).
-Settings = Union[ScheduleConfig, Mapping[str, Any], str, os.PathLike, "Schedule", "Fit", Any, None]
+Settings = Union[ScheduleConfig, Mapping[str, Any], str, os.PathLike, "Schedule", "Fit", "TrainingArguments", None]
 RUN_KINDS = ("deepspeed", "resume_from_checkpoint", "logging_convention", "skipped_steps")
 _ARGUMENTS = (*FIELD_NAMES, "warmup_ratio")
 _SHOWN = ("lr_scheduler_type", "learning_rate", "warmup_steps", "max_steps")
@@ -59,7 +60,10 @@ class Schedule:
 
     run: Run
     name: str = ""
-    given: Mapping[str, object] = field(default_factory=dict, repr=False, compare=False)
+    # how `schedule` made it (the settings given, the overrides, the log it replays), for `with_settings`
+    made: tuple[object, Mapping[str, object], Mapping[str, object]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def __repr__(self) -> str:
         c = self.config
@@ -92,10 +96,18 @@ class Schedule:
         return np.asarray(self.run.logged(self.steps.tolist()), dtype=np.float64)
 
     def lr(self, step: int | Sequence[int]) -> float | list[float]:
-        """The LR logged at `step` (1-based), or at each of a sequence of steps."""
+        """The LR logged at `step` (1-based), or at each of a sequence of steps; `ValueError`
+        for a step that is not a whole number from 1 to `max_steps`."""
         if isinstance(step, (int, np.integer)):
-            return self.run.logged([int(step)])[0]
-        return self.run.logged([int(s) for s in step])
+            return self.run.logged([self._step(step)])[0]
+        if isinstance(step, (str, bytes)) or not isinstance(step, Sequence | np.ndarray | range):
+            raise ValueError(f"step must be a whole number or a sequence of them, not {step!r}")
+        return self.run.logged([self._step(s) for s in step])
+
+    def _step(self, step: object) -> int:
+        if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or not 1 <= step <= self.max_steps:
+            raise ValueError(f"step={step!r} must be a whole number from 1 to max_steps={self.max_steps}")
+        return int(step)
 
     def to_pandas(self) -> pd.DataFrame:
         """`step`, `learning_rate`: one row per step, as `warmup-viz schedule` writes them."""
@@ -132,8 +144,12 @@ class Schedule:
         }
 
     def with_settings(self, **settings: object) -> Schedule:
-        """This schedule with some settings changed (TrainingArguments' names)."""
-        return schedule({**self.given, **settings}) if self.given else schedule(self.config, **settings)
+        """This schedule made again from what it was made of, with some settings changed
+        (TrainingArguments' names): a resumed, DeepSpeed or replayed run stays one."""
+        if self.made is None:
+            raise UsageError("this schedule was not made by schedule(): make it with schedule(settings, ...)")
+        source, overrides, replay = self.made
+        return schedule(source, **replay, **{**overrides, **settings})
 
     def figure(
         self,
@@ -150,6 +166,9 @@ class Schedule:
         verdict = None
         if log is not None:
             log = read_log(log) if not _is_log(log) else log
+            missing = [m for m in metrics if m not in log.metrics]
+            if missing:
+                raise UsageError(f"{log.name} has no metric {missing[0]!r} (metrics: {', '.join(log.metrics[:20])})")
             verdict = check(log, self, run=run)
         from .figures import LR_PANEL
 
@@ -192,7 +211,13 @@ class Comparison:
 
 
 def schedule(
-    settings: Settings = None, /, *, log: Log | str | None = None, metric: str | None = None, **overrides: object
+    settings: Settings = None,
+    /,
+    *,
+    log: Log | str | os.PathLike | None = None,
+    metric: str | None = None,
+    run: str | None = None,
+    **overrides: object,
 ) -> Schedule:
     """The run `settings` describe, with `overrides` (TrainingArguments' names) on top.
 
@@ -203,7 +228,8 @@ def schedule(
     Besides the schedule's settings, `deepspeed` (a ds_config path or dict),
     `resume_from_checkpoint` (a checkpoint directory), `logging_convention` ("before_4.51" for
     older Trainers) and `skipped_steps` describe the run. A metric-driven type
-    (reduce_lr_on_plateau, greedy) replays `metric` (default eval_loss) of `log`.
+    (reduce_lr_on_plateau, greedy) replays `metric` (default eval_loss) of `log` (its run `run`);
+    settings whose length comes from the epochs without a `dataset_size` take `log`'s max_steps.
     Raises `ConfigError` naming a setting that is not valid, `InputError` naming a file.
     """
     from .fit import Fit
@@ -211,8 +237,11 @@ def schedule(
 
     if isinstance(settings, Schedule):
         return settings.with_settings(**overrides) if overrides else settings
+    made = (settings, dict(overrides), {"log": log, "metric": metric, "run": run})
     if isinstance(settings, Fit) and not overrides:
-        return Schedule(settings.run())
+        return Schedule(settings.run(), made=made)
+    if isinstance(settings, Fit) and settings.resumed is not None:
+        raise UsageError("a resumed run is drawn as recovered: give its settings as a mapping to change them")
     if isinstance(settings, (str, os.PathLike)) and os.path.isdir(settings):
         from . import plan
 
@@ -221,15 +250,23 @@ def schedule(
             raise InputError(f"{os.fspath(settings)} holds no {plan.PLAN_FILE}", os.fspath(settings))
         settings = found
     if isinstance(settings, Plan):
-        return _from_plan(settings, overrides)
-    values = {**_settings_of(settings), **overrides}
-    unknown = [k for k in values if k not in (*_ARGUMENTS, *RUN_KINDS)]
+        if overrides:
+            raise UsageError("a run's plan is drawn as it was written: give its settings as a mapping to change them")
+        return Schedule(settings.run(), made=made)
+    unknown = [k for k in overrides if k not in (*_ARGUMENTS, *RUN_KINDS)]
     if unknown:
         raise UsageError(f"not a setting: {', '.join(map(repr, unknown))} (settings: {', '.join(_ARGUMENTS)})")
-    kind = {k: values.pop(k) for k in RUN_KINDS if values.get(k) is not None}
+    kind = {k: overrides[k] for k in RUN_KINDS if overrides.get(k) is not None}
+    values = _settings_of(settings, {k: v for k, v in overrides.items() if k not in RUN_KINDS})
+    kind = {**{k: values.pop(k) for k in RUN_KINDS if values.get(k) is not None}, **kind}
     values = {k: v for k, v in values.items() if v is not None}
+    if log is not None:
+        log = log if _is_log(log) else read_log(log)
+        stated = log.facts.get("max_steps")  # epochs without a dataset size: the log says how long it ran
+        if values.get("max_steps") == FROM_EPOCHS and values.get("dataset_size") is None and stated:
+            values["max_steps"] = int(stated)
     config = from_mapping(values)
-    return Schedule(_run(config, kind, log, metric), given={**values, **kind})
+    return Schedule(_run(config, kind, log, metric, run), made=made)
 
 
 def compare(*schedules: Settings, names: Sequence[str] | None = None) -> Comparison:
@@ -269,7 +306,7 @@ def check(log: Log | str | os.PathLike, settings: Settings, *, run: str | None =
 
     log = log if _is_log(log) else read_log(log)
     logged = _learning_rates(log, run)
-    planned = settings if isinstance(settings, Schedule) else schedule(settings, log=log)
+    planned = settings if isinstance(settings, Schedule) else schedule(settings, log=log, run=logged.run)
     return compared(planned.run, logged.steps, logged.values, facts=log.facts)
 
 
@@ -295,62 +332,58 @@ def infer(log: Log | str | os.PathLike, *, run: str | None = None, metric: str |
 # -- settings in -------------------------------------------------------------------------------
 
 
-def _settings_of(settings: Settings) -> dict[str, object]:
+def _settings_of(settings: Settings, overrides: Mapping[str, object]) -> dict[str, object]:
+    """`settings` as TrainingArguments-named values, `overrides` over them (a config file's tool
+    works out its defaults again with them, as the CLI's flags do)."""
     from .fit import Fit
 
-    if settings is None:
-        return {}
-    if isinstance(settings, ScheduleConfig):
-        return {f.name: getattr(settings, f.name) for f in fields(settings)}
-    if isinstance(settings, Fit):
-        return dict(settings.settings())
-    if isinstance(settings, Mapping):
-        return dict(settings)
     if isinstance(settings, (str, os.PathLike)):
-        return _config_file(os.fspath(settings))
-    if hasattr(settings, "lr_scheduler_type") and hasattr(settings, "learning_rate"):
-        return _training_arguments(settings)
-    raise UsageError(f"settings must be TrainingArguments, a mapping or a config file, not {type(settings).__name__}")
+        from .files import MAX_CONFIG_BYTES, read_capped
+        from .importer import read_settings
 
-
-def _config_file(path: str) -> dict[str, object]:
-    from .files import MAX_CONFIG_BYTES, read_capped
-    from .importer import read_settings
-
-    return dict(read_settings(read_capped(path, MAX_CONFIG_BYTES), path).settings_with({}))
+        path = os.fspath(settings)
+        return dict(read_settings(read_capped(path, MAX_CONFIG_BYTES), path).settings_with(overrides))
+    if settings is None:
+        values = {}
+    elif isinstance(settings, ScheduleConfig):
+        values = {f.name: getattr(settings, f.name) for f in fields(settings)}
+    elif isinstance(settings, Fit):
+        values = dict(settings.settings())
+    elif isinstance(settings, Mapping):
+        values = dict(settings)
+    elif hasattr(settings, "lr_scheduler_type") and hasattr(settings, "learning_rate"):
+        values = _training_arguments(settings)
+    else:
+        raise UsageError(
+            f"settings must be TrainingArguments, a mapping or a config file, not {type(settings).__name__}"
+        )
+    return {**values, **overrides}
 
 
 def _training_arguments(args: Any) -> dict[str, object]:
-    """A TrainingArguments (or subclass: TRL's configs) object's schedule settings. `max_steps`
-    -1 derives the length from the epochs, which needs a `dataset_size` override."""
-    from .tools import NAMES, TRAINING_ARGUMENTS
+    """A TrainingArguments (or subclass: TRL's configs) object's settings, read as ScheduleCheck
+    reads a trainer's; `max_steps` -1 derives the length from the epochs (with a `dataset_size`)."""
+    from .callback import trainer_settings
 
-    kind = args.lr_scheduler_type
-    values: dict[str, object] = {
-        "learning_rate": args.learning_rate,
-        "lr_scheduler_type": str(getattr(kind, "value", kind)),
-        "lr_scheduler_kwargs": dict(args.lr_scheduler_kwargs or {}),
-        "warmup_steps": args.warmup_steps,
-        "num_train_epochs": args.num_train_epochs,
-        "per_device_train_batch_size": args.per_device_train_batch_size,
-        "gradient_accumulation_steps": args.gradient_accumulation_steps,
-        "dataloader_drop_last": args.dataloader_drop_last,
-        "tool": type(args).__name__ if type(args).__name__ in NAMES else TRAINING_ARGUMENTS,
-    }
-    if getattr(args, "warmup_ratio", None) and not args.warmup_steps:  # transformers before 5
-        values["warmup_steps"] = args.warmup_ratio
-    values["max_steps"] = args.max_steps if args.max_steps > 0 else -1
-    if getattr(args, "deepspeed", None):
-        values["deepspeed"] = args.deepspeed
-    if getattr(args, "resume_from_checkpoint", None):
-        values["resume_from_checkpoint"] = args.resume_from_checkpoint
+    values = trainer_settings(args, args.max_steps if args.max_steps > 0 else FROM_EPOCHS)
+    values.update(num_train_epochs=args.num_train_epochs, dataloader_drop_last=args.dataloader_drop_last)
+    for name in ("deepspeed", "resume_from_checkpoint"):
+        if getattr(args, name, None):
+            values[name] = getattr(args, name)
     return values
 
 
-def _run(config: ScheduleConfig, kind: dict[str, object], log, metric: str | None) -> Run:
-    """The run the settings and `kind` (RUN_KINDS) describe, as `warmup-viz schedule` builds it."""
+def _run(config: ScheduleConfig, kind: dict[str, object], log, metric: str | None, log_run: str | None) -> Run:
+    """The run the settings and `kind` (RUN_KINDS) describe, with the CLI's rules for what goes
+    together (`warmup-viz schedule`'s flags)."""
     convention = Convention.parse(kind.get("logging_convention", Convention.SINCE_4_51.value))
     skipped = _skipped(kind.get("skipped_steps"))
+    replayed = config.info.metric_driven and "deepspeed" not in kind
+    if skipped and ("resume_from_checkpoint" in kind or replayed):
+        what = "resume_from_checkpoint" if "resume_from_checkpoint" in kind else config.lr_scheduler_type
+        raise UsageError(f"skipped_steps is for a Trainer run of a step-based type or under deepspeed, not with {what}")
+    if replayed and convention is not Convention.SINCE_4_51:
+        raise UsageError(f"logging_convention {convention} is for types that follow the step count")
     given = [k for k in ("resume_from_checkpoint", "deepspeed") if k in kind]
     if convention is not Convention.SINCE_4_51 and "resume_from_checkpoint" not in kind:
         given.append("logging_convention")
@@ -381,7 +414,7 @@ def _run(config: ScheduleConfig, kind: dict[str, object], log, metric: str | Non
         from .simulate import DEFAULT_METRIC, simulate
 
         log = log if _is_log(log) else read_log(log)
-        observed = series(log, metric or DEFAULT_METRIC, None)
+        observed = series(log, metric or DEFAULT_METRIC, log_run)
         return simulate(config, observed.steps, observed.values)
     return with_convention(with_skipped(Planned(config), skipped), convention)
 
@@ -397,12 +430,6 @@ def _skipped(value: object) -> tuple[int, ...]:
         except ValueError as e:
             raise UsageError(f"skipped_steps: {e}") from None
     return tuple(int(s) for s in value)
-
-
-def _from_plan(found, overrides: Mapping[str, object]) -> Schedule:
-    if overrides:
-        raise UsageError("a run's plan is drawn as it was written: change its settings in a mapping instead")
-    return Schedule(found.run(), given={})
 
 
 # -- drawing ------------------------------------------------------------------------------------

@@ -112,7 +112,7 @@ class ScheduleCheck(TrainerCallback):
         if state.is_world_process_zero:
             try:
                 plan_files.write(args.output_dir, self.plan)
-            except (OSError, ValueError) as e:
+            except Exception as e:  # noqa: BLE001 - a plan not written is said; training goes on
                 _warn(state, f"{_PREFIX} could not write the plan to {args.output_dir}: {e}")
 
     def on_log(self, args, state, control, logs=None, **kwargs):
@@ -275,7 +275,8 @@ def trainer_settings(args, max_steps: int, tool: str | None = None, tool_args=No
         "lr_scheduler_kwargs": dict(args.lr_scheduler_kwargs or {}),
         "warmup_steps": args.warmup_steps,
         "max_steps": max_steps,
-        "per_device_train_batch_size": args.per_device_train_batch_size,
+        # a process's batch: DataParallel over n_gpu devices batches per_device × n_gpu
+        "per_device_train_batch_size": getattr(args, "train_batch_size", args.per_device_train_batch_size),
         "gradient_accumulation_steps": args.gradient_accumulation_steps,
         "world_size": max(args.world_size, 1),
         "tool": tool,

@@ -120,7 +120,12 @@ def _parser() -> argparse.ArgumentParser:
     plot.add_argument("--format", choices=static.FORMATS, help="default: the output's extension")
     plot.add_argument("--log", help="a training log to draw beside the schedule, with check's verdict under the title")
     plot.add_argument("--run", help=_RUN_HELP)
-    plot.add_argument("--metric", action="append", default=[], help="a metric of the log to draw below (repeatable)")
+    plot.add_argument(
+        "--show", action="append", default=[], metavar="METRIC", help="a metric of the log to draw below (repeatable)"
+    )
+    plot.add_argument(
+        "--metric", help="for reduce_lr_on_plateau and greedy: the log's metric that steps them (eval_loss)"
+    )
     plot.add_argument("--log_y", action="store_true", help="the learning rate on a log axis")
     plot.add_argument("--title", help="the chart's title (default: the settings)")
     plot.add_argument("--width", type=int, default=static.WIDTH, help=f"image width in CSS pixels ({static.WIDTH})")
@@ -413,10 +418,13 @@ def _plot(args: argparse.Namespace) -> int:
     metric_run = args.run
     if log is not None and metric_run is None and config.info.metric_driven:
         metric_run = _series(log, _learning_rate(log), None).run
-    if args.metric and log is None:
-        raise UsageError("--metric draws a metric of --log: give --log LOG")
+    if (args.show or args.metric) and log is None:
+        raise UsageError(f"{'--show' if args.show else '--metric'} reads a metric of --log: give --log LOG")
+    missing = [m for m in args.show if m not in log.metrics] if log is not None else []
+    if missing:
+        raise UsageError(f"--show {missing[0]}: {log.name} has no such metric (metrics: {', '.join(log.metrics[:20])})")
     figure = Schedule(_run(args, config, log, metric_run)).figure(
-        log, run=args.run, metrics=args.metric, log_y=args.log_y, title=args.title
+        log, run=args.run, metrics=args.show, log_y=args.log_y, title=args.title
     )
     if fmt == "html":
         title = args.title or f"warmup-viz: {config.lr_scheduler_type}"

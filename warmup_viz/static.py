@@ -44,12 +44,29 @@ def image_bytes(figure: go.Figure, fmt: str, width: int = WIDTH, height: int = H
             raise UsageError(f"{name}={value} must be from 10 to {MAX_SIDE} pixels")
     if not 0.1 <= scale <= 8:
         raise UsageError(f"scale={scale} must be from 0.1 to 8")
+    _import_kaleido()
     try:
         return figure.to_image(format=fmt, width=width, height=height, scale=scale)
     except (ValueError, RuntimeError, OSError) as e:  # kaleido without a browser, say
         raise InputError(
             f"cannot draw the {fmt.upper()}: {str(e).splitlines()[0] if str(e) else type(e).__name__}"
         ) from None
+
+
+def _import_kaleido() -> None:
+    """Import kaleido with a bare command line: its logger (logistro) parses `sys.argv` on import,
+    and our `--log` is a prefix of its own `--logistro-*` options (it would exit the process)."""
+    import sys
+
+    if "kaleido" in sys.modules:
+        return
+    argv, sys.argv = sys.argv, sys.argv[:1]
+    try:
+        import kaleido  # noqa: F401
+    except ImportError:
+        pass  # plotly says what is missing when it draws
+    finally:
+        sys.argv = argv
 
 
 def format_of(path: str, fmt: str | None = None) -> str:

@@ -7,6 +7,8 @@ browser never names a path. DIR is the server's (`serve.logdir`), never the page
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from warmup_viz import figures, logview, rundir
@@ -115,7 +117,8 @@ def _table(lives: list[rundir.Live]) -> None:
             matches = live.verdict is not None and live.verdict.matches
             (st.success if matches else st.warning if live.verdict is not None else st.info)(text)
         return
-    st.table({t(f"runs.column.{c}"): [row[c] for row in rows] for c in _COLUMNS})
+    # st.table renders markdown in its cells: names and messages are escaped to show as typed
+    st.table({t(f"runs.column.{c}"): [plain(row[c]) for row in rows] for c in _COLUMNS})
 
 
 _COLUMNS = ("run", "steps", "last", "lr", "against", "verdict")
@@ -137,13 +140,18 @@ def _figure(drawn: list[rundir.Live]):
     """Each run's planned (or recovered) schedule and its logged LR, on one LR panel."""
     curves = [
         figures.Curve(
-            t("runs.planned" if live.verdict is not None else "runs.recovered", run=live.found.name),
+            t("runs.planned" if live.verdict is not None else "runs.recovered", run=html.escape(live.found.name)),
             curve(live.run),
         )
         for live in drawn
         if live.run is not None
     ]
-    logs = [Log(live.found.name, "live", live.table) for live in drawn if live.steps]
+    # plotly obeys its own markup in trace names (<b>, <a href>): a directory's name shows as typed
+    logs = [
+        Log(live.found.name, "live", live.table.assign(run=live.table["run"].map(html.escape)))
+        for live in drawn
+        if live.steps
+    ]
     options = figures.FigureOptions(
         title=t("runs.chart_title"), narrow=viewport.narrow(), final=False, labels=figure_labels()
     )
