@@ -44,6 +44,7 @@ bench: $(VENV)/.dev chromium
 	$(PY) bench/bench_logs.py
 	$(PY) bench/bench_infer.py
 	$(PY) -m bench.bench_load
+	$(PY) -m bench.bench_class
 	$(PY) -m bench.bench_page
 
 screenshot: $(VENV)/.dev chromium
