@@ -105,7 +105,7 @@ def test_the_share_box_gives_the_view_as_a_page_that_opens_offline(server, brows
     )
     shown = chart_data(tab)
     tab.locator("[data-testid=stExpander] summary").filter(has_text="分享此视图").click()
-    button = tab.get_by_role("button", name="将此视图下载为网页（.html）")
+    button = tab.get_by_role("button", name="将此视图下载为网页文件")
     with tab.expect_download(timeout=60_000) as download:
         button.click()
     path = tmp_path / download.value.suggested_filename

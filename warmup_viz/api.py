@@ -38,7 +38,6 @@ from .run import Convention, Planned, Run, with_convention, with_skipped
 if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go
-    from transformers import TrainingArguments
 
     from .fit import Fit
     from .logs import Log
@@ -46,7 +45,9 @@ if TYPE_CHECKING:
 
 # What `schedule` takes: settings by TrainingArguments' names, a TrainingArguments (or TRL config)
 # object, a config file or run directory, or what another call gave (a Schedule, an inferred Fit).
-Settings = Union[ScheduleConfig, Mapping[str, Any], str, os.PathLike, "Schedule", "Fit", "TrainingArguments", None]
+Settings = Union[
+    ScheduleConfig, Mapping[str, Any], str, os.PathLike, "Schedule", "Fit", Any, None
+]  # Any: a TrainingArguments
 RUN_KINDS = ("deepspeed", "resume_from_checkpoint", "logging_convention", "skipped_steps")
 _ARGUMENTS = (*FIELD_NAMES, "warmup_ratio")
 _SHOWN = ("lr_scheduler_type", "learning_rate", "warmup_steps", "max_steps")

@@ -942,7 +942,7 @@ ZH: dict[str, str] = {
     "app.share": "分享此视图",
     "app.share_help": "所有设置和视图选项都在链接里（上传的日志除外）。点图标即可复制。",
     "app.slide_title": "幻灯片标题：",
-    "app.share_html": "将此视图下载为网页（.html）",
+    "app.share_html": "将此视图下载为网页文件",
     "app.share_html_help": "一个文件，内含图表和 plotly 本身：无需服务器、无需联网，用任何浏览器从本地打开即可，缩放、悬停和播放头都保留。上传的日志按图中所画包含在内。",
     "app.link_warnings": "这个链接有无法使用的参数：",
     "summary.schedule": "调度",
