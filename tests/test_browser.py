@@ -1,6 +1,7 @@
 """What a person sees, in a real Chromium: a link opens its settings and draws the right chart."""
 
 import pytest
+from playwright.sync_api import expect
 
 from warmup_viz import lr_schedule
 from warmup_viz.config import ScheduleConfig
@@ -102,13 +103,14 @@ def test_gallery_choose_adds_it_on_the_main_page_and_back_returns(server, page):
     settle(page)
     # A is kept; the sidebar opens on the new schedule B, the gallery's type
     assert page.get_by_role("tab", name="B", exact=True).get_attribute("aria-selected") == "true"
-    assert page.get_by_role("combobox", name="lr_scheduler_type").first.is_visible()
+    # the open tab's widgets are drawn just after the tab itself: wait for them, don't sample once
+    expect(page.get_by_role("combobox", name="lr_scheduler_type")).to_have_value("cosine_with_restarts")
     data = chart_data(page)
     assert [trace["name"][:2] for trace in data[:2]] == ["A:", "B:"] and len(data[0]["x"]) == 500
     page.go_back()  # the gallery again
     page.wait_for_url("**/gallery**")
     settle(page)
-    assert page.get_by_role("textbox", name="max_steps", exact=True).input_value() == "500"
+    expect(page.get_by_role("textbox", name="max_steps", exact=True)).to_have_value("500")
     assert "Traceback" not in page.inner_text("body")
 
 
