@@ -267,7 +267,7 @@ def schedule(
         if values.get("max_steps") == FROM_EPOCHS and values.get("dataset_size") is None and stated:
             values["max_steps"] = int(stated)
     config = from_mapping(values)
-    return Schedule(_run(config, kind, log, metric, run), made=made)
+    return Schedule(build_run(config, kind, log, metric, run), made=made)
 
 
 def compare(*schedules: Settings, names: Sequence[str] | None = None) -> Comparison:
@@ -374,9 +374,13 @@ def _training_arguments(args: Any) -> dict[str, object]:
     return values
 
 
-def _run(config: ScheduleConfig, kind: dict[str, object], log, metric: str | None, log_run: str | None) -> Run:
-    """The run the settings and `kind` (RUN_KINDS) describe, with the CLI's rules for what goes
-    together (`warmup-viz schedule`'s flags)."""
+def build_run(
+    config: ScheduleConfig, kind: Mapping[str, object], log=None, metric: str | None = None, log_run: str | None = None
+) -> Run:
+    """The run the settings and `kind` (RUN_KINDS: resume_from_checkpoint, deepspeed,
+    logging_convention, skipped_steps) describe, replaying `log_run`'s `metric` in `log` for a
+    metric-driven type; `UsageError` for kinds that do not go together. The CLI's flags and the
+    API's keywords both come here."""
     convention = Convention.parse(kind.get("logging_convention", Convention.SINCE_4_51.value))
     skipped = _skipped(kind.get("skipped_steps"))
     replayed = config.info.metric_driven and "deepspeed" not in kind
@@ -384,7 +388,9 @@ def _run(config: ScheduleConfig, kind: dict[str, object], log, metric: str | Non
         what = "resume_from_checkpoint" if "resume_from_checkpoint" in kind else config.lr_scheduler_type
         raise UsageError(f"skipped_steps is for a Trainer run of a step-based type or under deepspeed, not with {what}")
     if replayed and convention is not Convention.SINCE_4_51:
-        raise UsageError(f"logging_convention {convention} is for types that follow the step count")
+        raise UsageError(
+            f"logging_convention {convention} is for types that follow the step count, not {config.lr_scheduler_type}"
+        )
     given = [k for k in ("resume_from_checkpoint", "deepspeed") if k in kind]
     if convention is not Convention.SINCE_4_51 and "resume_from_checkpoint" not in kind:
         given.append("logging_convention")

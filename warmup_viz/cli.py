@@ -15,12 +15,11 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from typing import NoReturn
 
 from . import export, static
 from .errors import ConfigError, InputError, UsageError
-from .files import MAX_CONFIG_BYTES, checkpoint_directory, read_capped
+from .files import MAX_CONFIG_BYTES, read_capped
 
 _SETTINGS = (
     ("learning_rate", "peak learning rate (default 5e-05)"),
@@ -466,53 +465,21 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, config, log=None, log_run: str | None = None):
-    """The run the flags describe, a `run.Run`: resumed (`--resume_from_checkpoint`), under
+    """The run the flags describe (`api.build_run`): resumed (`--resume_from_checkpoint`), under
     DeepSpeed (`--deepspeed`), replayed from `log_run`'s metric in `log` (a metric-driven type),
     or a plain Trainer run; each logged with `--logging_convention`."""
-    from .run import Convention, Planned, with_convention, with_skipped
+    from .api import build_run
 
-    resumed = args.resume_from_checkpoint
-    convention = Convention(args.logging_convention)
-    skipped = _skipped_steps(args.skipped_steps)
-    given = [f for f, on in (("--resume_from_checkpoint", resumed), ("--deepspeed", args.deepspeed)) if on]
-    if skipped and (resumed or (config.info.metric_driven and not args.deepspeed)):
-        what = "--resume_from_checkpoint" if resumed else config.lr_scheduler_type
-        raise UsageError(
-            f"--skipped_steps is for a Trainer run of a step-based type or under --deepspeed, not with {what}"
-        )
-    if convention is not Convention.SINCE_4_51 and not resumed:  # a resumed run logs its own way
-        given.append(f"--logging_convention {convention}")
-    if len(given) > 1:
-        raise UsageError(f"{' and '.join(given)} describe different runs: give one of them")
-    if resumed:
-        from .resume import read_checkpoint, resume
-
-        return resume(config, read_checkpoint(checkpoint_directory(resumed)), convention)
-    if args.deepspeed:
-        from .ds_schedule import MAX_CONFIG_BYTES, read_ds_config, resolve
-
-        data = read_capped(args.deepspeed, MAX_CONFIG_BYTES)
-        run = resolve(config, read_ds_config(data, args.deepspeed), args.deepspeed)
-        return replace(run, skipped=skipped) if skipped else run
-    if config.info.metric_driven:
-        if convention is not Convention.SINCE_4_51:
-            raise UsageError(
-                f"--logging_convention {convention} is for types that follow the step count, "
-                f"not {config.lr_scheduler_type}"
-            )
-        if log is None:
-            raise UsageError(f"{config.lr_scheduler_type} follows a metric: give --log LOG (and --metric NAME)")
-        return _replay(config, log, args.metric, log_run)
-    return with_convention(with_skipped(Planned(config), skipped), convention)
-
-
-def _skipped_steps(text: str | None) -> tuple[int, ...]:
-    from .steps import step_list
-
+    kind = {key: getattr(args, key) for key in ("resume_from_checkpoint", "deepspeed", "skipped_steps")}
+    kind = {key: value for key, value in kind.items() if value} | {"logging_convention": args.logging_convention}
+    if config.info.metric_driven and log is None and not (args.deepspeed or args.resume_from_checkpoint):
+        raise UsageError(f"{config.lr_scheduler_type} follows a metric: give --log LOG (and --metric NAME)")
     try:
-        return step_list(text) if text else ()
-    except ValueError as e:
-        raise UsageError(f"--skipped_steps: {e}") from None
+        return build_run(config, kind, log, args.metric, log_run)
+    except UsageError as e:
+        if log_run is None and e.choices:  # the log holds several runs: name the flag that picks one
+            raise UsageError(f"{e} with --run NAME", e.choices) from None
+        raise
 
 
 def _read(path: str):
@@ -541,15 +508,6 @@ def _series(log, metric: str, run: str | None):
         if run is not None:
             raise
         raise UsageError(f"{e} with --run NAME", e.choices) from None
-
-
-def _replay(config, log, metric: str | None, run: str | None):
-    """reduce_lr_on_plateau / greedy stepped with `run`'s `metric` (default eval_loss), as Trainer
-    steps them."""
-    from .simulate import DEFAULT_METRIC, simulate
-
-    observed = _series(log, metric or DEFAULT_METRIC, run)
-    return simulate(config, observed.steps, observed.values)
 
 
 def _write(output: str, chunks: Iterable[bytes]) -> None:
