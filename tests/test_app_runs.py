@@ -131,3 +131,16 @@ def test_the_command_line_refuses_a_missing_logdir_in_one_line(tmp_path):
         timeout=120,
     )
     assert proc.returncode == 2 and proc.stderr == f"error: --logdir {tmp_path / 'nope'}: does not exist\n"
+
+
+def test_on_a_projector_the_chart_comes_first_and_the_runs_are_chosen_in_the_sidebar(logdir):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["present"] = "1"
+    at.run()
+    at.switch_page("pages/runs.py")
+    at.run()
+    assert not at.exception and not at.title  # no page title above the chart, as on the schedule page
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["layout"]["legend"]["font"]["size"] > 12  # a projector's type
+    assert at.sidebar.multiselect(key="runs.chosen").value == ["bare", "qwen"]
+    assert list(table(at).iloc[:, 0]) == ["bare", "qwen"]  # the table is still there, below

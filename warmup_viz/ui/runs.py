@@ -16,7 +16,7 @@ from warmup_viz.logs import Log
 from warmup_viz.messages import Note
 from warmup_viz.run import curve
 
-from . import chrome, verdicts, viewport
+from . import chrome, present, verdicts, viewport
 from .serve import logdir
 from .strings import figure_labels, say, t
 from .text import plain
@@ -36,7 +36,8 @@ def watcher(root: str) -> rundir.Watcher:
 
 def render_runs_page() -> None:
     """The whole runs page."""
-    st.title(t("runs.title"))
+    if not present.on():  # on a projector the chart is the page, as on the schedule page
+        st.title(t("runs.title"))
     root = logdir()
     if root is None:
         st.info(t("runs.how_to_start"))
@@ -45,23 +46,27 @@ def render_runs_page() -> None:
     found, stopped = w.find()
     lives = [w.live(f) for f in found]
     _poll(w, tuple((live.found.name, live.stamp) for live in lives))
-    st.caption(t("runs.watching", root=plain(root)))
+    if not present.on():
+        st.caption(t("runs.watching", root=plain(root)))
     if stopped:
         st.warning(say(Note("rundir.too_many", {"count": rundir.MAX_DIRECTORIES, "root": root})))
     _gone([live.found.name for live in lives])
     if not lives:
         st.info(t("runs.none", root=plain(root)))
         return
+    names = [live.found.name for live in lives]
+    # in the sidebar, as TensorBoard lists its runs: the chart starts near the top of the page
+    chosen = st.sidebar.multiselect(
+        t("runs.choose"), names, default=_chosen(names), key=CHOSEN, help=t("runs.choose_help")
+    )
+    drawn = [live for live in lives if live.found.name in chosen]
+    if drawn:  # the chart first: on a projector or a phone it is what the page is for
+        chrome.chart(st, _figure(drawn), key="runs_chart", width="stretch")
+        st.caption(t("app.step_convention"))
     _table(lives)
     for live in lives:
         for problem in live.problems:
             st.warning(say(problem))
-    names = [live.found.name for live in lives]
-    chosen = st.multiselect(t("runs.choose"), names, default=_chosen(names), key=CHOSEN, help=t("runs.choose_help"))
-    drawn = [live for live in lives if live.found.name in chosen]
-    if drawn:
-        chrome.chart(st, _figure(drawn), key="runs_chart", width="stretch")
-        st.caption(t("app.step_convention"))
     for live in drawn:
         if live.recovered is not None:
             settings = ", ".join(f"{k}={v}" for k, v in live.recovered.settings().items())
@@ -153,7 +158,11 @@ def _figure(drawn: list[rundir.Live]):
         if live.steps
     ]
     options = figures.FigureOptions(
-        title=t("runs.chart_title"), narrow=viewport.narrow(), final=False, labels=figure_labels()
+        title=t("runs.chart_title"),
+        narrow=viewport.narrow(),
+        present=present.on(),
+        final=False,
+        labels=figure_labels(),
     )
     lines = logview.lines(logs, ["learning_rate"], smoothing=0.0)
     return figures.schedule_figure(curves, lr_lines=lines, options=options)
