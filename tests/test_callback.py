@@ -250,22 +250,53 @@ def test_a_run_resumed_into_another_output_dir_is_planned_as_trainer_restored_it
 
 @pytest.mark.trainer
 def test_a_run_it_cannot_plan_gets_one_warning_and_trains_on(tmp_path, caplog):
-    callback = ScheduleCheck()
+    callback = ScheduleCheck(expected={"warmup_steps": -1})  # a setting no schedule can have
     with caplog.at_level(logging.WARNING, logger="warmup_viz.callback"):
-        trainer = train(
-            tmp_path,
-            callback,
-            lr_scheduler_type="reduce_lr_on_plateau",
-            warmup_steps=0,
-            eval_strategy="steps",
-            eval_steps=10,
-            eval_dataset_size=4,
-        )
+        trainer = train(tmp_path, callback)
     assert trainer.state.global_step == 30
     (line,) = said(caplog)
-    assert "not checked" in line and "reduce_lr_on_plateau" in line
+    assert "not checked" in line and "warmup_steps" in line
     assert callback.problem and callback.plan is None and callback.verdict is None
     assert not (tmp_path / plan.PLAN_FILE).exists()
+
+
+PLATEAU = dict(
+    lr_scheduler_type="reduce_lr_on_plateau",
+    warmup_steps=0,
+    eval_strategy="steps",
+    eval_steps=5,
+    eval_dataset_size=4,
+)
+# "max" on a loss that falls: every evaluation is a bad one, so each cuts the LR (patience 0)
+CUTTING = {"mode": "max", "patience": 0, "factor": 0.5}
+
+
+@pytest.mark.trainer
+def test_a_plateau_run_is_replayed_from_its_metric_and_matches(tmp_path, caplog):
+    callback = ScheduleCheck()
+    with caplog.at_level(logging.WARNING, logger="warmup_viz.callback"):
+        trainer = train(tmp_path, callback, lr_scheduler_kwargs=CUTTING, **PLATEAU)
+    real = logged(trainer)
+    assert len(set(real.values())) > 3  # Trainer did cut the LR after evaluations
+    assert said(caplog) == [] and callback.first_difference is None and callback.problem is None
+    assert callback.run.logged(sorted(real)) == [real[s] for s in sorted(real)]
+    with open(tmp_path / plan.SCHEDULE_FILE) as f:  # the schedule the metric made, written at the end
+        rows = {int(r["step"]): float(r["learning_rate"]) for r in csv.DictReader(f)}
+    assert {s: rows[s] for s in real} == real
+    assert json.loads((tmp_path / plan.PLAN_FILE).read_text())["lr_scheduler_type"] == "reduce_lr_on_plateau"
+
+
+@pytest.mark.trainer
+def test_a_plateau_run_with_another_factor_is_said_at_its_first_cut(tmp_path, caplog):
+    callback = ScheduleCheck(expected={"lr_scheduler_kwargs": {**CUTTING, "factor": 0.1}})
+    with caplog.at_level(logging.WARNING, logger="warmup_viz.callback"):
+        trainer = train(tmp_path, callback, lr_scheduler_kwargs=CUTTING, **PLATEAU)
+    real = logged(trainer)
+    first_cut = min(s for s in real if real[s] != SETTINGS["learning_rate"])
+    assert callback.first_difference == first_cut
+    lines = said(caplog)
+    assert f"logged at step {first_cut} is {real[first_cut]!r}" in lines[0]
+    assert repr(SETTINGS["learning_rate"] * 0.1) in lines[0]  # the plan's value, cut by the meant factor
 
 
 @pytest.mark.trainer

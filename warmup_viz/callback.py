@@ -11,6 +11,10 @@ differs (logged and planned values, exact, and the cause found so far), a follow
 log, twice as long, names another cause (at most `MAX_FOLLOW_UPS`), and one summary line at the end
 of training over every logged value. A run it cannot plan gets one warning and is left alone;
 nothing it does stops training.
+
+A metric-driven type (reduce_lr_on_plateau, greedy) is replayed as Trainer steps it: after each
+evaluation, with `metric_for_best_model` (`eval_` prefixed, as Trainer reads it), each LR is
+checked against the replay of the metric logged so far (`simulate.simulate`).
 """
 
 from __future__ import annotations
@@ -93,25 +97,28 @@ class ScheduleCheck(TrainerCallback):
         self._said_cause: str | None = None  # the cause said last
         self._follow_ups = 0
         self._logged = 0  # learning rates in state.log_history
+        self._metric: str | None = None  # the metric a replayed (metric-driven) run is stepped with
         self._recheck_at = 0  # re-run the verdict when this many LRs are logged (doubling)
 
     # -- Trainer's events ---------------------------------------------------------------------
 
     def on_train_begin(self, args, state, control, **kwargs):
         self.plan = self.run = self.verdict = self.first_difference = self.problem = None
-        self._said_cause, self._follow_ups, self._recheck_at = None, 0, 0
+        self._said_cause, self._follow_ups, self._recheck_at, self._metric = None, 0, 0, None
         self._logged = sum(1 for e in state.log_history if "learning_rate" in e)  # a resumed run's first part
         try:
             scheduler = kwargs.get("lr_scheduler")
             planned = plan_of(args, state, self.expected, self.tool, self.tool_args, scheduler)
-            run = planned.run()  # built once: on_log only reads one step of it
+            self._metric = replayed_metric(args, planned)
+            # built once (on_log only reads one step of it); a replay anew after each evaluation
+            run = planned.run() if self._metric is None else self._replay(state, planned.config)
         except Exception as e:  # noqa: BLE001 - an unplanned run trains on; the reason is said once
             self._give_up(state, f"{type(e).__name__}: {e}" if not isinstance(e, ValueError) else str(e))
             return
         self.plan, self.run = planned, run
         if state.is_world_process_zero:
             try:
-                plan_files.write(args.output_dir, self.plan)
+                plan_files.write(args.output_dir, self.plan, schedule=self._metric is None)
             except Exception as e:  # noqa: BLE001 - a plan not written is said; training goes on
                 _warn(state, f"{_PREFIX} could not write the plan to {args.output_dir}: {e}")
 
@@ -122,6 +129,27 @@ class ScheduleCheck(TrainerCallback):
             self._check(args, state, logs)
         except Exception as e:  # noqa: BLE001 - a check that fails stops checking, never training
             self._stop(state, e)
+
+    def on_evaluate(self, args, state, control, metrics=None, **kwargs):
+        # Trainer steps a metric-driven scheduler right after this evaluation: the LRs logged from
+        # now on follow the replay with this value too
+        if self.run is None or self._metric is None:
+            return
+        try:
+            self.run = self._replay(state, self.run.config, metrics)
+        except Exception as e:  # noqa: BLE001 - as in on_log
+            self._stop(state, e)
+
+    def _replay(self, state, config: ScheduleConfig, latest: Mapping[str, float] | None = None) -> Run:
+        """The metric-driven run replayed with the metric logged so far (and `latest`, the metrics
+        of an evaluation not yet in `state.log_history`)."""
+        from .simulate import simulate
+
+        seen = {e["step"]: e[self._metric] for e in state.log_history if self._metric in e and "step" in e}
+        if latest is not None and self._metric in latest:
+            seen[state.global_step] = latest[self._metric]
+        steps = sorted(seen)
+        return simulate(config, steps, [float(seen[s]) for s in steps])
 
     def _check(self, args, state, logs) -> None:
         step = state.global_step
@@ -166,6 +194,11 @@ class ScheduleCheck(TrainerCallback):
                 return
 
     def on_train_end(self, args, state, control, **kwargs):
+        if self.run is not None and self._metric is not None and state.is_world_process_zero:
+            try:  # the schedule the metric made, now that it is known
+                plan_files.write(args.output_dir, self.plan, self.run)
+            except Exception as e:  # noqa: BLE001 - as in on_train_begin
+                _warn(state, f"{_PREFIX} could not write the schedule to {args.output_dir}: {e}")
         if self.run is None or self.first_difference is None:
             return
         try:
@@ -320,6 +353,18 @@ def plan_of(args, state, expected=None, tool=None, tool_args=None, scheduler=Non
         raise InputError("a resumed DeepSpeed run is not computed here")
     written_by = {"transformers": transformers.__version__, "by": "warmup_viz.ScheduleCheck"}
     return plan_files.Plan(config, deepspeed, resumed, written_by=written_by)
+
+
+def replayed_metric(args, planned: plan_files.Plan) -> str | None:
+    """The metric Trainer steps the planned run's scheduler with (`metric_for_best_model`, with
+    Trainer's `eval_` prefix), or None when the run's LR follows the step count (a DeepSpeed
+    scheduler steps without a metric)."""
+    if not planned.config.info.metric_driven or planned.deepspeed is not None:
+        return None
+    if planned.resumed is not None:
+        raise InputError("a resumed run of a metric-driven type is not computed here")
+    metric = getattr(args, "metric_for_best_model", None) or "loss"
+    return metric if metric.startswith("eval_") else f"eval_{metric}"
 
 
 def _deepspeed(args) -> dict[str, Any] | None:

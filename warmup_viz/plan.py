@@ -11,7 +11,9 @@ Two files in the run's `output_dir`:
   scheduler.pt or null, and the first run's `logged_steps`/`logged_lrs` up to it) and
   `logging_convention`; `warmup_viz` records the versions that wrote it.
 - `warmup_viz_schedule.csv`: `step,learning_rate`, what Trainer logs at every step (exact values),
-  as `warmup-viz schedule` writes it. Left out for runs longer than `EXPORT_STEPS_LIMIT`.
+  as `warmup-viz schedule` writes it. Left out for runs longer than `EXPORT_STEPS_LIMIT`; for a
+  metric-driven type (reduce_lr_on_plateau, greedy), whose schedule is known only once the metric
+  is, `ScheduleCheck` writes it at the end of training, replayed from the metric Trainer stepped.
 
 The plan JSON is read with the same checks as any settings (`config.from_mapping`), and nothing in
 it is evaluated.
@@ -141,16 +143,19 @@ def read(directory: str) -> Plan | None:
     return from_dict(parsed, path)
 
 
-def write(directory: str, plan: Plan) -> list[str]:
+def write(directory: str, plan: Plan, run=None, *, schedule: bool = True) -> list[str]:
     """Write `plan` into `directory` (made if missing): the plan JSON, and the per-step schedule
-    CSV unless the run is longer than `EXPORT_STEPS_LIMIT`. Returns the paths written. Each file
-    is written whole under a temporary name and renamed, so a reader never sees half of one."""
+    CSV of `run` (by default `plan.run()`) unless `schedule` is false or the run is longer than
+    `EXPORT_STEPS_LIMIT`. Returns the paths written. Each file is written whole under a temporary
+    name and renamed, so a reader never sees half of one."""
     from . import export
     from .run import table
 
     os.makedirs(directory, exist_ok=True)
     written = [_write_whole(os.path.join(directory, PLAN_FILE), [json.dumps(plan.to_dict(), indent=1).encode()])]
-    run = plan.run()
+    if not schedule:
+        return written
+    run = plan.run() if run is None else run
     if run.max_steps <= EXPORT_STEPS_LIMIT:
         steps, lrs = table(run)
         written.append(_write_whole(os.path.join(directory, SCHEDULE_FILE), export.table_chunks(steps, lrs, "csv")))
