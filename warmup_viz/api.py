@@ -127,22 +127,15 @@ class Schedule:
         return [str(n) for n in (*self.run.warnings, *self.run.notes)]
 
     def summary(self) -> dict[str, object]:
-        """The numbers a person checks first (exact): steps, warmup, peak LR and its step, first
-        and final LR, and for runs derived from epochs the updates per epoch."""
+        """The numbers a person checks first (exact), as the page's summary reads them
+        (`lr_schedule.summarize`): steps, warmup, peak LR and its step, first and final LR, and for
+        runs derived from epochs the updates per epoch."""
+        from .lr_schedule import summarize
         from .run import curve
 
-        drawn = curve(self.run)
-        peak = max(range(len(drawn.lrs)), key=drawn.lrs.__getitem__)
-        c = self.config
-        return {
-            "max_steps": self.max_steps,
-            "num_warmup_steps": c.num_warmup_steps if c.info.uses_warmup else 0,
-            "peak_lr": drawn.lrs[peak],
-            "peak_step": drawn.steps[peak],
-            "first_lr": drawn.lrs[0],
-            "final_lr": drawn.lrs[-1],
-            "update_steps_per_epoch": c.update_steps_per_epoch,
-        }
+        said = summarize(self.config, curve(self.run))
+        keys = ("num_warmup_steps", "peak_lr", "peak_step", "first_lr", "final_lr", "update_steps_per_epoch")
+        return {"max_steps": self.max_steps, **{k: getattr(said, k) for k in keys}}
 
     def with_settings(self, **settings: object) -> Schedule:
         """This schedule made again from what it was made of, with some settings changed
