@@ -14,7 +14,7 @@ import torch
 from transformers import GPT2Config, GPT2LMHeadModel, Trainer, TrainingArguments, get_scheduler
 
 from tests.test_trainer import ByteDataset
-from warmup_viz import plan
+from warmup_viz import plan, rundir
 from warmup_viz.callback import MAX_FOLLOW_UPS, ScheduleCheck, plan_of
 from warmup_viz.errors import ConfigError, InputError
 
@@ -284,6 +284,13 @@ def test_a_plateau_run_is_replayed_from_its_metric_and_matches(tmp_path, caplog)
         rows = {int(r["step"]): float(r["learning_rate"]) for r in csv.DictReader(f)}
     assert {s: rows[s] for s in real} == real
     assert json.loads((tmp_path / plan.PLAN_FILE).read_text())["lr_scheduler_type"] == "reduce_lr_on_plateau"
+    # `serve --logdir` checks the run against that plan, replayed with the eval_loss it logged
+    trainer.state.save_to_json(str(tmp_path / "trainer_state.json"))  # as Trainer saves it
+    watcher = rundir.Watcher(str(tmp_path))
+    (found,), _ = watcher.find()
+    live = watcher.live(found)
+    assert live.problems == () and live.verdict is not None and live.verdict.matches
+    assert live.run.logged(sorted(real)) == [real[s] for s in sorted(real)]
 
 
 @pytest.mark.trainer

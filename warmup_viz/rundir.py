@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from . import plan as plans
+from .config import ScheduleConfig
 from .errors import InputError
 from .files import TRAINER_STATE, log_file, read_capped
 from .messages import Note, english
@@ -81,6 +82,8 @@ class Live:
     lrs: tuple[float, ...] = ()
     log: str | None = None
     facts: dict = field(default_factory=dict)
+    # the evaluated metric a metric-driven type is replayed with (`simulate.DEFAULT_METRIC`): steps, values
+    metric: tuple[tuple[int, ...], tuple[float, ...]] = ((), ())
     source: Note = Note("rundir.source_none")
     run: object = None  # run.Run
     recovered: object = None  # fit.Fit, when the settings came from the logged LR
@@ -262,11 +265,11 @@ class Watcher:
                 best = series
         if (best is None or not best[0]) and problems and last is not None and last.steps:
             # a new checkpoint's trainer_state.json caught mid-write: the run as it was read before
-            best = (last.steps, last.lrs, last.facts, last.log)
+            best = (last.steps, last.lrs, last.facts, last.log, last.metric)
         if best is None or not best[0]:
             return Live(found, now, problems=(*problems, Note("rundir.no_lr", {"name": found.name})))
-        steps, lrs, facts, log = best
-        live = Live(found, now, tuple(steps), tuple(lrs), log, facts, problems=tuple(problems))
+        steps, lrs, facts, log, metric = best
+        live = Live(found, now, tuple(steps), tuple(lrs), log, facts, metric, problems=tuple(problems))
         try:
             return self._checked(live)
         except ValueError as e:  # settings that read but cannot be built (a ConfigError): said, the log still drawn
@@ -284,6 +287,10 @@ class Watcher:
             run, problem = self._cached(found.name, found.settings, lambda path, data: _planned(path, data, live.facts))
             if problem is not None:
                 live = replace(live, problems=(*live.problems, problem))
+            if isinstance(run, ScheduleConfig):  # a metric-driven type: replayed with the metric logged so far
+                from .simulate import simulate
+
+                run = simulate(run, *live.metric)
             if run is not None:
                 key = "rundir.source_plan" if found.settings.endswith(plans.PLAN_FILE) else "rundir.source_config"
                 source = Note(key, {"file": os.path.relpath(found.settings, self.root)})
@@ -309,24 +316,33 @@ def _reach(series) -> tuple:
 
 
 def _read_lr(path: str, data: bytes):
-    """(steps, lrs, facts, path) of the learning rate the log at `path` holds; ([], ...) when it
-    holds none yet. A file still being appended to is read up to its last whole line."""
+    """(steps, lrs, facts, path, metric) of the learning rate the log at `path` holds, `metric` the
+    (steps, values) of its evaluated metric (`simulate.DEFAULT_METRIC`, empty without one); ([], ...)
+    when it holds no learning rate yet. A file still being appended to is read up to its last
+    whole line."""
     from .logs import learning_rate_metric, read_log, runs, series
+    from .simulate import DEFAULT_METRIC
 
     if path.endswith(".jsonl"):
         data = data[: data.rfind(b"\n") + 1]  # the last line may be half written
     if not data.strip():
-        return [], [], {}, path
+        return [], [], {}, path, ((), ())
     log = read_log(data, path)
     metric = learning_rate_metric(log.metrics)
     if metric is None:
-        return [], [], dict(log.facts), path
-    logged = series(log, metric, runs(log, metric)[0])
-    return logged.steps, logged.values, dict(log.facts), path
+        return [], [], dict(log.facts), path, ((), ())
+    run = runs(log, metric)[0]
+    logged = series(log, metric, run)
+    evaluated = ((), ())
+    if DEFAULT_METRIC in log.metrics and run in runs(log, DEFAULT_METRIC):
+        observed = series(log, DEFAULT_METRIC, run)
+        evaluated = (tuple(observed.steps), tuple(observed.values))
+    return logged.steps, logged.values, dict(log.facts), path, evaluated
 
 
 def _planned(path: str, data: bytes, facts: dict):
-    """The run a plan or config file describes; a config without max_steps takes the log's."""
+    """The run a plan or config file describes; a config without max_steps takes the log's. For a
+    metric-driven type, its config: the run is replayed with the log's metric as it grows."""
     import json
 
     from .config import FROM_EPOCHS, from_mapping
@@ -338,8 +354,11 @@ def _planned(path: str, data: bytes, facts: dict):
             parsed = json.loads(data)
         except (ValueError, UnicodeDecodeError) as e:
             raise InputError(f"{path} is not JSON: {e}", path) from None
-        return plans.from_dict(parsed, path).run()
+        plan = plans.from_dict(parsed, path)
+        replayed = plan.config.info.metric_driven and plan.deepspeed is None and plan.resumed is None
+        return plan.config if replayed else plan.run()
     values = dict(read_settings(data, path).settings)
     if values.get("max_steps") in (None, FROM_EPOCHS) and facts.get("max_steps"):
         values["max_steps"] = facts["max_steps"]  # the epochs' arithmetic needs the dataset; the log states it
-    return Planned(from_mapping(values))
+    config = from_mapping(values)
+    return config if config.info.metric_driven else Planned(config)
