@@ -16,12 +16,13 @@ import contextlib
 import pathlib
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bench.bench_class import LINK_STEPS, cpu_seconds, ms, percentile
 from bench.students import student
 from tests.browser import streamlit_server
-from warmup_viz.ui.class_server import running
+from warmup_viz.ui.class_server import Route, running
 
 
 @dataclass
@@ -30,7 +31,7 @@ class Setup:
     servers: list[str]
     pids: list[int]
     nginx: list[int]  # nginx's master and worker (none without nginx)
-    access_log: pathlib.Path | None
+    routes: Callable[[], list[Route]]  # nginx's access log (nothing without nginx)
 
 
 @contextlib.contextmanager
@@ -38,13 +39,13 @@ def setup(kind: str):
     """One server alone, or `class_server` with one or two behind nginx (its access log on)."""
     if kind == "one":
         with streamlit_server() as server:
-            yield Setup(server, [server], [server.pid], [], None)
+            yield Setup(server, [server], [server.pid], [], list)
     else:
         with running(1 if kind == "one behind nginx" else 2, access_log=True) as started:
             pid = started.nginx_pid
             workers = pathlib.Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
             nginx = [pid, *map(int, workers)]
-            yield Setup(started.url, started.servers, started.server_pids, nginx, started.prefix / "access.log")
+            yield Setup(started.url, started.servers, started.server_pids, nginx, started.routes)
 
 
 async def class_(url: str, students: int, spread: float):
@@ -57,6 +58,17 @@ async def class_(url: str, students: int, spread: float):
     return await asyncio.gather(*(arrive(i) for i in range(students)))
 
 
+def websockets(started: Setup, logged: int, students: int) -> list[Route]:
+    """The class's websockets in nginx's log (after its first `logged` lines): nginx logs each
+    once closed, so wait a little for the last ones."""
+    deadline = time.monotonic() + 10
+    while True:
+        found = [r for r in started.routes()[logged:] if r.path == "/_stcore/stream"]
+        if len(found) >= students or not started.nginx or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
 def measure(kind: str, students: int, spreads: list[float]) -> list[dict]:
     """The class on `kind`, once for each spread (0: at one instant), in one setup."""
     rows = []
@@ -64,18 +76,14 @@ def measure(kind: str, students: int, spreads: list[float]) -> list[dict]:
         for server in started.servers:  # each process's first session, outside the class
             asyncio.run(student(server, LINK_STEPS))
         for spread in spreads:
-            logged = started.access_log.read_text().count("\n") if started.access_log else 0
+            logged = len(started.routes())
             cpu = [cpu_seconds(pid) for pid in started.pids + started.nginx]
             own, start = time.process_time(), time.perf_counter()
             visits = asyncio.run(class_(started.url, students, spread))
             wall = time.perf_counter() - start
             used = [cpu_seconds(pid) - before for pid, before in zip(started.pids + started.nginx, cpu, strict=True)]
             own = time.process_time() - own
-            sessions = collections.Counter()  # websockets per process, from nginx's log (format `routes`)
-            if started.access_log is not None:
-                for line in started.access_log.read_text().splitlines()[logged:]:
-                    process, _key, _method, uri, _status = line.split()
-                    sessions[process] += uri == "/_stcore/stream"
+            sessions = collections.Counter(r.process for r in websockets(started, logged, students))
             servers = used[: len(started.pids)]
             rows.append(
                 dict(

@@ -13,7 +13,7 @@ import pytest
 from bench.students import student
 from tests.browser import chart_data, chromium
 from tests.test_students import LINK, stepped
-from warmup_viz.ui.class_server import COOKIE, running
+from warmup_viz.ui.class_server import COOKIE, Route, running
 
 pytestmark = pytest.mark.browser
 PER_PROCESS = 2  # students given a cookie that nginx routes to each process
@@ -24,12 +24,6 @@ FRESH = 2  # students that arrive without one, as a new browser does
 def started():
     with running(2, access_log=True) as class_:
         yield class_
-
-
-def routes(started) -> list[tuple[str, str, str, str, str]]:
-    """The access log's lines: (process, cookie, method, path, status)."""
-    path = started.prefix / "access.log"
-    return [tuple(line.split()) for line in path.read_text().splitlines()] if path.exists() else []
 
 
 def wait_for(condition, what: str):
@@ -43,9 +37,9 @@ def wait_for(condition, what: str):
     return result
 
 
-def logged(started, key: str) -> list[tuple[str, str, str, str, str]]:
-    """The lines for requests routed by `key`, once there is one."""
-    return wait_for(lambda: [r for r in routes(started) if r[1] == key], f"a request routed by {key}")
+def logged(started, key: str) -> list[Route]:
+    """The requests routed by `key`, once there is one."""
+    return wait_for(lambda: [r for r in started.routes() if r.key == key], f"a request routed by {key}")
 
 
 def fresh_cookie(url: str) -> str:
@@ -63,8 +57,7 @@ def cookies_per_process(started, each: int) -> dict[str, list[str]]:
         if all(len(keys) >= each for keys in found.values()):
             break
         key = fresh_cookie(started.url)
-        (process, *_rest) = logged(started, key)[0]
-        found[process].append(key)
+        found[logged(started, key)[0].process].append(key)
     return found
 
 
@@ -92,7 +85,7 @@ def test_students_get_their_exact_charts_and_each_stays_on_one_process(started):
     # each student's requests: keyed by its cookie (a fresh one's first request by the id that
     # became its cookie), all on one process, its websocket and its upload among them
     def streams():
-        found = {r[1] for r in routes(started) if r[3] == "/_stcore/stream"}
+        found = {r.key for r in started.routes() if r.path == "/_stcore/stream"}
         return found if len(found) >= len(jars) else None
 
     keys = wait_for(streams, "every student's websocket")
@@ -100,11 +93,11 @@ def test_students_get_their_exact_charts_and_each_stays_on_one_process(started):
     processes = set()
     for key in keys:
         lines = logged(started, key)
-        assert len({r[0] for r in lines}) == 1, lines
+        assert len({r.process for r in lines}) == 1, lines
         assert {("GET", "/_stcore/stream", "101"), ("PUT", "upload", "204")} <= {
-            (r[2], "upload" if r[3].startswith("/_stcore/upload_file/") else r[3], r[4]) for r in lines
+            (r.method, "upload" if r.path.startswith("/_stcore/upload_file/") else r.path, r.status) for r in lines
         }, lines
-        processes.add(lines[0][0])
+        processes.add(lines[0].process)
     assert processes == {s.removeprefix("http://") for s in started.servers}
 
 
@@ -125,9 +118,9 @@ def test_a_browser_opens_a_link_and_uploads_a_log_through_nginx(started, tmp_pat
 
     def upload_and_stream():
         lines = logged(started, cookie)
-        uris = {r[3] for r in lines}
+        uris = {r.path for r in lines}
         return lines if "/_stcore/stream" in uris and any(u.startswith("/_stcore/upload_file/") for u in uris) else None
 
     lines = wait_for(upload_and_stream, "the browser's websocket and upload")  # logged once the page is closed
-    assert len({r[0] for r in lines}) == 1, lines  # the page, its websocket and its upload: one process
-    assert any(re.fullmatch(r"/_stcore/upload_file/.+", r[3]) and r[4] == "204" for r in lines), lines
+    assert len({r.process for r in lines}) == 1, lines  # the page, its websocket and its upload: one process
+    assert any(re.fullmatch(r"/_stcore/upload_file/.+", r.path) and r.status == "204" for r in lines), lines

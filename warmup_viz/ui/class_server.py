@@ -6,7 +6,8 @@ starts N servers as `make run` does (`python -m warmup_viz.ui.serve`, each on a 
 port), then nginx in front of them on `--address:--port` with a config written from `CONFIG` into
 a temporary directory (`daemon off`, its pid, logs and temp files there: no root-owned paths, no
 system service), prints the address students open (the only line on stdout; logs go to stderr),
-and stops nginx and every server by PID on Ctrl-C or SIGTERM, or when any of them ends.
+and stops nginx and every server by PID on Ctrl-C or SIGTERM, or when nginx or every server has
+ended (a server that ends is reported; nginx sends its students to the others).
 
 Every setting lives in the link, so any process draws any student's chart; only a session's
 websocket and its uploads must meet in one process (Streamlit refuses an upload for a session it
@@ -33,6 +34,7 @@ import time
 import tomllib
 import urllib.request
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .serve import DASHBOARD
 
@@ -100,7 +102,19 @@ http {{
 }}
 """
 # what the test reads: which process served each request, and for which browser
-ACCESS_LOG_FORMAT = "log_format routes '$upstream_addr $backend_key $request_method $uri $status';"
+# ($upstream_addr last: after a refused connection it lists every process tried, "a, b")
+ACCESS_LOG_FORMAT = "log_format routes '$backend_key $request_method $uri $status $upstream_addr';"
+
+
+class Route(NamedTuple):
+    """One request in the access log: the browser's key (its cookie, or on its first request the
+    id that became it), what it asked, and the process that answered (processes tried, if refused)."""
+
+    key: str
+    method: str
+    path: str
+    status: str
+    process: str
 
 
 @dataclass
@@ -117,6 +131,12 @@ class Class:
     def ended(self) -> list[int]:
         """The PIDs of this class's processes that have ended."""
         return [proc.pid for proc in self.procs if proc.poll() is not None]
+
+    def routes(self) -> list[Route]:
+        """The requests nginx has logged (started with `access_log`; a request is logged after its
+        response, a websocket once closed)."""
+        path = self.prefix / "access.log"
+        return [Route(*line.split(" ", 4)) for line in path.read_text().splitlines()] if path.exists() else []
 
 
 def nginx_binary() -> str:
@@ -227,7 +247,9 @@ def running(processes: int = 2, port: int = 0, address: str = "127.0.0.1", optio
 
 
 def watch(started: Class) -> str:
-    """Block until SIGTERM, SIGINT or a process of `started` ends; say which."""
+    """Block until SIGTERM or SIGINT, or until nginx or every server has ended; say which. A
+    server that ends is reported on stderr: nginx sends its students to the others, whose
+    links rebuild their charts."""
     stopped: list[str] = []
 
     def stop(signum, _frame):
@@ -235,11 +257,17 @@ def watch(started: Class) -> str:
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, stop)
+    reported: set[int] = set()
     # Ctrl-C reaches the children too (one process group): the signal is noticed before they end
     while not stopped:
         ended = started.ended()
-        if ended:
-            return f"process {ended[0]} ended"
+        for pid in set(ended) - reported - {started.nginx_pid}:
+            print(f"server {pid} ended; nginx sends its students to the others", file=sys.stderr)
+            reported.add(pid)
+        if started.nginx_pid in ended:
+            return "nginx ended"
+        if reported >= set(started.server_pids):
+            return "every server ended"
         time.sleep(0.5)
     return stopped[0]
 
