@@ -1,17 +1,23 @@
 """Two dashboard processes behind nginx (warmup_viz.ui.class_server) on loopback: students speaking
 Streamlit's protocol (bench/students.py) each get their exact chart, their change and their upload
 through nginx; both processes serve sessions; every request of one student (its websocket, its
-upload) reaches one process; and a real Chromium opens a link through nginx and uploads a log."""
+upload) reaches one process; a real Chromium opens a link through nginx and uploads a log; and the
+command prints only the address and stops everything it started on SIGTERM."""
 
 import asyncio
+import os
+import pathlib
 import re
+import signal
+import subprocess
+import sys
 import time
 import urllib.request
 
 import pytest
 
 from bench.students import student
-from tests.browser import chart_data, chromium
+from tests.browser import ROOT, chart_data, chromium, free_port
 from tests.test_students import LINK, stepped
 from warmup_viz.ui.class_server import COOKIE, Route, running
 
@@ -124,3 +130,25 @@ def test_a_browser_opens_a_link_and_uploads_a_log_through_nginx(started, tmp_pat
     lines = wait_for(upload_and_stream, "the browser's websocket and upload")  # logged once the page is closed
     assert len({r.process for r in lines}) == 1, lines  # the page, its websocket and its upload: one process
     assert any(re.fullmatch(r"/_stcore/upload_file/.+", r.path) and r.status == "204" for r in lines), lines
+
+
+def test_the_command_prints_the_address_and_stops_all_it_started_on_sigterm():
+    port = free_port()
+    command = [sys.executable, "-m", "warmup_viz.ui.class_server", "--processes", "1", "--port", str(port)]
+    with subprocess.Popen(
+        [*command, "--address", "127.0.0.1"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as proc:
+        try:
+            address = proc.stdout.readline()  # printed once nginx answers for the servers
+            assert address == f"http://127.0.0.1:{port}\n"
+            with urllib.request.urlopen(f"{address.strip()}/_stcore/health", timeout=30) as r:
+                assert r.read() == b"ok"
+            children = pathlib.Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+            assert len(children) == 2  # one server, nginx
+            os.kill(proc.pid, signal.SIGTERM)
+            assert proc.wait(timeout=60) == 0
+            assert proc.stdout.read() == ""  # the address was all
+            assert [c for c in children if pathlib.Path(f"/proc/{c}").exists()] == []
+        finally:
+            if proc.poll() is None:
+                proc.kill()
