@@ -152,3 +152,22 @@ def test_the_command_prints_the_address_and_stops_all_it_started_on_sigterm():
         finally:
             if proc.poll() is None:
                 proc.kill()
+
+
+def test_the_command_stops_what_it_started_on_sigterm_during_startup():
+    command = [sys.executable, "-m", "warmup_viz.ui.class_server", "--processes", "1", "--port", str(free_port())]
+    command += ["--address", "127.0.0.1"]
+    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as proc:
+        try:
+            children = pathlib.Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+            deadline = time.monotonic() + 60
+            while not (started := children.read_text().split()) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert started  # the server is starting; nginx is not yet
+            os.kill(proc.pid, signal.SIGTERM)
+            assert proc.wait(timeout=60) == 0
+            assert proc.stdout.read() == ""  # no address: it never served
+            assert [c for c in started if pathlib.Path(f"/proc/{c}").exists()] == []
+        finally:
+            if proc.poll() is None:
+                proc.kill()

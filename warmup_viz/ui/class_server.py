@@ -242,24 +242,29 @@ def running(processes: int = 2, port: int = 0, address: str = "127.0.0.1", optio
                 raise RuntimeError(f"{e}\n{errors}") from None
             yield Class(url, procs[-1].pid, servers, [p.pid for p in procs[:-1]], prefix, procs)
         finally:
-            for proc in reversed(procs):  # nginx first: no request reaches a server that is stopping
-                _stop(proc)
+            # a second Ctrl-C or SIGTERM waits until every process is stopped, then arrives
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+            try:
+                for proc in reversed(procs):  # nginx first: no request reaches a server that is stopping
+                    _stop(proc)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+class Stopped(Exception):
+    """SIGTERM or SIGINT arrived (its name): from startup on, so what was started is stopped."""
+
+
+def _stopped(signum, _frame):
+    raise Stopped(signal.Signals(signum).name)
 
 
 def watch(started: Class) -> str:
-    """Block until SIGTERM or SIGINT, or until nginx or every server has ended; say which. A
+    """Block until nginx or every server has ended (a signal raises `Stopped`); say which. A
     server that ends is reported on stderr: nginx sends its students to the others, whose
     links rebuild their charts."""
-    stopped: list[str] = []
-
-    def stop(signum, _frame):
-        stopped.append(signal.Signals(signum).name)
-
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, stop)
     reported: set[int] = set()
-    # Ctrl-C reaches the children too (one process group): the signal is noticed before they end
-    while not stopped:
+    while True:
         ended = started.ended()
         for pid in set(ended) - reported - {started.nginx_pid}:
             print(f"server {pid} ended; nginx sends its students to the others", file=sys.stderr)
@@ -269,7 +274,6 @@ def watch(started: Class) -> str:
         if reported >= set(started.server_pids):
             return "every server ended"
         time.sleep(0.5)
-    return stopped[0]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -281,14 +285,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8501, help="nginx's port (default 8501)")
     parser.add_argument("--address", default="0.0.0.0", help="nginx's address (default 0.0.0.0: every interface)")
     args, options = parser.parse_known_args(argv)
+    # before anything starts: a signal during startup stops what has started (running's finally);
+    # Ctrl-C reaches the children too (one process group), and they stop as we stop them
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _stopped)
     try:
         with running(args.processes, args.port, args.address, options) as started:
             shown = socket.gethostname() if args.address in ("0.0.0.0", "") else args.address
             print(f"http://{shown}:{args.port}", flush=True)
             print(f"{args.processes} processes behind nginx; Ctrl-C stops them", file=sys.stderr)
-            reason = watch(started)
-            print(f"stopping ({reason})", file=sys.stderr)
-            return 0 if reason.startswith("SIG") else 1
+            print(f"stopping: {watch(started)}", file=sys.stderr)
+            return 1
+    except Stopped as e:
+        print(f"stopped by {e}", file=sys.stderr)
+        return 0
     except (RuntimeError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
