@@ -1,13 +1,16 @@
 # Two commands do all the setup on a fresh machine:
 #   make run    install what the dashboard needs (first time only) and start it
-#   make test   install everything, Chromium included (first time only), then lint and run all tests
+#   make test   install everything, Chromium and nginx included (first time only), then lint and run all tests
+#   make class  a whole class: PROCESSES dashboard processes behind nginx on port CLASS_PORT
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 # Extra pip options, e.g. PIP_EXTRA="--extra-index-url <PyTorch's CPU index>" for a CPU-only torch.
 PIP_EXTRA ?=
+PROCESSES ?= 2
+CLASS_PORT ?= 8501
 
-.PHONY: run test lint bench chromium screenshot
+.PHONY: run class test lint bench chromium nginx screenshot
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,20 +34,31 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
+# `make class`, its test and bench run Debian's nginx as a plain process with a config of their own
+# (warmup_viz/ui/class_server.py); install it when it is missing (/usr/sbin is not on a user's PATH).
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx; }
+
+class: $(VENV)/.runtime nginx
+	HF_HUB_OFFLINE=1 $(PY) -m warmup_viz.ui.class_server --processes $(PROCESSES) --port $(CLASS_PORT)
+
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: $(VENV)/.dev chromium lint
+test: $(VENV)/.dev chromium nginx lint
 	HF_HUB_OFFLINE=1 $(PY) -m pytest
 
-bench: $(VENV)/.dev chromium
+bench: $(VENV)/.dev chromium nginx
 	$(PY) bench/bench_cli.py
 	$(PY) bench/bench_schedule.py
 	$(PY) bench/bench_logs.py
 	$(PY) bench/bench_infer.py
 	$(PY) -m bench.bench_load
 	$(PY) -m bench.bench_class
+	$(PY) -m bench.bench_class_nginx
 	$(PY) -m bench.bench_page
 
 screenshot: $(VENV)/.dev chromium

@@ -15,9 +15,12 @@ The protocol, as the Streamlit 1.67 frontend and server speak it:
   `page_info_changed` (the query string the page wrote, which the next `rerun_script` carries), then
   `script_finished`; a chart's `spec` is plotly's figure JSON, arrays as `{dtype, bdata}` base64;
 - a client that sends no `cached_message_hashes` gets every message in full, never a `ref_hash`;
+- before its websocket, the frontend asks `/_stcore/health`, which sets the XSRF cookie (and, behind
+  warmup_viz.ui.class_server's nginx, the cookie that picks the process); a student keeps its
+  cookies, as a browser does, and sends them with the websocket and every upload;
 - an upload asks for URLs (`file_urls_request` -> `file_urls_response`), PUTs the file as a
-  multipart form with the XSRF cookie (set by `/_stcore/health`) echoed in `X-Xsrftoken`, then sends
-  `rerun_script` with the uploader's `file_uploader_state_value`.
+  multipart form with the XSRF cookie echoed in `X-Xsrftoken`, then sends `rerun_script` with the
+  uploader's `file_uploader_state_value`; the PUT must reach the process holding the session.
 """
 
 from __future__ import annotations
@@ -63,8 +66,9 @@ class Visit:
 class Session:
     """One websocket session with a Streamlit server, as the frontend holds it."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, cookies: dict[str, str] | None = None) -> None:
         self.base_url = base_url.rstrip("/")
+        self.cookies = dict(cookies or {})  # name -> value, kept across requests as a browser keeps them
         self.ws = None
         self.session_id = ""
         self.page_hash = ""
@@ -74,8 +78,15 @@ class Session:
         self._file_urls: dict[str, object] = {}
 
     async def __aenter__(self) -> Session:
+        self.cookies.update(await asyncio.to_thread(_health_cookies, self.base_url, self.cookies))
         url = self.base_url.replace("http", "ws", 1) + "/_stcore/stream"
-        self.ws = await websockets.connect(url, subprotocols=["streamlit"], max_size=None, open_timeout=TIMEOUT)
+        self.ws = await websockets.connect(
+            url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=TIMEOUT,
+            additional_headers={"Cookie": _cookie_header(self.cookies)},
+        )
         return self
 
     async def __aexit__(self, *exc) -> None:
@@ -126,7 +137,7 @@ class Session:
         while request_id not in self._file_urls:
             await self._receive(deadline)
         urls = self._file_urls.pop(request_id)
-        await asyncio.to_thread(_put, self.base_url, urls.upload_url, name, data)
+        await asyncio.to_thread(_put, self.base_url, urls.upload_url, name, data, self.cookies)
         state = FileUploaderState()
         info = state.uploaded_file_info.add()
         info.name, info.size, info.file_id = name, len(data), urls.file_id
@@ -177,19 +188,31 @@ class Session:
         return None
 
 
-def _put(base_url: str, upload_url: str, name: str, data: bytes) -> None:
-    """PUT one file as the frontend does: a multipart form, the XSRF cookie echoed as a header."""
-    with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=TIMEOUT) as r:
-        cookies = [c.split(";", 1)[0] for c in r.headers.get_all("Set-Cookie") or []]
-    xsrf = next((c.split("=", 1)[1] for c in cookies if c.startswith("_streamlit_xsrf=")), "")
+def _cookie_header(cookies: dict[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def _health_cookies(base_url: str, cookies: dict[str, str]) -> dict[str, str]:
+    """The cookies `/_stcore/health` sets for a client that sends `cookies`."""
+    request = urllib.request.Request(f"{base_url}/_stcore/health")
+    if cookies:
+        request.add_header("Cookie", _cookie_header(cookies))
+    with urllib.request.urlopen(request, timeout=TIMEOUT) as r:
+        pairs = [c.split(";", 1)[0].split("=", 1) for c in r.headers.get_all("Set-Cookie") or []]
+    return {name.strip(): value for name, value in pairs}
+
+
+def _put(base_url: str, upload_url: str, name: str, data: bytes, cookies: dict[str, str]) -> None:
+    """PUT one file as the frontend does: a multipart form with the session's cookies, the XSRF
+    cookie echoed as a header."""
     boundary = uuid.uuid4().hex
     head = f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
     body = f"{head}Content-Type: text/csv\r\n\r\n".encode() + data + f"\r\n--{boundary}--\r\n".encode()
     url = upload_url if upload_url.startswith("http") else base_url + "/" + upload_url.lstrip("/")
     request = urllib.request.Request(url, data=body, method="PUT")
     request.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
-    request.add_header("Cookie", "; ".join(cookies))
-    request.add_header("X-Xsrftoken", xsrf)
+    request.add_header("Cookie", _cookie_header(cookies))
+    request.add_header("X-Xsrftoken", cookies.get("_streamlit_xsrf", ""))
     with urllib.request.urlopen(request, timeout=TIMEOUT) as r:
         r.read()
 
@@ -211,14 +234,16 @@ async def student(
     upload: str | None = None,
     hold=None,
     query: str = "",
+    cookies: dict[str, str] | None = None,
 ) -> Visit:
     """One student: open the link `?max_steps={steps}&{query}` until its chart has every step,
     then (if given) change max_steps to `new_steps` until the chart follows, upload a small log
     named `upload` until its trace is drawn, wait for `hold` (anything with an async `wait()`, to
-    keep the session open), and leave. Failures are recorded in the visit, never raised."""
+    keep the session open), and leave. `cookies`: the browser's cookies before it opens the link
+    (none: a fresh browser). Failures are recorded in the visit, never raised."""
     visit = Visit()
     try:
-        async with Session(base_url) as session:
+        async with Session(base_url, cookies) as session:
             start = time.perf_counter()
             await session.rerun(f"max_steps={steps}&example=false" + (f"&{query}" if query else ""))
             visit.chart = await session.chart_until(has_steps(steps))
