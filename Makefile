@@ -32,14 +32,15 @@ run: $(VENV)/.runtime
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 # `make class`, its test and bench run Debian's nginx as a plain process with a config of their own
 # (warmup_viz/ui/class_server.py); install it when it is missing (/usr/sbin is not on a user's PATH).
+# RUNLEVEL=1: Debian does not start its own nginx service on port 80 as it installs it.
 nginx:
 	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx; }
+	  $$SUDO apt-get update -qq && $$SUDO env RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
 
 class: $(VENV)/.runtime nginx
 	HF_HUB_OFFLINE=1 $(PY) -m warmup_viz.ui.class_server --processes $(PROCESSES) --port $(CLASS_PORT)
