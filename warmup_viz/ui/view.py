@@ -103,18 +103,19 @@ def _render(playing: bool | None) -> None:
     if synced:
         _sync_url(link, page)
     names = [schedule_name(letter, parts) for letter, parts in comparison.names([d.config for d in drawn])]
+    lr_lines, metric_lines = chart_options.lines(logs, view)
+    title = _title(names, [d.letter for d in drawn], present=page.present)
+    figure = _figure(drawn, names, view, logs, lr_lines, metric_lines, title, present=page.present)
+    # the chart first, then what goes below it: the browser draws it while the rest is made
+    with chart:
+        chrome.words()  # from the full run: a fragment never writes the page's stylesheet
+        _chart(_Chart(drawn, names, view, logs, lr_lines, metric_lines, title, figure, link, synced), playing)
     with below:
-        lr_lines, metric_lines = chart_options.lines(logs, view)
         verdicts.verdicts(drawn[0].run, logs)
         _summary(lr_schedule.summarize(drawn[0].config, drawn[0].curve))
         if len(drawn) > 1:
             _summaries(drawn, names)
         exchange.render([d.config for d in drawn], names)
-    title = _title(names, [d.letter for d in drawn], present=page.present)
-    figure = _figure(drawn, names, view, logs, lr_lines, metric_lines, title, present=page.present)
-    with chart:
-        chrome.words()  # from the full run: a fragment never writes the page's stylesheet
-        _chart(_Chart(drawn, names, view, logs, lr_lines, metric_lines, title, figure, link, synced), playing)
 
 
 @dataclass(frozen=True)
