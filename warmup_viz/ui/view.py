@@ -66,7 +66,8 @@ class Drawn:
 
 def render_schedule_page() -> None:
     """The whole schedule page: sidebar form(s), then the chart and summary of schedule A."""
-    playing = _header(form.url_warnings())
+    with st.container():  # one block either way: a switch of mode leaves what follows in place
+        playing = _header(form.url_warnings())
     preload = st.empty()
     if not st.session_state.get(keys.PLOTLY_LOADING):
         # a session's first run: an empty chart sent first has the browser fetch and start plotly's
