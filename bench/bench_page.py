@@ -22,6 +22,7 @@ Run from the repository root: .venv/bin/python -m bench.bench_page [--changes 6 
 import argparse
 import statistics
 import time
+import unicodedata
 
 from tests.browser import chromium, streamlit_server
 
@@ -194,7 +195,8 @@ def main():
             ratio = seconds / change
             verdict = f"≤ {TOGGLE_GOAL}× " + ("met" if ratio <= TOGGLE_GOAL else "NOT met")
             what = f"{name}: {check.rsplit('_', 1)[-1] if '_' in check else 'to ' + label} -> page settled"
-            print(f"    {what:<62} {seconds:9.3f}s {change:7.3f}s {ratio:6.2f}×  {verdict}")
+            wide = sum(unicodedata.east_asian_width(c) == "W" for c in what)  # 中文 takes two columns each
+            print(f"    {what:<{62 - wide}} {seconds:9.3f}s {change:7.3f}s {ratio:6.2f}×  {verdict}")
 
 
 if __name__ == "__main__":
