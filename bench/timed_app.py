@@ -40,7 +40,7 @@ def _plotly_chart(fn):
 
 
 for module, names in (
-    (view, ["_header", "_drawable", "_figure", "_summary", "_share", "_playhead"]),
+    (view, ["_header", "_drawable", "_figure", "_chart", "_summary", "_share", "_playhead"]),
     (form, ["render_all"]),
     (uploads, ["uploads"]),
     (chart_options, ["options", "lines"]),

@@ -10,6 +10,7 @@ page section timed, see warmup_viz/ui/timing.py):
 - the number of elements on the page.
 
 Run from the repository root: .venv/bin/python -m bench.trace_page [--changes 3] [--chrome-trace out.json]
+Then each of bench_page's toggles, each way, --toggles times.
 (--chrome-trace writes a DevTools performance trace of the first settings change; open it in
 Chrome's Performance panel.)
 """
@@ -25,7 +26,7 @@ import time
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from bench.bench_page import DRAWN_JS, TIMEOUT_MS
+from bench.bench_page import DRAWN_JS, SIDEBAR_WIDTH_JS, TIMEOUT_MS, TOGGLED_JS, TOGGLES
 from tests.browser import chromium, streamlit_server
 
 LINK = "/?lr_scheduler_type=cosine&learning_rate=0.0003&warmup_steps=0.05&max_steps={n}"
@@ -73,13 +74,17 @@ def metrics(cdp) -> dict:
     return {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"] if m["name"] in METRICS}
 
 
-def measure(page, cdp, recorder, action, n: int, timings: pathlib.Path) -> dict:
-    """Run `action`, wait for the chart ending at `n`, and collect what it cost."""
+def measure(page, cdp, recorder, action, n: int, timings: pathlib.Path, check: str | None = None) -> dict:
+    """Run `action`, wait for the chart ending at `n` (and, after a toggle, for its `check`, one of
+    bench_page's TOGGLED_JS), and collect what it cost."""
     lines_before = len(timings.read_text().splitlines()) if timings.exists() else 0
     before = metrics(cdp) if cdp else {}
     start = time.perf_counter()
     page_start = action()
-    page.wait_for_function(DRAWN_JS, arg=n, timeout=TIMEOUT_MS)
+    if check is None:
+        page.wait_for_function(DRAWN_JS, arg=n, timeout=TIMEOUT_MS)
+    else:
+        page.wait_for_function(TOGGLED_JS, arg=[n, check], timeout=TIMEOUT_MS)
     wall = time.perf_counter() - start
     time.sleep(0.3)  # late messages (the run's end) and the server's timing line
     page.evaluate(AFTERPLOT_JS)
@@ -144,6 +149,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--changes", type=int, default=3)
     parser.add_argument("--links", type=int, default=3)
+    parser.add_argument("--toggles", type=int, default=2, help="times each toggle goes each way")
     parser.add_argument("--chrome-trace", help="write a DevTools trace of the first settings change here")
     parser.add_argument("--bare", action="store_true", help="trace bench/bare_app.py instead, for comparison")
     args = parser.parse_args()
@@ -186,9 +192,31 @@ def main():
             changes.append(measure(page, cdp, recorder, edit, n, timings))
             if traced:
                 browser.stop_tracing()
+        toggled = {check: [] for _, ways in TOGGLES for check, _ in ways}
+        for _ in range(0 if args.bare else args.toggles):
+            for _, ways in TOGGLES:
+                for check, label in ways:
+
+                    def click(label=label):
+                        t = page.evaluate("performance.now()")
+                        if label in ("中文", "English") and page.evaluate(SIDEBAR_WIDTH_JS) < 100:
+                            page.locator('[data-testid="stExpandSidebarButton"]').click()
+                            page.wait_for_function(f"{SIDEBAR_WIDTH_JS} > 200", timeout=TIMEOUT_MS)
+                            t = page.evaluate("performance.now()")
+                        if label in ("中文", "English"):
+                            target = page.locator('[data-testid="stSidebar"] [role="radiogroup"] label')
+                            target.filter(has_text=label).click()
+                        else:
+                            page.get_by_text(label, exact=True).click()
+                        return t
+
+                    toggled[check].append(measure(page, cdp, recorder, click, n, timings, check))
         context.close()
     show("open a link in a new session", links)
     show("change max_steps", changes)
+    for check, results in toggled.items():
+        if results:
+            show(f"toggle: {check}", results)
 
 
 if __name__ == "__main__":

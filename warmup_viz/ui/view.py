@@ -66,7 +66,8 @@ class Drawn:
 
 def render_schedule_page() -> None:
     """The whole schedule page: sidebar form(s), then the chart and summary of schedule A."""
-    playing = _header(form.url_warnings())
+    with st.container():  # one block either way: a switch of mode leaves what follows in place
+        playing = _header(form.url_warnings())
     preload = st.empty()
     if not st.session_state.get(keys.PLOTLY_LOADING):
         # a session's first run: an empty chart sent first has the browser fetch and start plotly's
@@ -99,25 +100,61 @@ def _render(playing: bool | None) -> None:
     resumes = tuple(d.resumes for d in drawn) if any(d.resumes for d in drawn) else ()
     kinds = tuple(d.kind for d in drawn) if any(not d.kind.plain for d in drawn) else ()
     link = share.Link(tuple(d.config for d in drawn), view, resumes, kinds)
-    if len(drawn) == len(results):  # a schedule with an invalid entry keeps the last good link
+    synced = len(drawn) == len(results)  # a schedule with an invalid entry keeps the last good link
+    if synced:
         _sync_url(link, page)
     names = [schedule_name(letter, parts) for letter, parts in comparison.names([d.config for d in drawn])]
+    lr_lines, metric_lines = chart_options.lines(logs, view)
+    title = _title(names, [d.letter for d in drawn], present=page.present)
+    figure = _figure(drawn, names, view, logs, lr_lines, metric_lines, title, present=page.present)
+    # the chart first, then what goes below it: the browser draws it while the rest is made
+    with chart:
+        chrome.words()  # from the full run: a fragment never writes the page's stylesheet
+        _chart(_Chart(drawn, names, view, logs, lr_lines, metric_lines, title, figure, link, synced), playing)
     with below:
-        lr_lines, metric_lines = chart_options.lines(logs, view)
         verdicts.verdicts(drawn[0].run, logs)
         _summary(lr_schedule.summarize(drawn[0].config, drawn[0].curve))
         if len(drawn) > 1:
             _summaries(drawn, names)
         exchange.render([d.config for d in drawn], names)
-    title = _title(names, [d.letter for d in drawn], present=page.present)
-    figure = _figure(drawn, names, view, logs, lr_lines, metric_lines, title, present=page.present)
+
+
+@dataclass(frozen=True)
+class _Chart:
+    """What the chart area draws, made by the page's full run: the schedules, their names, the
+    view, the logs and their lines, the title, the figure (without the playhead), the link and
+    whether the page writes it (not while a schedule has an invalid entry)."""
+
+    drawn: list[Drawn]
+    names: list[str]
+    view: share.View
+    logs: list
+    lr_lines: list
+    metric_lines: list
+    title: str
+    figure: go.Figure
+    link: share.Link
+    synced: bool
+
+
+@st.fragment
+def _chart(c: _Chart, playing: bool | None) -> None:
+    """The chart area: the playhead switch (`playing`: None when it is not in the header), the
+    chart, its notes and the share box. A fragment: turning the playhead on or off, or the
+    playhead stopping at a step, changes nothing else on the page, so it reruns only this."""
+    page = form.page_state()
+    figure = c.figure
     if playing is None:
-        playing = chart.toggle(
+        playing = st.toggle(
             t("view.playhead"), key=keys.PLAYHEAD, help=t("view.playhead_help"), persist_state="session"
         )
+        page = form.page_state()
+    if c.synced:  # after a run of this area alone too: the playhead's part of the link
+        _sync_url(c.link, page)
     if playing:
+        figure = go.Figure(figure.to_dict(), _validate=False)  # the full run's figure stays as drawn
         labels = (t("playhead.play"), t("playhead.pause"))
-        positions, follow = _playhead(drawn, names, view, logs, lr_lines, metric_lines)
+        positions, follow = _playhead(c.drawn, c.names, c.view, c.logs, c.lr_lines, c.metric_lines)
         playhead.add_playhead(
             figure,
             positions,
@@ -126,17 +163,15 @@ def _render(playing: bool | None) -> None:
             present=page.present and not viewport.narrow(),  # a projector's controls do not fit a phone
             start_step=page.playhead_step,
         )
-        with chart:
-            playhead_link.follow("lr_chart", [p.step for p in positions], page.playhead_step)
+        playhead_link.follow("lr_chart", [p.step for p in positions], page.playhead_step)
     # the exported image at the size chosen in the download tab (the chart's own height by default:
     # it holds the title and legend), its labels editable there for it
-    image = exchange.image_options(figure, [d.config for d in drawn], present=page.present)
+    image = exchange.image_options(figure, [d.config for d in c.drawn], present=page.present)
     config = {"toImageButtonOptions": image, **exchange.chart_edits()}
-    chrome.chart(chart, figure, key="lr_chart", width="stretch", config=config)
-    chart.caption(t("app.step_convention"))
-    _run_kind_notes(chart, drawn)
-    with chart:
-        _share(title, figure, chrome.chart_config(**config))
+    st.plotly_chart(figure, key="lr_chart", width="stretch", config=chrome.chart_config(**config))
+    st.caption(t("app.step_convention"))
+    _run_kind_notes(st, c.drawn)
+    _share(c.title, figure, chrome.chart_config(**config))
 
 
 def _title(names: list[str], letters: list[str], *, present: bool) -> str:
