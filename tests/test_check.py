@@ -212,3 +212,17 @@ def test_the_page_names_the_cause_in_chinese():
     at = app(lang="zh", warmup_steps="0.05", example="true")  # the example run warmed up for 100 steps, not 50
     texts = shown(at.info)
     assert any("可能的原因" in t and "warmup_steps：这次训练预热了 100 步（你的是 50）" in t for t in texts), texts
+
+
+@pytest.mark.parametrize("max_steps", [100, 1000])
+def test_a_real_log_far_longer_than_max_steps_gets_a_verdict(max_steps, capsys):
+    """A real T5 log (transformers before 4.51, 215,000 steps) checked against a short run: the
+    skipped-updates search finds nothing skipped there, which is no cause (it raised IndexError)."""
+    path = DATA / "wild" / "10844110__t5-summarization-demo__root.json"
+    log = read_log(path.read_bytes(), str(path))
+    lr = next(m for m in log.metrics if "learning_rate" in m)
+    logged = log.table[log.table["metric"] == lr]
+    verdict = compare(Planned(ScheduleConfig(max_steps=max_steps)), list(logged["step"]), list(logged["value"]))
+    assert not verdict.matches and verdict.cause is not None and "max_steps" in verdict.cause
+    assert main(["check", str(path), "--max_steps", str(max_steps)]) == 1
+    assert "Traceback" not in capsys.readouterr().err

@@ -284,7 +284,7 @@ def _skipped(config: ScheduleConfig, steps, lrs) -> Cause | None:
     written = Written.of(lrs)
     for convention in Convention:
         run = skipped_run(config, pairs, written, convention) if pairs else None
-        if run is not None:
+        if run is not None and run.skipped:  # none skipped: what differs is not skipped updates
             return _skipped_cause(run.skipped, convention)
     return None
 
