@@ -84,9 +84,10 @@ def clean(tmp_path_factory):
 @pytest.mark.trainer
 def test_a_run_as_planned_says_nothing_and_its_plan_is_every_lr_trainer_logged(clean):
     trainer, callback, out = clean
-    assert callback.first_difference is None and callback.verdict is None and callback.problem is None
+    assert callback.first_difference is None and callback.problem is None
     real = logged(trainer)
     assert sorted(real) == list(range(1, 31))
+    assert callback.verdict.matches and callback.verdict.checked == 30  # every logged LR, at the end
     with open(out / plan.SCHEDULE_FILE) as f:
         rows = list(csv.DictReader(f))
     assert {int(r["step"]): float(r["learning_rate"]) for r in rows} == real

@@ -68,8 +68,9 @@ class ScheduleCheck(TrainerCallback):
         tool_args: the tool's own scheduler arguments (axolotl's `alternate_lr_scheduler_type`,
             `cosine_min_lr_ratio`, ...); by default those the training arguments carry.
 
-    After a run, `plan`, `verdict` (over every logged LR; None until one differs, or when the
-    run could not be planned), `first_difference` (the first differing step or None) and
+    After a run, `plan`, `verdict` (over every logged LR, `verdict.matches` and `verdict.checked`
+    among what it says; None when the run could not be planned), `first_difference` (the first
+    differing step or None) and
     `problem` (why the run was not planned, or None) say what it found.
 
     Raises `ConfigError` (a name that is not a setting, an unknown tool) or `InputError` (a config
@@ -199,14 +200,15 @@ class ScheduleCheck(TrainerCallback):
                 plan_files.write(args.output_dir, self.plan, self.run)
             except Exception as e:  # noqa: BLE001 - as in on_train_begin
                 _warn(state, f"{_PREFIX} could not write the schedule to {args.output_dir}: {e}")
-        if self.run is None or self.first_difference is None:
+        if self.run is None:
             return
-        try:
+        try:  # over every logged LR: a run that matched has its verdict too (checked, matches)
             self.verdict = self._verdict(state)
         except Exception as e:  # noqa: BLE001 - as in on_log
             self._stop(state, e)
             return
-        _warn(state, f"{_PREFIX} at the end of training, over every logged learning rate: {self.verdict.message}")
+        if self.first_difference is not None:
+            _warn(state, f"{_PREFIX} at the end of training, over every logged learning rate: {self.verdict.message}")
 
     # -- helpers ------------------------------------------------------------------------------
 
