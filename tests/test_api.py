@@ -10,7 +10,7 @@ from transformers import TrainingArguments, get_scheduler
 from trl import SFTConfig
 
 import warmup_viz
-from warmup_viz import plan
+from warmup_viz import cli, plan
 from warmup_viz.config import from_mapping
 from warmup_viz.errors import ConfigError, InputError, UsageError
 
@@ -118,6 +118,25 @@ def test_bad_settings_name_the_setting_or_file(tmp_path):
         warmup_viz.schedule(lr_scheduler_type="reduce_lr_on_plateau")
     with pytest.raises(UsageError, match="TrainingArguments"):
         warmup_viz.schedule(42)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("learning_rate: [1, 2\n")
+    with pytest.raises(InputError, match="broken.yaml: not a TrainingArguments call"):
+        warmup_viz.schedule(broken)
+    assert cli.main(["schedule", "--config", str(broken)]) == 2
+
+
+def test_arguments_of_the_wrong_kind_are_named_by_the_function_given_them():
+    s = warmup_viz.schedule(max_steps=10)
+    with pytest.raises(UsageError, match="check takes a log .* not Schedule"):
+        warmup_viz.check(s, s)
+    with pytest.raises(UsageError, match="infer takes a log .* not dict"):
+        warmup_viz.infer({"a": 1})
+    with pytest.raises(UsageError, match="read_log takes the path of a log, not int"):
+        warmup_viz.read_log(5)
+    with pytest.raises(UsageError, match="give log= too"):
+        s.figure(metrics=["loss"])
+    with pytest.raises(UsageError, match="difference='nope' must be one of"):
+        warmup_viz.compare(s, {"max_steps": 10, "lr_scheduler_type": "cosine"}).figure(difference="nope")
 
 
 def test_compare_names_what_differs_and_tables_each_schedule():
@@ -195,7 +214,7 @@ def test_epoch_settings_checked_against_a_log_take_its_max_steps(tmp_path):
 def test_steps_outside_the_run_and_settings_that_do_not_go_together_are_refused():
     s = warmup_viz.schedule(max_steps=10)
     for bad in (0, -1, 11, 2.5, "12", True):
-        with pytest.raises(ValueError, match="step"):
+        with pytest.raises(UsageError, match="step"):
             s.lr(bad)
     log = warmup_viz.read_log(EXAMPLE)
     with pytest.raises(UsageError, match="skipped_steps"):

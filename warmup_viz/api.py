@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Union
 import numpy as np
 
 from .config import FIELD_NAMES, FROM_EPOCHS, ScheduleConfig, from_mapping
-from .errors import InputError, UsageError
+from .errors import InputError, UsageError, said_with_file
 from .run import Convention, Planned, Run, with_convention, with_skipped
 
 if TYPE_CHECKING:
@@ -97,17 +97,17 @@ class Schedule:
         return np.asarray(self.run.logged(self.steps.tolist()), dtype=np.float64)
 
     def lr(self, step: int | Sequence[int]) -> float | list[float]:
-        """The LR logged at `step` (1-based), or at each of a sequence of steps; `ValueError`
+        """The LR logged at `step` (1-based), or at each of a sequence of steps; `UsageError`
         for a step that is not a whole number from 1 to `max_steps`."""
         if isinstance(step, (int, np.integer)):
             return self.run.logged([self._step(step)])[0]
         if isinstance(step, (str, bytes)) or not isinstance(step, Sequence | np.ndarray | range):
-            raise ValueError(f"step must be a whole number or a sequence of them, not {step!r}")
+            raise UsageError(f"step must be a whole number or a sequence of them, not {step!r}")
         return self.run.logged([self._step(s) for s in step])
 
     def _step(self, step: object) -> int:
         if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or not 1 <= step <= self.max_steps:
-            raise ValueError(f"step={step!r} must be a whole number from 1 to max_steps={self.max_steps}")
+            raise UsageError(f"step={step!r} must be a whole number from 1 to max_steps={self.max_steps}")
         return int(step)
 
     def to_pandas(self) -> pd.DataFrame:
@@ -158,8 +158,10 @@ class Schedule:
         logged LR (the run `run` of it) beside it, `metrics` in panels below, and the verdict of
         `check` under the title."""
         verdict = None
+        if log is None and metrics:
+            raise UsageError(f"metrics={list(metrics)!r} are a log's: give log= too")
         if log is not None:
-            log = read_log(log) if not _is_log(log) else log
+            log = _log(log, "figure")
             missing = [m for m in metrics if m not in log.metrics]
             if missing:
                 raise UsageError(f"{log.name} has no metric {missing[0]!r} (metrics: {', '.join(log.metrics[:20])})")
@@ -192,6 +194,8 @@ class Comparison:
         from .comparison import difference as diff
         from .run import curve
 
+        if difference not in ("off", "difference", "ratio"):
+            raise UsageError(f"difference={difference!r} must be one of: off, difference, ratio")
         drawn = [_curve(s, s.name, short=s.name.split(":")[0]) for s in self.schedules]
         differences = []
         if difference != "off":
@@ -255,7 +259,7 @@ def schedule(
     kind = {**{k: values.pop(k) for k in RUN_KINDS if values.get(k) is not None}, **kind}
     values = {k: v for k, v in values.items() if v is not None}
     if log is not None:
-        log = log if _is_log(log) else read_log(log)
+        log = _log(log, "schedule")
         stated = log.facts.get("max_steps")  # epochs without a dataset size: the log says how long it ran
         if values.get("max_steps") == FROM_EPOCHS and values.get("dataset_size") is None and stated:
             values["max_steps"] = int(stated)
@@ -287,6 +291,8 @@ def read_log(path: str | os.PathLike) -> Log:
     from .files import MAX_LOG_BYTES, log_file, read_capped
     from .logs import read_log as read
 
+    if not isinstance(path, (str, os.PathLike)):
+        raise UsageError(f"read_log takes the path of a log, not {type(path).__name__}")
     name = log_file(os.fspath(path))
     return read(read_capped(name, MAX_LOG_BYTES), name)
 
@@ -298,7 +304,7 @@ def check(log: Log | str | os.PathLike, settings: Settings, *, run: str | None =
     run of a log that holds several."""
     from .verdict import compare as compared
 
-    log = log if _is_log(log) else read_log(log)
+    log = _log(log, "check")
     logged = _learning_rates(log, run)
     planned = settings if isinstance(settings, Schedule) else schedule(settings, log=log, run=logged.run)
     return compared(planned.run, logged.steps, logged.values, facts=log.facts)
@@ -312,7 +318,7 @@ def infer(log: Log | str | os.PathLike, *, run: str | None = None, metric: str |
     from .logs import runs
     from .simulate import DEFAULT_METRIC
 
-    log = log if _is_log(log) else read_log(log)
+    log = _log(log, "infer")
     logged = _learning_rates(log, run)
     observed = None
     if metric or logged.run in runs(log, DEFAULT_METRIC):
@@ -336,7 +342,11 @@ def _settings_of(settings: Settings, overrides: Mapping[str, object]) -> dict[st
         from .importer import read_settings
 
         path = os.fspath(settings)
-        return dict(read_settings(read_capped(path, MAX_CONFIG_BYTES), path).settings_with(overrides))
+        try:
+            imported = read_settings(read_capped(path, MAX_CONFIG_BYTES), path)
+        except InputError as e:  # the file named, as a log that cannot be read is
+            raise InputError(said_with_file(e), path) from None
+        return dict(imported.settings_with(overrides))
     if settings is None:
         values = {}
     elif isinstance(settings, ScheduleConfig):
@@ -413,7 +423,7 @@ def build_run(
         from .logs import series
         from .simulate import DEFAULT_METRIC, simulate
 
-        log = log if _is_log(log) else read_log(log)
+        log = _log(log, "schedule")
         observed = series(log, metric or DEFAULT_METRIC, log_run)
         return simulate(config, observed.steps, observed.values)
     return with_convention(with_skipped(Planned(config), skipped), convention)
@@ -468,6 +478,15 @@ def _plain(text: str) -> str:
 
 
 # -- logs ----------------------------------------------------------------------------------------
+
+
+def _log(value: object, caller: str) -> Log:
+    """`value` as a log: a `Log`, or read from its path; `UsageError` naming `caller` otherwise."""
+    if _is_log(value):
+        return value
+    if not isinstance(value, (str, os.PathLike)):
+        raise UsageError(f"{caller} takes a log (read_log's) or its path first, not {type(value).__name__}")
+    return read_log(value)
 
 
 def _is_log(value: object) -> bool:

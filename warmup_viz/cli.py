@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import NoReturn
 
 from . import export, static
-from .errors import ConfigError, InputError, UsageError
+from .errors import ConfigError, InputError, UsageError, said_with_file
 from .files import MAX_CONFIG_BYTES, read_capped
 
 _SETTINGS = (
@@ -532,7 +532,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         commands["serve"] = _serve
         return commands[args.command](args)
     except (ConfigError, InputError, UsageError) as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {said_with_file(e)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader of our output stopped reading (`| head`): it has what it wanted
         return 0

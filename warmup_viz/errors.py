@@ -45,6 +45,12 @@ class InputError(_Said):
         self.name = name
 
 
+def said_with_file(error: ValueError) -> str:
+    """`error`'s message, led by the file it is about when it names one the message leaves out."""
+    name = getattr(error, "name", "")
+    return f"{name}: {error}" if name and name not in str(error) else str(error)
+
+
 @contextmanager
 def reading(name: str) -> Iterator[None]:
     """Within the block, an `InputError` that names no file is given `name`: the file being read."""
