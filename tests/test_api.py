@@ -125,6 +125,17 @@ def test_bad_settings_name_the_setting_or_file(tmp_path):
     assert cli.main(["schedule", "--config", str(broken)]) == 2
 
 
+def test_a_resume_recovered_from_a_log_is_drawn_from_the_fit_and_its_checkpoint_name_is_not_a_path():
+    log = warmup_viz.read_log(
+        pathlib.Path(__file__).parent / "data" / "wild" / "WELCOME-project__disfluency-tool__model.json"
+    )
+    fit = warmup_viz.infer(log)
+    assert fit.settings()["resume_from_checkpoint"] == "checkpoint-10000"
+    assert warmup_viz.check(log, warmup_viz.schedule(fit)).matches
+    with pytest.raises(InputError, match="'checkpoint-10000' is not a checkpoint directory here"):
+        warmup_viz.schedule(fit.settings())
+
+
 def test_arguments_of_the_wrong_kind_are_named_by_the_function_given_them():
     s = warmup_viz.schedule(max_steps=10)
     with pytest.raises(UsageError, match="check takes a log .* not Schedule"):

@@ -239,7 +239,10 @@ def schedule(
     if isinstance(settings, Fit) and not overrides:
         return Schedule(settings.run(), made=made)
     if isinstance(settings, Fit) and settings.resumed is not None:
-        raise UsageError("a resumed run is drawn as recovered: give its settings as a mapping to change them")
+        raise UsageError(
+            "a resume recovered from a log is drawn as infer found it (schedule(fit)): to change its settings, "
+            "give them as a mapping with the checkpoint's path as resume_from_checkpoint"
+        )
     if isinstance(settings, (str, os.PathLike)) and os.path.isdir(settings):
         from . import plan
 
@@ -258,6 +261,13 @@ def schedule(
     values = _settings_of(settings, {k: v for k, v in overrides.items() if k not in RUN_KINDS})
     kind = {**{k: values.pop(k) for k in RUN_KINDS if values.get(k) is not None}, **kind}
     values = {k: v for k, v in values.items() if v is not None}
+    resumed = kind.get("resume_from_checkpoint")
+    if isinstance(resumed, (str, os.PathLike)) and not os.path.exists(resumed):
+        raise InputError(
+            f"resume_from_checkpoint={os.fspath(resumed)!r} is not a checkpoint directory here: give its path, "
+            "or draw a resume that infer recovered from a log with schedule(fit)",
+            os.fspath(resumed),
+        )
     if log is not None:
         log = _log(log, "schedule")
         stated = log.facts.get("max_steps")  # epochs without a dataset size: the log says how long it ran
