@@ -173,6 +173,18 @@ def test_a_mistake_is_warned_once_at_its_first_differing_step_with_its_cause(cle
 
 
 @pytest.mark.trainer
+def test_a_trainer_run_is_never_said_to_be_stepped_by_a_loop_of_ones_own(tmp_path, caplog):
+    """A peak three times the configured one fits, in the warmup's first steps, a scheduler stepped
+    once per process by accelerate (num_processes=3) too; Trainer steps its own, so the first line
+    names the peak."""
+    callback = ScheduleCheck()
+    with caplog.at_level(logging.WARNING, logger="warmup_viz.callback"):
+        train(tmp_path, callback, _peak(3 * SETTINGS["learning_rate"]))
+    lines = said(caplog)
+    assert "learning_rate" in lines[0] and "num_processes" not in " ".join(lines), lines
+
+
+@pytest.mark.trainer
 def test_settings_expected_from_a_llamafactory_config_are_checked_instead(tmp_path, caplog):
     meant = tmp_path / "llama3_lora_sft.yaml"
     meant.write_text(

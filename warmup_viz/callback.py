@@ -222,7 +222,7 @@ class ScheduleCheck(TrainerCallback):
     def _verdict(self, state) -> Verdict:
         assert self.run is not None
         steps, lrs = logged_lrs(state)
-        facts = {"max_steps": state.max_steps, "num_train_epochs": state.num_train_epochs}
+        facts = {"max_steps": state.max_steps, "num_train_epochs": state.num_train_epochs, "loop": "trainer"}
         if state.train_batch_size:
             facts["train_batch_size"] = state.train_batch_size
         with _quiet("DeepSpeed"):  # the search for causes tries DeepSpeed's schedulers, which log as they start

@@ -158,7 +158,8 @@ def compare(run: Run, steps: Sequence[int], lrs: Sequence[float], facts: Mapping
     """Compare a log's `(step, learning_rate)` pairs with what `run` logs at those steps. Causes
     are searched when the run is its settings alone (`run.settings`), a plain Trainer run: they
     name the settings that would match. `facts`: what the log states about its run (a
-    trainer_state.json's `max_steps`, `num_train_epochs`, `train_batch_size`)."""
+    trainer_state.json's `max_steps`, `num_train_epochs`, `train_batch_size`; `loop` "trainer"
+    when Trainer itself stepped the scheduler)."""
     if not steps:
         return Verdict(False, 0, Note("verdict.no_values"))
     n = run.max_steps
@@ -224,7 +225,9 @@ def _found(config: ScheduleConfig, steps: list[int], lrs: list[float], facts: di
         found.append(cause)
         if _reproduces(base, steps, lrs):
             return found
-    for search in (_processes, _warmup, _type, _peak, _skipped, _resumed):
+    # a log from Trainer itself (ScheduleCheck says so) was not stepped by a loop of one's own
+    searches = (_processes, _warmup, _type, _peak, _skipped, _resumed)
+    for search in searches[1:] if facts.get("loop") == "trainer" else searches:
         cause = search(base, steps, lrs)
         if cause is not None:
             return [*found, cause]
