@@ -226,3 +226,34 @@ def test_a_real_log_far_longer_than_max_steps_gets_a_verdict(max_steps, capsys):
     assert not verdict.matches and verdict.cause is not None and "max_steps" in verdict.cause
     assert main(["check", str(path), "--max_steps", str(max_steps)]) == 1
     assert "Traceback" not in capsys.readouterr().err
+
+
+def _stepped_linear(warmup: int, total: int, lr: float = 1e-3) -> list[float]:
+    """transformers' linear schedule, stepped as Trainer steps it: the LR of updates 1..total."""
+    import torch
+    from transformers import get_scheduler
+
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+    scheduler = get_scheduler("linear", optimizer, num_warmup_steps=warmup, num_training_steps=total)
+    out = []
+    for _ in range(total):
+        out.append(scheduler.get_last_lr()[0])
+        optimizer.step()
+        scheduler.step()
+    return out
+
+
+@pytest.mark.parametrize(
+    ("yours", "ran", "total", "setting"),
+    [
+        (5, 10, 20, 10),  # half the run: a count, not "warmup_steps=0.46 is a ratio"
+        (100, 30, 1000, 0.03),  # a count where the run used a ratio people use (warmup_ratio)
+        (10, 3, 30, 0.1),  # the roundest ratio that gives it
+    ],
+)
+def test_another_warmup_is_said_as_a_count_or_as_the_ratio_people_write(yours, ran, total, setting):
+    lrs = _stepped_linear(ran, total)
+    config = ScheduleConfig(max_steps=total, warmup_steps=yours, learning_rate=1e-3)
+    verdict = compare(Planned(config), list(range(1, total + 1)), lrs)
+    (cause,) = [c for c in verdict.causes if c.code == "warmup_steps"]
+    assert cause.settings == {"warmup_steps": setting}

@@ -26,9 +26,13 @@ from .written import Written, first_difference
 _WORLD_SIZES = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 128, 256)
 _ACCUMULATIONS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64, 128)
 # ratios a person writes, roundest first: 0.01 … 0.99, then halves of those, then thousandths
+MAX_WARMUP_RATIO_SAID = 0.25
+# warmup ratios a person writes, the roundest first (0.1 before 0.05 before 0.46 before 0.005)
 _RATIOS = tuple(
     dict.fromkeys(
-        [round(i / 100, 2) for i in range(1, 100)]
+        [round(i / 10, 1) for i in range(1, 10)]
+        + [round(i / 100, 2) for i in range(5, 100, 10)]
+        + [round(i / 100, 2) for i in range(1, 100)]
         + [round(i / 200, 3) for i in range(1, 200)]
         + [round(i / 1000, 3) for i in range(1, 1000)]
     )
@@ -398,7 +402,9 @@ def _warmup(config: ScheduleConfig, steps, lrs) -> Cause | None:
             continue
         values = {"run": w, "yours": yours}
         ratio = next((r for r in _RATIOS if math.ceil(n * r) == w), None) if w else None
-        if ratio is not None and config.warmup_steps >= 1:  # a count where the run used a ratio
+        # a count where the run used a ratio (warmup_ratio elsewhere): said only for a ratio people
+        # use for warmup, not for a run warmed up over half its length
+        if ratio is not None and ratio <= MAX_WARMUP_RATIO_SAID and config.warmup_steps >= 1:
             values |= {"ratio": ratio, "max_steps": n}
             return Cause("warmup_steps", Note("cause.warmup_ratio", values), {"warmup_steps": ratio})
         setting = ratio if ratio is not None and 0 < config.warmup_steps < 1 else w
