@@ -144,3 +144,12 @@ def test_on_a_projector_the_chart_comes_first_and_the_runs_are_chosen_in_the_sid
     assert spec["layout"]["legend"]["font"]["size"] > 12  # a projector's type
     assert at.sidebar.multiselect(key="runs.chosen").value == ["bare", "qwen"]
     assert list(table(at).iloc[:, 0]) == ["bare", "qwen"]  # the table is still there, below
+
+
+def test_each_runs_logged_points_have_the_colour_of_its_line(logdir):
+    at = runs_page()
+    data = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    points = {t["legendgroup"]: t["marker"]["color"] for t in data if t.get("legendgroup") in ("bare", "qwen")}
+    lines = {t.get("meta", {}).get("name", t.get("name")): t["line"]["color"] for t in data if t.get("mode") == "lines"}
+    assert points["bare"] != points["qwen"]
+    assert lines["bare · recovered"] == points["bare"] and lines["qwen · planned"] == points["qwen"]

@@ -143,13 +143,13 @@ def _row(live: rundir.Live) -> dict[str, str]:
 
 def _figure(drawn: list[rundir.Live]):
     """Each run's planned (or recovered) schedule and its logged LR, on one LR panel."""
+    planned = [live for live in drawn if live.run is not None]
     curves = [
         figures.Curve(
             t("runs.planned" if live.verdict is not None else "runs.recovered", run=html.escape(live.found.name)),
             curve(live.run),
         )
-        for live in drawn
-        if live.run is not None
+        for live in planned
     ]
     # plotly obeys its own markup in trace names (<b>, <a href>): a directory's name shows as typed
     logs = [
@@ -165,4 +165,21 @@ def _figure(drawn: list[rundir.Live]):
         labels=figure_labels(),
     )
     lines = logview.lines(logs, ["learning_rate"], smoothing=0.0)
-    return figures.schedule_figure(curves, lr_lines=lines, options=options)
+    figure = figures.schedule_figure(curves, lr_lines=lines, options=options)
+    _pair_colors(
+        figure, {curve.name: html.escape(live.found.name) for curve, live in zip(curves, planned, strict=True)}
+    )
+    return figure
+
+
+def _pair_colors(figure, run_of: dict[str, str]) -> None:
+    """Each run's logged points in the colour of the line they are checked against, so that with
+    several runs drawn one can tell whose points are whose (`run_of`: a line's name -> its run)."""
+    color_of = {}
+    for trace in figure.data:
+        name = (trace.meta or {}).get("name", trace.name) if isinstance(trace.meta, dict) else trace.name
+        if name in run_of and trace.mode == "lines":
+            color_of[run_of[name]] = trace.line.color
+    for trace in figure.data:
+        if trace.legendgroup in color_of and trace.mode != "lines":
+            trace.marker.color = trace.line.color = color_of[trace.legendgroup]
