@@ -144,3 +144,12 @@ def test_a_metric_driven_type_replays_the_metric_and_an_unknown_one_is_named(tmp
     assert main(["plot", *plateau, "--metric", "eval_loss", "--output", str(tmp_path / "p.html")]) == 0
     assert main(["plot", *ARGV, "--log", str(EXAMPLE), "--show", "nope", "--output", str(tmp_path / "n.html")]) == 2
     assert "nope" in capsys.readouterr().err
+
+
+def test_a_format_that_contradicts_the_files_extension_is_refused():
+    from warmup_viz.errors import UsageError
+
+    assert static.format_of("view.html") == "html" and static.format_of("view.svg", "svg") == "svg"
+    assert static.format_of("-", "png") == "png" and static.format_of("figure", "pdf") == "pdf"
+    with pytest.raises(UsageError, match="would write png into 'view.html'"):
+        static.format_of("view.html", "png")

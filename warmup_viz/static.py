@@ -70,8 +70,12 @@ def _import_kaleido() -> None:
 
 
 def format_of(path: str, fmt: str | None = None) -> str:
-    """The format to write `path` in: `fmt`, else its extension's (`view.html` -> html)."""
-    chosen = fmt or os.path.splitext(path)[1].lstrip(".").lower()
+    """The format to write `path` in: `fmt`, else its extension's (`view.html` -> html); a
+    `UsageError` when the two name different formats (PNG bytes in `view.html`)."""
+    named = os.path.splitext(path)[1].lstrip(".").lower()
+    if fmt and named in FORMATS and named != fmt:
+        raise UsageError(f"--format {fmt} would write {fmt} into {path!r}: name the file .{fmt}, or leave --format out")
+    chosen = fmt or named
     if chosen not in FORMATS:
         raise UsageError(f"cannot tell the format of {path!r}: give --format ({', '.join(FORMATS)})")
     return chosen
