@@ -14,7 +14,7 @@ if "exchange" in _OUT:
 if "verdicts" in _OUT:
     verdicts.verdicts = lambda *args, **kwargs: None
 if "summary" in _OUT:
-    view._summary = lambda summary: None
+    view.summary.summary = lambda s: None
 if "share" in _OUT:
     view._share = lambda chart, link, title: None
 if "options" in _OUT:

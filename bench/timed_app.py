@@ -11,7 +11,7 @@ import json
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from warmup_viz.ui import chart_options, exchange, form, pages, timing, uploads, verdicts, view, warm
+from warmup_viz.ui import chart_options, exchange, form, pages, summary, timing, uploads, verdicts, view, warm
 
 
 def _timed(name, fn):
@@ -40,12 +40,13 @@ def _plotly_chart(fn):
 
 
 for module, names in (
-    (view, ["_header", "_drawable", "_figure", "_chart", "_summary", "_share", "_playhead"]),
+    (view, ["_header", "_drawable", "_figure", "_chart", "_share", "_playhead"]),
     (form, ["render_all"]),
     (uploads, ["uploads"]),
     (chart_options, ["options", "lines"]),
     (verdicts, ["verdicts"]),
     (exchange, ["render"]),
+    (summary, ["summary"]),
 ):
     for name in names:
         setattr(module, name, _timed(f"{module.__name__.rsplit('.', 1)[-1]}.{name}", getattr(module, name)))

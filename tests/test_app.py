@@ -1,5 +1,6 @@
 """The schedule page through Streamlit's AppTest: URL in, widgets, chart, summary, messages."""
 
+import html.parser
 import json
 import pathlib
 
@@ -40,7 +41,25 @@ def shown(elements):
 
 
 def metrics(at):
-    return {m.label: m.value for m in at.metric}
+    """The summary's figures as a person reads them: {label: value}, from its one HTML block."""
+    blocks = [e.proto.body for e in at.get("html") if 'class="wv-summary"' in e.proto.body]
+    assert len(blocks) <= 1, blocks
+    found = {}
+
+    class Reader(html.parser.HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            self.tag = tag
+
+        def handle_data(self, data):
+            if getattr(self, "tag", None) == "dt":
+                self.label = data
+            elif getattr(self, "tag", None) == "dd":
+                found[self.label] = data
+            self.tag = None
+
+    for block in blocks:
+        Reader().feed(block)
+    return found
 
 
 def test_a_bare_address_opens_on_a_warmup_written_into_the_address():
@@ -175,9 +194,25 @@ def test_metric_driven_types_explain_themselves_without_a_log(name):
 
 def test_log_scale_switch():
     at = app(warmup_steps="10")
+    # without a log and with every option at its default the options' box is closed, its
+    # widgets not drawn (a change of a setting does not re-send them)
+    assert not at.exception
+    assert "Chart options" in [e.label for e in at.expander]
+    assert not [w for w in at.button_group if w.key == "log_y"]
+    at.session_state["options_open"] = True  # a person opens it
+    at.run()
     at.button_group(key="log_y").set_value(["learning_rate"]).run()
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert figure["layout"]["yaxis"]["type"] == "log"
+    assert at.query_params["log_y"] == "learning_rate"
+    at.session_state["options_open"] = False  # and closes it: the choice stays, in the chart and the link
+    at.text_input(key="max_steps").set_value("500").run()
+    assert not [w for w in at.button_group if w.key == "log_y"]
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert figure["layout"]["yaxis"]["type"] == "log" and at.query_params["log_y"] == "learning_rate"
+    # that link opened anew: the box opens by itself, since an option in it is set
+    opened = app(**{k: at.query_params[k] for k in at.query_params})
+    assert [w.value for w in opened.button_group if w.key == "log_y"] == [["learning_rate"]]
 
 
 def test_a_link_with_eleven_bad_parameters_shows_one_box_and_the_chart():
@@ -246,3 +281,29 @@ def test_choosing_epochs_asks_for_the_dataset_size_without_an_error():
     assert any("dataset_size" in i.value for i in at.info)
     at.text_input(key="dataset_size").set_value("1,000").run()  # as people write it
     assert not at.error and chart_data(at)[0][-1] == 375  # ceil(1000 / 8) × 3
+
+
+def test_the_summary_is_one_element_with_each_figure_named_and_exact_values_on_hover():
+    at = app(lr_scheduler_type="cosine", learning_rate="0.0003", warmup_steps="0.05", max_steps="2000")
+    assert not at.exception and not at.metric  # one HTML block, not eight metrics in columns
+    [block] = [e.proto.body for e in at.get("html") if 'class="wv-summary"' in e.proto.body]
+    names = [part.split('"')[0] for part in block.split('data-name="')[1:]]
+    assert names == [
+        "max_steps",
+        "num_warmup_steps",
+        "peak_lr",
+        "final_lr",
+        "first_lr",
+        "peak_step",
+        "update_steps_per_epoch",
+        "global_batch_size",
+    ]
+    m = metrics(at)
+    assert m["max_steps"] == "2,000" and m["num_warmup_steps"] == "100" and m["peak LR"] == "0.0003"
+    assert m["peak at step"] == "101" and m["LR at step 1"] == "0"
+    # the exact value a rounded figure stands for, on hover; quotes in it escaped
+    config = ScheduleConfig(lr_scheduler_type="cosine", learning_rate=3e-4, warmup_steps=0.05, max_steps=2000)
+    final = lr_schedule.summarize(config, lr_schedule.display_curve(config)).final_lr
+    assert f'<div data-name="final_lr" title="{final!r}">' in block
+    at.radio(key="language_picker").set_value("zh").run()
+    assert not at.exception and "max_steps" in metrics(at) and "峰值学习率" in metrics(at)

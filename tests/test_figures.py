@@ -203,8 +203,9 @@ def test_the_hover_speaks_the_labels_words_and_writes_each_lr_apart_from_its_nei
         options=figures.FigureOptions(labels=labels),
     )
     first = fig.data[0]
-    assert first.hovertemplate == "第 %{customdata[1]} 步<br>learning_rate %{customdata[0]}<extra>配置值</extra>"
-    assert list(first.customdata[:, 0]) == apart(curve.lrs) and "20,000" in list(first.customdata[:, 1])
+    # one written LR per point; the step is x, written by plotly with the page's thousands separator
+    assert first.hovertemplate == "第 %{x:,} 步<br>learning_rate %{customdata}<extra>配置值</extra>"
+    assert list(first.customdata) == apart(curve.lrs)
     assert {t.hovertemplate.split("<br>")[0] for t in fig.data[2:]} == {"第 %{x:,} 步"}  # the logs
     assert "(原始) %{y:.6~g}" in fig.data[3].hovertemplate  # no trailing zeros: 2.5, not 2.500000000
     marks = fig.data[1]
@@ -215,7 +216,12 @@ def test_the_hover_speaks_the_labels_words_and_writes_each_lr_apart_from_its_nei
         [figures.Curve(figures.LR_PANEL, curve, [s / 1000 for s in curve.steps])],
         options=figures.FigureOptions(labels=labels),
     )
-    assert by_epoch.data[0].hovertemplate.startswith("轮次 %{x:.4f} · 第 %{customdata[1]} 步<br>")
+    assert by_epoch.data[0].hovertemplate.startswith(
+        "轮次 %{x:.4f} · 第 %{customdata[1]} 步<br>learning_rate %{customdata[0]}"
+    )
+    assert list(by_epoch.data[0].customdata[:, 0]) == apart(curve.lrs) and "20,000" in list(
+        by_epoch.data[0].customdata[:, 1]
+    )
 
 
 LONG = "{} · cosine_with_min_lr, warmup_steps=0.1, min_lr_rate=0.1 · lr 0.0003 · 20,000 steps · num_cycles=0.5"

@@ -257,8 +257,22 @@ def test_every_reader_only_raises_log_error(data, name):
 
 
 def ours(path, arg) -> bool:
-    """ui/chrome.py's stylesheet: the catalogue's own words (never a user's), each a quoted CSS string."""
-    return path.name == "chrome.py" and isinstance(arg, ast.Call) and ast.unparse(arg.func) == "_style"
+    """ui/chrome.py's stylesheet: the catalogue's own words (never a user's), each a quoted CSS
+    string; ui/summary.py's grid: the catalogue's words and our numbers, each escaped (tested below)."""
+    made = isinstance(arg, ast.Call) and ast.unparse(arg.func)
+    return (path.name, made) in (("chrome.py", "_style"), ("summary.py", "grid"))
+
+
+def test_the_summary_grid_escapes_every_text_in_it(monkeypatch):
+    from warmup_viz import lr_schedule
+    from warmup_viz.config import ScheduleConfig
+    from warmup_viz.ui import summary
+
+    monkeypatch.setattr(summary, "t", lambda key, **values: f'<img src=x onerror="alert(1)"> {key}')
+    config = ScheduleConfig(lr_scheduler_type="cosine", learning_rate=3e-4, warmup_steps=10, max_steps=100)
+    block = summary.grid(lr_schedule.summarize(config, lr_schedule.display_curve(config)))
+    assert "<img" not in block and 'onerror="' not in block
+    assert block.count("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;") == 8 + 2  # 8 labels, 2 hovers
 
 
 def test_no_pickle_eval_exec_or_raw_html_anywhere_in_the_code():

@@ -353,13 +353,17 @@ def _xs(drawn: Curve) -> np.ndarray:
 def _schedule_trace(spec: _Spec, drawn: Curve, style, first: bool, labels: Labels) -> None:
     color, dash = style
     curve = drawn.curve
-    hover_x = labels.hover_step.format(step="%{customdata[1]}")
-    if drawn.epochs is not None:
-        hover_x = labels.hover_x(by_epoch=True) + " · " + hover_x
     extra = drawn.short or labels.configured
-    customdata = np.empty((len(curve.steps), 2), dtype=object)  # the LR as people write it, the step
-    customdata[:, 0] = apart(curve.lrs)
-    customdata[:, 1] = [f"{s:,}" for s in curve.steps]
+    written = apart(curve.lrs)  # the LR as people write it
+    if drawn.epochs is None:  # the step is x itself: one string per point, the browser's least work
+        customdata, lr = written, "%{customdata}"
+        hover_x = labels.hover_x(by_epoch=False)
+    else:  # on an epoch axis, the step beside it
+        customdata = np.empty((len(curve.steps), 2), dtype=object)
+        customdata[:, 0] = written
+        customdata[:, 1] = [f"{s:,}" for s in curve.steps]
+        lr = "%{customdata[0]}"
+        hover_x = labels.hover_x(by_epoch=True) + " · " + labels.hover_step.format(step="%{customdata[1]}")
     trace = {
         "x": np.asarray(curve.steps) if drawn.epochs is None else _xs(drawn),
         "y": np.asarray(curve.lrs, dtype=float),
@@ -368,7 +372,7 @@ def _schedule_trace(spec: _Spec, drawn: Curve, style, first: bool, labels: Label
         "legendgroup": "schedule" if first else f"schedule {drawn.name}",
         "line": {"color": color, "width": 2 if first else 2.5, "dash": dash},
         "customdata": customdata,
-        "hovertemplate": hover_x + "<br>learning_rate %{customdata[0]}<extra>" + extra + "</extra>",
+        "hovertemplate": f"{hover_x}<br>learning_rate {lr}<extra>{extra}</extra>",
     }
     spec.add(trace)
 

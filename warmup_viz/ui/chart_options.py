@@ -15,13 +15,30 @@ from .text import plain
 _PERSIST = "session"  # keep a choice while its widget is not drawn
 
 
+OPEN = "options_open"  # whether the options' box is open (a person's choice, kept for the session)
+
+
 def options(logs: list, *, compared: bool = False) -> share.View:
-    """Draw the chart's options; returns the view they describe."""
+    """Draw the chart's options; returns the view they describe. On a compared page the
+    difference panel's choice comes first, always drawn; the rest sit in a box drawn only when
+    open, so a change of a setting does not re-send them. It opens by itself while a log is
+    loaded (most of them are a log's) or one of them is set (by a link, say), until a person
+    opens or closes it."""
     metric_names = _metric_names(logs)
     defaults = default_metrics(metric_names)
     _keep_chosen_metrics(metric_names, defaults)
     if compared:
         _choice(st, "diff", logview.DIFFS, "view.diff_")
+    kept = _kept(metric_names, logs, defaults, compared)
+    box = widgets.expander(OPEN, t("view.options"), default=bool(logs) or kept != _plain(kept))
+    if not box.open:
+        return kept
+    with box:
+        return _drawn(metric_names, logs, defaults, compared)
+
+
+def _drawn(metric_names: list[str], logs: list, defaults: list[str], compared: bool) -> share.View:
+    """The options' widgets, and the view they describe."""
     chosen, layout, x_axis, smoothing = _first_row(metric_names, logs)
     cols = st.columns([3, 2, 2])
     log_y = cols[0].pills(
@@ -30,7 +47,7 @@ def options(logs: list, *, compared: bool = False) -> share.View:
     outliers = cols[1].checkbox(
         t("view.outliers"), key="ignore_outliers", persist_state=_PERSIST, help=t("view.outliers_help")
     )
-    convention = _choice(cols[2], "logging_convention", tuple(c.value for c in Convention), "view.convention_")
+    convention = _choice(cols[2], "logging_convention", _CONVENTIONS, "view.convention_")
     bounds = st.columns([1, 1, 3])
     low, high = (_lr_bound(col, name) for col, name in zip(bounds, ("lr_y_min", "lr_y_max"), strict=False))
     view = dict(
@@ -48,6 +65,42 @@ def options(logs: list, *, compared: bool = False) -> share.View:
     except share.ViewError as e:  # each bound valid alone, but they cross: both left to the default frame
         bounds[2].error(say(e))
         return share.View(**view)
+
+
+_CONVENTIONS = tuple(c.value for c in Convention)
+
+
+def _kept(metric_names: list[str], logs: list, defaults: list[str], compared: bool) -> share.View:
+    """The view the options hold while their widgets are not drawn: each as its widget would
+    return it (the session keeps a widget's value while it is not drawn; a link sets them)."""
+    state = st.session_state
+    chosen = [m for m in state.get("metrics", []) if m in metric_names] if metric_names else []
+    offered = {"learning_rate", *chosen}
+    view = dict(
+        metrics=None if chosen == defaults else tuple(chosen),
+        layout=_held("layout", logview.LAYOUTS),
+        smoothing=state.get("smoothing", share.View.smoothing),
+        x_axis=_held("x_axis", logview.X_AXES),
+        log_y=tuple(m for m in state.get("log_y") or () if m in offered),
+        ignore_outliers=bool(state.get("ignore_outliers", False)),
+        diff=_held("diff", logview.DIFFS) if compared else "off",
+        logging_convention=_held("logging_convention", _CONVENTIONS),
+    )
+    try:
+        return share.View(**view, lr_y_min=state.get("lr_y_min"), lr_y_max=state.get("lr_y_max"))
+    except share.ViewError:  # crossing bounds: said when the box is open; the default frame meanwhile
+        return share.View(**view)
+
+
+def _held(name: str, options: tuple[str, ...]) -> str:
+    """A radio's option as `widgets.choice` would return it: the one held, else the first."""
+    value = st.session_state.get(name)
+    return value if value in options else options[0]
+
+
+def _plain(view: share.View) -> share.View:
+    """`view` with every option in the box at its default (the difference panel is not in it)."""
+    return share.View(diff=view.diff)
 
 
 def _lr_bound(col, name: str) -> float | None:

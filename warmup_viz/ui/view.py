@@ -39,6 +39,7 @@ from . import (
     page_link,
     playhead_link,
     present,
+    summary,
     uploads,
     verdicts,
     viewport,
@@ -113,9 +114,9 @@ def _render(playing: bool | None) -> None:
         _chart(_Chart(drawn, names, view, logs, lr_lines, metric_lines, title, figure, link, synced), playing)
     with below:
         verdicts.verdicts(drawn[0].run, logs)
-        _summary(lr_schedule.summarize(drawn[0].config, drawn[0].curve))
+        summary.summary(lr_schedule.summarize(drawn[0].config, drawn[0].curve))
         if len(drawn) > 1:
-            _summaries(drawn, names)
+            summary.table([_numbers(d, name) for d, name in zip(drawn, names, strict=True)])
         exchange.render([d.config for d in drawn], names)
 
 
@@ -504,46 +505,7 @@ def _differences(view: share.View, drawn: list[Drawn]) -> list[figures.Differenc
     return out
 
 
-def _summaries(drawn: list[Drawn], names: list[str]) -> None:
-    """One row per schedule: the numbers to compare them by (exact values in the single summary)."""
-    rows = []
-    for d, name in zip(drawn, names, strict=True):
-        peak, final = max(d.curve.lrs), d.curve.lrs[-1]
-        warmup = d.config.num_warmup_steps if d.config.info.uses_warmup else 0
-        rows.append([name, f"{d.curve.steps[-1]:,}", f"{warmup:,}", f"{peak:.4g}", f"{final:.4g}"])
-    columns = [
-        t("summary.schedule"),
-        t("summary.max_steps"),
-        t("summary.num_warmup_steps"),
-        t("summary.peak"),
-        t("summary.final"),
-    ]
-    st.table({column: [row[i] for row in rows] for i, column in enumerate(columns)})
-
-
-def _summary(s: lr_schedule.Summary) -> None:
-    """Two rows of four numbers, in columns that line up, then the notes."""
-    per_epoch = "—" if s.update_steps_per_epoch is None else f"{s.update_steps_per_epoch:,}"
-    rows = (
-        [
-            (t("summary.max_steps"), f"{s.max_steps:,}", None),
-            (t("summary.num_warmup_steps"), f"{s.num_warmup_steps:,}", None),
-            (
-                t("summary.peak"),
-                f"{s.peak_lr:.4g}",
-                t("summary.peak_help", value=repr(s.peak_lr), step=f"{s.peak_step:,}"),
-            ),
-            (t("summary.final"), f"{s.final_lr:.4g}", repr(s.final_lr)),
-        ],
-        [
-            (t("summary.first"), f"{s.first_lr:.4g}", repr(s.first_lr)),
-            (t("summary.peak_step"), f"{s.peak_step:,}", None),
-            (t("summary.steps_per_epoch"), per_epoch, None),
-            (t("summary.global_batch"), f"{s.global_batch_size:,}", t("summary.global_batch_help")),
-        ],
-    )
-    for metrics in rows:
-        for column, (label, value, help) in zip(st.columns(4), metrics, strict=True):
-            column.metric(label, value, help=help)
-    for note in s.notes:
-        st.markdown("- " + say(note))
+def _numbers(d: Drawn, name: str) -> tuple[str, int, int, float, float]:
+    """A compared schedule's row: its name, max_steps, warmup, peak and final LR."""
+    warmup = d.config.num_warmup_steps if d.config.info.uses_warmup else 0
+    return name, d.curve.steps[-1], warmup, max(d.curve.lrs), d.curve.lrs[-1]

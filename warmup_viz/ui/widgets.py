@@ -70,15 +70,16 @@ def _open_tab(key: str, name: str, by_label: dict[str, str]) -> None:
     st.session_state[name] = by_label.get(st.session_state[key], st.session_state.get(name))
 
 
-def expander(name: str, label: str):
-    """An expander drawn closed at first that keeps whether it is open in `session_state[name]`
-    (across a language switch too). Opening or closing it reruns the app, or only the fragment it
-    is in. Draw into it only when `.open`."""
+def expander(name: str, label: str, *, default: bool = False):
+    """An expander drawn open or closed as `default` says until a person opens or closes it,
+    which `session_state[name]` then keeps (across a language switch too). Opening or closing it
+    reruns the app, or only the fragment it is in. Draw into it only when `.open`."""
     state = st.session_state
     key = f"{name}@{language()}"
-    value = bool(state.get(name, False))
+    value = bool(state.get(name, default))
     if key in state and state[key] != value:
-        del state[key]  # opened elsewhere (a test, another language): draw it from the setting
+        del state[key]  # opened elsewhere (a test, another language, its default): draw it from the setting
     box = st.expander(label, expanded=value, key=key, on_change=_copy, args=(key, name))
-    state[name] = bool(box.open)
+    if name in state or box.open != default:
+        state[name] = bool(box.open)
     return box
