@@ -110,3 +110,24 @@ def test_what_a_review_found_in_loops_and_groups():
                              "jagged_restart_steps: -5\n", "a.yml")  # fmt: skip
     assert imported.settings["tool_args"] == {"cosine_min_lr_ratio": 0.01}
     assert "jagged_restart_steps=-5" in str(imported.ignored["jagged_restart_steps"])
+
+
+def test_the_loop_box_is_drawn_only_when_open_and_keeps_what_it_holds_when_closed():
+    at = app(learning_rate="0.0002", warmup_steps="10", max_steps="100")
+    assert not at.exception and not [w for w in at.text_input if w.key == "param_groups"]  # closed: not sent
+    at.session_state["run_kind_open"] = True  # a person opens it
+    at.run()
+    at.text_input(key="loraplus_lr_ratio").set_value("16").run()
+    groups = [d.get("name") for d in chart(at)["data"] if d.get("mode") == "lines"]
+    assert groups[1:] == ["embedding", "groupB", "groupB_no_decay"]
+    at.session_state["run_kind_open"] = False  # and closes it: the groups stay, in the chart and the link
+    at.text_input(key="max_steps").set_value("200").run()
+    assert not at.exception and not [w for w in at.text_input if w.key == "loraplus_lr_ratio"]
+    assert [d.get("name") for d in chart(at)["data"] if d.get("mode") == "lines"][1:] == groups[1:]
+    assert float(at.query_params["loraplus_lr_ratio"]) == 16 and at.query_params["max_steps"] == "200"
+    # an accelerate loop given by the link, then the box closed: the loop still counts
+    loop = app(learning_rate="0.001", warmup_steps="100", max_steps="1000", loop="accelerate", num_processes="2")
+    loop.session_state["run_kind_open"] = False
+    loop.run()
+    assert not [w for w in loop.selectbox if w.key == "loop"]
+    assert "over at update 50, not 100" in " ".join(w.value for w in loop.warning)

@@ -378,34 +378,14 @@ def _run_kind(entries: _Entries) -> run_kind.RunKind:
     given = state.get(prefix + "loop", "trainer") != "trainer" or any(
         state.get(prefix + n) for n in ("param_groups", "loraplus_lr_ratio")
     )
-    texts: dict[str, str] = {}
-    with st.expander(t("form.run_kind"), expanded=given):
-        loop = st.selectbox(_LOOP, run_kind.LOOPS, key=prefix + _LOOP, help=t("form.loop_help"), persist_state=_PERSIST)
-        texts["loop"] = loop
-        if loop == "accelerate":
-            st.caption(t("form.loop_counts"))
-            inputs = [("num_processes", "num_processes"), ("max_train_steps", "max_train_steps")]
-            if state.get(prefix + _STEPS_FROM) == "epochs":  # one setting: the epochs calculator's
-                texts["gradient_accumulation_steps"] = str(state.get(prefix + "gradient_accumulation_steps", ""))
-                st.caption(t("form.loop_ga_epochs"))
-            else:
-                inputs.append(("gradient_accumulation_steps", "loop.gradient_accumulation_steps"))
-            for name, key in inputs:
-                texts[name] = st.text_input(
-                    name, key=prefix + key, help=t(f"form.loop.{name}"), placeholder=_LOOP_DEFAULTS[name],
-                    persist_state=_PERSIST,
-                )  # fmt: skip
-            for name, default in (
-                ("split_batches", False),
-                ("step_scheduler_with_optimizer", True),
-                ("scaled_by_num_processes", False),
-            ):
-                state.setdefault(prefix + name, default)
-                checked = st.checkbox(name, key=prefix + name, help=t(f"form.loop.{name}"), persist_state=_PERSIST)
-                texts[name] = "true" if checked else "false"
-        for name in ("param_groups", "loraplus_lr_ratio", "loraplus_lr_embedding"):
-            texts[name] = st.text_input(name, key=prefix + name, help=t(f"form.groups.{name}"), persist_state=_PERSIST)
-        entries.slots["run_kind"] = st.empty()
+    # drawn only when open (it opens by itself when the link or the page gave one of them):
+    # closed, a change of a setting does not re-send its widgets, whose values the session keeps
+    box = widgets.expander(prefix + "run_kind_open", t("form.run_kind"), default=given)
+    if box.open:
+        with box:
+            texts = _run_kind_drawn(entries)
+    else:
+        texts = _run_kind_kept(prefix)
     try:
         return run_kind.from_params({k: v for k, v in texts.items() if v.strip()})
     except ConfigError as e:
@@ -415,6 +395,56 @@ def _run_kind(entries: _Entries) -> run_kind.RunKind:
 
 _LOOP = "loop"  # the link's and the CLI's name for it, the same in every language
 _LOOP_DEFAULTS = {"num_processes": "1", "max_train_steps": "max_steps", "gradient_accumulation_steps": "1"}
+_LOOP_SWITCHES = (("split_batches", False), ("step_scheduler_with_optimizer", True), ("scaled_by_num_processes", False))
+_GROUPS = ("param_groups", "loraplus_lr_ratio", "loraplus_lr_embedding")
+
+
+def _run_kind_drawn(entries: _Entries) -> dict[str, str]:
+    """The loop's and the param groups' widgets; what they hold, by the link's names."""
+    prefix, state = entries.prefix, st.session_state
+    texts: dict[str, str] = {}
+    loop = st.selectbox(_LOOP, run_kind.LOOPS, key=prefix + _LOOP, help=t("form.loop_help"), persist_state=_PERSIST)
+    texts["loop"] = loop
+    if loop == "accelerate":
+        st.caption(t("form.loop_counts"))
+        inputs = [("num_processes", "num_processes"), ("max_train_steps", "max_train_steps")]
+        if state.get(prefix + _STEPS_FROM) == "epochs":  # one setting: the epochs calculator's
+            texts["gradient_accumulation_steps"] = str(state.get(prefix + "gradient_accumulation_steps", ""))
+            st.caption(t("form.loop_ga_epochs"))
+        else:
+            inputs.append(("gradient_accumulation_steps", "loop.gradient_accumulation_steps"))
+        for name, key in inputs:
+            texts[name] = st.text_input(
+                name, key=prefix + key, help=t(f"form.loop.{name}"), placeholder=_LOOP_DEFAULTS[name],
+                persist_state=_PERSIST,
+            )  # fmt: skip
+        for name, default in _LOOP_SWITCHES:
+            state.setdefault(prefix + name, default)
+            checked = st.checkbox(name, key=prefix + name, help=t(f"form.loop.{name}"), persist_state=_PERSIST)
+            texts[name] = "true" if checked else "false"
+    for name in _GROUPS:
+        texts[name] = st.text_input(name, key=prefix + name, help=t(f"form.groups.{name}"), persist_state=_PERSIST)
+    entries.slots["run_kind"] = st.empty()
+    return texts
+
+
+def _run_kind_kept(prefix: str) -> dict[str, str]:
+    """What `_run_kind_drawn`'s widgets hold while they are not drawn (each its widget's default
+    where the session has none)."""
+    state = st.session_state
+    loop = state.get(prefix + _LOOP)
+    texts = {"loop": loop if loop in run_kind.LOOPS else run_kind.LOOPS[0]}
+    if texts["loop"] == "accelerate":
+        texts |= {name: str(state.get(prefix + name, "")) for name in ("num_processes", "max_train_steps")}
+        if state.get(prefix + _STEPS_FROM) == "epochs":
+            texts["gradient_accumulation_steps"] = str(state.get(prefix + "gradient_accumulation_steps", ""))
+        else:
+            texts["gradient_accumulation_steps"] = str(state.get(prefix + "loop.gradient_accumulation_steps", ""))
+        for name, default in _LOOP_SWITCHES:
+            texts[name] = "true" if state.get(prefix + name, default) else "false"
+    for name in _GROUPS:
+        texts[name] = str(state.get(prefix + name, ""))
+    return texts
 
 
 def _resume(entries: _Entries) -> int | None:
