@@ -8,6 +8,11 @@ one 2,000-point plotly chart), side by side in one run, interleaved:
     playhead on and off, the language English -> 中文 -> English; each as a ratio to the page's
     own settings change (a) in the same run
 
+Each timed action starts from a quiet page (the browser's main thread idle twice in a row), as a
+person's next action does: before, an action began while the one before was still finishing
+(the sidebar sliding back after presentation mode, the elements below the chart drawn after it),
+and its time held part of that one's; on either page.
+
 "Chart drawn" means: the page's first plotly chart holds a `.main-svg` and its `_fullData` has
 the new data (the first trace ends at x = max_steps), and the app root's
 `data-test-script-state` has left running. Times are wall clock from the action (fill + Enter,
@@ -16,7 +21,7 @@ goto, click) to that state, browsers included, on this machine. A toggle is over
 took effect: presentation mode's chart type (20 px) and stylesheet, the playhead's slider on the
 chart, the chart's plotly locale and the sidebar's language label.
 
-Run from the repository root: .venv/bin/python -m bench.bench_page [--changes 6 --links 5 --fresh 3]
+Run from the repository root: .venv/bin/python -m bench.bench_page [--changes 12 --links 5 --fresh 3]
 """
 
 import argparse
@@ -79,6 +84,20 @@ def link(script: str, server: str, n: int) -> str:
     return f"{server}/?lr_scheduler_type=cosine&learning_rate=0.0003&warmup_steps=0.05&max_steps={n}"
 
 
+# resolves once the browser's main thread has been idle twice in a row (a frame between): what an
+# action before leaves running (a sidebar sliding back, a chart resized after it) is over
+IDLE_JS = """() => new Promise(done => {
+    const idle = (then) => requestIdleCallback(then, {timeout: 2000});
+    idle(() => requestAnimationFrame(() => idle(() => done(true))));
+})"""
+
+
+def quiet(page) -> None:
+    """Wait until the page is idle, so that each timed action starts from a settled page and is
+    not charged for the one before it (on either page)."""
+    page.evaluate(IDLE_JS)
+
+
 def wait_drawn(page, n: int) -> None:
     page.wait_for_function(DRAWN_JS, arg=n, timeout=TIMEOUT_MS)
 
@@ -95,6 +114,7 @@ def open_page(browser, url: str, n: int):
 
 def change(page, n: int) -> float:
     field = page.get_by_role("textbox", name="max_steps", exact=True)
+    quiet(page)
     start = time.perf_counter()
     field.fill(str(n))
     field.press("Enter")
@@ -112,6 +132,7 @@ def toggle(page, check: str, label: str, n: int) -> float:
         target = page.locator('[data-testid="stSidebar"] [role="radiogroup"] label').filter(has_text=label)
     else:
         target = page.get_by_text(label, exact=True)
+    quiet(page)
     start = time.perf_counter()
     target.click()
     page.wait_for_function(TOGGLED_JS, arg=[n, check], timeout=TIMEOUT_MS)
@@ -165,7 +186,7 @@ def first_visits(browser, repeats: int) -> dict:
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--changes", type=int, default=6)
+    parser.add_argument("--changes", type=int, default=12)
     parser.add_argument("--links", type=int, default=5)
     parser.add_argument("--fresh", type=int, default=3)
     args = parser.parse_args()
