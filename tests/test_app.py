@@ -307,3 +307,13 @@ def test_the_summary_is_one_element_with_each_figure_named_and_exact_values_on_h
     assert f'<div data-name="final_lr" title="{final!r}">' in block
     at.radio(key="language_picker").set_value("zh").run()
     assert not at.exception and "max_steps" in metrics(at) and "峰值学习率" in metrics(at)
+
+
+def test_an_options_box_that_opened_by_itself_stays_open_while_its_options_are_cleared_or_crossed():
+    at = app(max_steps="2000", lr_y_max="0.001")  # the link set an option: the box opened by itself
+    at.text_input(key="lr_y_min@text").set_value("0.01").run()  # crossing bounds: said, not hidden
+    assert not at.exception and at.text_input(key="lr_y_min@text").value == "0.01"
+    assert any("lr_y_max" in e.value for e in at.error)
+    at = app(max_steps="2000", log_y="learning_rate")
+    at.button_group(key="log_y").set_value([]).run()  # its last option cleared: the box stays open
+    assert [w for w in at.button_group if w.key == "log_y"] and "log_y" not in at.query_params

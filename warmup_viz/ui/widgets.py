@@ -71,8 +71,8 @@ def _open_tab(key: str, name: str, by_label: dict[str, str]) -> None:
 
 
 def expander(name: str, label: str, *, default: bool = False):
-    """An expander drawn open or closed as `default` says until a person opens or closes it,
-    which `session_state[name]` then keeps (across a language switch too). Opening or closing it
+    """An expander drawn closed, or open where `default` says, until it has been open: then
+    open or closed as the person leaves it, which `session_state[name]` keeps (across a language switch too). Opening or closing it
     reruns the app, or only the fragment it is in. Draw into it only when `.open`."""
     state = st.session_state
     key = f"{name}@{language()}"
@@ -80,6 +80,6 @@ def expander(name: str, label: str, *, default: bool = False):
     if key in state and state[key] != value:
         del state[key]  # opened elsewhere (a test, another language, its default): draw it from the setting
     box = st.expander(label, expanded=value, key=key, on_change=_copy, args=(key, name))
-    if name in state or box.open != default:
+    if name in state or box.open:  # once open (by itself too), it stays open until a person closes it
         state[name] = bool(box.open)
     return box
